@@ -1,0 +1,71 @@
+/**
+ * The workbook's one configuration object (DESIGN.md "config.ts"): which profile runs
+ * (`test`: tiny sizes that finish in minutes on 2 CPU cores; `full`: the documents' sizes),
+ * the random seed, and the backend the user forces, all read from the environment.
+ */
+
+/** Profiles: `test` is the default under CI and in tests, `full` reproduces the documents' sizes. */
+export type Profile = "test" | "full";
+
+/** Backends the workbook knows, fastest first (see src/backends). */
+export const BACKEND_NAMES = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
+/** A backend name accepted by LEPTON_BACKEND. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Seed 000 §5 / seed 001 §5 run settings: profile, seed and forced backend. */
+export interface WorkbookConfig {
+  readonly profile: Profile;
+  readonly seed: number;
+  /** The backend forced by LEPTON_BACKEND, or `undefined` to let the probe choose. */
+  readonly backend: BackendName | undefined;
+}
+
+/** Raised when an environment variable holds a value the workbook cannot use. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function parseProfile(env: Env): Profile {
+  const raw = env.LEPTON_PROFILE?.trim();
+  if (raw === undefined || raw === "") {
+    return isTruthy(env.CI) || env.VITEST !== undefined ? "test" : "full";
+  }
+  if (raw === "test" || raw === "full") return raw;
+  throw new ConfigError(`LEPTON_PROFILE must be "test" or "full", got ${JSON.stringify(raw)}`);
+}
+
+function parseSeed(env: Env): number {
+  const raw = env.LEPTON_SEED?.trim();
+  if (raw === undefined || raw === "") return 42;
+  const seed = Number(raw);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new ConfigError(`LEPTON_SEED must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  }
+  return seed;
+}
+
+function parseBackend(env: Env): BackendName | undefined {
+  const raw = env.LEPTON_BACKEND?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  if ((BACKEND_NAMES as readonly string[]).includes(raw)) return raw as BackendName;
+  throw new ConfigError(`LEPTON_BACKEND must be one of ${BACKEND_NAMES.join(", ")}, got ${JSON.stringify(raw)}`);
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}
+
+/** Reads the configuration from an environment (defaults to `process.env`); throws ConfigError on bad values. */
+export function loadConfig(env: Env = process.env): WorkbookConfig {
+  return Object.freeze({ profile: parseProfile(env), seed: parseSeed(env), backend: parseBackend(env) });
+}
+
+/**
+ * Picks a size by profile: `bySize({ test: 2, full: 50 })` — the notebooks' way of writing
+ * test-sized defaults with the documents' full size right next to them.
+ */
+export function bySize<T>(sizes: { readonly test: T; readonly full: T }, config: WorkbookConfig = loadConfig()): T {
+  return sizes[config.profile];
+}
