@@ -1,0 +1,85 @@
+/**
+ * `lepton run NOTEBOOK… [--out DIR] [--timeout SECONDS] [--include slow,gpu] [--kernel NAME]`
+ * (README "the main job"): executes notebooks headless one after another, writes each executed
+ * notebook to the output folder, prints any failure in full and a summary table, and exits
+ * non-zero when a notebook failed.
+ */
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { formatFailure, OPT_IN_TAGS, runNotebook, type NotebookRunResult, type OptInTag } from "./run-notebook";
+
+/** Raised for a command line the runner cannot use; the message says what is wrong. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const USAGE = "usage: lepton run NOTEBOOK.ipynb… [--out DIR] [--timeout SECONDS] [--include slow,gpu] [--kernel NAME]";
+
+function parseIncludes(raw: string | undefined): OptInTag[] {
+  const tags = (raw ?? "").split(",").map((t) => t.trim()).filter((t) => t !== "");
+  for (const tag of tags) {
+    if (!(OPT_IN_TAGS as readonly string[]).includes(tag)) throw new UsageError(`--include: unknown tag "${tag}" (known: ${OPT_IN_TAGS.join(", ")})`);
+  }
+  return tags as OptInTag[];
+}
+
+function formatFigures(figures: Readonly<Record<string, string | number>>): string {
+  return Object.entries(figures)
+    .map(([name, value]) => `${name}=${typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : value}`)
+    .join(", ");
+}
+
+/** The summary table printed after a run: notebook, backend, seconds, status, key figures. */
+export function summaryTable(results: readonly NotebookRunResult[]): string {
+  const rows = [
+    ["notebook", "backend", "seconds", "status", "key figures"],
+    ...results.map((r) => [
+      basename(r.notebook),
+      r.backend ?? "-",
+      r.seconds.toFixed(1),
+      r.status === "ok" ? (r.skippedCells.length > 0 ? `ok (${r.skippedCells.length} skipped)` : "ok") : `FAILED at cell ${r.failure?.cellIndex}`,
+      formatFigures(r.figures),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  const line = (row: string[]) => row.map((cell, col) => cell.padEnd(widths[col]!)).join("  ").trimEnd();
+  return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}
+
+/** Runs the `run` command; returns the process exit code. */
+export async function runCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      out: { type: "string", default: "out" },
+      timeout: { type: "string", default: "600" },
+      include: { type: "string" },
+      kernel: { type: "string" },
+      quiet: { type: "boolean", default: false },
+    },
+  });
+  const notebooks = positionals.filter((p) => p.endsWith(".ipynb"));
+  if (notebooks.length === 0) throw new UsageError(`no .ipynb files given\n${USAGE}`);
+  const timeoutSeconds = Number(values.timeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  const includeTags = parseIncludes(values.include);
+  const results: NotebookRunResult[] = [];
+  for (const notebook of notebooks) {
+    console.log(`▶ ${notebook}`);
+    const result = await runNotebook(notebook, {
+      outPath: join(values.out, basename(notebook)),
+      cellTimeoutMs: timeoutSeconds * 1000,
+      includeTags,
+      kernelName: values.kernel,
+      log: values.quiet ? undefined : (line) => console.log(line),
+    });
+    results.push(result);
+    if (result.failure !== undefined) console.error(`\n✖ ${formatFailure(result.failure)}\n`);
+    console.log(`  ${result.status} in ${result.seconds.toFixed(1)} s → ${result.outPath}`);
+  }
+  console.log(`\n${summaryTable(results)}`);
+  const failed = results.filter((r) => r.status !== "ok").length;
+  console.log(`\n${results.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}

@@ -1,0 +1,118 @@
+/**
+ * The Jupyter messaging protocol, version 5.3, as the headless runner speaks it
+ * (DESIGN.md "src/runner"): message shapes, HMAC-SHA256 signing, and the wire format
+ * `[identities…, "<IDS|MSG>", signature, header, parent_header, metadata, content, buffers…]`.
+ */
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+
+/** The protocol version this client implements. */
+export const PROTOCOL_VERSION = "5.3";
+
+const DELIMITER = "<IDS|MSG>";
+
+/** A message header (Jupyter protocol §"General message format"). */
+export interface MessageHeader {
+  readonly msg_id: string;
+  readonly session: string;
+  readonly username: string;
+  readonly date: string;
+  readonly msg_type: string;
+  readonly version: string;
+}
+
+/** A decoded Jupyter message; `content` is left as a record for the caller to narrow. */
+export interface JupyterMessage<C = Record<string, unknown>> {
+  readonly identities: readonly Buffer[];
+  readonly header: MessageHeader;
+  readonly parent_header: Partial<MessageHeader>;
+  readonly metadata: Record<string, unknown>;
+  readonly content: C;
+  readonly buffers: readonly Buffer[];
+}
+
+/** Raised when a message arrives with a bad signature or a malformed frame. */
+export class ProtocolError extends Error {
+  override name = "ProtocolError";
+}
+
+/** Signs and checks messages with the connection file's key (HMAC-SHA256). */
+export class MessageSigner {
+  private readonly key: Buffer;
+
+  constructor(key: string) {
+    this.key = Buffer.from(key, "utf8");
+  }
+
+  /** The hex HMAC of the four JSON frames; the empty string when the key is empty (signing off). */
+  sign(frames: readonly (string | Buffer)[]): string {
+    if (this.key.length === 0) return "";
+    const hmac = createHmac("sha256", this.key);
+    for (const frame of frames) hmac.update(frame);
+    return hmac.digest("hex");
+  }
+
+  /** Whether `signature` is the HMAC of `frames`, compared in constant time. */
+  verify(signature: string, frames: readonly Buffer[]): boolean {
+    const expected = Buffer.from(this.sign(frames), "utf8");
+    const actual = Buffer.from(signature, "utf8");
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+}
+
+/** Builds headers for one client session. */
+export class Session {
+  readonly id = randomUUID();
+
+  constructor(readonly username = "lepton") {}
+
+  /** A fresh header for a message of type `msgType`. */
+  header(msgType: string): MessageHeader {
+    return {
+      msg_id: randomUUID(),
+      session: this.id,
+      username: this.username,
+      date: new Date().toISOString(),
+      msg_type: msgType,
+      version: PROTOCOL_VERSION,
+    };
+  }
+}
+
+/** Serialises a message to its signed wire frames. */
+export function encodeMessage(
+  signer: MessageSigner,
+  message: Pick<JupyterMessage, "header" | "parent_header" | "metadata" | "content"> & { identities?: readonly Buffer[] },
+): (string | Buffer)[] {
+  const json = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
+    JSON.stringify(part),
+  );
+  return [...(message.identities ?? []), DELIMITER, signer.sign(json), ...json];
+}
+
+/** Parses signed wire frames; throws ProtocolError on a missing delimiter, bad signature or bad JSON. */
+export function decodeMessage(signer: MessageSigner, frames: readonly Buffer[]): JupyterMessage {
+  const delimiterIndex = frames.findIndex((frame) => frame.toString("utf8") === DELIMITER);
+  if (delimiterIndex < 0 || frames.length < delimiterIndex + 6) {
+    throw new ProtocolError(`malformed message: ${frames.length} frames, delimiter at ${delimiterIndex}`);
+  }
+  const signature = frames[delimiterIndex + 1]!.toString("utf8");
+  const jsonFrames = frames.slice(delimiterIndex + 2, delimiterIndex + 6);
+  if (!signer.verify(signature, jsonFrames)) {
+    throw new ProtocolError("message signature does not match the connection key");
+  }
+  const [header, parent, metadata, content] = jsonFrames.map((frame, i) => {
+    try {
+      return JSON.parse(frame.toString("utf8")) as unknown;
+    } catch (error) {
+      throw new ProtocolError(`frame ${i} of a message is not JSON: ${(error as Error).message}`);
+    }
+  });
+  return {
+    identities: frames.slice(0, delimiterIndex),
+    header: header as MessageHeader,
+    parent_header: (parent ?? {}) as Partial<MessageHeader>,
+    metadata: (metadata ?? {}) as Record<string, unknown>,
+    content: (content ?? {}) as Record<string, unknown>,
+    buffers: frames.slice(delimiterIndex + 6),
+  };
+}
