@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { kernelCommand } from "../kernel/cli";
 import { runCommand, UsageError } from "../runner/cli";
 
 const USAGE = `usage:
@@ -38,6 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case "run":
         return await runCommand(args);
+      case "kernel":
+        return await kernelCommand(args);
       case "bench":
         return await benchCommand(args);
       default:

@@ -1,0 +1,128 @@
+/**
+ * Runs converted cells (DESIGN.md "src/kernel"): each cell's CommonJS code runs in the kernel's
+ * context with a `require` that resolves from the project root (TypeScript sources load through
+ * tsx, so a restarted kernel sees edits); top-level await and a promise-valued last expression
+ * are awaited, so a rejected promise fails the cell; SIGINT interrupts both synchronous code
+ * (vm's breakOnSigint) and pending awaits.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import vm from "node:vm";
+import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
+import { CellSourceMap } from "./source-map";
+import { rebaseRelativeSpecifiers } from "./specifiers";
+import type { CellCompiler, CellCompletion } from "./typescript-bridge";
+
+/** What running a cell produced. */
+export type CellOutcome =
+  | { readonly status: "ok"; readonly hasValue: boolean; readonly value: unknown }
+  | ({ readonly status: "error" } & CellError);
+
+/** Raised into a cell's pending await when the kernel is interrupted. */
+export class KernelInterrupt extends Error {
+  override name = "KernelInterrupt";
+  constructor() {
+    super("the cell was interrupted");
+  }
+}
+
+const GLOBAL_NAME = "__lepton_cell__";
+
+interface CellGlobals {
+  exports: Record<string, unknown>;
+  require: NodeJS.Require;
+}
+
+/** Keeps the state cells share (declarations, exported locals) and runs them one at a time. */
+export class CellExecutor {
+  private prevDecl = "";
+  private readonly locals: Record<string, unknown> = {};
+  private rejectPending: ((error: Error) => void) | undefined;
+
+  constructor(
+    private readonly compiler: CellCompiler,
+    private readonly projectRoot: string,
+  ) {
+    (globalThis as unknown as Record<string, CellGlobals>)[GLOBAL_NAME] = {
+      exports: this.exportsProxy(),
+      require: createRequire(join(projectRoot, "__cell__.js")),
+    };
+  }
+
+  /** tslab turns named imports into defineProperty calls; keep them rewritable like variables. */
+  private exportsProxy(): Record<string, unknown> {
+    const locals = this.locals;
+    return new Proxy(locals, {
+      defineProperty(_target, key, attributes) {
+        if (key === "__esModule") return true;
+        locals[key as string] = attributes.get ? attributes.get() : attributes.value;
+        return true;
+      },
+    });
+  }
+
+  /** Interrupts a cell waiting on a promise (synchronous code is stopped by SIGINT itself). */
+  interrupt(): void {
+    this.rejectPending?.(new KernelInterrupt());
+  }
+
+  /** The cell as the converter sees it: relative imports rebased from the notebook's folder to the project root. */
+  private rebase(source: string): string {
+    return rebaseRelativeSpecifiers(source, process.cwd(), this.projectRoot);
+  }
+
+  /** Completions at `cursor` (a UTF-16 offset into `source`), with positions in `source`. */
+  complete(source: string, cursor: number): CellCompletion {
+    const shift = this.rebase(source.slice(0, cursor)).length - cursor;
+    const completion = this.compiler.complete(this.prevDecl, this.rebase(source), cursor + shift);
+    return { ...completion, start: completion.start - shift, end: completion.end - shift };
+  }
+
+  /** Quick info (signature and documentation) at `cursor`, if any. */
+  inspect(source: string, cursor: number): string | undefined {
+    const shift = this.rebase(source.slice(0, cursor)).length - cursor;
+    return this.compiler.inspect(this.prevDecl, this.rebase(source), cursor + shift);
+  }
+
+  /** Compiles and runs a cell; `count` names it in tracebacks (`cell[count]`). */
+  async run(source: string, count: number): Promise<CellOutcome> {
+    const converted = this.compiler.convert(this.prevDecl, this.rebase(source));
+    if (converted.diagnostics.length > 0) return { status: "error", ...diagnosticsError(converted.diagnostics, count) };
+    if (converted.output === undefined || converted.output.trim() === "") {
+      this.prevDecl = converted.declOutput ?? "";
+      return { status: "ok", hasValue: false, value: undefined };
+    }
+    const cellFile = `lepton-cell-${count}.js`;
+    const map = new CellSourceMap(converted.output, converted.commonJsMap);
+    const prefix = converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ";
+    const wrapped = `${prefix}${converted.output}\n})(${GLOBAL_NAME}.exports, ${GLOBAL_NAME}.require)`;
+    try {
+      const returned: unknown = vm.runInThisContext(wrapped, { filename: cellFile, breakOnSigint: true });
+      if (converted.hasToplevelAwait) await this.awaitInterruptibly(returned);
+      this.prevDecl = converted.declOutput ?? "";
+      const name = converted.lastExpressionVar;
+      if (name === undefined || !(name in this.locals)) return { status: "ok", hasValue: false, value: undefined };
+      let value = this.locals[name];
+      delete this.locals[name];
+      if (isThenable(value)) value = await this.awaitInterruptibly(value);
+      return { status: "ok", hasValue: value !== undefined, value };
+    } catch (thrown) {
+      return { status: "error", ...runtimeError(thrown, count, cellFile, map) };
+    }
+  }
+
+  private async awaitInterruptibly(value: unknown): Promise<unknown> {
+    const interrupted = new Promise<never>((_, reject) => {
+      this.rejectPending = reject;
+    });
+    try {
+      return await Promise.race([value, interrupted]);
+    } finally {
+      this.rejectPending = undefined;
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}

@@ -1,0 +1,326 @@
+/**
+ * The Lepton kernel's Jupyter side (DESIGN.md "src/kernel"; Jupyter messaging protocol 5.3):
+ * binds the five channels from the connection file and answers kernel_info (with status and the
+ * TypeScript version really used), execute (errors as ename/evalue/traceback plus an iopub
+ * `error`; the last value as `execute_result`, rich through src/display), is_complete,
+ * complete, inspect, history, comm_info, interrupt and shutdown. stdout/stderr and src/display's
+ * outputs are published on iopub under the request that caused them.
+ */
+import { inspect as inspectValue } from "node:util";
+import * as zmq from "zeromq";
+import { toMimeBundle } from "../display/bundle";
+import { installSink, type MimeBundle } from "../display/sink";
+import { decodeMessage, encodeMessage, MessageSigner, PROTOCOL_VERSION, type JupyterMessage, type MessageHeader } from "../runner/protocol";
+import type { ConnectionInfo } from "../runner/connection";
+import { CellExecutor } from "./cell-executor";
+import { completeness } from "./completeness";
+import { InputHistory } from "./history";
+import type { CellCompiler } from "./typescript-bridge";
+
+/** What the server needs besides the connection: the compiler (built lazily) and versions. */
+export interface KernelServerOptions {
+  readonly connection: ConnectionInfo;
+  readonly projectRoot: string;
+  readonly typescriptVersion: string;
+  readonly implementationVersion: string;
+  /** Builds the cell compiler; called once, after the first kernel_info has been answered. */
+  readonly createCompiler: () => CellCompiler;
+  /** Loads the TypeScript parser for is_complete. */
+  readonly loadParser: () => Parameters<typeof completeness>[0];
+  /** Called when the kernel should exit. */
+  readonly onShutdown: (exitCode: number) => void;
+}
+
+type Router = zmq.Router;
+
+const url = (info: ConnectionInfo, port: number) => `${info.transport}://${info.ip}:${port}`;
+
+/** One kernel process's server. */
+export class KernelServer {
+  private readonly signer: MessageSigner;
+  private readonly shell = new zmq.Router();
+  private readonly control = new zmq.Router();
+  private readonly stdin = new zmq.Router();
+  private readonly iopub = new zmq.Publisher();
+  private readonly heartbeat = new zmq.Reply();
+  private readonly history = new InputHistory();
+  private readonly shellQueue: JupyterMessage[] = [];
+  private executionCount = 0;
+  private parent: MessageHeader | undefined;
+  private executor: CellExecutor | undefined;
+  private compiler: CellCompiler | undefined;
+  private draining = false;
+  private readonly originalWrite = {
+    stdout: process.stdout.write.bind(process.stdout),
+    stderr: process.stderr.write.bind(process.stderr),
+  };
+
+  constructor(private readonly options: KernelServerOptions) {
+    this.signer = new MessageSigner(options.connection.key);
+  }
+
+  /** Binds the channels and starts serving. */
+  async start(): Promise<void> {
+    const info = this.options.connection;
+    await Promise.all([
+      this.shell.bind(url(info, info.shell_port)),
+      this.control.bind(url(info, info.control_port)),
+      this.stdin.bind(url(info, info.stdin_port)),
+      this.iopub.bind(url(info, info.iopub_port)),
+      this.heartbeat.bind(url(info, info.hb_port)),
+    ]);
+    this.captureStreams();
+    this.installDisplaySink();
+    process.on("SIGINT", () => this.executor?.interrupt());
+    void this.serveHeartbeat();
+    void this.serve(this.control, (message) => this.handleControl(message));
+    void this.serve(this.shell, (message) => {
+      this.shellQueue.push(message);
+      void this.drainShell();
+    });
+    this.publish("status", { execution_state: "starting" }, undefined);
+  }
+
+  /** The compiler and executor, built on first use (TypeScript's first program takes ~2 s). */
+  private ensureExecutor(): CellExecutor {
+    if (this.executor === undefined) {
+      this.compiler = this.options.createCompiler();
+      this.executor = new CellExecutor(this.compiler, this.options.projectRoot);
+    }
+    return this.executor;
+  }
+
+  /** Builds the compiler in the background once the kernel has told the client it is ready. */
+  private warmUp(): void {
+    setTimeout(() => {
+      try {
+        this.ensureExecutor();
+      } catch (error) {
+        this.originalWrite.stderr(`[lepton kernel] warm-up failed: ${(error as Error).message}\n`);
+      }
+    }, 50);
+  }
+
+  private async serveHeartbeat(): Promise<void> {
+    for await (const frames of this.heartbeat) await this.heartbeat.send(frames);
+  }
+
+  private async serve(socket: Router, handle: (message: JupyterMessage) => void | Promise<void>): Promise<void> {
+    for await (const frames of socket) {
+      let message: JupyterMessage;
+      try {
+        message = decodeMessage(this.signer, frames);
+      } catch (error) {
+        this.originalWrite.stderr(`[lepton kernel] dropped a message: ${(error as Error).message}\n`);
+        continue;
+      }
+      await handle(message);
+    }
+  }
+
+  private send(socket: Router, request: JupyterMessage, msgType: string, content: Record<string, unknown>): Promise<void> {
+    const header = { ...request.header, ...this.header(msgType) };
+    return socket.send(encodeMessage(this.signer, { identities: request.identities, header, parent_header: request.header, metadata: {}, content }));
+  }
+
+  private header(msgType: string): MessageHeader {
+    return {
+      msg_id: crypto.randomUUID(),
+      session: this.parent?.session ?? "lepton-kernel",
+      username: "lepton",
+      date: new Date().toISOString(),
+      msg_type: msgType,
+      version: PROTOCOL_VERSION,
+    };
+  }
+
+  private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined): void {
+    const frames = encodeMessage(this.signer, {
+      identities: [Buffer.from(`kernel.${msgType}`)],
+      header: this.header(msgType),
+      parent_header: parent ?? {},
+      metadata: {},
+      content,
+    });
+    void this.iopub.send(frames).catch(() => undefined);
+  }
+
+  private captureStreams(): void {
+    for (const name of ["stdout", "stderr"] as const) {
+      const stream = process[name];
+      stream.write = ((chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown) => {
+        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+        this.publish("stream", { name, text }, this.parent);
+        const done = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
+        if (typeof done === "function") (done as () => void)();
+        return true;
+      }) as typeof stream.write;
+    }
+  }
+
+  private installDisplaySink(): void {
+    const content = (bundle: MimeBundle, metadata: Record<string, unknown> | undefined, displayId: string | undefined) => ({
+      data: bundle,
+      metadata: metadata ?? {},
+      transient: displayId === undefined ? {} : { display_id: displayId },
+    });
+    installSink({
+      display: (bundle, options) => this.publish("display_data", content(bundle, options?.metadata, options?.displayId), this.parent),
+      update: (bundle, options) => this.publish("update_display_data", content(bundle, options.metadata, options.displayId), this.parent),
+    });
+  }
+
+  private async handleControl(message: JupyterMessage): Promise<void> {
+    switch (message.header.msg_type) {
+      case "shutdown_request":
+        return this.shutdown(message, this.control);
+      case "interrupt_request":
+        this.executor?.interrupt();
+        await this.send(this.control, message, "interrupt_reply", { status: "ok" });
+        return;
+      case "kernel_info_request":
+        return this.kernelInfo(message, this.control);
+      default:
+        return;
+    }
+  }
+
+  private async drainShell(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let message = this.shellQueue.shift(); message !== undefined; message = this.shellQueue.shift()) {
+        await this.handleShell(message);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async handleShell(message: JupyterMessage): Promise<void> {
+    const type = message.header.msg_type;
+    this.parent = message.header;
+    this.publish("status", { execution_state: "busy" }, message.header);
+    try {
+      switch (type) {
+        case "kernel_info_request":
+          await this.kernelInfo(message, this.shell);
+          break;
+        case "execute_request":
+          await this.execute(message);
+          break;
+        case "is_complete_request":
+          await this.send(this.shell, message, "is_complete_reply", completeness(this.options.loadParser(), String(message.content.code ?? "")));
+          break;
+        case "complete_request":
+          await this.complete(message);
+          break;
+        case "inspect_request":
+          await this.inspect(message);
+          break;
+        case "history_request":
+          await this.send(this.shell, message, "history_reply", { status: "ok", history: this.history.query(message.content) });
+          break;
+        case "comm_info_request":
+          await this.send(this.shell, message, "comm_info_reply", { status: "ok", comms: {} });
+          break;
+        case "shutdown_request":
+          await this.shutdown(message, this.shell);
+          break;
+        default:
+          break;
+      }
+    } finally {
+      this.publish("status", { execution_state: "idle" }, message.header);
+    }
+  }
+
+  private async kernelInfo(message: JupyterMessage, socket: Router): Promise<void> {
+    await this.send(socket, message, "kernel_info_reply", {
+      status: "ok",
+      protocol_version: PROTOCOL_VERSION,
+      implementation: "lepton",
+      implementation_version: this.options.implementationVersion,
+      language_info: {
+        name: "typescript",
+        version: this.options.typescriptVersion,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        codemirror_mode: { name: "javascript", typescript: true },
+      },
+      banner: `Lepton (TypeScript ${this.options.typescriptVersion}, Node.js ${process.versions.node}) — strict mode`,
+      help_links: [{ text: "Lepton Workbook", url: "https://github.com/lepton-workbook" }],
+    });
+    if (this.executor === undefined) this.warmUp();
+  }
+
+  private async execute(message: JupyterMessage): Promise<void> {
+    const code = String(message.content.code ?? "");
+    const silent = message.content.silent === true;
+    const storeHistory = !silent && message.content.store_history !== false;
+    if (storeHistory) this.executionCount += 1;
+    const count = this.executionCount;
+    if (!silent) this.publish("execute_input", { code, execution_count: count }, message.header);
+    if (storeHistory) this.history.add(count, code);
+    const outcome = await this.ensureExecutor().run(code, count);
+    if (outcome.status === "error") {
+      const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: [...outcome.traceback] };
+      this.publish("error", error, message.header);
+      await this.send(this.shell, message, "execute_reply", { status: "error", execution_count: count, ...error });
+      if (message.content.stop_on_error !== false) await this.abortQueued();
+      return;
+    }
+    if (outcome.hasValue && !silent) {
+      const bundle = (await toMimeBundle(outcome.value)) ?? { "text/plain": inspectValue(outcome.value, { depth: 4, colors: false }) };
+      this.publish("execute_result", { execution_count: count, data: bundle, metadata: {} }, message.header);
+    }
+    await this.send(this.shell, message, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} });
+  }
+
+  /** After a failed cell, execute requests already queued behind it are answered "aborted" (as ipykernel does); later ones run. */
+  private async abortQueued(): Promise<void> {
+    const queued = this.shellQueue.splice(0, this.shellQueue.length);
+    for (const message of queued) {
+      if (message.header.msg_type !== "execute_request") {
+        this.shellQueue.push(message);
+        continue;
+      }
+      this.publish("status", { execution_state: "busy" }, message.header);
+      await this.send(this.shell, message, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+      this.publish("status", { execution_state: "idle" }, message.header);
+    }
+  }
+
+  private async complete(message: JupyterMessage): Promise<void> {
+    const code = String(message.content.code ?? "");
+    const cursor = Number(message.content.cursor_pos ?? code.length);
+    const executor = this.ensureExecutor();
+    const completion = executor.complete(code, cursor);
+    await this.send(this.shell, message, "complete_reply", {
+      status: "ok",
+      matches: [...completion.candidates],
+      cursor_start: completion.start,
+      cursor_end: completion.end,
+      metadata: {},
+    });
+  }
+
+  private async inspect(message: JupyterMessage): Promise<void> {
+    const code = String(message.content.code ?? "");
+    const cursor = Number(message.content.cursor_pos ?? code.length);
+    const text = this.ensureExecutor().inspect(code, cursor);
+    await this.send(this.shell, message, "inspect_reply", {
+      status: "ok",
+      found: text !== undefined,
+      data: text === undefined ? {} : { "text/plain": text },
+      metadata: {},
+    });
+  }
+
+  private async shutdown(message: JupyterMessage, socket: Router): Promise<void> {
+    const restart = message.content.restart === true;
+    await this.send(socket, message, "shutdown_reply", { status: "ok", restart });
+    this.compiler?.close();
+    setTimeout(() => this.options.onShutdown(0), 20);
+  }
+}
