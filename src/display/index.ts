@@ -2,7 +2,7 @@
  * src/display (DESIGN.md "src/display: show(), plots (plotly.js figures), images, tables, progress
  * bars"): everything a notebook shows, as MIME bundles inside a kernel and as text elsewhere.
  */
-export { show, bundleFor } from "./show";
+export { show, bundleFor, clearOutput } from "./show";
 export { toMimeBundle, DisplayBundleError } from "./bundle";
 export { markdown, html, isDisplayable, type Displayable } from "./displayable";
 export { table, type TableRecord } from "./table";

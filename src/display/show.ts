@@ -19,3 +19,8 @@ export async function show(value: unknown): Promise<void> {
   if (sink === undefined) console.log(String(bundle["text/plain"]));
   else sink.display(bundle);
 }
+
+/** Clears the cell's outputs (inside a kernel; a no-op elsewhere), e.g. to redraw a live plot. */
+export function clearOutput(options: { wait?: boolean } = {}): void {
+  currentSink()?.clear(options.wait ?? false);
+}

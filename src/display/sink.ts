@@ -21,6 +21,8 @@ export interface DisplaySink {
   display(bundle: MimeBundle, options?: DisplayOptions): void;
   /** Replaces the output shown earlier under `displayId` (`update_display_data`). */
   update(bundle: MimeBundle, options: DisplayOptions & { readonly displayId: string }): void;
+  /** Clears the current cell's outputs (`clear_output`), at once or, with `wait`, at the next output. */
+  clear(wait: boolean): void;
 }
 
 const SINK_KEY = Symbol.for("lepton.display.sink");

@@ -167,6 +167,7 @@ export class KernelServer {
     installSink({
       display: (bundle, options) => this.publish("display_data", content(bundle, options?.metadata, options?.displayId), this.parent),
       update: (bundle, options) => this.publish("update_display_data", content(bundle, options.metadata, options.displayId), this.parent),
+      clear: (wait) => this.publish("clear_output", { wait }, this.parent),
     });
   }
 
@@ -272,6 +273,7 @@ export class KernelServer {
     }
     if (outcome.hasValue && !silent) {
       const bundle = (await toMimeBundle(outcome.value)) ?? { "text/plain": inspectValue(outcome.value, { depth: 4, colors: false }) };
+      if (storeHistory) this.history.setOutput(count, String(bundle["text/plain"]));
       this.publish("execute_result", { execution_count: count, data: bundle, metadata: {} }, message.header);
     }
     await this.send(this.shell, message, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} });
