@@ -1,0 +1,137 @@
+/**
+ * One probe per backend (DESIGN.md "src/backends: probe + select backend"): each registers its
+ * backend with tfjs if it can, and reports whether a tiny op really runs and reads back — never
+ * whether a package is merely installed (danfojs' npm override, for one, maps
+ * `@tensorflow/tfjs-node` to plain tfjs).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import type { BackendName } from "../config";
+
+/** The result of probing one backend. */
+export interface ProbeResult {
+  readonly name: BackendName;
+  readonly available: boolean;
+  /** Why it is (not) available, in words. */
+  readonly reason: string;
+  /** The device it runs on (GPU name, CPU model), when available. */
+  readonly device?: string;
+  /** Implementation details (SIMD, threads, driver). */
+  readonly detail?: string;
+  /** Whether the documents' models can train on it (every kernel their gradients need is registered). */
+  readonly trains?: boolean;
+}
+
+/** Kernels the documents' CNN / RNN / GAN need for training beyond inference. */
+export const TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad"] as const;
+
+const cpuModel = () => cpus()[0]?.model.trim() ?? "unknown CPU";
+
+/** Whether every training kernel is registered for `backend`. */
+export function missingTrainingKernels(backend: BackendName): string[] {
+  return TRAINING_KERNELS.filter((kernel) => tf.getKernel(kernel, backend) === undefined);
+}
+
+/** Runs 1+2, 3+4 on the active backend and checks the answer. */
+async function tinyOpRoundTrips(): Promise<boolean> {
+  const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 3]), tf.tensor1d([2, 4])));
+  try {
+    const values = await sum.data();
+    return values[0] === 3 && values[1] === 7;
+  } finally {
+    sum.dispose();
+  }
+}
+
+/** Makes `name` active and checks it computes; restores nothing (selection sets the final one). */
+async function activates(name: BackendName): Promise<{ ok: boolean; why: string }> {
+  try {
+    if (!(await tf.setBackend(name))) return { ok: false, why: `tfjs could not initialise the ${name} backend` };
+    await tf.ready();
+    return (await tinyOpRoundTrips()) ? { ok: true, why: "a tiny op ran and read back correctly" } : { ok: false, why: "a tiny op gave a wrong answer" };
+  } catch (error) {
+    return { ok: false, why: `${(error as Error).message}` };
+  }
+}
+
+function trainingVerdict(name: BackendName): { trains: boolean; note: string } {
+  const missing = missingTrainingKernels(name);
+  return missing.length === 0 ? { trains: true, note: "" } : { trains: false, note: `; cannot train CNNs: ${missing.join(", ")} not registered` };
+}
+
+/** tfjs-node-gpu, then tfjs-node: the real packages (libtensorflow), when installed. */
+export async function probeTensorflow(): Promise<ProbeResult> {
+  const aliases: string[] = [];
+  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    let manifest: { name?: string; version?: string };
+    try {
+      manifest = require(`${pkg}/package.json`) as { name?: string; version?: string };
+    } catch {
+      continue;
+    }
+    if (manifest.name !== pkg) {
+      aliases.push(`${pkg} is an alias of ${manifest.name ?? "another package"}`);
+      continue;
+    }
+    try {
+      require(pkg);
+    } catch (error) {
+      return { name: "tensorflow", available: false, reason: `${pkg} is installed but does not load: ${(error as Error).message}` };
+    }
+    const { ok, why } = await activates("tensorflow");
+    if (!ok) return { name: "tensorflow", available: false, reason: `${pkg}: ${why}` };
+    return { name: "tensorflow", available: true, reason: why, device: pkg.endsWith("-gpu") ? "CUDA GPU (libtensorflow)" : cpuModel(), detail: `${pkg} ${manifest.version ?? ""}`.trim(), trains: true };
+  }
+  const found = aliases.length > 0 ? ` (${aliases.join("; ")})` : "";
+  return { name: "tensorflow", available: false, reason: `libtensorflow is not installed: no real @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node${found}` };
+}
+
+/** WebGPU through Dawn (npm `webgpu`): needs a GPU adapter. */
+export async function probeWebgpu(): Promise<ProbeResult> {
+  type WebGpuModule = { create(flags: string[]): { requestAdapter(): Promise<unknown> }; globals: Record<string, unknown> };
+  let gpu: { requestAdapter(): Promise<unknown> };
+  try {
+    const webgpu = (await import("webgpu")) as unknown as WebGpuModule;
+    gpu = webgpu.create([]);
+    const adapter = (await gpu.requestAdapter()) as { info?: { vendor?: string; architecture?: string; description?: string; device?: string } } | null;
+    if (adapter === null) return { name: "webgpu", available: false, reason: "Dawn found no GPU adapter (no Vulkan device)" };
+    Object.assign(globalThis, webgpu.globals);
+    const nav = ((globalThis as { navigator?: object }).navigator ??= {});
+    if (!("gpu" in nav)) Object.defineProperty(nav, "gpu", { value: gpu, configurable: true });
+    await import("@tensorflow/tfjs-backend-webgpu");
+    const { ok, why } = await activates("webgpu");
+    if (!ok) return { name: "webgpu", available: false, reason: why };
+    const info = adapter.info ?? {};
+    const device = [info.vendor, info.architecture, info.description || info.device].filter((p) => p).join(" ") || "GPU";
+    const { trains, note } = trainingVerdict("webgpu");
+    return { name: "webgpu", available: true, reason: why + note, device, detail: "Dawn (Vulkan)", trains };
+  } catch (error) {
+    return { name: "webgpu", available: false, reason: `webgpu could not start: ${(error as Error).message}` };
+  }
+}
+
+/** WebAssembly (XNNPACK): always present; trains only with every training kernel registered. */
+export async function probeWasm(): Promise<ProbeResult> {
+  try {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    const distDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
+    wasm.setWasmPaths(`${join(distDir)}/`);
+    const { ok, why } = await activates("wasm");
+    if (!ok) return { name: "wasm", available: false, reason: why };
+    const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
+    const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? "threads" : "1 thread";
+    const { trains, note } = trainingVerdict("wasm");
+    return { name: "wasm", available: true, reason: why + note, device: cpuModel(), detail: `XNNPACK${simd ? " SIMD" : ""}, ${threads}`, trains };
+  } catch (error) {
+    return { name: "wasm", available: false, reason: `wasm could not start: ${(error as Error).message}` };
+  }
+}
+
+/** The pure-JavaScript CPU backend: slow, always there, trains everything. */
+export async function probeCpu(): Promise<ProbeResult> {
+  const { ok, why } = await activates("cpu");
+  return ok
+    ? { name: "cpu", available: true, reason: why, device: cpuModel(), detail: "JavaScript, 1 thread", trains: true }
+    : { name: "cpu", available: false, reason: why };
+}

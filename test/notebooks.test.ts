@@ -1,0 +1,30 @@
+/**
+ * Runs every notebook in notebooks/ headless, in the test profile, through the project kernel —
+ * the same path as `npm run workbook`. A failing cell fails its test with the runner's full report.
+ */
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatFailure, runNotebook } from "../src/runner/run-notebook";
+
+const NOTEBOOKS = resolve(__dirname, "..", "notebooks");
+const OUT = resolve(__dirname, "..", "out", "test-notebooks");
+const notebooks = readdirSync(NOTEBOOKS).filter((name) => name.endsWith(".ipynb")).sort();
+
+describe("notebooks run headless in the test profile", () => {
+  it("has notebooks to run", () => {
+    expect(notebooks.length).toBeGreaterThan(0);
+  });
+
+  for (const name of notebooks) {
+    it(name, { timeout: 15 * 60_000 }, async () => {
+      const result = await runNotebook(join(NOTEBOOKS, name), {
+        outPath: join(OUT, name),
+        cellTimeoutMs: 10 * 60_000,
+        env: { LEPTON_PROFILE: "test" },
+      });
+      if (result.failure !== undefined) throw new Error(formatFailure(result.failure));
+      expect(result.status).toBe("ok");
+    });
+  }
+});
