@@ -41,20 +41,31 @@ function describeThrown(thrown: unknown): { ename: string; evalue: string; stack
 }
 
 /** The error for a value thrown (or a promise rejected) while cell `count` ran. */
-export function runtimeError(thrown: unknown, count: number, cellFile: string, map: CellSourceMap | undefined): CellError {
+export function runtimeError(thrown: unknown, cell: RunningCell): CellError {
   const { ename, evalue, stack } = describeThrown(thrown);
   const frames = (stack ?? "")
     .split("\n")
     .filter((line) => /^\s+at /.test(line))
     .filter((line) => !INTERNAL_FRAME.test(line))
-    .map((line) => mapFrame(line, count, cellFile, map));
+    .flatMap((line) => mapFrame(line, cell));
   return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
 }
 
-function mapFrame(line: string, count: number, cellFile: string, map: CellSourceMap | undefined): string {
-  const escaped = cellFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return line.replace(new RegExp(`${escaped}:(\\d+):(\\d+)`), (_m, l: string, c: string) => {
-    const position = map?.find(Number(l), Number(c));
-    return position === undefined ? `cell[${count}] (compiled line ${l})` : `cell[${count}]:${position.line}:${position.column}`;
-  });
+/** The cell a runtime error came from: its number, the file name it ran under, its maps and length. */
+export interface RunningCell {
+  readonly count: number;
+  readonly file: string;
+  readonly map: CellSourceMap | undefined;
+  readonly lineCount: number;
+}
+
+/** A stack frame with the cell's position in TypeScript; frames of the code tslab appends to a cell are dropped. */
+function mapFrame(line: string, cell: RunningCell): string[] {
+  const escaped = cell.file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(line);
+  if (match === null) return [line];
+  const position = cell.map?.find(Number(match[1]), Number(match[2]));
+  if (position !== undefined && position.line > cell.lineCount) return [];
+  const where = position === undefined ? `cell[${cell.count}] (compiled line ${match[1]})` : `cell[${cell.count}]:${position.line}:${position.column}`;
+  return [line.replace(match[0], where)];
 }

@@ -107,7 +107,7 @@ export class CellExecutor {
       if (isThenable(value)) value = await this.awaitInterruptibly(value);
       return { status: "ok", hasValue: value !== undefined, value };
     } catch (thrown) {
-      return { status: "error", ...runtimeError(thrown, count, cellFile, map) };
+      return { status: "error", ...runtimeError(thrown, { count, file: cellFile, map, lineCount: source.split("\n").length }) };
     }
   }
 
