@@ -8,7 +8,7 @@
 import { basename, dirname, resolve } from "node:path";
 import { KERNEL_FIGURES_MIME } from "../display/key-figures";
 import { KernelDiedError, startKernel, type KernelClient } from "./kernel-client";
-import { cellSource, cellTags, readNotebook, writeNotebook, type CellOutput, type Notebook, type NotebookCell } from "./notebook";
+import { cellSource, cellTags, NotebookFormatError, readNotebook, writeNotebook, type CellOutput, type Notebook, type NotebookCell } from "./notebook";
 import { OutputCollector } from "./outputs";
 
 /** Tags that are skipped unless a run asks for them. */
@@ -145,7 +145,14 @@ async function runCell(kernel: KernelClient, source: string, collector: OutputCo
 export async function runNotebook(path: string, options: RunNotebookOptions = {}): Promise<NotebookRunResult> {
   const started = performance.now();
   const notebookPath = resolve(path);
-  const notebook = await readNotebook(notebookPath);
+  let notebook: Notebook;
+  try {
+    notebook = await readNotebook(notebookPath);
+  } catch (error) {
+    if (!(error instanceof NotebookFormatError)) throw error;
+    const failure = { notebook: path, cellIndex: -1, cellId: undefined, firstLine: "(reading the notebook)", ename: error.name, evalue: error.message, traceback: [] };
+    return { notebook: path, outPath: undefined, status: "error", seconds: (performance.now() - started) / 1000, executedCells: 0, skippedCells: [], failure, backend: undefined, figures: {} };
+  }
   const log = options.log ?? (() => undefined);
   const include = options.includeTags ?? [];
   const timeoutMs = options.cellTimeoutMs ?? 600_000;
@@ -209,7 +216,7 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 export function formatFailure(failure: CellFailure): string {
   const where =
     failure.cellIndex < 0
-      ? `${failure.notebook}: the kernel could not start`
+      ? `${failure.notebook}: failed before any cell ran ${failure.firstLine}`
       : `${failure.notebook}: cell ${failure.cellIndex}${failure.cellId ? ` (id ${failure.cellId})` : ""} failed: ${failure.firstLine}`;
   const traceback = failure.traceback.map((line) => line.replace(ANSI, "")).join("\n").trim();
   return [where, `${failure.ename}: ${failure.evalue}`, ...(traceback ? [traceback] : [])].join("\n");

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCommand } from "../../../src/runner/cli";
@@ -117,6 +117,20 @@ describe("lepton run", () => {
     expect(text).toContain("Error: boom");
     expect(text).toMatch(/boom\.ipynb\s+\S+\s+\d+\.\d\s+FAILED at cell 3/);
     expect(text).toContain("0 passed, 1 failed");
+  });
+
+  it("reports an unreadable notebook by name and still runs the others", async () => {
+    const good = writeFixture("good.ipynb", [code("console.log('fine');")]);
+    const bad = join(dirname(good), "bad.ipynb");
+    writeFileSync(bad, "{ not json");
+    const printed: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(args.join(" ")));
+    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void printed.push(args.join(" ")));
+    const code_ = await runCommand([bad, good, "--out", join(dirname(good), "out"), "--quiet"]);
+    expect(code_).toBe(1);
+    const text = printed.join("\n");
+    expect(text).toMatch(/bad\.ipynb: failed before any cell ran \(reading the notebook\)\nNotebookFormatError: .*bad\.ipynb: cannot read notebook JSON/);
+    expect(text).toContain("1 passed, 1 failed");
   });
 
   it("refuses a command line without notebooks or with an unknown tag", async () => {
