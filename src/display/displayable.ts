@@ -1,16 +1,18 @@
 /**
- * Values that display themselves (DESIGN.md "src/display"): anything with a
- * `[Symbol.for("Jupyter.display")]()` method returning a MIME bundle, as Deno's kernel defines
- * it. Every rich object of src/display is one, so a cell's last value renders by itself.
+ * Values that display themselves (DESIGN.md "src/display"; kernel issue "rich values"): anything
+ * with a `[Symbol.for("Jupyter.display")]()` method returning a MIME bundle, sync or async, as
+ * Deno's Jupyter kernel defines it. Every rich object of src/display is one, so a cell's last
+ * value renders by itself and `show(x)` works on it.
  */
+import { inspect } from "node:util";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
 
-/** An object that renders itself as a MIME bundle (sync or async). */
+/** An object that renders itself as a MIME bundle, sync or async (DESIGN.md "src/display"). */
 export interface Displayable {
   [JUPYTER_DISPLAY](): MimeBundle | Promise<MimeBundle>;
 }
 
-/** Whether `value` displays itself. */
+/** Whether `value` displays itself through `[Symbol.for("Jupyter.display")]` (DESIGN.md "src/display"). */
 export function isDisplayable(value: unknown): value is Displayable {
   return (
     (typeof value === "object" || typeof value === "function") &&
@@ -19,22 +21,14 @@ export function isDisplayable(value: unknown): value is Displayable {
   );
 }
 
-/** Wraps a bundle maker as a displayable object with a readable `toString`. */
+/**
+ * Wraps a bundle maker as a displayable whose `toString()` and `util.inspect` (console.log) give
+ * `plain`, so it also reads well in a script (DESIGN.md "src/display").
+ */
 export function displayable(render: () => MimeBundle | Promise<MimeBundle>, plain: string): Displayable {
-  return { [JUPYTER_DISPLAY]: render, toString: () => plain } as Displayable;
-}
-
-/** Escapes text for HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-
-/** Markdown shown as rendered text (Jupyter `text/markdown`), with the source as plain text. */
-export function markdown(text: string): Displayable {
-  return displayable(() => ({ "text/markdown": text, "text/plain": text }), text);
-}
-
-/** Raw HTML (trusted: the caller's own markup) with a plain-text fallback. */
-export function html(markup: string, plain = "[HTML]"): Displayable {
-  return displayable(() => ({ "text/html": markup, "text/plain": plain }), plain);
+  return {
+    [JUPYTER_DISPLAY]: render,
+    toString: () => plain,
+    [inspect.custom]: () => plain,
+  } as Displayable;
 }

@@ -1,104 +1,216 @@
 /**
  * Images (DESIGN.md "src/display: images"; Seed 000 §5.2.1 augmented images, Seed 001 §5.4
- * misclassified examples): a tensor or a sharp image as `image/png`, and a batch as a grid.
- * Tensor pixel rule: float tensors hold values in [0, 1], int32 tensors values in [0, 255];
- * anything outside is clipped. Shapes: [h, w], [h, w, 1], [h, w, 3] or [h, w, 4].
+ * misclassified examples, Seed 001 §4.3 GAN samples): a tensor or a sharp image as `image/png`,
+ * and a batch as a grid with optional captions.
+ *
+ * Pixel rule for tensors: shape [h, w], [h, w, 1] (grey), [h, w, 3] (RGB) or [h, w, 4] (RGBA);
+ * int32 values are 0–255, float32 values are 0–1 and bool values 0/1 — all mapped to 0–255 and
+ * clipped. `rescale` changes the input range first: `"minmax"` stretches the image's own min…max
+ * (feature maps), `[low, high]` maps that range (a GAN's tanh output: `[-1, 1]`).
  */
 import * as tf from "@tensorflow/tfjs";
 import sharp, { type Sharp } from "sharp";
-import { displayable, escapeHtml, type Displayable } from "./displayable";
+import { displayable, type Displayable } from "./displayable";
+import { escapeHtml } from "./escape";
 import type { MimeBundle } from "./sink";
 
-/** Raised for a tensor that is not an image; the message gives its shape and dtype. */
+/** Raised for a tensor that is not an image (or batch), or for bad image options; the message gives the shape. */
 export class ImageShapeError extends Error {
   override name = "ImageShapeError";
 }
 
-/** Options for showing an image: an integer upscale factor (nearest neighbour) for tiny images. */
+/** How tensor values map to 0–255 before clipping (see the module's pixel rule). */
+export type Rescale = "minmax" | readonly [low: number, high: number];
+
+/** Options for showing an image. */
 export interface ImageOptions {
+  /** Integer upscale factor, nearest neighbour (tiny images such as 28×28 digits). Default 1. */
   readonly scale?: number;
+  /** Input range mapping (see the module's pixel rule). */
+  readonly rescale?: Rescale;
+  /** A caption for the text/plain line. */
   readonly caption?: string;
 }
 
-async function tensorToRaw(image: tf.Tensor): Promise<{ pixels: Uint8Array; width: number; height: number; channels: 1 | 3 | 4 }> {
-  const shape = image.shape;
-  const channels = shape.length === 2 ? 1 : shape[2];
-  if ((shape.length !== 2 && shape.length !== 3) || (channels !== 1 && channels !== 3 && channels !== 4)) {
-    throw new ImageShapeError(`an image tensor must be [h, w] or [h, w, 1|3|4]; got shape [${shape.join(", ")}] (${image.dtype})`);
-  }
-  const scaled = tf.tidy(() => {
-    const asFloat = image.toFloat();
-    const to255 = image.dtype === "int32" ? asFloat : asFloat.mul(255);
-    return to255.clipByValue(0, 255).round();
+/** An image source: a tfjs tensor following the pixel rule, or a sharp pipeline. */
+export type ImageSource = tf.Tensor | Sharp;
+
+interface RawImage {
+  readonly pixels: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3 | 4;
+}
+
+function channelsOf(shape: readonly number[], first: number): 1 | 3 | 4 | undefined {
+  const rank = shape.length - first;
+  if (rank === 2) return 1;
+  const channels = shape[first + 2];
+  return rank === 3 && (channels === 1 || channels === 3 || channels === 4) ? channels : undefined;
+}
+
+/** The tensor's values as bytes 0–255 (on the backend, one read, no tensor left). */
+async function toBytes(values: tf.Tensor, rescale: Rescale | undefined): Promise<Buffer> {
+  const bytes = tf.tidy(() => {
+    const x = values.toFloat();
+    let unit: tf.Tensor;
+    if (rescale === "minmax") {
+      const low = x.min();
+      const span = x.max().sub(low);
+      unit = x.sub(low).div(tf.maximum(span, 1e-12));
+    } else if (rescale !== undefined) {
+      const [low, high] = rescale;
+      if (!(high > low)) throw new ImageShapeError(`rescale range must have high > low; got [${low}, ${high}]`);
+      unit = x.sub(low).div(high - low);
+    } else {
+      unit = values.dtype === "int32" ? x.div(255) : x;
+    }
+    return unit.mul(255).clipByValue(0, 255).round().toInt();
   });
-  const values = await scaled.data();
-  scaled.dispose();
-  return { pixels: Uint8Array.from(values), width: shape[1]!, height: shape[0]!, channels };
+  try {
+    return Buffer.from(Uint8Array.from(await bytes.data()));
+  } finally {
+    bytes.dispose();
+  }
+}
+
+async function tensorToRaw(image: tf.Tensor, rescale: Rescale | undefined): Promise<RawImage> {
+  const channels = channelsOf(image.shape, 0);
+  if (channels === undefined) {
+    const hint = image.rank === 4 ? " (a batch: use imageGrid)" : "";
+    throw new ImageShapeError(`an image tensor must be [h, w] or [h, w, 1|3|4]; got [${image.shape.join(", ")}] ${image.dtype}${hint}`);
+  }
+  return { pixels: await toBytes(image, rescale), width: image.shape[1]!, height: image.shape[0]!, channels };
 }
 
 function isSharp(value: unknown): value is Sharp {
-  return typeof value === "object" && value !== null && typeof (value as Partial<Sharp>).png === "function" && typeof (value as Partial<Sharp>).metadata === "function";
+  const candidate = value as Partial<Sharp> | null;
+  return (
+    typeof value === "object" &&
+    candidate !== null &&
+    typeof candidate.png === "function" &&
+    typeof candidate.metadata === "function" &&
+    typeof candidate.toBuffer === "function" &&
+    typeof candidate.clone === "function"
+  );
 }
 
-/** PNG bytes of a tensor image or a sharp image. */
-export async function toPng(source: tf.Tensor | Sharp, options: ImageOptions = {}): Promise<Buffer> {
-  const scale = Math.max(1, Math.round(options.scale ?? 1));
-  let pipeline: Sharp;
-  let width: number | undefined;
-  if (isSharp(source)) {
-    pipeline = source.clone();
-    width = scale > 1 ? (await source.metadata()).width : undefined;
-  } else {
-    const raw = await tensorToRaw(source);
-    pipeline = sharp(Buffer.from(raw.pixels), { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
-    width = raw.width;
-  }
-  if (scale > 1 && width !== undefined) pipeline = pipeline.resize({ width: width * scale, kernel: "nearest" });
+/** Whether `value` is a sharp image pipeline (DESIGN.md "src/display: images"). */
+export function isSharpImage(value: unknown): value is Sharp {
+  return isSharp(value);
+}
+
+function checkScale(scale: number | undefined): number {
+  const value = scale ?? 1;
+  if (!Number.isInteger(value) || value < 1) throw new ImageShapeError(`image scale must be a positive integer; got ${value}`);
+  return value;
+}
+
+async function rawToPng(raw: RawImage, scale: number): Promise<Buffer> {
+  let pipeline = sharp(raw.pixels, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+  if (scale > 1) pipeline = pipeline.resize({ width: raw.width * scale, height: raw.height * scale, kernel: "nearest" });
   return pipeline.png().toBuffer();
 }
 
-/** The bundle of an image: base64 PNG (no data: prefix) plus a plain description. */
-export async function imageBundle(source: tf.Tensor | Sharp, options: ImageOptions = {}): Promise<MimeBundle> {
+async function scalePng(png: Buffer, scale: number): Promise<Buffer> {
+  if (scale === 1) return png;
+  const { width, height } = await sharp(png).metadata();
+  return sharp(png).resize({ width: width! * scale, height: height! * scale, kernel: "nearest" }).png().toBuffer();
+}
+
+/** PNG bytes of a tensor image (pixel rule above) or a sharp image, optionally upscaled (DESIGN.md "src/display: images"). */
+export async function toPng(source: ImageSource, options: ImageOptions = {}): Promise<Buffer> {
+  const scale = checkScale(options.scale);
+  if (!isSharp(source)) return rawToPng(await tensorToRaw(source, options.rescale), scale);
+  return scalePng(await source.clone().png().toBuffer(), scale);
+}
+
+/** The bundle of an image: base64 PNG without a data: prefix, and a plain description (DESIGN.md "src/display: images"). */
+export async function imageBundle(source: ImageSource, options: ImageOptions = {}): Promise<MimeBundle> {
   const png = await toPng(source, options);
-  const meta = await sharp(png).metadata();
-  const plain = `${options.caption ? `${options.caption}: ` : ""}image ${meta.width}×${meta.height}`;
+  const { width, height } = await sharp(png).metadata();
+  const plain = `${options.caption === undefined ? "" : `${options.caption}: `}image ${width}×${height}`;
   return { "image/png": png.toString("base64"), "text/plain": plain };
 }
 
-/** An image to show (a tensor or a sharp image). */
-export function image(source: tf.Tensor | Sharp, options: ImageOptions = {}): Displayable {
-  return displayable(() => imageBundle(source, options), "[image]");
+/** An image to show: a tensor (pixel rule above) or a sharp image (DESIGN.md "src/display: images"). */
+export function image(source: ImageSource, options: ImageOptions = {}): Displayable {
+  return displayable(() => imageBundle(source, options), options.caption === undefined ? "[image]" : `[image: ${options.caption}]`);
 }
 
 /** Options for a grid of images. */
 export interface ImageGridOptions {
+  /** Images per row; default min(n, 8). */
   readonly columns?: number;
-  /** One caption per image (e.g. "true: shirt · predicted: T-shirt"). */
+  /** One caption per image (e.g. "true: shirt · predicted: T-shirt"); shown under each image in HTML. */
   readonly labels?: readonly string[];
+  /** Integer upscale factor; default 2. */
   readonly scale?: number;
+  readonly rescale?: Rescale;
 }
 
-/** A batch [n, h, w, c] (or [n, h, w]) shown as a grid of captioned images. */
-export function imageGrid(batch: tf.Tensor, options: ImageGridOptions = {}): Displayable {
-  return displayable(async () => {
-    if (batch.rank !== 3 && batch.rank !== 4) {
-      throw new ImageShapeError(`an image batch must be [n, h, w] or [n, h, w, c]; got shape [${batch.shape.join(", ")}]`);
-    }
-    const count = batch.shape[0]!;
-    const columns = Math.max(1, options.columns ?? Math.min(count, 8));
-    const cells: string[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const one = tf.tidy(() => batch.slice(i, 1).squeeze([0]));
-      const png = await toPng(one, { scale: options.scale ?? 2 });
-      one.dispose();
+/** Pixels between tiles of the grid PNG, before scaling. */
+const GRID_GAP = 2;
+
+async function gridBundle(batch: tf.Tensor, options: ImageGridOptions): Promise<MimeBundle> {
+  const channels = channelsOf(batch.shape, 1);
+  if (batch.rank < 3 || channels === undefined) {
+    throw new ImageShapeError(`an image batch must be [n, h, w] or [n, h, w, 1|3|4]; got [${batch.shape.join(", ")}] ${batch.dtype}`);
+  }
+  const [count, height, width] = batch.shape as [number, number, number];
+  if (options.labels !== undefined && options.labels.length !== count) {
+    throw new ImageShapeError(`imageGrid got ${options.labels.length} labels for ${count} images of batch [${batch.shape.join(", ")}]`);
+  }
+  const scale = checkScale(options.scale ?? 2);
+  const columns = options.columns ?? Math.min(count, 8);
+  if (!Number.isInteger(columns) || columns < 1) throw new ImageShapeError(`imageGrid columns must be a positive integer; got ${columns}`);
+  const rows = Math.ceil(count / columns);
+  const bytes = await toBytes(batch, options.rescale);
+  const tileBytes = width * height * channels;
+  const tiles = Array.from({ length: count }, (_, i): RawImage => ({
+    pixels: bytes.subarray(i * tileBytes, (i + 1) * tileBytes),
+    width,
+    height,
+    channels,
+  }));
+
+  const gridWidth = columns * width + (columns - 1) * GRID_GAP;
+  const gridHeight = rows * height + (rows - 1) * GRID_GAP;
+  const composed = await sharp({ create: { width: gridWidth, height: gridHeight, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 1 } } })
+    .composite(
+      tiles.map((tile, i) => ({
+        input: tile.pixels,
+        raw: { width, height, channels },
+        left: (i % columns) * (width + GRID_GAP),
+        top: Math.floor(i / columns) * (height + GRID_GAP),
+      })),
+    )
+    .png()
+    .toBuffer();
+  const gridPng = await scalePng(composed, scale);
+
+  const cells = await Promise.all(
+    tiles.map(async (tile, i) => {
+      const src = `data:image/png;base64,${(await rawToPng(tile, scale)).toString("base64")}`;
       const label = options.labels?.[i];
-      cells.push(
-        `<figure style="margin:4px;text-align:center"><img src="data:image/png;base64,${png.toString("base64")}"/>` +
-          (label === undefined ? "" : `<figcaption style="font-size:11px">${escapeHtml(label)}</figcaption>`) +
-          "</figure>",
-      );
-    }
-    const html = `<div style="display:grid;grid-template-columns:repeat(${columns},auto);justify-content:start">${cells.join("")}</div>`;
-    return { "text/html": html, "text/plain": `image grid: ${count} images of ${batch.shape.slice(1).join("×")}` };
-  }, `[image grid of ${batch.shape[0]}]`);
+      const caption = label === undefined ? "" : `<figcaption style="font-size:11px;max-width:${width * scale + 40}px">${escapeHtml(label)}</figcaption>`;
+      return `<figure style="margin:4px;text-align:center"><img src="${src}" width="${width * scale}" height="${height * scale}" style="image-rendering:pixelated"/>${caption}</figure>`;
+    }),
+  );
+  const html = `<div class="lepton-image-grid" style="display:grid;grid-template-columns:repeat(${columns},auto);justify-content:start">${cells.join("")}</div>`;
+  const labels = options.labels === undefined ? "" : `\n${options.labels.map((label, i) => `  ${i}: ${label}`).join("\n")}`;
+  return {
+    "text/html": html,
+    "image/png": gridPng.toString("base64"),
+    "text/plain": `image grid: ${count} images of ${height}×${width}×${channels}, ${columns} per row${labels}`,
+  };
+}
+
+/**
+ * A batch [n, h, w] or [n, h, w, c] shown as a grid (DESIGN.md "src/display: images"; Seed 001
+ * §5.4 misclassified examples, §4.3 GAN samples): text/html with one captioned image per tile,
+ * image/png of the whole grid (no captions) for front ends without HTML.
+ */
+export function imageGrid(batch: tf.Tensor, options: ImageGridOptions = {}): Displayable {
+  return displayable(() => gridBundle(batch, options), `[image grid: ${batch.shape[0] ?? 0} images]`);
 }

@@ -2,12 +2,35 @@
  * src/display (DESIGN.md "src/display: show(), plots (plotly.js figures), images, tables, progress
  * bars"): everything a notebook shows, as MIME bundles inside a kernel and as text elsewhere.
  */
-export { show, bundleFor, clearOutput } from "./show";
-export { toMimeBundle, DisplayBundleError } from "./bundle";
-export { markdown, html, isDisplayable, type Displayable } from "./displayable";
+export { show, clearOutput, bundleFor, ShowOptionsError, type ShowOptions } from "./show";
+export { toMimeBundle, normalizeBundle, DisplayBundleError } from "./bundle";
+export { isDisplayable, displayable, type Displayable } from "./displayable";
+export { escapeHtml } from "./escape";
+export { markdown, html } from "./text";
 export { table, type TableRecord } from "./table";
-export { figure, lineTrace, scatterTrace, heatmapTrace, surfaceTrace, PLOTLY_MIME, type PlotlyFigure, type PlotlyTrace, type PlotlyLayout } from "./plotly";
-export { image, imageGrid, toPng, ImageShapeError, type ImageOptions, type ImageGridOptions } from "./image";
-export { progressBar, type ProgressBar, type ProgressOptions } from "./progress";
+export { isDanfoFrame, type DanfoFrameLike } from "./dataframe";
+export { tensorBundle } from "./tensor";
+export {
+  figure,
+  isPlotlyFigure,
+  PlotlyFigure,
+  PlotlyDataError,
+  lineTrace,
+  scatterTrace,
+  barTrace,
+  histogramTrace,
+  heatmapTrace,
+  surfaceTrace,
+  PLOTLY_MIME,
+  type PlotlyTrace,
+  type PlotlyLayout,
+  type PlotlyConfig,
+  type TraceOptions,
+  type NameOrOptions,
+  type HeatmapOptions,
+  type NumericArray,
+} from "./plotly";
+export { image, imageGrid, toPng, ImageShapeError, type ImageOptions, type ImageGridOptions, type ImageSource, type Rescale } from "./image";
+export { progressBar, ProgressOptionsError, type ProgressBar, type ProgressOptions } from "./progress";
 export { keyFigures, type KeyFigure } from "./key-figures";
 export { JUPYTER_DISPLAY, type MimeBundle } from "./sink";

@@ -1,82 +1,240 @@
 /**
- * Plotly figures (DESIGN.md "src/display: plots (plotly.js figures)"), Seed 000 §5.2.3's training
- * curves among them. A figure renders as `application/vnd.plotly.v1+json` (a JSON object, for
- * JupyterLab's plotly renderer), `text/html` (plotly.js embedded once per kernel process, then
- * reused — for classic Notebook, nbconvert HTML, and a notebook reopened later) and `text/plain`.
+ * Plotly figures (DESIGN.md "src/display: plots (plotly.js figures)"; Seed 000 §5.2.3 training
+ * curves and every plot of the workbook). A figure renders as
+ * - `application/vnd.plotly.v1+json`: a JSON object {data, layout, config}, which JupyterLab and
+ *   VS Code draw with their plotly renderer when one is installed;
+ * - `text/html`: a div drawn by `Plotly.newPlot`, for front ends without that renderer, nbconvert
+ *   HTML and a notebook reopened later. plotly.js itself (4.5 MB) travels ONCE per kernel process:
+ *   in the text/html of the first figure; later figures use the `window.Plotly` it defined (the
+ *   page runs outputs in order) and say so in the div if it is missing;
+ * - `text/plain`: a one-line summary.
  */
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { displayable, type Displayable } from "./displayable";
-import type { MimeBundle } from "./sink";
+import { randomUUID } from "node:crypto";
+import { inspect } from "node:util";
+import { escapeHtml, scriptSafeJson } from "./escape";
+import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
+import type { Displayable } from "./displayable";
 
-/** A plotly trace (`{type: "scatter", x, y, …}`); plotly's own schema, kept open. */
-export type PlotlyTrace = Readonly<Record<string, unknown>>;
-/** A plotly layout. */
-export type PlotlyLayout = Readonly<Record<string, unknown>>;
-
-/** A plotly figure as data: traces, layout, config. */
-export interface PlotlyFigure extends Displayable {
-  readonly data: readonly PlotlyTrace[];
-  readonly layout: PlotlyLayout;
-  readonly config: Readonly<Record<string, unknown>>;
-}
-
-/** The MIME type JupyterLab's plotly renderer reads. */
+/** The MIME type of plotly's renderers (JupyterLab, VS Code): a JSON object {data, layout, config}. */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
-const LOADED_KEY = Symbol.for("lepton.display.plotlyLoaded");
+/** Numbers a trace accepts: a plain array or a typed array such as `await tensor.data()`. */
+export type NumericArray = readonly number[] | Float32Array | Float64Array | Int32Array | Uint8Array;
 
-function plotlyScript(): string {
-  const holder = globalThis as { [LOADED_KEY]?: boolean };
-  if (holder[LOADED_KEY] === true) return "";
-  holder[LOADED_KEY] = true;
-  const library = readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
-  // Define Plotly as a global even where the page has a module loader (require.js in classic Notebook).
-  return `<script type="text/javascript">(function(){var define=undefined;var module=undefined;var exports=undefined;\n${library}\nwindow.Plotly=Plotly;})();</script>`;
+/** One plotly trace: `type` and `name` typed, every other plotly attribute passed through. */
+export interface PlotlyTrace {
+  readonly type?: string;
+  readonly name?: string;
+  readonly [attribute: string]: unknown;
 }
 
-function summary(figure: Pick<PlotlyFigure, "data" | "layout">): string {
-  const title = figure.layout.title;
-  const titleText = typeof title === "string" ? title : typeof title === "object" && title !== null ? String((title as { text?: unknown }).text ?? "") : "";
-  const types = [...new Set(figure.data.map((trace) => String(trace.type ?? "scatter")))].join(", ");
-  return `Plotly figure${titleText ? ` "${titleText}"` : ""}: ${figure.data.length} trace(s) (${types})`;
+/** A plotly layout: the attributes src/display reads typed, the rest passed through. */
+export interface PlotlyLayout {
+  readonly title?: string | { readonly text?: string };
+  readonly height?: number;
+  readonly [attribute: string]: unknown;
 }
 
-/** The bundle of a figure; the first figure of a process carries plotly.js itself. */
-export function plotlyBundle(figure: Pick<PlotlyFigure, "data" | "layout" | "config">): MimeBundle {
-  const id = `lepton-plot-${randomUUID()}`;
-  const spec = { data: figure.data, layout: figure.layout, config: figure.config };
-  const json = JSON.stringify(spec).replace(/</g, "\\u003c");
-  const html =
-    plotlyScript() +
-    `<div id="${id}" style="width:100%;min-height:420px"></div>` +
-    `<script type="text/javascript">(function(){var s=${json};function draw(){window.Plotly.newPlot("${id}",s.data,s.layout,s.config);}` +
-    `if(window.Plotly){draw();}else{var t=setInterval(function(){if(window.Plotly){clearInterval(t);draw();}},50);}})();</script>`;
-  return { [PLOTLY_MIME]: JSON.parse(JSON.stringify(spec)) as unknown, "text/html": html, "text/plain": summary(figure) };
+/** plotly.js config (`responsive`, `displayModeBar`, …). */
+export type PlotlyConfig = Readonly<Record<string, unknown>>;
+
+/** Raised when a figure holds something JSON cannot carry (a tensor, a function); names the trace and attribute. */
+export class PlotlyDataError extends Error {
+  override name = "PlotlyDataError";
 }
 
-/** Makes a plotly figure that displays itself (Seed 000 §5.2.3 curves, and every plot of the workbook). */
-export function figure(data: readonly PlotlyTrace[], layout: PlotlyLayout = {}, config: Readonly<Record<string, unknown>> = { responsive: true }): PlotlyFigure {
-  const fig = { data, layout, config } as const;
-  return Object.assign(displayable(() => plotlyBundle(fig), summary(fig)), fig) as PlotlyFigure;
+/** A plotly figure that displays itself (DESIGN.md "src/display: plots"); make one with `figure()`. */
+export class PlotlyFigure implements Displayable {
+  constructor(
+    readonly data: readonly PlotlyTrace[],
+    readonly layout: PlotlyLayout = {},
+    readonly config: PlotlyConfig = { responsive: true },
+  ) {}
+
+  /** The figure's MIME bundle (the first figure of the process carries plotly.js). */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return plotlyBundle(this);
+  }
+
+  /** The one-line summary (`text/plain`). */
+  toString(): string {
+    return figureSummary(this);
+  }
+
+  /** What console.log prints in a script. */
+  [inspect.custom](): string {
+    return figureSummary(this);
+  }
 }
 
-/** A line trace through (x, y) points. */
-export function lineTrace(x: readonly number[], y: readonly number[], name?: string): PlotlyTrace {
-  return { type: "scatter", mode: "lines", x, y, ...(name === undefined ? {} : { name }) };
+/** Makes a plotly figure from traces and an optional layout and config (DESIGN.md "src/display: plots"). */
+export function figure(data: readonly PlotlyTrace[], layout: PlotlyLayout = {}, config: PlotlyConfig = { responsive: true }): PlotlyFigure {
+  return new PlotlyFigure(data, layout, config);
 }
 
-/** A scatter (markers) trace. */
-export function scatterTrace(x: readonly (number | string)[], y: readonly number[], name?: string): PlotlyTrace {
-  return { type: "scatter", mode: "markers", x, y, ...(name === undefined ? {} : { name }) };
+/** Whether `value` is a figure made by `figure()` (DESIGN.md "src/display: plots"). */
+export function isPlotlyFigure(value: unknown): value is PlotlyFigure {
+  return value instanceof PlotlyFigure;
 }
 
-/** A heatmap trace of a matrix z (rows × columns), e.g. a confusion matrix. */
-export function heatmapTrace(z: readonly (readonly number[])[], x?: readonly string[], y?: readonly string[]): PlotlyTrace {
-  return { type: "heatmap", z, ...(x ? { x } : {}), ...(y ? { y } : {}) };
+/** Attributes any trace helper accepts on top of its data: a name and any plotly attribute. */
+export interface TraceOptions {
+  readonly name?: string;
+  readonly [attribute: string]: unknown;
 }
 
-/** A surface trace of z over the grid (x, y), e.g. a loss surface. */
-export function surfaceTrace(x: readonly number[], y: readonly number[], z: readonly (readonly number[])[]): PlotlyTrace {
-  return { type: "surface", x, y, z };
+/** A trace's name alone, or its options. */
+export type NameOrOptions = string | TraceOptions;
+
+function traceOptions(options: NameOrOptions | undefined): TraceOptions {
+  return typeof options === "string" ? { name: options } : (options ?? {});
+}
+
+/** A line through (x, y), e.g. a loss curve per epoch (Seed 000 §5.2.3). */
+export function lineTrace(x: NumericArray | readonly string[], y: NumericArray, options?: NameOrOptions): PlotlyTrace {
+  return { type: "scatter", mode: "lines", x, y, ...traceOptions(options) };
+}
+
+/** Points at (x, y), e.g. a regression's data (Seed 000 §4 house prices). */
+export function scatterTrace(x: NumericArray | readonly string[], y: NumericArray, options?: NameOrOptions): PlotlyTrace {
+  return { type: "scatter", mode: "markers", x, y, ...traceOptions(options) };
+}
+
+/** Bars of y over categories x, e.g. per-class recall (Seed 001 §5). */
+export function barTrace(x: NumericArray | readonly string[], y: NumericArray, options?: NameOrOptions): PlotlyTrace {
+  return { type: "bar", x, y, ...traceOptions(options) };
+}
+
+/** A histogram of values, e.g. a feature's distribution before and after cleaning (Seed 000 §3.1). */
+export function histogramTrace(values: NumericArray, options?: NameOrOptions): PlotlyTrace {
+  return { type: "histogram", x: values, ...traceOptions(options) };
+}
+
+/** Options of a heatmap: column labels x, row labels y, and any plotly attribute. */
+export interface HeatmapOptions extends TraceOptions {
+  readonly x?: readonly (string | number)[];
+  readonly y?: readonly (string | number)[];
+}
+
+/** A heatmap of a matrix z (rows × columns), e.g. a confusion matrix (Seed 001 §5). */
+export function heatmapTrace(z: readonly NumericArray[], options: HeatmapOptions = {}): PlotlyTrace {
+  return { type: "heatmap", z, ...options };
+}
+
+/** A surface z[i][j] over the grid (x[j], y[i]), e.g. a loss surface (Seed 000 §4 gradient descent). */
+export function surfaceTrace(x: NumericArray, y: NumericArray, z: readonly NumericArray[], options?: NameOrOptions): PlotlyTrace {
+  return { type: "surface", x, y, z, ...traceOptions(options) };
+}
+
+const LIBRARY_STATE = Symbol.for("lepton.display.plotlyLibrary");
+
+/** Process-wide (a global symbol: one state even if two copies of this module load) record of plotly.js in the page. */
+interface LibraryState {
+  embedded: boolean;
+}
+
+function libraryState(): LibraryState {
+  const holder = globalThis as { [LIBRARY_STATE]?: LibraryState };
+  holder[LIBRARY_STATE] ??= { embedded: false };
+  return holder[LIBRARY_STATE];
+}
+
+/** Whether plotly.js has already been sent to the page by this process (DESIGN.md "src/display: plots"). */
+export function plotlyLibrarySent(): boolean {
+  return libraryState().embedded;
+}
+
+/**
+ * Forgets that plotly.js was sent (DESIGN.md "src/display: plots"): `clearOutput()` calls it,
+ * since the cleared output may have been the one carrying the library; the next figure embeds it again.
+ */
+export function forgetPlotlyLibrary(): void {
+  libraryState().embedded = false;
+}
+
+/**
+ * The `<script>` defining `window.Plotly` (once per process; "" after). The library's UMD header
+ * would register an anonymous AMD module where require.js is present (classic Notebook), so
+ * `define`, `module` and `exports` are hidden from it and it falls through to the global.
+ */
+export function plotlyLibraryScript(): string {
+  const state = libraryState();
+  if (state.embedded) return "";
+  const source = readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8").replace(/<\/(script)/gi, "<\\/$1");
+  state.embedded = true;
+  return `<script type="text/javascript">(function(define, module, exports){\n${source}\n}).call(window);</script>`;
+}
+
+/** A bundle that only loads plotly.js (for `show(figure, {displayId})`, whose later updates must not carry 4.5 MB each). */
+export function plotlyLoaderBundle(): MimeBundle {
+  const script = plotlyLibraryScript();
+  return { "text/html": script, "text/plain": "plotly.js loaded for this notebook's figures" };
+}
+
+function titleText(layout: PlotlyLayout): string {
+  const title = layout.title;
+  if (typeof title === "string") return title;
+  return typeof title?.text === "string" ? title.text : "";
+}
+
+function figureSummary(fig: PlotlyFigure): string {
+  const title = titleText(fig.layout);
+  const types = [...new Set(fig.data.map((trace) => trace.type ?? "scatter"))].join(", ");
+  return `Plotly figure${title ? ` "${title}"` : ""}: ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"} (${types || "none"})`;
+}
+
+function isTensorLike(value: object): boolean {
+  const candidate = value as { dataSync?: unknown; shape?: unknown };
+  return typeof candidate.dataSync === "function" && Array.isArray(candidate.shape);
+}
+
+/** Plain JSON of a figure part: typed arrays become arrays, non-finite numbers null, dates ISO strings. */
+function plainJson(value: unknown, where: string): unknown {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "string" || typeof value === "boolean" || value === null) return value;
+  if (value === undefined) return null;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === "bigint" ? Number(v) : Number.isFinite(v) ? v : null));
+  }
+  if (Array.isArray(value)) return value.map((item, i) => plainJson(item, `${where}[${i}]`));
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") {
+    if (isTensorLike(value)) throw new PlotlyDataError(`${where} is a tensor: pass \`await t.array()\` or \`await t.data()\` instead`);
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = plainJson(item, `${where}.${key}`);
+    return out;
+  }
+  throw new PlotlyDataError(`${where} is a ${typeof value}, which a plotly figure cannot carry`);
+}
+
+/** The figure as the plain JSON object plotly renderers read: {data, layout, config}. */
+export function plotlySpec(fig: PlotlyFigure): { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> } {
+  return {
+    data: fig.data.map((trace, i) => plainJson(trace, `figure trace ${i}`)),
+    layout: plainJson(fig.layout, "figure layout") as Record<string, unknown>,
+    config: plainJson(fig.config, "figure config") as Record<string, unknown>,
+  };
+}
+
+const MISSING_LIBRARY_NOTE =
+  "plotly.js is not loaded in this page: it travels in this notebook's first figure output. Run that cell again (or Run All) to draw this figure.";
+
+/**
+ * The figure's bundle (DESIGN.md "src/display: plots"). With `embedLibrary` (the default) the
+ * first figure of the process carries plotly.js in its text/html; pass false when a loader
+ * output was sent instead.
+ */
+export function plotlyBundle(fig: PlotlyFigure, options: { embedLibrary?: boolean } = {}): MimeBundle {
+  const spec = plotlySpec(fig);
+  const divId = `lepton-plot-${randomUUID()}`;
+  const height = typeof fig.layout.height === "number" ? fig.layout.height : 450;
+  const library = options.embedLibrary === false ? "" : plotlyLibraryScript();
+  const draw =
+    `<script type="text/javascript">(function(){var spec=${scriptSafeJson(spec)},id=${scriptSafeJson(divId)},tries=0;` +
+    `function draw(){var el=document.getElementById(id);if(!el)return;` +
+    `if(window.Plotly){window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);return;}` +
+    `if(++tries>100){el.textContent=${scriptSafeJson(MISSING_LIBRARY_NOTE)};return;}setTimeout(draw,50);}draw();})();</script>`;
+  const html = `${library}<div id="${escapeHtml(divId)}" class="lepton-plotly" style="width:100%;height:${height}px"></div>${draw}`;
+  return { [PLOTLY_MIME]: spec, "text/html": html, "text/plain": figureSummary(fig) };
 }

@@ -1,72 +1,104 @@
 /**
- * A progress bar (DESIGN.md "src/display: progress bars"; Seed 000 §5.2.3 training progress):
- * inside a kernel one output updated in place (update_display_data under a display id, at most
- * every 100 ms); outside one a plain line at each tenth of the way, so logs stay short.
+ * A progress bar (DESIGN.md "src/display: progress bars"; Seed 000 §5.2.3 watching training):
+ * inside a kernel one output, updated in place (`update_display_data` under one display id, at
+ * most every `intervalMs`); outside one a plain line at each tenth of the way and at the end, so
+ * a script's or a test's log stays short.
  */
 import { randomUUID } from "node:crypto";
-import { escapeHtml } from "./displayable";
+import { escapeHtml } from "./escape";
 import { currentSink, type MimeBundle } from "./sink";
 
 /** A running progress bar. */
 export interface ProgressBar {
-  /** Sets the number of steps done, with optional text (e.g. "loss 0.31"). */
+  /** Sets the number of steps done (0…total), with optional text such as "loss 0.31". */
   update(done: number, extra?: string): void;
-  /** Marks the bar complete and shows its final state. */
-  finish(extra?: string): void;
+  /** Completes the bar and shows its final state (once; later calls do nothing). */
+  done(extra?: string): void;
 }
 
 /** Options of a progress bar. */
 export interface ProgressOptions {
   readonly total: number;
   readonly label?: string;
+  /** Least time between two in-place updates inside a kernel; default 100 ms. */
+  readonly intervalMs?: number;
 }
 
-const UPDATE_INTERVAL_MS = 100;
-const WIDTH = 30;
+/** Raised for a progress bar whose total is not a non-negative finite number. */
+export class ProgressOptionsError extends Error {
+  override name = "ProgressOptionsError";
+}
 
-function bundle(label: string, done: number, total: number, extra: string, elapsedMs: number): MimeBundle {
-  const fraction = total > 0 ? Math.min(1, done / total) : 1;
-  const filled = Math.round(fraction * WIDTH);
-  const seconds = (elapsedMs / 1000).toFixed(1);
-  const plain = `${label} [${"█".repeat(filled)}${"·".repeat(WIDTH - filled)}] ${done}/${total} ${seconds}s${extra ? ` ${extra}` : ""}`;
+const BAR_WIDTH = 30;
+
+interface ProgressState {
+  readonly label: string;
+  readonly done: number;
+  readonly total: number;
+  readonly extra: string;
+  readonly elapsedMs: number;
+}
+
+function progressText(state: ProgressState): string {
+  const fraction = state.total > 0 ? Math.min(1, Math.max(0, state.done / state.total)) : 1;
+  const filled = Math.round(fraction * BAR_WIDTH);
+  const seconds = (state.elapsedMs / 1000).toFixed(1);
+  return `${state.label} [${"█".repeat(filled)}${"·".repeat(BAR_WIDTH - filled)}] ${state.done}/${state.total} ${seconds}s${state.extra ? ` ${state.extra}` : ""}`;
+}
+
+function progressBundle(state: ProgressState): MimeBundle {
+  const seconds = (state.elapsedMs / 1000).toFixed(1);
   const html =
-    `<div style="font-family:monospace">${escapeHtml(label)} <progress value="${done}" max="${total}" style="width:240px"></progress> ` +
-    `${done}/${total} · ${seconds}s${extra ? ` · ${escapeHtml(extra)}` : ""}</div>`;
-  return { "text/plain": plain, "text/html": html };
+    `<div class="lepton-progress" style="font-family:monospace">${escapeHtml(state.label)} ` +
+    `<progress value="${Math.min(state.done, state.total)}" max="${state.total}" style="width:240px;vertical-align:middle"></progress> ` +
+    `${state.done}/${state.total} · ${seconds}s${state.extra ? ` · ${escapeHtml(state.extra)}` : ""}</div>`;
+  return { "text/html": html, "text/plain": progressText(state) };
 }
 
-/** Starts a progress bar of `total` steps. */
+/** Starts a progress bar of `total` steps (DESIGN.md "src/display: progress bars"). */
 export function progressBar(options: ProgressOptions): ProgressBar {
   const { total } = options;
+  if (!Number.isFinite(total) || total < 0) throw new ProgressOptionsError(`progressBar total must be a finite number ≥ 0; got ${total}`);
   const label = options.label ?? "progress";
+  const intervalMs = options.intervalMs ?? 100;
   const started = Date.now();
   const sink = currentSink();
   const displayId = `lepton-progress-${randomUUID()}`;
-  let lastUpdate = 0;
+  let finished = false;
+  let lastShownAt = started;
   let lastTenth = -1;
-  let last = { done: 0, extra: "" };
-  if (sink !== undefined) sink.display(bundle(label, 0, total, "", 0), { displayId });
-  const render = (force: boolean) => {
-    const now = Date.now();
+  const state = (done: number, extra: string): ProgressState => ({ label, done, total, extra, elapsedMs: Date.now() - started });
+
+  if (sink !== undefined) sink.display(progressBundle(state(0, "")), { displayId });
+
+  let lastPrinted: { done: number; extra: string } | undefined;
+  const show = (done: number, extra: string, final: boolean) => {
     if (sink !== undefined) {
-      if (!force && now - lastUpdate < UPDATE_INTERVAL_MS) return;
-      lastUpdate = now;
-      sink.update(bundle(label, last.done, total, last.extra, now - started), { displayId });
+      const now = Date.now();
+      if (!final && now - lastShownAt < intervalMs) return;
+      lastShownAt = now;
+      sink.update(progressBundle(state(done, extra)), { displayId });
       return;
     }
-    const tenth = total > 0 ? Math.floor((10 * last.done) / total) : 10;
-    if (!force && tenth === lastTenth) return;
+    const tenth = total > 0 ? Math.floor((10 * Math.min(Math.max(done, 0), total)) / total) : 10;
+    if (!final && tenth === lastTenth) return;
+    if (final && lastPrinted?.done === done && lastPrinted.extra === extra) return;
     lastTenth = tenth;
-    console.log(bundle(label, last.done, total, last.extra, now - started)["text/plain"]);
+    lastPrinted = { done, extra };
+    console.log(progressText(state(done, extra)));
   };
+
+  let lastExtra = "";
   return {
     update(done, extra = "") {
-      last = { done, extra };
-      render(false);
+      if (finished) return;
+      lastExtra = extra;
+      show(done, extra, false);
     },
-    finish(extra) {
-      last = { done: total, extra: extra ?? last.extra };
-      render(true);
+    done(extra) {
+      if (finished) return;
+      finished = true;
+      show(total, extra ?? lastExtra, true);
     },
   };
 }

@@ -1,126 +1,117 @@
 /**
- * Tables (DESIGN.md "src/display: tables"): arrays of records and danfojs DataFrames / Series as
- * HTML (escaped cells; shape, dtypes, head and tail for long frames) and as aligned plain text.
+ * Tables (DESIGN.md "src/display: tables"; Seed 000 §2.2 looking at the data): the one renderer
+ * behind arrays of records and danfojs frames — HTML with escaped cells, a dtype row when known,
+ * head and tail of long tables, first and last columns of wide ones, and aligned plain text.
  */
-import { displayable, escapeHtml, type Displayable } from "./displayable";
+import { displayable, type Displayable } from "./displayable";
+import { escapeHtml } from "./escape";
 import type { MimeBundle } from "./sink";
 
-/** A cell value in a table. */
-export type TableCell = string | number | boolean | null | undefined | bigint | Date;
 /** A row of a table: column name → value. */
 export type TableRecord = Readonly<Record<string, unknown>>;
 
-/** How many rows show at each end of a long table. */
+/** Rows shown at each end of a long table, columns at each side of a wide one. */
 const EDGE_ROWS = 5;
+const EDGE_COLUMNS = 10;
 
-function formatCell(value: unknown): string {
-  if (value === null || value === undefined || (typeof value === "number" && Number.isNaN(value))) return "NaN";
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
-}
-
-interface TableModel {
+/** What a table shows, whatever it came from. */
+export interface TableModel {
   readonly columns: readonly string[];
-  /** Row labels and cells for the rows shown; `null` marks the elided middle. */
-  readonly rows: ReadonlyArray<{ label: string; cells: readonly unknown[] } | null>;
-  readonly shape: readonly [number, number];
   readonly dtypes?: readonly string[];
+  readonly rowLabels: readonly string[];
+  /** Reads a cell of the whole table. */
+  cell(row: number, column: number): unknown;
+  /** "DataFrame", "Series", … shown before the shape. */
+  readonly kind?: string;
   readonly caption?: string;
 }
 
-function edgeRows(count: number): { indexes: number[]; elided: boolean } {
-  if (count <= 2 * EDGE_ROWS) return { indexes: [...Array(count).keys()], elided: false };
-  return { indexes: [...Array(EDGE_ROWS).keys(), ...Array.from({ length: EDGE_ROWS }, (_, i) => count - EDGE_ROWS + i)], elided: true };
+/** A cell as text: numbers to 6 significant digits, NaN, null and missing (empty) told apart. */
+export function formatCell(value: unknown): string {
+  if (value === undefined) return "";
+  if (value === null) return "null";
+  if (typeof value === "number") return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") return JSON.stringify(value) ?? String(value);
+  return String(value);
 }
 
-function modelHtml(model: TableModel): string {
-  const head = `<tr><th></th>${model.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr>`;
-  const dtypes = model.dtypes
-    ? `<tr><th><i>dtype</i></th>${model.dtypes.map((d) => `<td><i>${escapeHtml(d)}</i></td>`).join("")}</tr>`
-    : "";
-  const body = model.rows
-    .map((row) =>
-      row === null
-        ? `<tr><th>…</th>${model.columns.map(() => "<td>…</td>").join("")}</tr>`
-        : `<tr><th>${escapeHtml(row.label)}</th>${row.cells.map((c) => `<td>${escapeHtml(formatCell(c))}</td>`).join("")}</tr>`,
-    )
-    .join("");
-  const caption = `${model.caption ? `${escapeHtml(model.caption)} · ` : ""}${model.shape[0]} rows × ${model.shape[1]} columns`;
-  return `<table class="lepton-table"><caption style="caption-side:bottom;text-align:left">${caption}</caption><thead>${head}${dtypes}</thead><tbody>${body}</tbody></table>`;
+/** Indexes shown out of `count`, with `null` where the middle is left out. */
+function edges(count: number, edge: number): (number | null)[] {
+  if (count <= 2 * edge) return [...Array(count).keys()];
+  return [...Array(edge).keys(), null, ...Array.from({ length: edge }, (_, i) => count - edge + i)];
 }
 
-function modelText(model: TableModel): string {
-  const header = ["", ...model.columns];
-  const lines: string[][] = model.rows.map((row) => (row === null ? ["…", ...model.columns.map(() => "…")] : [row.label, ...row.cells.map(formatCell)]));
-  if (model.dtypes) lines.unshift(["dtype", ...model.dtypes]);
-  const all = [header, ...lines];
-  const widths = header.map((_, col) => Math.max(...all.map((line) => (line[col] ?? "").length)));
-  const render = (line: string[]) => line.map((cell, col) => cell.padStart(widths[col]!)).join("  ").trimEnd();
-  return [...all.map(render), `[${model.shape[0]} rows × ${model.shape[1]} columns]`].join("\n");
+interface Grid {
+  readonly header: string[];
+  readonly dtypes?: string[];
+  readonly rows: { label: string; cells: string[] }[];
+  readonly shape: string;
 }
 
-function modelBundle(model: TableModel): MimeBundle {
-  return { "text/html": modelHtml(model), "text/plain": modelText(model) };
+function grid(model: TableModel): Grid {
+  const columnIndexes = edges(model.columns.length, EDGE_COLUMNS);
+  const pick = (read: (column: number) => string) => columnIndexes.map((c) => (c === null ? "…" : read(c)));
+  const rows = edges(model.rowLabels.length, EDGE_ROWS).map((r) =>
+    r === null ? { label: "…", cells: pick(() => "…") } : { label: model.rowLabels[r]!, cells: pick((c) => formatCell(model.cell(r, c))) },
+  );
+  const shape = `${model.kind === undefined ? "" : `${model.kind} · `}${model.rowLabels.length} rows × ${model.columns.length} columns`;
+  return {
+    header: pick((c) => model.columns[c]!),
+    dtypes: model.dtypes === undefined ? undefined : pick((c) => model.dtypes![c] ?? ""),
+    rows,
+    shape: model.caption === undefined ? shape : `${model.caption} · ${shape}`,
+  };
 }
 
-function recordsModel(records: readonly TableRecord[], caption?: string): TableModel {
-  const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
-  const { indexes, elided } = edgeRows(records.length);
-  const shown = indexes.map((i) => ({ label: String(i), cells: columns.map((c) => records[i]![c]) }));
-  const rows = elided ? [...shown.slice(0, EDGE_ROWS), null, ...shown.slice(EDGE_ROWS)] : shown;
-  return { columns, rows, shape: [records.length, columns.length], caption };
-}
-
-/** Whether `value` is a non-empty array of plain objects (rows of a table). */
-export function isRecordArray(value: unknown): value is TableRecord[] {
+function gridHtml(table: Grid): string {
+  const th = (text: string) => `<th>${escapeHtml(text)}</th>`;
+  const td = (text: string) => `<td>${escapeHtml(text)}</td>`;
+  const header = `<tr><th></th>${table.header.map(th).join("")}</tr>`;
+  const dtypes = table.dtypes === undefined ? "" : `<tr class="lepton-dtypes"><th><i>dtype</i></th>${table.dtypes.map((d) => `<td><i>${escapeHtml(d)}</i></td>`).join("")}</tr>`;
+  const body = table.rows.map((row) => `<tr>${th(row.label)}${row.cells.map(td).join("")}</tr>`).join("");
   return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((row) => typeof row === "object" && row !== null && !Array.isArray(row) && Object.getPrototypeOf(row) === Object.prototype)
+    `<table class="lepton-table"><caption style="caption-side:bottom;text-align:left">${escapeHtml(table.shape)}</caption>` +
+    `<thead>${header}${dtypes}</thead><tbody>${body}</tbody></table>`
   );
 }
 
-/** The bundle of an array of records. */
+function gridText(table: Grid): string {
+  const lines = [["", ...table.header], ...(table.dtypes === undefined ? [] : [["dtype", ...table.dtypes]]), ...table.rows.map((row) => [row.label, ...row.cells])];
+  const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
+  const render = (line: string[]) => line.map((cell, column) => cell.padStart(widths[column]!)).join("  ").trimEnd();
+  return [...lines.map(render), `[${table.shape}]`].join("\n");
+}
+
+/** The bundle of any table model: text/html and text/plain (DESIGN.md "src/display: tables"). */
+export function tableBundle(model: TableModel): MimeBundle {
+  const table = grid(model);
+  return { "text/html": gridHtml(table), "text/plain": gridText(table) };
+}
+
+function isRecord(value: unknown): value is TableRecord {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Whether `value` is a non-empty array of plain objects, i.e. the rows of a table (DESIGN.md "src/display: tables"). */
+export function isRecordArray(value: unknown): value is readonly TableRecord[] {
+  return Array.isArray(value) && value.length > 0 && value.every(isRecord);
+}
+
+/** The table model of records: columns in first-seen order, row numbers as labels. */
+function recordsModel(records: readonly TableRecord[], caption?: string): TableModel {
+  const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
+  return { columns, rowLabels: records.map((_, i) => String(i)), cell: (row, column) => records[row]![columns[column]!], caption };
+}
+
+/** The bundle of an array of records (DESIGN.md "src/display: tables"). */
 export function recordsBundle(records: readonly TableRecord[], caption?: string): MimeBundle {
-  return modelBundle(recordsModel(records, caption));
+  return tableBundle(recordsModel(records, caption));
 }
 
-/** A table of records to show (Seed 000 §2.2 data processing: looking at the data). */
-export function table(records: readonly TableRecord[], options: { caption?: string } = {}): Displayable {
+/** A table of records to show (DESIGN.md "src/display: tables"; Seed 000 §2.2 looking at the data). */
+export function table(records: readonly TableRecord[], options: { readonly caption?: string } = {}): Displayable {
   return displayable(() => recordsBundle(records, options.caption), `[table: ${records.length} rows]`);
-}
-
-/** The parts of danfojs' DataFrame and Series read here (duck-typed: danfo ships no usable types). */
-interface DanfoLike {
-  readonly shape: readonly number[];
-  readonly values: readonly unknown[];
-  readonly index: readonly (string | number)[];
-  readonly dtypes: readonly string[] | string;
-  readonly columns?: readonly string[];
-  readonly $isSeries?: boolean;
-}
-
-/** Whether `value` looks like a danfojs DataFrame or Series. */
-export function isDanfoFrame(value: unknown): value is DanfoLike {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Partial<DanfoLike> & { constructor?: { name?: string } };
-  const name = v.constructor?.name;
-  return (name === "DataFrame" || name === "Series") && Array.isArray(v.shape) && Array.isArray(v.values) && Array.isArray(v.index);
-}
-
-/** The bundle of a danfojs DataFrame or Series: shape, dtypes, head and tail. */
-export function danfoBundle(frame: DanfoLike): MimeBundle {
-  const isSeries = frame.columns === undefined || frame.$isSeries === true || frame.shape.length === 1;
-  const rowCount = frame.shape[0] ?? 0;
-  const columns = isSeries ? [String((frame as { name?: string }).name ?? "0")] : [...frame.columns!];
-  const dtypes = Array.isArray(frame.dtypes) ? frame.dtypes.map(String) : [String(frame.dtypes)];
-  const { indexes, elided } = edgeRows(rowCount);
-  const shown = indexes.map((i) => ({
-    label: String(frame.index[i]),
-    cells: isSeries ? [frame.values[i]] : (frame.values[i] as readonly unknown[]),
-  }));
-  const rows = elided ? [...shown.slice(0, EDGE_ROWS), null, ...shown.slice(EDGE_ROWS)] : shown;
-  return modelBundle({ columns, rows, shape: [rowCount, columns.length], dtypes, caption: isSeries ? "Series" : "DataFrame" });
 }
