@@ -109,6 +109,8 @@ function checkScale(scale: number | undefined): number {
 async function rawToPng(raw: RawImage, scale: number): Promise<Buffer> {
   let pipeline = sharp(raw.pixels, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
   if (scale > 1) pipeline = pipeline.resize({ width: raw.width * scale, height: raw.height * scale, kernel: "nearest" });
+  // sharp writes sRGB unless told otherwise; a grey image stays a one-channel PNG (a third of the bytes).
+  if (raw.channels === 1) pipeline = pipeline.toColourspace("b-w");
   return pipeline.png().toBuffer();
 }
 
@@ -152,6 +154,24 @@ export interface ImageGridOptions {
 /** Pixels between tiles of the grid PNG, before scaling. */
 const GRID_GAP = 2;
 
+/** The tiles side by side, `columns` per row, on white, GRID_GAP pixels apart. */
+function layOut(tiles: readonly RawImage[], columns: number): RawImage {
+  const { width, height, channels } = tiles[0]!;
+  const rows = Math.ceil(tiles.length / columns);
+  const gridWidth = columns * width + (columns - 1) * GRID_GAP;
+  const gridHeight = rows * height + (rows - 1) * GRID_GAP;
+  const pixels = Buffer.alloc(gridWidth * gridHeight * channels, 255);
+  const rowBytes = width * channels;
+  tiles.forEach((tile, i) => {
+    const left = (i % columns) * (width + GRID_GAP);
+    const top = Math.floor(i / columns) * (height + GRID_GAP);
+    for (let y = 0; y < height; y += 1) {
+      tile.pixels.copy(pixels, ((top + y) * gridWidth + left) * channels, y * rowBytes, (y + 1) * rowBytes);
+    }
+  });
+  return { pixels, width: gridWidth, height: gridHeight, channels };
+}
+
 async function gridBundle(batch: tf.Tensor, options: ImageGridOptions): Promise<MimeBundle> {
   const channels = channelsOf(batch.shape, 1);
   if (batch.rank < 3 || channels === undefined) {
@@ -161,10 +181,10 @@ async function gridBundle(batch: tf.Tensor, options: ImageGridOptions): Promise<
   if (options.labels !== undefined && options.labels.length !== count) {
     throw new ImageShapeError(`imageGrid got ${options.labels.length} labels for ${count} images of batch [${batch.shape.join(", ")}]`);
   }
+  if (count === 0) return { "text/plain": `image grid: no images (batch [${batch.shape.join(", ")}])` };
   const scale = checkScale(options.scale ?? 2);
   const columns = options.columns ?? Math.min(count, 8);
   if (!Number.isInteger(columns) || columns < 1) throw new ImageShapeError(`imageGrid columns must be a positive integer; got ${columns}`);
-  const rows = Math.ceil(count / columns);
   const bytes = await toBytes(batch, options.rescale);
   const tileBytes = width * height * channels;
   const tiles = Array.from({ length: count }, (_, i): RawImage => ({
@@ -174,20 +194,7 @@ async function gridBundle(batch: tf.Tensor, options: ImageGridOptions): Promise<
     channels,
   }));
 
-  const gridWidth = columns * width + (columns - 1) * GRID_GAP;
-  const gridHeight = rows * height + (rows - 1) * GRID_GAP;
-  const composed = await sharp({ create: { width: gridWidth, height: gridHeight, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 1 } } })
-    .composite(
-      tiles.map((tile, i) => ({
-        input: tile.pixels,
-        raw: { width, height, channels },
-        left: (i % columns) * (width + GRID_GAP),
-        top: Math.floor(i / columns) * (height + GRID_GAP),
-      })),
-    )
-    .png()
-    .toBuffer();
-  const gridPng = await scalePng(composed, scale);
+  const gridPng = await rawToPng(layOut(tiles, columns), scale);
 
   const cells = await Promise.all(
     tiles.map(async (tile, i) => {
