@@ -1,0 +1,31 @@
+/**
+ * Typed errors of src/data (DESIGN.md "Conventions": errors are typed classes whose messages name
+ * the file, row, column or cell).
+ */
+
+/** A dataset file is missing, truncated or not in the format its loader expects; the message names the file. */
+export class DatasetError extends Error {
+  override name = "DatasetError";
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+/** A cleaning step was asked for something the table cannot give (unknown column, bad rule, bad option). */
+export class CleaningError extends Error {
+  override name = "CleaningError";
+}
+
+/** An image file cannot be decoded or has an unusable shape; the message names the file. */
+export class ImageFileError extends Error {
+  override name = "ImageFileError";
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
