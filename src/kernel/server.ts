@@ -33,6 +33,9 @@ export interface KernelServerOptions {
 
 type Router = zmq.Router;
 
+/** Quiet time after the last kernel_info before the compiler is built. */
+const WARM_UP_DELAY_MS = 300;
+
 const url = (info: ConnectionInfo, port: number) => `${info.transport}://${info.ip}:${port}`;
 
 /** One kernel process's server. */
@@ -50,6 +53,7 @@ export class KernelServer {
   private executor: CellExecutor | undefined;
   private compiler: CellCompiler | undefined;
   private draining = false;
+  private warmUpTimer: NodeJS.Timeout | undefined;
   private readonly originalWrite = {
     stdout: process.stdout.write.bind(process.stdout),
     stderr: process.stderr.write.bind(process.stderr),
@@ -90,15 +94,20 @@ export class KernelServer {
     return this.executor;
   }
 
-  /** Builds the compiler in the background once the kernel has told the client it is ready. */
+  /**
+   * Builds the compiler once the client has seen the kernel ready. Building blocks the event loop
+   * for ~2 s, so it waits until kernel_info requests (which clients repeat until iopub delivers)
+   * have stopped for a moment.
+   */
   private warmUp(): void {
-    setTimeout(() => {
+    clearTimeout(this.warmUpTimer);
+    this.warmUpTimer = setTimeout(() => {
       try {
         this.ensureExecutor();
       } catch (error) {
         this.originalWrite.stderr(`[lepton kernel] warm-up failed: ${(error as Error).message}\n`);
       }
-    }, 50);
+    }, WARM_UP_DELAY_MS);
   }
 
   private async serveHeartbeat(): Promise<void> {
