@@ -124,8 +124,8 @@ export function centralDifferences32(
   x: Float64Array,
   shape: readonly number[],
   scale: (value: number) => number = unitStepScale,
+  h = Math.cbrt(2 ** -23),
 ): Float64Array {
-  const h = Math.cbrt(2 ** -23);
   const base = Float32Array.from(x);
   const grad = new Float64Array(x.length);
   const evaluate = (values: Float32Array): number => tf.tidy(() => f(tf.tensor(values, [...shape], "float32")).dataSync()[0]!);
@@ -166,4 +166,33 @@ export function checkGradient(gradientCase: GradientCase, tolerances: GradientTo
     row("analytic (float64) vs tf.grad (float32)", `${FLOAT64} / ${float32}`, analytic64, autodiff32!, tolerances.float32),
     row("finite differences (float32) vs analytic (float64)", `${float32} / ${FLOAT64}`, differences32, analytic64, tolerances.finiteDifferences32),
   ];
+}
+
+/** The worst (largest) relative error of each comparison over many checks, with the function it came from. */
+export function worstByComparison(rows: readonly GradientComparison[]): GradientComparison[] {
+  const worst = new Map<ComparisonKind, GradientComparison>();
+  for (const row of rows) {
+    const current = worst.get(row.comparison);
+    if (current === undefined || row.relativeError > current.relativeError) worst.set(row.comparison, row);
+  }
+  return [...worst.values()];
+}
+
+/**
+ * The checks as a markdown table (Seed 000 §4.2.1): one row per function, one column per
+ * comparison headed by its precision; each cell is the relative error, ✓ within tolerance, ✗ not.
+ */
+export function gradientReportMarkdown(rows: readonly GradientComparison[]): string {
+  const kinds = [...new Map(rows.map((r) => [r.comparison, r])).values()];
+  const names = [...new Set(rows.map((r) => `${r.name}|${r.section}`))];
+  const header = `| function | section | ${kinds.map((k) => `${k.comparison}<br>*${k.precision}*, tol ${k.tolerance.toExponential(0)}`).join(" | ")} |`;
+  const lines = names.map((key) => {
+    const [name, section] = key.split("|");
+    const cells = kinds.map((kind) => {
+      const row = rows.find((r) => r.name === name && r.section === section && r.comparison === kind.comparison);
+      return row === undefined ? "" : `${row.relativeError.toExponential(2)} ${row.passed ? "✓" : "✗"}`;
+    });
+    return `| ${name} | ${section} | ${cells.join(" | ")} |`;
+  });
+  return [header, `|---|---|${kinds.map(() => "---:").join("|")}|`, ...lines].join("\n");
 }

@@ -67,6 +67,15 @@ export function normalEquations(x: ArrayLike<number>, y: ArrayLike<number>): Lin
   return { w, b: my - w * mx };
 }
 
+/** R² = 1 − MSE / Var(y): the share of y's variance the line explains (Seed 000 §5.2.3 evaluation, for a regression). */
+export function rSquared(x: ArrayLike<number>, y: ArrayLike<number>, line: Line): number {
+  assertSameLength("rSquared(x, y)", x, y);
+  const my = Array.from(y).reduce((a, v) => a + v, 0) / y.length;
+  const variance = Array.from(y).reduce((a, v) => a + (v - my) ** 2, 0) / y.length;
+  if (variance === 0) throw new MathInputError(`rSquared(x, y): all ${y.length} y values equal ${my}`);
+  return 1 - lineMse(x, y, line) / variance;
+}
+
 /** Standard errors of the least-squares w and b (σ̂² = RSS / (n − 2)), the tolerance for "recovers the known line". */
 export function lineStandardErrors(x: ArrayLike<number>, y: ArrayLike<number>, line: Line): { w: number; b: number } {
   assertSameLength("lineStandardErrors(x, y)", x, y);

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config";
-import { checkGradient, f64, gradientCases, relativeError, sigmoid, type GradientCase } from "../../../src/math";
+import { checkGradient, f64, gradientCases, gradientReportMarkdown, relativeError, sigmoid, worstByComparison, type GradientCase } from "../../../src/math";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -65,5 +65,22 @@ describe("relativeError", () => {
 
   it("names mismatched lengths", () => {
     expect(() => relativeError([1], [1, 2])).toThrow(/relativeError\(a, b\): lengths differ \(1 vs 2\)/);
+  });
+});
+
+describe("reporting", () => {
+  it("keeps the worst error per comparison and renders every function in one markdown table", () => {
+    const rows = [1, 2].flatMap((seed) => gradientCases(seed).flatMap((c) => checkGradient(c)));
+    const worst = worstByComparison(rows);
+    expect(worst).toHaveLength(4);
+    for (const w of worst) {
+      expect(rows.filter((r) => r.comparison === w.comparison).every((r) => r.relativeError <= w.relativeError)).toBe(true);
+    }
+    const markdownTable = gradientReportMarkdown(checkGradient(gradientCases(1)[8]!).concat(checkGradient(gradientCases(1)[0]!)));
+    const lines = markdownTable.split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toContain("*float64 (JS numbers) / float64 (JS numbers)*");
+    expect(lines[2]).toMatch(/^\| relu \| Seed 000 §4\.3\.2 \| \d\.\d\de-\d+ ✓ \|/);
+    expect(lines[3]).toMatch(/^\| mse \|/);
   });
 });

@@ -9,6 +9,7 @@ import {
   lossSurface,
   MathInputError,
   normalEquations,
+  rSquared,
   standardizer,
   syntheticHousePrices,
 } from "../../../src/math";
@@ -101,5 +102,12 @@ describe("bad input is named", () => {
     expect(() => gradientDescent([1, 2], [1, 2], { lr: -1, numEpochs: 1, gradient: "analytic" })).toThrow(/lr must be > 0/);
     expect(() => standardizer([4, 4])).toThrow(/all 2 values equal 4/);
     expect(() => syntheticHousePrices({ n: 0, seed: 1 })).toThrow(/n must be a positive integer/);
+  });
+});
+
+describe("rSquared", () => {
+  it("is 1 on an exact line and 0 for the mean line", () => {
+    expect(rSquared([1, 2, 3], [3, 5, 7], { w: 2, b: 1 })).toBeCloseTo(1, 12);
+    expect(rSquared([1, 2, 3], [3, 5, 7], { w: 0, b: 5 })).toBeCloseTo(0, 12);
   });
 });
