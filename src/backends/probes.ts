@@ -5,9 +5,11 @@
  * `@tensorflow/tfjs-node` to plain tfjs).
  */
 import * as tf from "@tensorflow/tfjs";
+import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import type { BackendName } from "../config";
+import { registerWasmTrainingKernels } from "./wasm-training/register";
 
 /** The result of probing one backend. */
 export interface ProbeResult {
@@ -23,8 +25,11 @@ export interface ProbeResult {
   readonly trains?: boolean;
 }
 
-/** Kernels the documents' CNN / RNN / GAN need for training beyond inference. */
-export const TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad"] as const;
+/**
+ * Kernels the documents' CNN / RNN / GAN need for training beyond inference (found by training
+ * each on wasm: the CNN's convolution and pooling gradients, an embedding's Gather gradient).
+ */
+export const TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "UnsortedSegmentSum"] as const;
 
 const cpuModel = () => cpus()[0]?.model.trim() ?? "unknown CPU";
 
@@ -87,8 +92,16 @@ export async function probeTensorflow(): Promise<ProbeResult> {
   return { name: "tensorflow", available: false, reason: `libtensorflow is not installed: no real @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node${found}` };
 }
 
-/** WebGPU through Dawn (npm `webgpu`): needs a GPU adapter. */
+/** Where Linux keeps the Vulkan loader Dawn opens; LD_LIBRARY_PATH first. */
+function vulkanLoaderPresent(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (process.platform !== "linux") return true;
+  const dirs = [...(env.LD_LIBRARY_PATH ?? "").split(":").filter((d) => d !== ""), "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/usr/local/lib"];
+  return dirs.some((dir) => existsSync(join(dir, "libvulkan.so.1")));
+}
+
+/** WebGPU through Dawn (npm `webgpu`): needs the Vulkan loader and a GPU adapter. */
 export async function probeWebgpu(): Promise<ProbeResult> {
+  if (!vulkanLoaderPresent()) return { name: "webgpu", available: false, reason: "no Vulkan loader (libvulkan.so.1), so Dawn cannot reach a GPU" };
   type WebGpuModule = { create(flags: string[]): { requestAdapter(): Promise<unknown> }; globals: Record<string, unknown> };
   let gpu: { requestAdapter(): Promise<unknown> };
   try {
@@ -111,12 +124,13 @@ export async function probeWebgpu(): Promise<ProbeResult> {
   }
 }
 
-/** WebAssembly (XNNPACK): always present; trains only with every training kernel registered. */
+/** WebAssembly (XNNPACK) with our training kernels (src/backends/wasm-training) registered. */
 export async function probeWasm(): Promise<ProbeResult> {
   try {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     const distDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
     wasm.setWasmPaths(`${join(distDir)}/`);
+    registerWasmTrainingKernels();
     const { ok, why } = await activates("wasm");
     if (!ok) return { name: "wasm", available: false, reason: why };
     const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");

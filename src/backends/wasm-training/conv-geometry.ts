@@ -1,0 +1,70 @@
+/**
+ * Shapes and paddings shared by the convolution gradient kernels (DESIGN.md "src/backends:
+ * training kernels missing from wasm"; Seed 000 §5.2.2 and Seed 001 §4.1 train these convolutions).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** Raised when a gradient kernel is asked for a layout it does not implement. */
+export class UnsupportedConvError extends Error {
+  override name = "UnsupportedConvError";
+}
+
+/** Geometry of one forward 2-D convolution, NHWC, as the gradient kernels need it. */
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly padBottom: number;
+  readonly padRight: number;
+}
+
+type Shape4 = [number, number, number, number];
+type Pad = "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+
+/** Geometry of conv2d(x: inShape, filter: filterShape) with tfjs' own padding rules (valid, same, explicit). */
+export function convGeometry(
+  inShape: readonly number[],
+  filterShape: readonly number[],
+  strides: number | [number, number],
+  dilations: number | [number, number],
+  pad: Pad,
+  dimRoundingMode: "floor" | "round" | "ceil" | undefined,
+  dataFormat: "NHWC" | "NCHW" | undefined,
+): ConvGeometry {
+  if (dataFormat === "NCHW") throw new UnsupportedConvError("wasm training kernels support NHWC (channelsLast) only, got NCHW");
+  if (inShape.length !== 4 || filterShape.length !== 4) {
+    throw new UnsupportedConvError(`conv2d gradient needs a rank-4 input and filter, got [${inShape.join(",")}] and [${filterShape.join(",")}]`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(inShape as Shape4, filterShape as Shape4, strides, dilations, pad, dimRoundingMode, false, "channelsLast");
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+    padBottom: info.padInfo.bottom,
+    padRight: info.padInfo.right,
+  };
+}

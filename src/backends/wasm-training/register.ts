@@ -1,0 +1,50 @@
+/**
+ * Registers the training kernels the wasm backend lacks or runs slowly (DESIGN.md "src/backends:
+ * training kernels missing from wasm"), so the documents' CNN, RNN and GAN (Seed 000 §5.2.2,
+ * Seed 001 §4.1–4.3) train on XNNPACK instead of falling back to the JavaScript cpu backend.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { conv2dBackpropFilterKernel } from "./conv2d-backprop-filter";
+import { batchMatMulKernel } from "./batch-mat-mul";
+import { conv2dBackpropInputKernel } from "./conv2d-backprop-input";
+import { explicitSamePaddingKernel } from "./explicit-same-padding";
+import { maxPoolGradKernel } from "./max-pool-grad";
+import { unsortedSegmentSumKernel } from "./unsorted-segment-sum";
+
+const BACKEND = "wasm";
+
+/** The kernels {@link registerWasmTrainingKernels} adds or replaces on wasm. */
+export const WASM_TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "BatchMatMul", "UnsortedSegmentSum", "Conv2D", "FusedConv2D"] as const;
+
+let registered = false;
+
+/** Raised when tfjs-backend-wasm's own kernels are not loaded yet. */
+export class WasmNotLoadedError extends Error {
+  override name = "WasmNotLoadedError";
+}
+
+/** Swaps wasm's kernel `name` for `build(native)`, keeping the native setup (its cwrap) and config. */
+function replace(name: string, build: (native: tf.KernelFunc) => tf.KernelFunc): void {
+  const native = tf.getKernel(name, BACKEND);
+  if (native === undefined) throw new WasmNotLoadedError(`tfjs-backend-wasm's ${name} kernel is not registered: import @tensorflow/tfjs-backend-wasm first`);
+  tf.unregisterKernel(name, BACKEND);
+  tf.registerKernel({ ...native, kernelFunc: build(native.kernelFunc) });
+}
+
+/** Registers `kernelFunc` as wasm's kernel `name`, which wasm does not have. */
+function add(name: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(name, BACKEND) === undefined) tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc });
+}
+
+/** Adds/replaces the wasm training kernels; idempotent. Call before or after the backend starts. */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  replace(tf.Conv2D, explicitSamePaddingKernel);
+  replace(tf.FusedConv2D, explicitSamePaddingKernel);
+  replace(tf.Conv2DBackpropInput, (native) => conv2dBackpropInputKernel(BACKEND, native));
+  replace(tf.BatchMatMul, (native) => batchMatMulKernel(BACKEND, native));
+  replace(tf.MaxPoolGrad, () => maxPoolGradKernel());
+  add(tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel(BACKEND));
+  add(tf.UnsortedSegmentSum, unsortedSegmentSumKernel());
+  registered = true;
+}
