@@ -11,7 +11,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
 import { isRecordArray, recordsBundle } from "./table";
 import { isTensor, tensorBundle } from "./tensor";
 
-/** Raised when a value's own display method returns something that is not a well-formed MIME bundle; names the MIME type. */
+/** Raised when a value's own display method returns something that is not a well-formed MIME bundle; names the MIME type. (DESIGN.md "src/display") */
 export class DisplayBundleError extends Error {
   override name = "DisplayBundleError";
 }

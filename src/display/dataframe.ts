@@ -7,7 +7,7 @@
 import type { MimeBundle } from "./sink";
 import { tableBundle } from "./table";
 
-/** The parts of a danfojs DataFrame or Series read here. */
+/** The parts of a danfojs DataFrame or Series read here. (DESIGN.md "src/display: tables") */
 export interface DanfoFrameLike {
   readonly shape: readonly number[];
   readonly columns: readonly string[];

@@ -14,15 +14,15 @@ import { displayable, type Displayable } from "./displayable";
 import { escapeHtml } from "./escape";
 import type { MimeBundle } from "./sink";
 
-/** Raised for a tensor that is not an image (or batch), or for bad image options; the message gives the shape. */
+/** Raised for a tensor that is not an image (or batch), or for bad image options; the message gives the shape. (DESIGN.md "src/display: images") */
 export class ImageShapeError extends Error {
   override name = "ImageShapeError";
 }
 
-/** How tensor values map to 0–255 before clipping (see the module's pixel rule). */
+/** How tensor values map to 0–255 before clipping (see the module's pixel rule). (DESIGN.md "src/display: images") */
 export type Rescale = "minmax" | readonly [low: number, high: number];
 
-/** Options for showing an image. */
+/** Options for showing an image. (DESIGN.md "src/display: images") */
 export interface ImageOptions {
   /** Integer upscale factor, nearest neighbour (tiny images such as 28×28 digits). Default 1. */
   readonly scale?: number;
@@ -32,7 +32,7 @@ export interface ImageOptions {
   readonly caption?: string;
 }
 
-/** An image source: a tfjs tensor following the pixel rule, or a sharp pipeline. */
+/** An image source: a tfjs tensor following the pixel rule, or a sharp pipeline. (DESIGN.md "src/display: images") */
 export type ImageSource = tf.Tensor | Sharp;
 
 interface RawImage {
@@ -83,7 +83,8 @@ async function tensorToRaw(image: tf.Tensor, rescale: Rescale | undefined): Prom
   return { pixels: await toBytes(image, rescale), width: image.shape[1]!, height: image.shape[0]!, channels };
 }
 
-function isSharp(value: unknown): value is Sharp {
+/** Whether `value` is a sharp image pipeline (DESIGN.md "src/display: images"). */
+export function isSharpImage(value: unknown): value is Sharp {
   const candidate = value as Partial<Sharp> | null;
   return (
     typeof value === "object" &&
@@ -95,10 +96,6 @@ function isSharp(value: unknown): value is Sharp {
   );
 }
 
-/** Whether `value` is a sharp image pipeline (DESIGN.md "src/display: images"). */
-export function isSharpImage(value: unknown): value is Sharp {
-  return isSharp(value);
-}
 
 function checkScale(scale: number | undefined): number {
   const value = scale ?? 1;
@@ -123,7 +120,7 @@ async function scalePng(png: Buffer, scale: number): Promise<Buffer> {
 /** PNG bytes of a tensor image (pixel rule above) or a sharp image, optionally upscaled (DESIGN.md "src/display: images"). */
 export async function toPng(source: ImageSource, options: ImageOptions = {}): Promise<Buffer> {
   const scale = checkScale(options.scale);
-  if (!isSharp(source)) return rawToPng(await tensorToRaw(source, options.rescale), scale);
+  if (!isSharpImage(source)) return rawToPng(await tensorToRaw(source, options.rescale), scale);
   return scalePng(await source.clone().png().toBuffer(), scale);
 }
 
@@ -140,7 +137,7 @@ export function image(source: ImageSource, options: ImageOptions = {}): Displaya
   return displayable(() => imageBundle(source, options), options.caption === undefined ? "[image]" : `[image: ${options.caption}]`);
 }
 
-/** Options for a grid of images. */
+/** Options for a grid of images. (DESIGN.md "src/display: images") */
 export interface ImageGridOptions {
   /** Images per row; default min(n, 8). */
   readonly columns?: number;

@@ -9,7 +9,6 @@ export { escapeHtml } from "./escape";
 export { markdown, html } from "./text";
 export { table, type TableRecord } from "./table";
 export { isDanfoFrame, type DanfoFrameLike } from "./dataframe";
-export { tensorBundle } from "./tensor";
 export {
   figure,
   isPlotlyFigure,

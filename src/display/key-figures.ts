@@ -5,18 +5,18 @@
  */
 import { currentSink, type MimeBundle } from "./sink";
 
-/** The MIME type under which key figures travel in a notebook output. */
+/** The MIME type under which key figures travel in a notebook output. (DESIGN.md "src/display"; README "npm run workbook") */
 export const KERNEL_FIGURES_MIME = "application/vnd.lepton.figures+json";
 
-/** A figure's value: a number (shown with 4 significant digits) or a short text. */
+/** A figure's value: a number (shown with 4 significant digits) or a short text. (DESIGN.md "src/display"; README "npm run workbook") */
 export type KeyFigure = string | number;
 
 function formatFigure(value: KeyFigure): string {
   return typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : String(value);
 }
 
-/** The bundle for a set of key figures: text/plain, text/markdown and the runner's JSON. */
-export function keyFiguresBundle(figures: Readonly<Record<string, KeyFigure>>): MimeBundle {
+/** The bundle for a set of key figures: text/plain, text/markdown and the runner's JSON. (DESIGN.md "src/display"; README "npm run workbook") */
+function keyFiguresBundle(figures: Readonly<Record<string, KeyFigure>>): MimeBundle {
   const entries = Object.entries(figures);
   const plain = entries.map(([name, value]) => `${name}: ${formatFigure(value)}`).join("\n");
   const markdown = ["| figure | value |", "|---|---|", ...entries.map(([n, v]) => `| ${n} | ${formatFigure(v)} |`)].join("\n");

@@ -16,30 +16,30 @@ import { escapeHtml, scriptSafeJson } from "./escape";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
 import type { Displayable } from "./displayable";
 
-/** The MIME type of plotly's renderers (JupyterLab, VS Code): a JSON object {data, layout, config}. */
+/** The MIME type of plotly's renderers (JupyterLab, VS Code): a JSON object {data, layout, config}. (DESIGN.md "src/display: plots") */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
-/** Numbers a trace accepts: a plain array or a typed array such as `await tensor.data()`. */
+/** Numbers a trace accepts: a plain array or a typed array such as `await tensor.data()`. (DESIGN.md "src/display: plots") */
 export type NumericArray = readonly number[] | Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** One plotly trace: `type` and `name` typed, every other plotly attribute passed through. */
+/** One plotly trace: `type` and `name` typed, every other plotly attribute passed through. (DESIGN.md "src/display: plots") */
 export interface PlotlyTrace {
   readonly type?: string;
   readonly name?: string;
   readonly [attribute: string]: unknown;
 }
 
-/** A plotly layout: the attributes src/display reads typed, the rest passed through. */
+/** A plotly layout: the attributes src/display reads typed, the rest passed through. (DESIGN.md "src/display: plots") */
 export interface PlotlyLayout {
   readonly title?: string | { readonly text?: string };
   readonly height?: number;
   readonly [attribute: string]: unknown;
 }
 
-/** plotly.js config (`responsive`, `displayModeBar`, …). */
+/** plotly.js config (`responsive`, `displayModeBar`, …). (DESIGN.md "src/display: plots") */
 export type PlotlyConfig = Readonly<Record<string, unknown>>;
 
-/** Raised when a figure holds something JSON cannot carry (a tensor, a function); names the trace and attribute. */
+/** Raised when a figure holds something JSON cannot carry (a tensor, a function); names the trace and attribute. (DESIGN.md "src/display: plots") */
 export class PlotlyDataError extends Error {
   override name = "PlotlyDataError";
 }
@@ -78,13 +78,13 @@ export function isPlotlyFigure(value: unknown): value is PlotlyFigure {
   return value instanceof PlotlyFigure;
 }
 
-/** Attributes any trace helper accepts on top of its data: a name and any plotly attribute. */
+/** Attributes any trace helper accepts on top of its data: a name and any plotly attribute. (DESIGN.md "src/display: plots") */
 export interface TraceOptions {
   readonly name?: string;
   readonly [attribute: string]: unknown;
 }
 
-/** A trace's name alone, or its options. */
+/** A trace's name alone, or its options. (DESIGN.md "src/display: plots") */
 export type NameOrOptions = string | TraceOptions;
 
 function traceOptions(options: NameOrOptions | undefined): TraceOptions {
@@ -111,7 +111,7 @@ export function histogramTrace(values: NumericArray, options?: NameOrOptions): P
   return { type: "histogram", x: values, ...traceOptions(options) };
 }
 
-/** Options of a heatmap: column labels x, row labels y, and any plotly attribute. */
+/** Options of a heatmap: column labels x, row labels y, and any plotly attribute. (DESIGN.md "src/display: plots") */
 export interface HeatmapOptions extends TraceOptions {
   readonly x?: readonly (string | number)[];
   readonly y?: readonly (string | number)[];
@@ -156,9 +156,9 @@ export function forgetPlotlyLibrary(): void {
 /**
  * The `<script>` defining `window.Plotly` (once per process; "" after). The library's UMD header
  * would register an anonymous AMD module where require.js is present (classic Notebook), so
- * `define`, `module` and `exports` are hidden from it and it falls through to the global.
+ * `define`, `module` and `exports` are hidden from it and it falls through to the global. (DESIGN.md "src/display: plots")
  */
-export function plotlyLibraryScript(): string {
+function plotlyLibraryScript(): string {
   const state = libraryState();
   if (state.embedded) return "";
   const source = readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8").replace(/<\/(script)/gi, "<\\/$1");
@@ -166,7 +166,7 @@ export function plotlyLibraryScript(): string {
   return `<script type="text/javascript">(function(define, module, exports){\n${source}\n}).call(window);</script>`;
 }
 
-/** A bundle that only loads plotly.js (for `show(figure, {displayId})`, whose later updates must not carry 4.5 MB each). */
+/** A bundle that only loads plotly.js (for `show(figure, {displayId})`, whose later updates must not carry 4.5 MB each). (DESIGN.md "src/display: plots") */
 export function plotlyLoaderBundle(): MimeBundle {
   const script = plotlyLibraryScript();
   return { "text/html": script, "text/plain": "plotly.js loaded for this notebook's figures" };
@@ -208,8 +208,8 @@ function plainJson(value: unknown, where: string): unknown {
   throw new PlotlyDataError(`${where} is a ${typeof value}, which a plotly figure cannot carry`);
 }
 
-/** The figure as the plain JSON object plotly renderers read: {data, layout, config}. */
-export function plotlySpec(fig: PlotlyFigure): { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> } {
+/** The figure as the plain JSON object plotly renderers read: {data, layout, config}. (DESIGN.md "src/display: plots") */
+function plotlySpec(fig: PlotlyFigure): { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> } {
   return {
     data: fig.data.map((trace, i) => plainJson(trace, `figure trace ${i}`)),
     layout: plainJson(fig.layout, "figure layout") as Record<string, unknown>,

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { escapeHtml } from "./escape";
 import { currentSink, type MimeBundle } from "./sink";
 
-/** A running progress bar. */
+/** A running progress bar. (DESIGN.md "src/display: progress bars") */
 export interface ProgressBar {
   /** Sets the number of steps done (0…total), with optional text such as "loss 0.31". */
   update(done: number, extra?: string): void;
@@ -16,7 +16,7 @@ export interface ProgressBar {
   done(extra?: string): void;
 }
 
-/** Options of a progress bar. */
+/** Options of a progress bar. (DESIGN.md "src/display: progress bars") */
 export interface ProgressOptions {
   readonly total: number;
   readonly label?: string;
@@ -24,7 +24,7 @@ export interface ProgressOptions {
   readonly intervalMs?: number;
 }
 
-/** Raised for a progress bar whose total is not a non-negative finite number. */
+/** Raised for a progress bar whose total is not a non-negative finite number. (DESIGN.md "src/display: progress bars") */
 export class ProgressOptionsError extends Error {
   override name = "ProgressOptionsError";
 }

@@ -8,7 +8,7 @@ import { toMimeBundle } from "./bundle";
 import { forgetPlotlyLibrary, isPlotlyFigure, plotlyBundle, plotlyLibrarySent, plotlyLoaderBundle } from "./plotly";
 import { currentSink, type MimeBundle } from "./sink";
 
-/** Options of `show`: a display id names an output that a later `show(…, {displayId, update: true})` replaces. */
+/** Options of `show`: a display id names an output that a later `show(…, {displayId, update: true})` replaces. (DESIGN.md "src/display: show()") */
 export interface ShowOptions {
   readonly displayId?: string;
   /** Replace the output shown earlier under `displayId` instead of adding one. */
@@ -16,7 +16,7 @@ export interface ShowOptions {
   readonly metadata?: Record<string, unknown>;
 }
 
-/** Raised for `show` options that cannot work, e.g. an update without a display id. */
+/** Raised for `show` options that cannot work, e.g. an update without a display id. (DESIGN.md "src/display: show()") */
 export class ShowOptionsError extends Error {
   override name = "ShowOptionsError";
 }

@@ -6,16 +6,16 @@
  * kernel and a notebook load two copies of this module.
  */
 
-/** A Jupyter MIME bundle: MIME type → data (strings, or JSON objects for `+json` types). */
+/** A Jupyter MIME bundle: MIME type → data (strings, or JSON objects for `+json` types). (DESIGN.md "src/display") */
 export type MimeBundle = Record<string, unknown>;
 
-/** Options of one display message: `displayId` names an output that later updates replace. */
+/** Options of one display message: `displayId` names an output that later updates replace. (DESIGN.md "src/display") */
 export interface DisplayOptions {
   readonly metadata?: Record<string, unknown>;
   readonly displayId?: string;
 }
 
-/** Where display output goes when a kernel is present. */
+/** Where display output goes when a kernel is present. (DESIGN.md "src/display") */
 export interface DisplaySink {
   /** Publishes a new output (`display_data`). */
   display(bundle: MimeBundle, options?: DisplayOptions): void;
@@ -29,12 +29,12 @@ const SINK_KEY = Symbol.for("lepton.display.sink");
 
 type SinkHolder = { [SINK_KEY]?: DisplaySink };
 
-/** The sink installed by the kernel layer, or `undefined` outside a kernel. */
+/** The sink installed by the kernel layer, or `undefined` outside a kernel. (DESIGN.md "src/display") */
 export function currentSink(): DisplaySink | undefined {
   return (globalThis as SinkHolder)[SINK_KEY];
 }
 
-/** Installs (or, with `undefined`, removes) the sink; returns the one it replaced. */
+/** Installs (or, with `undefined`, removes) the sink; returns the one it replaced. (DESIGN.md "src/display") */
 export function installSink(sink: DisplaySink | undefined): DisplaySink | undefined {
   const holder = globalThis as SinkHolder;
   const previous = holder[SINK_KEY];
@@ -43,5 +43,5 @@ export function installSink(sink: DisplaySink | undefined): DisplaySink | undefi
   return previous;
 }
 
-/** The symbol by which a value displays itself (as in Deno's Jupyter kernel). */
+/** The symbol by which a value displays itself (as in Deno's Jupyter kernel). (DESIGN.md "src/display") */
 export const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");

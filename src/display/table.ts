@@ -7,14 +7,14 @@ import { displayable, type Displayable } from "./displayable";
 import { escapeHtml } from "./escape";
 import type { MimeBundle } from "./sink";
 
-/** A row of a table: column name → value. */
+/** A row of a table: column name → value. (DESIGN.md "src/display: tables") */
 export type TableRecord = Readonly<Record<string, unknown>>;
 
 /** Rows shown at each end of a long table, columns at each side of a wide one. */
 const EDGE_ROWS = 5;
 const EDGE_COLUMNS = 10;
 
-/** What a table shows, whatever it came from. */
+/** What a table shows, whatever it came from. (DESIGN.md "src/display: tables") */
 export interface TableModel {
   readonly columns: readonly string[];
   readonly dtypes?: readonly string[];
@@ -26,8 +26,8 @@ export interface TableModel {
   readonly caption?: string;
 }
 
-/** A cell as text: numbers to 6 significant digits, NaN, null and missing (empty) told apart. */
-export function formatCell(value: unknown): string {
+/** A cell as text: numbers to 6 significant digits, NaN, null and missing (empty) told apart. (DESIGN.md "src/display: tables") */
+function formatCell(value: unknown): string {
   if (value === undefined) return "";
   if (value === null) return "null";
   if (typeof value === "number") return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));

@@ -65,7 +65,7 @@ async function preview(tensor: tf.Tensor): Promise<string> {
   }
 }
 
-/** The bundle of a tensor's summary: text/plain and text/html (kernel issue "rich values"). */
+/** The bundle of a tensor's summary: text/plain and text/html (kernel issue "rich values"). (DESIGN.md "src/display"; kernel issue "rich values") */
 export async function tensorBundle(tensor: tf.Tensor): Promise<MimeBundle> {
   const shape = `[${tensor.shape.join(", ")}]`;
   const title = `Tensor ${shape} ${tensor.dtype}`;
@@ -91,7 +91,7 @@ export async function tensorBundle(tensor: tf.Tensor): Promise<MimeBundle> {
   return { "text/plain": plain, "text/html": html };
 }
 
-/** Whether `value` is a tfjs tensor (tfjs' own `instanceof`, which also accepts another copy's tensors). */
+/** Whether `value` is a tfjs tensor (tfjs' own `instanceof`, which also accepts another copy's tensors). (DESIGN.md "src/display"; kernel issue "rich values") */
 export function isTensor(value: unknown): value is tf.Tensor {
   return value instanceof tf.Tensor;
 }
