@@ -96,7 +96,6 @@ export function isSharpImage(value: unknown): value is Sharp {
   );
 }
 
-
 function checkScale(scale: number | undefined): number {
   const value = scale ?? 1;
   if (!Number.isInteger(value) || value < 1) throw new ImageShapeError(`image scale must be a positive integer; got ${value}`);
@@ -145,6 +144,7 @@ export interface ImageGridOptions {
   readonly labels?: readonly string[];
   /** Integer upscale factor; default 2. */
   readonly scale?: number;
+  /** Input range mapping; "minmax" takes one range over the whole batch, so tiles stay comparable. */
   readonly rescale?: Rescale;
 }
 
