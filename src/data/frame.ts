@@ -96,10 +96,17 @@ export function recordsToPolars(records: readonly TableRecord[]): pl.DataFrame {
   return pl.DataFrame([...series, pl.Series(ROW_LABEL, records.map((_, i) => String(i)), pl.Utf8)]);
 }
 
+/** danfo returns frames of its base class from head(), loc() and friends, so `instanceof` is not enough. */
+function isDanfo(input: unknown): input is DataFrame {
+  if (input instanceof DataFrame) return true;
+  const f = input as { columns?: unknown; index?: unknown; dtypes?: unknown; column?: unknown };
+  return typeof input === "object" && input !== null && Array.isArray(f.columns) && Array.isArray(f.index) && Array.isArray(f.dtypes) && typeof f.column === "function";
+}
+
 /** Any accepted input as a polars DataFrame. */
 export function toPolars(input: FrameInput): pl.DataFrame {
   if (input instanceof PolarsFrame) return input.polars;
-  if (input instanceof DataFrame) return danfoToPolars(input);
+  if (isDanfo(input)) return danfoToPolars(input);
   if (Array.isArray(input)) return recordsToPolars(input as readonly TableRecord[]);
   throw new CleaningError("expected a danfo DataFrame, a PolarsFrame or an array of row records");
 }
