@@ -32,29 +32,26 @@ export interface PoolGeometry {
 /** Adds each dy value to dx at the first maximum of its pooling window in x. dx must start at zero. */
 export function routeMaxGradient(x: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
   const { channels: C, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = g;
-  const rowStride = W * C;
+  const taps = new Int32Array(g.filterHeight * g.filterWidth);
   for (let b = 0; b < g.batch; b++) {
-    const xBase = b * H * rowStride;
     for (let oh = 0; oh < OH; oh++) {
       const h0 = oh * g.strideHeight - g.padTop;
-      const hStart = Math.max(0, h0);
-      const hEnd = Math.min(H, h0 + g.filterHeight);
       for (let ow = 0; ow < OW; ow++) {
         const w0 = ow * g.strideWidth - g.padLeft;
-        const wStart = Math.max(0, w0);
-        const wEnd = Math.min(W, w0 + g.filterWidth);
+        // Offsets of the window's pixels inside the image, row by row (the cpu backend's order).
+        let count = 0;
+        for (let h = Math.max(0, h0); h < Math.min(H, h0 + g.filterHeight); h++) {
+          for (let w = Math.max(0, w0); w < Math.min(W, w0 + g.filterWidth); w++) taps[count++] = ((b * H + h) * W + w) * C;
+        }
         const dyBase = ((b * OH + oh) * OW + ow) * C;
         for (let c = 0; c < C; c++) {
           let best = Number.NEGATIVE_INFINITY;
           let at = -1;
-          for (let h = hStart; h < hEnd; h++) {
-            let index = xBase + h * rowStride + wStart * C + c;
-            for (let w = wStart; w < wEnd; w++, index += C) {
-              const value = x[index]!;
-              if (value > best) {
-                best = value;
-                at = index;
-              }
+          for (let t = 0; t < count; t++) {
+            const value = x[taps[t]! + c]!;
+            if (value > best) {
+              best = value;
+              at = taps[t]! + c;
             }
           }
           if (at >= 0) dx[at]! += dy[dyBase + c]!;

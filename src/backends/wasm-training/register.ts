@@ -9,12 +9,13 @@ import { batchMatMulKernel } from "./batch-mat-mul";
 import { conv2dBackpropInputKernel } from "./conv2d-backprop-input";
 import { explicitSamePaddingKernel } from "./explicit-same-padding";
 import { maxPoolGradKernel } from "./max-pool-grad";
+import { sumKernel } from "./sum-leading-axes";
 import { unsortedSegmentSumKernel } from "./unsorted-segment-sum";
 
 const BACKEND = "wasm";
 
 /** The kernels {@link registerWasmTrainingKernels} adds or replaces on wasm. */
-export const WASM_TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "BatchMatMul", "UnsortedSegmentSum", "Conv2D", "FusedConv2D"] as const;
+export const WASM_TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "BatchMatMul", "UnsortedSegmentSum", "Conv2D", "FusedConv2D", "Sum"] as const;
 
 let registered = false;
 
@@ -44,6 +45,7 @@ export function registerWasmTrainingKernels(): void {
   replace(tf.Conv2DBackpropInput, (native) => conv2dBackpropInputKernel(BACKEND, native));
   replace(tf.BatchMatMul, (native) => batchMatMulKernel(BACKEND, native));
   replace(tf.MaxPoolGrad, () => maxPoolGradKernel());
+  replace(tf.Sum, sumKernel);
   add(tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel(BACKEND));
   add(tf.UnsortedSegmentSum, unsortedSegmentSumKernel());
   registered = true;

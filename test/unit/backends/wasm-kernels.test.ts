@@ -202,6 +202,22 @@ describe("wasm training kernels", () => {
     }
   });
 
+  it("BatchMatMul picks the swapped layout for a small left and a big transposed right operand, same answer", async () => {
+    const { layoutCost } = await import("../../../src/backends/wasm-training/batch-mat-mul");
+    expect(layoutCost(2 * 30, 40 * 30, 2 * 40, false, true, true)).toBeLessThan(layoutCost(2 * 30, 40 * 30, 2 * 40, false, true, false));
+    const [av, bv] = [randomArray(2 * 30, 1), randomArray(40 * 30, 2)];
+    await expectSameOnWasmAndCpu(() => tf.matMul(tf.tensor2d(av, [2, 30]), tf.tensor2d(bv, [40, 30]), false, true));
+    await expectSameOnWasmAndCpu(() => tf.matMul(tf.tensor2d(bv, [30, 40]), tf.tensor2d(av, [30, 2]), true, false));
+  });
+
+  it("Sum over leading axes (bias gradients) matches cpu; other reductions still work", async () => {
+    const values = randomArray(3 * 5 * 4 * 6, 21);
+    await expectSameOnWasmAndCpu(() => {
+      const x = tf.tensor4d(values, [3, 5, 4, 6]);
+      return [x.sum([0, 1, 2]), x.sum(0), x.sum([1, 0], true), x.sum([-4, -3]), x.sum([1, 2]), x.sum(3), x.sum(), x.toInt().sum(0)];
+    }, 1e-6);
+  });
+
   it("UnsortedSegmentSum matches cpu, with repeated and out-of-range ids", async () => {
     const ids = [0, 3, 3, 1, -1, 7, 0, 2];
     const values = randomArray(ids.length * 6, 9);
