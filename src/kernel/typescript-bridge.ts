@@ -7,7 +7,11 @@
  * - inline source maps on the cell's emit, and the map of tslab's ES-module → CommonJS step
  *   captured, so runtime errors point at the cell's own TypeScript lines;
  * - the converter is rooted at the project root instead of the notebook's folder, so
- *   `import … from "../src/x"` in notebooks/ is inside `rootDir` (tslab issue #63).
+ *   `import … from "../src/x"` in notebooks/ is inside `rootDir` (tslab issue #63);
+ * - no file or directory watchers on real files: tslab's watch host throws "Unexpected pending
+ *   rebuildTimer" from a watcher callback (killing the kernel) when files change under the
+ *   project while a kernel runs — tests writing fixtures, an editor saving src/. Edits to src/
+ *   are seen after a kernel restart, as tsx's module cache does anyway.
  *
  * Route chosen: tslab's converter reads the TypeScript module through a binding object, so handing
  * it a Proxy of `@tslab/typescript-for-tslab` (put in require's cache before the converter loads)
@@ -112,6 +116,10 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   const converterPath = require.resolve("tslab/dist/converter.js", { paths: [modulesRoot] });
   const real = require(tsPath) as TypeScriptModule;
   const checks = cellCheckOptions(projectRoot);
+  const unwatched = { close: () => undefined };
+  const unwatchedSys = new Proxy(real.sys as Record<string | symbol, unknown>, {
+    get: (target, key) => (key === "watchFile" || key === "watchDirectory" ? () => unwatched : target[key]),
+  });
   let lastCommonJsMap: string | undefined;
   const patched = new Proxy(real, {
     get(target, key) {
@@ -120,6 +128,7 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
         return (files: string[], options: CompilerOptions, ...rest: unknown[]) =>
           create(files, { ...options, ...checks, inlineSourceMap: true, inlineSources: false }, ...rest);
       }
+      if (key === "sys") return unwatchedSys;
       if (key === "transpileModule") {
         const transpile = target.transpileModule as (src: string, o: { compilerOptions?: CompilerOptions }) => { outputText: string; sourceMapText?: string };
         return (src: string, o: { compilerOptions?: CompilerOptions }) => {
