@@ -10,6 +10,7 @@ import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import type { BackendName } from "../config";
 import { registerWasmTrainingKernels } from "./wasm-training/register";
+import { installNavigatorGpu, type DawnModule } from "./webgpu-node";
 
 /** The result of probing one backend. */
 export interface ProbeResult {
@@ -102,16 +103,12 @@ function vulkanLoaderPresent(env: NodeJS.ProcessEnv = process.env): boolean {
 /** WebGPU through Dawn (npm `webgpu`): needs the Vulkan loader and a GPU adapter. */
 export async function probeWebgpu(): Promise<ProbeResult> {
   if (!vulkanLoaderPresent()) return { name: "webgpu", available: false, reason: "no Vulkan loader (libvulkan.so.1), so Dawn cannot reach a GPU" };
-  type WebGpuModule = { create(flags: string[]): { requestAdapter(): Promise<unknown> }; globals: Record<string, unknown> };
-  let gpu: { requestAdapter(): Promise<unknown> };
   try {
-    const webgpu = (await import("webgpu")) as unknown as WebGpuModule;
-    gpu = webgpu.create([]);
-    const adapter = (await gpu.requestAdapter()) as { info?: { vendor?: string; architecture?: string; description?: string; device?: string } } | null;
+    const dawn = (await import("webgpu")) as unknown as DawnModule;
+    const gpu = dawn.create([]);
+    const adapter = await gpu.requestAdapter();
     if (adapter === null) return { name: "webgpu", available: false, reason: "Dawn found no GPU adapter (no Vulkan device)" };
-    Object.assign(globalThis, webgpu.globals);
-    const nav = ((globalThis as { navigator?: object }).navigator ??= {});
-    if (!("gpu" in nav)) Object.defineProperty(nav, "gpu", { value: gpu, configurable: true });
+    installNavigatorGpu(dawn, gpu);
     await import("@tensorflow/tfjs-backend-webgpu");
     const { ok, why } = await activates("webgpu");
     if (!ok) return { name: "webgpu", available: false, reason: why };
