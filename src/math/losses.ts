@@ -27,7 +27,8 @@ export function mseGrad(y: tf.Tensor, yHat: tf.Tensor): tf.Tensor {
 /** Binary cross-entropy from logits, stable: mean of max(z, 0) − z y + log(1 + e^(−|z|)). */
 export function binaryCrossEntropyFromLogits(y: tf.Tensor, z: tf.Tensor): tf.Scalar {
   assertSameShape("binaryCrossEntropyFromLogits(y, z)", y.shape, z.shape);
-  return tf.tidy(() => tf.mean(tf.relu(z).sub(z.mul(y)).add(tf.log1p(tf.exp(tf.neg(tf.abs(z)))))) as tf.Scalar);
+  // log(1 + e^(−|z|)) as softplus(−|z|): tfjs-wasm's log1p returns 0 below ~1e-8, its softplus keeps e^(−|z|).
+  return tf.tidy(() => tf.mean(tf.relu(z).sub(z.mul(y)).add(tf.softplus(tf.neg(tf.abs(z))))) as tf.Scalar);
 }
 
 /** ∂/∂z of binary cross-entropy from logits: (σ(z) − y) / n. */

@@ -91,6 +91,17 @@ describe("the stable cross-entropy is finite where the naive one is not", () => 
     expect(read(binaryCrossEntropyFromLogits(tf.tensor1d([1]), z))[0]).toBeCloseTo(Math.log1p(Math.exp(-20)), 9);
     z.dispose();
   });
+
+  it("keeps the tiny loss of a confident right answer on wasm too (log1p there returns 0 below ~1e-8)", async () => {
+    await import("@tensorflow/tfjs-backend-wasm");
+    await tf.setBackend("wasm");
+    try {
+      const loss = tf.tidy(() => binaryCrossEntropyFromLogits(tf.tensor1d([1]), tf.tensor1d([20])).dataSync()[0]!);
+      expect(loss / Math.log1p(Math.exp(-20))).toBeCloseTo(1, 5);
+    } finally {
+      await tf.setBackend("cpu");
+    }
+  });
 });
 
 describe("bad input names the function and the index or shape", () => {
