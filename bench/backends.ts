@@ -41,7 +41,8 @@ export interface BenchResult {
   readonly detail: string;
 }
 
-const ROOT = resolve(__dirname, "..");
+// The repository root; an ESM bundle (the GPU machine's .device/app.mjs) has no __dirname and runs from the root.
+const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();
 const PYTHON = "/usr/bin/python3";
 const BATCH: Readonly<Record<BenchModel, number>> = { seed: 32, fashion: 64 };
 const DEFAULT_STEPS: Readonly<Record<BenchModel, Record<BenchMode, number>>> = { seed: { train: 2, infer: 3 }, fashion: { train: 10, infer: 20 } };

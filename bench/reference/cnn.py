@@ -4,7 +4,8 @@ The same two architectures as src/models/cnn.ts, Keras semantics ('valid' 3x3 co
 max-pooling, Glorot-uniform kernels do not matter for speed), trained with Adam on random data:
   seed    Seed 000 §5.2.2: 150x150x3 -> Conv32/64/128 + pool -> Dense512 -> Dropout(0.5) -> sigmoid, BCE
   fashion Seed 001 §5.2 on Fashion-MNIST: 28x28x1 -> Conv32 + pool -> Conv64 + pool -> Dense128 -> Dense10, CE
-Prints one JSON line: {"model", "mode", "batch", "steps", "threads", "img_per_s", "peak_rss_mb", "torch"}.
+Prints one JSON line: {"model", "mode", "batch", "steps", "threads", "device", "img_per_s", "peak_rss_mb", "torch"}.
+--device cuda runs on the GPU in fp32 (TF32 matmuls and cuDNN TF32 convolutions switched off).
 Run with Debian's python3-torch: /usr/bin/python3 bench/reference/cnn.py --model seed --mode train
 """
 import argparse
@@ -48,12 +49,22 @@ def main():
     parser.add_argument("--batch", type=int, required=True)
     parser.add_argument("--steps", type=int, required=True)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    device = torch.device(args.device)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
     net, shape, loss_fn, labels = build(args.model)
-    x = torch.rand(args.batch, *shape)
-    y = labels(args.batch)
+    net = net.to(device)
+    x = torch.rand(args.batch, *shape, device=device)
+    y = labels(args.batch).to(device)
+
+    def sync():
+        if device.type == "cuda":
+            torch.cuda.synchronize()
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
 
     def step():
@@ -69,13 +80,15 @@ def main():
                 net(x)
 
     step()  # warm-up, as the tfjs side does
+    sync()
     start = time.perf_counter()
     for _ in range(args.steps):
         step()
+    sync()
     seconds = time.perf_counter() - start
     print(json.dumps({
         "model": args.model, "mode": args.mode, "batch": args.batch, "steps": args.steps, "threads": args.threads,
-        "img_per_s": args.batch * args.steps / seconds,
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu", "img_per_s": args.batch * args.steps / seconds,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "torch": torch.__version__,
     }))
