@@ -9,7 +9,7 @@ import { assertSameLength, MathInputError } from "./errors";
 
 type Values = ArrayLike<number>;
 
-/** Clip bound of the probability forms (Keras' epsilon): log(p) is taken of p clipped to [ε, 1 − ε]. */
+/** Clip bound of the probability forms (Keras' epsilon): log(p) is taken of p clipped to [ε, 1 − ε]. (Seed 000 §4.1.2) */
 export const PROBABILITY_EPSILON = 1e-7;
 
 function rowsOf(where: string, size: number, columns: number): number {
@@ -71,7 +71,7 @@ export function tanh(x: Values): Float64Array {
   return Float64Array.from(x, Math.tanh);
 }
 
-/** tanh′(x) = 1 − tanh²(x). */
+/** tanh′(x) = 1 − tanh²(x). (Seed 001 §4.2) */
 export function tanhGrad(x: Values): Float64Array {
   return Float64Array.from(x, (v) => 1 - Math.tanh(v) ** 2);
 }
@@ -94,6 +94,7 @@ export function softmax(z: Values, columns: number): Float64Array {
 /**
  * The softmax Jacobian applied to an upstream gradient v, row by row: (diag(s) − s sᵀ) v = s ⊙ (v − ⟨s, v⟩).
  * That is ∂/∂z of Σ v ⊙ softmax(z).
+ * (Seed 000 §4.1.2)
  */
 export function softmaxVjp(z: Values, v: Values, columns: number): Float64Array {
   assertSameLength("softmaxVjp(z, v)", z, v);
@@ -116,7 +117,7 @@ function logSumExp(z: Values, start: number, columns: number): number {
   return max + Math.log(sum);
 }
 
-/** Binary cross-entropy from logits z, stable: mean of max(z, 0) − z y + log(1 + e^(−|z|)). */
+/** Binary cross-entropy from logits z, stable: mean of max(z, 0) − z y + log(1 + e^(−|z|)). (Seed 000 §4.1.2) */
 export function binaryCrossEntropyFromLogits(y: Values, z: Values): number {
   assertSameLength("binaryCrossEntropyFromLogits(y, z)", y, z);
   let sum = 0;
@@ -124,13 +125,13 @@ export function binaryCrossEntropyFromLogits(y: Values, z: Values): number {
   return sum / y.length;
 }
 
-/** ∂/∂zᵢ of binary cross-entropy from logits: (σ(zᵢ) − yᵢ) / n. */
+/** ∂/∂zᵢ of binary cross-entropy from logits: (σ(zᵢ) − yᵢ) / n. (Seed 000 §4.1.2) */
 export function binaryCrossEntropyFromLogitsGrad(y: Values, z: Values): Float64Array {
   assertSameLength("binaryCrossEntropyFromLogitsGrad(y, z)", y, z);
   return Float64Array.from(z, (v, i) => (sigmoidScalar(v) - y[i]) / y.length);
 }
 
-/** Binary cross-entropy from probabilities p clipped to [ε, 1 − ε]: −mean(y log p + (1 − y) log(1 − p)). */
+/** Binary cross-entropy from probabilities p clipped to [ε, 1 − ε]: −mean(y log p + (1 − y) log(1 − p)). (Seed 000 §4.1.2) */
 export function binaryCrossEntropy(y: Values, p: Values): number {
   assertSameLength("binaryCrossEntropy(y, p)", y, p);
   let sum = 0;
@@ -141,7 +142,7 @@ export function binaryCrossEntropy(y: Values, p: Values): number {
   return sum / y.length;
 }
 
-/** ∂/∂pᵢ of binary cross-entropy: (pᵢ − yᵢ) / (pᵢ (1 − pᵢ) n) inside the clip range, 0 outside. */
+/** ∂/∂pᵢ of binary cross-entropy: (pᵢ − yᵢ) / (pᵢ (1 − pᵢ) n) inside the clip range, 0 outside. (Seed 000 §4.1.2) */
 export function binaryCrossEntropyGrad(y: Values, p: Values): Float64Array {
   assertSameLength("binaryCrossEntropyGrad(y, p)", y, p);
   return Float64Array.from(p, (q, i) =>
@@ -149,7 +150,7 @@ export function binaryCrossEntropyGrad(y: Values, p: Values): Float64Array {
   );
 }
 
-/** Categorical cross-entropy from logits (rows of `columns` classes), stable: mean over rows of Σⱼ yⱼ (logsumexp(z) − zⱼ). */
+/** Categorical cross-entropy from logits (rows of `columns` classes), stable: mean over rows of Σⱼ yⱼ (logsumexp(z) − zⱼ). (Seed 000 §4.1.2) */
 export function categoricalCrossEntropyFromLogits(y: Values, z: Values, columns: number): number {
   assertSameLength("categoricalCrossEntropyFromLogits(y, z)", y, z);
   const rows = rowsOf("categoricalCrossEntropyFromLogits(y, z, columns)", z.length, columns);
@@ -162,7 +163,7 @@ export function categoricalCrossEntropyFromLogits(y: Values, z: Values, columns:
   return sum / rows;
 }
 
-/** ∂/∂z of categorical cross-entropy from logits: (softmax(z) Σⱼ yⱼ − y) / n — (softmax(z) − y) / n for one-hot y. */
+/** ∂/∂z of categorical cross-entropy from logits: (softmax(z) Σⱼ yⱼ − y) / n — (softmax(z) − y) / n for one-hot y. (Seed 000 §4.1.2) */
 export function categoricalCrossEntropyFromLogitsGrad(y: Values, z: Values, columns: number): Float64Array {
   assertSameLength("categoricalCrossEntropyFromLogitsGrad(y, z)", y, z);
   const rows = rowsOf("categoricalCrossEntropyFromLogitsGrad(y, z, columns)", z.length, columns);
@@ -177,7 +178,7 @@ export function categoricalCrossEntropyFromLogitsGrad(y: Values, z: Values, colu
   return out;
 }
 
-/** Categorical cross-entropy from probabilities (rows of `columns` classes): −mean over rows of Σⱼ yⱼ log clip(pⱼ). */
+/** Categorical cross-entropy from probabilities (rows of `columns` classes): −mean over rows of Σⱼ yⱼ log clip(pⱼ). (Seed 000 §4.1.2) */
 export function categoricalCrossEntropy(y: Values, p: Values, columns: number): number {
   assertSameLength("categoricalCrossEntropy(y, p)", y, p);
   const rows = rowsOf("categoricalCrossEntropy(y, p, columns)", p.length, columns);
@@ -186,14 +187,14 @@ export function categoricalCrossEntropy(y: Values, p: Values, columns: number): 
   return sum / rows;
 }
 
-/** ∂/∂pⱼ of categorical cross-entropy from probabilities: −yⱼ / (pⱼ n) inside the clip range, 0 outside. */
+/** ∂/∂pⱼ of categorical cross-entropy from probabilities: −yⱼ / (pⱼ n) inside the clip range, 0 outside. (Seed 000 §4.1.2) */
 export function categoricalCrossEntropyGrad(y: Values, p: Values, columns: number): Float64Array {
   assertSameLength("categoricalCrossEntropyGrad(y, p)", y, p);
   const rows = rowsOf("categoricalCrossEntropyGrad(y, p, columns)", p.length, columns);
   return Float64Array.from(p, (q, i) => (q <= PROBABILITY_EPSILON || q >= 1 - PROBABILITY_EPSILON ? 0 : -y[i] / (q * rows)));
 }
 
-/** Labels as one-hot rows: the bridge from the sparse to the categorical forms; rejects labels outside [0, columns). */
+/** Labels as one-hot rows: the bridge from the sparse to the categorical forms; rejects labels outside [0, columns). (Seed 000 §4.1.2) */
 export function oneHot(labels: Values, columns: number): Float64Array {
   const out = new Float64Array(labels.length * columns);
   for (let i = 0; i < labels.length; i++) {
@@ -211,25 +212,25 @@ function assertLabelsMatchRows(where: string, labels: Values, size: number, colu
   if (labels.length !== rows) throw new MathInputError(`${where}: ${labels.length} labels for ${rows} rows`);
 }
 
-/** Sparse categorical cross-entropy from logits (integer labels): mean of logsumexp(z) − z_label. */
+/** Sparse categorical cross-entropy from logits (integer labels): mean of logsumexp(z) − z_label. (Seed 000 §4.1.2) */
 export function sparseCategoricalCrossEntropyFromLogits(labels: Values, z: Values, columns: number): number {
   assertLabelsMatchRows("sparseCategoricalCrossEntropyFromLogits(labels, z, columns)", labels, z.length, columns);
   return categoricalCrossEntropyFromLogits(oneHot(labels, columns), z, columns);
 }
 
-/** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. */
+/** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. (Seed 000 §4.1.2) */
 export function sparseCategoricalCrossEntropyFromLogitsGrad(labels: Values, z: Values, columns: number): Float64Array {
   assertLabelsMatchRows("sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, columns)", labels, z.length, columns);
   return categoricalCrossEntropyFromLogitsGrad(oneHot(labels, columns), z, columns);
 }
 
-/** Sparse categorical cross-entropy from probabilities (integer labels): −mean of log clip(p_label). */
+/** Sparse categorical cross-entropy from probabilities (integer labels): −mean of log clip(p_label). (Seed 000 §4.1.2) */
 export function sparseCategoricalCrossEntropy(labels: Values, p: Values, columns: number): number {
   assertLabelsMatchRows("sparseCategoricalCrossEntropy(labels, p, columns)", labels, p.length, columns);
   return categoricalCrossEntropy(oneHot(labels, columns), p, columns);
 }
 
-/** ∂/∂p of sparse categorical cross-entropy from probabilities: −1 / (p_label n) at the label, 0 elsewhere. */
+/** ∂/∂p of sparse categorical cross-entropy from probabilities: −1 / (p_label n) at the label, 0 elsewhere. (Seed 000 §4.1.2) */
 export function sparseCategoricalCrossEntropyGrad(labels: Values, p: Values, columns: number): Float64Array {
   assertLabelsMatchRows("sparseCategoricalCrossEntropyGrad(labels, p, columns)", labels, p.length, columns);
   return categoricalCrossEntropyGrad(oneHot(labels, columns), p, columns);

@@ -3,7 +3,7 @@
  * the synthetic house prices draw from these, so a run with the same LEPTON_SEED sees the same inputs.
  */
 
-/** A seeded source of uniform and normal draws (mulberry32 + Box–Muller). */
+/** A seeded source of uniform and normal draws (mulberry32 + Box–Muller). (DESIGN.md "config.ts" seed) */
 export interface Random {
   /** Uniform in [0, 1). */
   uniform(): number;

@@ -76,7 +76,7 @@ export function rSquared(x: ArrayLike<number>, y: ArrayLike<number>, line: Line)
   return 1 - lineMse(x, y, line) / variance;
 }
 
-/** Standard errors of the least-squares w and b (σ̂² = RSS / (n − 2)), the tolerance for "recovers the known line". */
+/** Standard errors of the least-squares w and b (σ̂² = RSS / (n − 2)), the tolerance for "recovers the known line". (Seed 000 §4.4) */
 export function lineStandardErrors(x: ArrayLike<number>, y: ArrayLike<number>, line: Line): { w: number; b: number } {
   assertSameLength("lineStandardErrors(x, y)", x, y);
   const n = x.length;
@@ -133,7 +133,7 @@ export function standardizer(x: ArrayLike<number>): Standardizer {
   };
 }
 
-/** How gradient descent gets its gradient: the hand-written formula (either convention) or `tf.grads`. */
+/** How gradient descent gets its gradient: the hand-written formula (either convention) or `tf.grads`. (Seed 000 §4.4) */
 export type GradientSource = "analytic" | "document" | "autodiff";
 
 /** Options of {@link gradientDescent} (Seed 000 §4.2.2 / §4.4.3). */
@@ -146,7 +146,7 @@ export interface DescentOptions {
   readonly start?: Line;
 }
 
-/** The outcome of {@link gradientDescent}: the last line, the loss and (w, b) before each step and after the last. */
+/** The outcome of {@link gradientDescent}: the last line, the loss and (w, b) before each step and after the last. (Seed 000 §4.4) */
 export interface DescentResult extends Line {
   readonly losses: number[];
   readonly path: Line[];
@@ -211,7 +211,7 @@ export function lossSurface(x: ArrayLike<number>, y: ArrayLike<number>, wValues:
   return Array.from(bValues, (b) => Float64Array.from(wValues, (w) => lineMse(x, y, { w, b })));
 }
 
-/** `count` evenly spaced values from `start` to `stop` inclusive (the axes of a loss surface). */
+/** `count` evenly spaced values from `start` to `stop` inclusive (the axes of a loss surface). (Seed 000 §4.2 loss surface) */
 export function linspace(start: number, stop: number, count: number): Float64Array {
   if (!Number.isInteger(count) || count < 2) throw new MathInputError(`linspace: count must be an integer ≥ 2, got ${count}`);
   return Float64Array.from({ length: count }, (_, i) => start + ((stop - start) * i) / (count - 1));
