@@ -162,10 +162,17 @@ export function requireColumns(frame: pl.DataFrame, columns: readonly string[], 
   }
 }
 
+/** Column name → dtype, read once (getColumn per column costs ~1 ms on wide frames). */
+export function dtypesOf(frame: pl.DataFrame): Map<string, DataType> {
+  const dtypes = frame.dtypes;
+  return new Map(frame.columns.map((name, k) => [name, dtypes[k]!]));
+}
+
 /** Throws CleaningError naming each requested column that is not numeric. */
 export function requireNumeric(frame: pl.DataFrame, columns: readonly string[], step: string): void {
   requireColumns(frame, columns, step);
-  const bad = columns.filter((c) => !isNumericDtype(frame.getColumn(c).dtype));
+  const types = dtypesOf(frame);
+  const bad = columns.filter((c) => !isNumericDtype(types.get(c)!));
   if (bad.length > 0) throw new CleaningError(`${step}: column(s) ${bad.map((c) => `"${c}"`).join(", ")} are not numeric`);
 }
 

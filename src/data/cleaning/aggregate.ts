@@ -1,21 +1,22 @@
 /** Group statistics (Seed 000 §2.2 data aggregation; seed 001 §3.3 pattern recognition): pandas' `groupby(by).agg(...)`, missing values skipped. */
 import pl from "nodejs-polars";
 import { CleaningError } from "../errors";
-import { asInputKind, dataColumns, isNumericDtype, requireColumns, requireNumeric, toPolars, type FrameInput, type FrameOutput } from "../frame";
+import { asInputKind, dataColumns, dtypesOf, isNumericDtype, requireColumns, requireNumeric, toPolars, type FrameInput, type FrameOutput } from "../frame";
 
 /** A per-group statistic; all skip missing cells (danfo's mean counts them in the divisor). */
 export type Aggregation = "mean" | "sum" | "min" | "max" | "median" | "count" | "std";
 
-function aggExpr(column: string, how: Aggregation): pl.Expr {
-  const x = pl.col(column).cast(pl.Float64).fillNan(pl.lit(null));
+/** One expression for many columns (nodejs-polars pays per expression object, not per column). */
+function aggExpr(columns: readonly string[], how: Aggregation, isFloat: boolean): pl.Expr {
+  const x = isFloat ? pl.cols([...columns]).fillNan(pl.lit(null)) : pl.cols([...columns]);
   switch (how) {
-    case "mean": return x.mean().alias(column);
-    case "sum": return x.sum().alias(column);
-    case "min": return x.min().alias(column);
-    case "max": return x.max().alias(column);
-    case "median": return x.median().alias(column);
-    case "count": return x.count().alias(column);
-    case "std": return x.std().alias(column);
+    case "mean": return x.mean();
+    case "sum": return x.sum();
+    case "min": return x.min();
+    case "max": return x.max();
+    case "median": return x.median();
+    case "count": return x.count();
+    case "std": return x.std();
   }
 }
 
@@ -31,7 +32,18 @@ export function groupAggregate<F extends FrameInput>(input: F, by: string | read
   if (columns.length === 0) throw new CleaningError("groupAggregate: no column to aggregate");
   requireNumeric(frame, columns, "groupAggregate");
   const keyed = frame.filter(keys.map((k) => pl.col(k).isNotNull()).reduce((a, b) => a.and(b)));
-  const grouped = keyed.groupBy(keys).agg(...columns.map((c) => aggExpr(c, aggregations[c]!))).sort(keys);
+  const types = dtypesOf(frame);
+  const buckets = new Map<string, { how: Aggregation; isFloat: boolean; columns: string[] }>();
+  for (const c of columns) {
+    const how = aggregations[c]!;
+    const isFloat = types.get(c)!.variant.startsWith("Float");
+    const key = `${how}/${isFloat}`;
+    const bucket = buckets.get(key) ?? { how, isFloat, columns: [] };
+    bucket.columns.push(c);
+    buckets.set(key, bucket);
+  }
+  const exprs = [...buckets.values()].map((b) => aggExpr(b.columns, b.how, b.isFloat));
+  const grouped = keyed.groupBy(keys).agg(...exprs).sort(keys).select(...keys, ...columns);
   return asInputKind(input, grouped);
 }
 
@@ -39,6 +51,7 @@ export function groupAggregate<F extends FrameInput>(input: F, by: string | read
 export function groupMeans<F extends FrameInput>(input: F, by: string | readonly string[], columns?: readonly string[]): FrameOutput<F> {
   const frame = toPolars(input);
   const keys = typeof by === "string" ? [by] : [...by];
-  const chosen = columns ?? dataColumns(frame).filter((c) => !keys.includes(c) && isNumericDtype(frame.getColumn(c).dtype));
+  const types = dtypesOf(frame);
+  const chosen = columns ?? dataColumns(frame).filter((c) => !keys.includes(c) && isNumericDtype(types.get(c)!));
   return groupAggregate(input, keys, Object.fromEntries(chosen.map((c) => [c, "mean" as const])));
 }
