@@ -10,6 +10,7 @@ import { join } from "node:path";
 import vm from "node:vm";
 import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
 import { CellSourceMap } from "./source-map";
+import { expandShorthandProperties, type ShorthandParser } from "./shorthand";
 import { rebaseRelativeSpecifiers } from "./specifiers";
 import type { CellCompiler, CellCompletion } from "./typescript-bridge";
 
@@ -42,6 +43,7 @@ export class CellExecutor {
   constructor(
     private readonly compiler: CellCompiler,
     private readonly projectRoot: string,
+    private readonly parser: ShorthandParser,
   ) {
     (globalThis as unknown as Record<string, CellGlobals>)[GLOBAL_NAME] = {
       exports: this.exportsProxy(),
@@ -66,9 +68,12 @@ export class CellExecutor {
     this.rejectPending?.(new KernelInterrupt());
   }
 
-  /** The cell as the converter sees it: relative imports rebased from the notebook's folder to the project root. */
+  /**
+   * The cell as the converter sees it: relative imports rebased from the notebook's folder to the
+   * project root, shorthand properties written out.
+   */
   private rebase(source: string): string {
-    return rebaseRelativeSpecifiers(source, process.cwd(), this.projectRoot);
+    return expandShorthandProperties(this.parser, rebaseRelativeSpecifiers(source, process.cwd(), this.projectRoot));
   }
 
   /** Completions at `cursor` (a UTF-16 offset into `source`), with positions in `source`. */

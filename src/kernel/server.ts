@@ -15,6 +15,7 @@ import type { ConnectionInfo } from "../runner/connection";
 import { CellExecutor } from "./cell-executor";
 import { completeness } from "./completeness";
 import { InputHistory } from "./history";
+import type { ShorthandParser } from "./shorthand";
 import type { CellCompiler } from "./typescript-bridge";
 
 /** What the server needs besides the connection: the compiler (built lazily) and versions. */
@@ -25,8 +26,8 @@ export interface KernelServerOptions {
   readonly implementationVersion: string;
   /** Builds the cell compiler; called once, after the first kernel_info has been answered. */
   readonly createCompiler: () => CellCompiler;
-  /** Loads the TypeScript parser for is_complete. */
-  readonly loadParser: () => Parameters<typeof completeness>[0];
+  /** Loads the TypeScript parser (is_complete, cell rewriting). */
+  readonly loadParser: () => Parameters<typeof completeness>[0] & ShorthandParser;
   /** Called when the kernel should exit. */
   readonly onShutdown: (exitCode: number) => void;
 }
@@ -89,7 +90,7 @@ export class KernelServer {
   private ensureExecutor(): CellExecutor {
     if (this.executor === undefined) {
       this.compiler = this.options.createCompiler();
-      this.executor = new CellExecutor(this.compiler, this.options.projectRoot);
+      this.executor = new CellExecutor(this.compiler, this.options.projectRoot, this.options.loadParser());
     }
     return this.executor;
   }

@@ -91,6 +91,14 @@ describe("values and imports", () => {
     expect(data["text/html"]).toContain("<b>Tensor</b>");
   });
 
+  it("resolves a shorthand property naming an earlier cell's variable", async () => {
+    await kernel.execute("const earlierSeed = 7;", { timeoutMs: 30_000 });
+    const result = await kernel.execute("const settings = { n: 100, earlierSeed };\nsettings", { timeoutMs: 30_000 });
+    expect(result.reply.status).toBe("ok");
+    const [value] = ofType(result.iopub, "execute_result");
+    expect(value!.content.data).toMatchObject({ "text/plain": "{ n: 100, earlierSeed: 7 }" });
+  });
+
   it("renders an object with [Symbol.for('Jupyter.display')] as its own bundle", async () => {
     const code = 'const custom = { [Symbol.for("Jupyter.display")]() { return { "text/markdown": "**bold**", "application/json": { a: 1 } }; } };\ncustom';
     const result = await kernel.execute(code, { timeoutMs: 30_000 });
