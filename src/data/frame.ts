@@ -4,7 +4,7 @@
  * frame that went in. danfo's row labels travel through as a hidden column so dedupe, dropna and
  * rejects keep pandas' row labels. Missing is one thing: null, undefined and NaN all become null.
  */
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { DataFrame } from "danfojs-node";
 import pl, { type DataType } from "nodejs-polars";
 import { CleaningError, DatasetError } from "./errors";
@@ -178,14 +178,9 @@ export function requireNumeric(frame: pl.DataFrame, columns: readonly string[], 
 
 /** Reads a CSV file into a polars-backed frame (Seed 000 §2.2 data collection); DatasetError names the file. */
 export function readCsvFrame(path: string): PolarsFrame {
-  let body: Buffer;
+  if (!existsSync(path)) throw new DatasetError(path, "file not found");
   try {
-    body = readFileSync(path);
-  } catch (error) {
-    throw new DatasetError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  try {
-    return new PolarsFrame(pl.readCSV(body, { inferSchemaLength: 10_000 }));
+    return new PolarsFrame(pl.readCSV(path, { inferSchemaLength: 10_000 }));
   } catch (error) {
     throw new DatasetError(path, `not a readable CSV (${(error as Error).message})`);
   }

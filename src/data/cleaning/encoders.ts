@@ -88,9 +88,9 @@ export class OneHotEncoder {
     const parts = names.map((c) => {
       const categories = this.state.columns[c]!;
       counts[c] = { encoded: categories.map((category) => `${c}${this.state.separator}${category}`) };
-      const unknown = unknownCount(before, c, categories);
+      const { frame, unknown } = this.dummies(before, c, options.missing ?? "zeros");
       if (unknown > 0) unknowns.push(`${c}: ${unknown} unseen value(s)`);
-      return this.dummies(before, c, options.missing ?? "zeros");
+      return frame;
     });
     const kept = dataColumns(before).filter((c) => !names.includes(c));
     const hidden = before.columns.includes(ROW_LABEL) ? [ROW_LABEL] : [];
@@ -104,24 +104,29 @@ export class OneHotEncoder {
    * columns go through one toDummies pass and name-only selects (3M rows × 229 categories: 1 s instead
    * of 25 s); numbers compare per category.
    */
-  private dummies(frame: pl.DataFrame, column: string, missing: "zeros" | "null"): pl.DataFrame {
+  private dummies(frame: pl.DataFrame, column: string, missing: "zeros" | "null"): { frame: pl.DataFrame; unknown: number } {
     const categories = this.state.columns[column]!;
     const sep = this.state.separator;
     const names = categories.map((category) => `${column}${sep}${category}`);
     const isText = !isNumericDtype(frame.getColumn(column).dtype);
     let out: pl.DataFrame;
+    let unknown: number;
     if (isText && !categories.includes("null")) {
       const made = frame.getColumn(column).cast(pl.Utf8).toDummies(sep);
+      const known = new Set([...names, `${column}${sep}null`]);
+      const unseen = made.columns.filter((name) => !known.has(name));
+      unknown = unseen.reduce((sum, name) => sum + Number(made.getColumn(name).sum()), 0);
       const absent = names.filter((name) => !made.columns.includes(name));
       const filled = absent.length === 0 ? made : made.withColumns(...absent.map((name) => pl.lit(0).cast(pl.UInt8).alias(name)));
       out = filled.select(...names);
     } else {
       out = frame.select(...categories.map((category, k) => valueExpr(frame, column).eq(pl.lit(category)).fillNull(false).cast(pl.UInt8).alias(names[k]!)));
+      unknown = unknownCount(frame, column, categories);
     }
-    if (missing === "zeros") return out;
+    if (missing === "zeros") return { frame: out, unknown };
     const isMissing = valueExpr(frame, column).isNull().alias("__missing__");
     const flagged = hstack(out, frame.select(isMissing));
-    return flagged.select(...names.map((name) => pl.when(pl.col("__missing__")).then(pl.lit(null)).otherwise(pl.col(name)).cast(pl.UInt8).alias(name)));
+    return { frame: flagged.select(...names.map((name) => pl.when(pl.col("__missing__")).then(pl.lit(null)).otherwise(pl.col(name)).cast(pl.UInt8).alias(name))), unknown };
   }
 
   /** Saves the fitted categories as JSON. */

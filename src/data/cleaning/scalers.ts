@@ -42,11 +42,18 @@ export class MinMaxScaler {
   /** Learns min and max of each column (all numeric columns by default), ignoring missing cells. */
   static fit(input: FrameInput, columns?: readonly string[]): MinMaxScaler {
     const frame = toPolars(input);
+    const names = numericColumns(frame, columns, "MinMaxScaler.fit");
     const params: Record<string, { min: number; max: number }> = {};
-    for (const c of numericColumns(frame, columns, "MinMaxScaler.fit")) {
-      const values = present(frame, c);
-      if (values.len() === 0) throw new CleaningError(`MinMaxScaler.fit: column "${c}" has no values`);
-      params[c] = { min: values.min() as number, max: values.max() as number };
+    if (names.length > 0) {
+      // one pass for all columns: minima then maxima, NaN counted as missing
+      const x = pl.cols(names).cast(pl.Float64).fillNan(pl.lit(null));
+      const stats = frame.select(x.min().suffix("__min"), x.max().suffix("__max")).toRecords()[0] as Record<string, number | null>;
+      for (const c of names) {
+        const min = stats[`${c}__min`];
+        const max = stats[`${c}__max`];
+        if (min === null || max === null || min === undefined || max === undefined) throw new CleaningError(`MinMaxScaler.fit: column "${c}" has no values`);
+        params[c] = { min, max };
+      }
     }
     return new MinMaxScaler({ kind: "minmax", columns: params });
   }

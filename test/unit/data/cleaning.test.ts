@@ -302,3 +302,14 @@ describe("merging sources (pandas merge / concat)", () => {
     expect(Object.fromEntries(missingReport(stacked).map((m) => [m.column, m.missing]))).toEqual(expected.missing);
   });
 });
+
+describe("fitted one-hot on new data", () => {
+  it("unseen text values give zeros and are counted; absent categories give zero columns", () => {
+    const encoder = OneHotEncoder.fit([{ c: "a" }, { c: "b" }, { c: "c" }], ["c"]);
+    const out = encoder.transform([{ c: "b" }, { c: "z" }, { c: null }, { c: "z" }]);
+    expect(out.frame.columns).toEqual(["c_a", "c_b", "c_c"]);
+    expect(values(out.frame, "c_b")).toEqual([1, 0, 0, 0]);
+    expect(values(out.frame, "c_a")).toEqual([0, 0, 0, 0]);
+    expect(out.report.steps[0]?.detail).toMatch(/c: 2 unseen/);
+  });
+});
