@@ -7,13 +7,13 @@ import { CleaningError } from "../errors";
 import { asInputKind, dataColumns, isNumericDtype, requireColumns, toPolars, type Cell, type FrameInput } from "../frame";
 import { stepReport, type Cleaned, type ColumnCounts } from "./report";
 
-/** Missing cells of one column (pandas `isna().sum()` and its percentage). */
-export interface MissingSummary {
+/** Missing cells of one column (pandas `isna().sum()` and its percentage); a type alias so it fits `table()`'s records. */
+export type MissingSummary = {
   readonly column: string;
   readonly dtype: string;
   readonly missing: number;
   readonly percent: number;
-}
+};
 
 /** Per-column count of missing cells (null, undefined or NaN), as pandas' `df.isna().sum()` (Seed 000 §2.2). */
 export function missingReport(input: FrameInput): MissingSummary[] {

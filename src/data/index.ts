@@ -1,0 +1,14 @@
+/**
+ * src/data (DESIGN.md "data/: tabular cleaning (danfojs-node API), dataset loaders, image folders
+ * (sharp), augmentation (Keras ImageDataGenerator semantics), data mining"): Seed 000 §2.2, §3.1,
+ * §5.2.1; seed 001 §3.3, §5.2 step 1.
+ */
+export * from "./cleaning";
+export { PolarsFrame, readCsv, readCsvFrame, type Cell, type FrameInput, type FrameOutput, type TableRecord } from "./frame";
+export { DatasetError, CleaningError, ImageFileError } from "./errors";
+export * from "./vega";
+export * from "./fashion-mnist";
+export { readIdx, parseIdx, type IdxArray } from "./idx";
+export { imageDatasetFromDirectory, ImageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageBatch, type SkippedFile } from "./image-folder";
+export { ImageDataGenerator, applyTransform, affineMatrix, IDENTITY_TRANSFORM, type AugmentOptions, type TransformParams, type FillMode } from "./augment";
+export { SeededRandom } from "./random";
