@@ -10,9 +10,9 @@ import { join } from "node:path";
 import vm from "node:vm";
 import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
 import { CellSourceMap } from "./source-map";
-import { expandShorthandProperties, type ShorthandParser } from "./shorthand";
 import { rebaseRelativeSpecifiers } from "./specifiers";
-import type { CellCompiler, CellCompletion } from "./typescript-bridge";
+import type { AsyncCellCompiler } from "./compiler-client";
+import type { CellCompletion } from "./typescript-bridge";
 
 /** What running a cell produced. */
 export type CellOutcome =
@@ -41,9 +41,8 @@ export class CellExecutor {
   private rejectPending: ((error: Error) => void) | undefined;
 
   constructor(
-    private readonly compiler: CellCompiler,
+    private readonly compiler: AsyncCellCompiler,
     private readonly projectRoot: string,
-    private readonly parser: ShorthandParser,
   ) {
     (globalThis as unknown as Record<string, CellGlobals>)[GLOBAL_NAME] = {
       exports: this.exportsProxy(),
@@ -68,30 +67,27 @@ export class CellExecutor {
     this.rejectPending?.(new KernelInterrupt());
   }
 
-  /**
-   * The cell as the converter sees it: relative imports rebased from the notebook's folder to the
-   * project root, shorthand properties written out.
-   */
+  /** The cell as the converter sees it: relative imports rebased from the notebook's folder to the project root. */
   private rebase(source: string): string {
-    return expandShorthandProperties(this.parser, rebaseRelativeSpecifiers(source, process.cwd(), this.projectRoot));
+    return rebaseRelativeSpecifiers(source, process.cwd(), this.projectRoot);
   }
 
   /** Completions at `cursor` (a UTF-16 offset into `source`), with positions in `source`. */
-  complete(source: string, cursor: number): CellCompletion {
+  async complete(source: string, cursor: number): Promise<CellCompletion> {
     const shift = this.rebase(source.slice(0, cursor)).length - cursor;
-    const completion = this.compiler.complete(this.prevDecl, this.rebase(source), cursor + shift);
+    const completion = await this.compiler.complete(this.prevDecl, this.rebase(source), cursor + shift);
     return { ...completion, start: completion.start - shift, end: completion.end - shift };
   }
 
   /** Quick info (signature and documentation) at `cursor`, if any. */
-  inspect(source: string, cursor: number): string | undefined {
+  inspect(source: string, cursor: number): Promise<string | undefined> {
     const shift = this.rebase(source.slice(0, cursor)).length - cursor;
     return this.compiler.inspect(this.prevDecl, this.rebase(source), cursor + shift);
   }
 
   /** Compiles and runs a cell; `count` names it in tracebacks (`cell[count]`). */
   async run(source: string, count: number): Promise<CellOutcome> {
-    const converted = this.compiler.convert(this.prevDecl, this.rebase(source));
+    const converted = await this.compiler.convert(this.prevDecl, this.rebase(source));
     if (converted.diagnostics.length > 0) return { status: "error", ...diagnosticsError(converted.diagnostics, count) };
     if (converted.output === undefined || converted.output.trim() === "") {
       this.prevDecl = converted.declOutput ?? "";

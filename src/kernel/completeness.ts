@@ -13,7 +13,8 @@ interface ParseDiagnostic {
   messageText: string | { messageText: string };
 }
 
-interface TypeScriptParser {
+/** The part of the TypeScript module is_complete needs. */
+export interface TypeScriptParser {
   createSourceFile(name: string, text: string, target: number, setParents?: boolean, kind?: number): { parseDiagnostics?: ParseDiagnostic[] };
   ScriptTarget: { Latest: number };
   ScriptKind: { TS: number };

@@ -1,13 +1,16 @@
 /**
  * The Lepton kernel process (DESIGN.md "src/kernel"): `node src/kernel/entry.js CONNECTION_FILE`.
- * Reads the connection file, serves the Jupyter protocol, compiles cells with tslab's converter
- * rooted at the project (the checkout this file belongs to, when the notebook is inside it).
+ * Starts building the cell compiler in a worker thread first (the slow part: TypeScript), then
+ * reads the connection file and serves the Jupyter protocol while the compiler is being built.
+ * Cells compile rooted at the project (the checkout this file belongs to) when the notebook is
+ * inside it, else at the notebook's folder.
  */
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { ConnectionInfo } from "../runner/connection";
+import { CompilerWorker } from "./compiler-client";
 import { KernelServer } from "./server";
-import { createCellCompiler } from "./typescript-bridge";
+import { TSLAB_TYPESCRIPT } from "./typescript-loader";
 
 /** This checkout's root (src/kernel/../..). */
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
@@ -32,20 +35,24 @@ function compileRoot(notebookDir: string): string {
   return rel.startsWith("..") ? notebookDir : PROJECT_ROOT;
 }
 
+function packageVersion(name: string): string {
+  const file = require.resolve(`${name}/package.json`, { paths: [PROJECT_ROOT] });
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
 /** Starts the kernel; resolves once its channels are bound. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const connection = readConnection(argv[0]);
   const projectRoot = compileRoot(process.cwd());
-  const tsPackage = require.resolve("@tslab/typescript-for-tslab/package.json", { paths: [PROJECT_ROOT] });
-  const ownPackage = require(resolve(PROJECT_ROOT, "package.json")) as { version: string };
+  const compiler = new CompilerWorker({ projectRoot, modulesRoot: PROJECT_ROOT });
+  const connection = readConnection(argv[0]);
   const server = new KernelServer({
     connection,
     projectRoot,
-    typescriptVersion: (require(tsPackage) as { version: string }).version,
-    implementationVersion: ownPackage.version,
-    createCompiler: () => createCellCompiler(projectRoot, PROJECT_ROOT),
-    loadParser: () => require(require.resolve("@tslab/typescript-for-tslab", { paths: [PROJECT_ROOT] })),
+    typescriptVersion: packageVersion(TSLAB_TYPESCRIPT),
+    implementationVersion: (JSON.parse(readFileSync(resolve(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version,
+    compiler,
     onShutdown: (code) => process.exit(code),
   });
+  compiler.ready.catch((error: Error) => process.stderr.write(`[lepton kernel] ${error.message}\n`));
   await server.start();
 }

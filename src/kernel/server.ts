@@ -8,34 +8,42 @@
  */
 import { inspect as inspectValue } from "node:util";
 import * as zmq from "zeromq";
-import { toMimeBundle } from "../display/bundle";
 import { installSink, type MimeBundle } from "../display/sink";
 import { decodeMessage, encodeMessage, MessageSigner, PROTOCOL_VERSION, type JupyterMessage, type MessageHeader } from "../runner/protocol";
 import type { ConnectionInfo } from "../runner/connection";
 import { CellExecutor } from "./cell-executor";
-import { completeness } from "./completeness";
+import type { AsyncCellCompiler } from "./compiler-client";
+import { helpTarget } from "./help";
 import { InputHistory } from "./history";
-import type { ShorthandParser } from "./shorthand";
-import type { CellCompiler } from "./typescript-bridge";
 
-/** What the server needs besides the connection: the compiler (built lazily) and versions. */
+/** What the server needs besides the connection: the compiler (already being built) and versions. */
 export interface KernelServerOptions {
   readonly connection: ConnectionInfo;
   readonly projectRoot: string;
   readonly typescriptVersion: string;
   readonly implementationVersion: string;
-  /** Builds the cell compiler; called once, after the first kernel_info has been answered. */
-  readonly createCompiler: () => CellCompiler;
-  /** Loads the TypeScript parser (is_complete, cell rewriting). */
-  readonly loadParser: () => Parameters<typeof completeness>[0] & ShorthandParser;
+  /** The cell compiler, built in a worker thread from the kernel's start (compiler-client.ts). */
+  readonly compiler: AsyncCellCompiler;
   /** Called when the kernel should exit. */
   readonly onShutdown: (exitCode: number) => void;
 }
 
-type Router = zmq.Router;
+/**
+ * The rich bundle of a cell's value through src/display, loaded on the first object value: it
+ * loads tfjs and sharp (~1 s), which a kernel answering kernel_info or `1 + 1` does not need.
+ */
+async function richBundle(value: unknown): Promise<MimeBundle | undefined> {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  const { toMimeBundle } = require("../display/bundle") as typeof import("../display/bundle");
+  return toMimeBundle(value);
+}
 
-/** Quiet time after the last kernel_info before the compiler is built. */
-const WARM_UP_DELAY_MS = 300;
+/** A cell's value as Jupyter shows it: rich when src/display knows it, else util.inspect text. */
+async function valueBundle(value: unknown): Promise<MimeBundle> {
+  return (await richBundle(value)) ?? { "text/plain": inspectValue(value, { depth: 4, colors: false }) };
+}
+
+type Router = zmq.Router;
 
 const url = (info: ConnectionInfo, port: number) => `${info.transport}://${info.ip}:${port}`;
 
@@ -51,10 +59,8 @@ export class KernelServer {
   private readonly shellQueue: JupyterMessage[] = [];
   private executionCount = 0;
   private parent: MessageHeader | undefined;
-  private executor: CellExecutor | undefined;
-  private compiler: CellCompiler | undefined;
+  private readonly executor: CellExecutor;
   private draining = false;
-  private warmUpTimer: NodeJS.Timeout | undefined;
   private readonly originalWrite = {
     stdout: process.stdout.write.bind(process.stdout),
     stderr: process.stderr.write.bind(process.stderr),
@@ -62,6 +68,7 @@ export class KernelServer {
 
   constructor(private readonly options: KernelServerOptions) {
     this.signer = new MessageSigner(options.connection.key);
+    this.executor = new CellExecutor(options.compiler, options.projectRoot);
   }
 
   /** Binds the channels and starts serving. */
@@ -76,7 +83,7 @@ export class KernelServer {
     ]);
     this.captureStreams();
     this.installDisplaySink();
-    process.on("SIGINT", () => this.executor?.interrupt());
+    process.on("SIGINT", () => this.executor.interrupt());
     void this.serveHeartbeat();
     void this.serve(this.control, (message) => this.handleControl(message));
     void this.serve(this.shell, (message) => {
@@ -84,31 +91,6 @@ export class KernelServer {
       void this.drainShell();
     });
     this.publish("status", { execution_state: "starting" }, undefined);
-  }
-
-  /** The compiler and executor, built on first use (TypeScript's first program takes ~2 s). */
-  private ensureExecutor(): CellExecutor {
-    if (this.executor === undefined) {
-      this.compiler = this.options.createCompiler();
-      this.executor = new CellExecutor(this.compiler, this.options.projectRoot, this.options.loadParser());
-    }
-    return this.executor;
-  }
-
-  /**
-   * Builds the compiler once the client has seen the kernel ready. Building blocks the event loop
-   * for ~2 s, so it waits until kernel_info requests (which clients repeat until iopub delivers)
-   * have stopped for a moment.
-   */
-  private warmUp(): void {
-    clearTimeout(this.warmUpTimer);
-    this.warmUpTimer = setTimeout(() => {
-      try {
-        this.ensureExecutor();
-      } catch (error) {
-        this.originalWrite.stderr(`[lepton kernel] warm-up failed: ${(error as Error).message}\n`);
-      }
-    }, WARM_UP_DELAY_MS);
   }
 
   private async serveHeartbeat(): Promise<void> {
@@ -186,7 +168,7 @@ export class KernelServer {
       case "shutdown_request":
         return this.shutdown(message, this.control);
       case "interrupt_request":
-        this.executor?.interrupt();
+        this.executor.interrupt();
         await this.send(this.control, message, "interrupt_reply", { status: "ok" });
         return;
       case "kernel_info_request":
@@ -221,7 +203,7 @@ export class KernelServer {
           await this.execute(message);
           break;
         case "is_complete_request":
-          await this.send(this.shell, message, "is_complete_reply", completeness(this.options.loadParser(), String(message.content.code ?? "")));
+          await this.send(this.shell, message, "is_complete_reply", await this.options.compiler.isComplete(String(message.content.code ?? "")));
           break;
         case "complete_request":
           await this.complete(message);
@@ -262,7 +244,6 @@ export class KernelServer {
       banner: `Lepton (TypeScript ${this.options.typescriptVersion}, Node.js ${process.versions.node}) — strict mode`,
       help_links: [{ text: "Lepton Workbook", url: "https://github.com/lepton-workbook" }],
     });
-    if (this.executor === undefined) this.warmUp();
   }
 
   private async execute(message: JupyterMessage): Promise<void> {
@@ -273,20 +254,37 @@ export class KernelServer {
     const count = this.executionCount;
     if (!silent) this.publish("execute_input", { code, execution_count: count }, message.header);
     if (storeHistory) this.history.add(count, code);
-    const outcome = await this.ensureExecutor().run(code, count);
-    if (outcome.status === "error") {
-      const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: [...outcome.traceback] };
-      this.publish("error", error, message.header);
-      await this.send(this.shell, message, "execute_reply", { status: "error", execution_count: count, ...error });
-      if (message.content.stop_on_error !== false) await this.abortQueued();
-      return;
-    }
+    const helpName = helpTarget(code);
+    if (helpName !== undefined) return this.help(message, helpName, count);
+    const outcome = await this.executor.run(code, count);
+    if (outcome.status === "error") return this.replyError(message, count, outcome);
     if (outcome.hasValue && !silent) {
-      const bundle = (await toMimeBundle(outcome.value)) ?? { "text/plain": inspectValue(outcome.value, { depth: 4, colors: false }) };
+      let bundle: MimeBundle;
+      try {
+        bundle = await valueBundle(outcome.value);
+      } catch (error) {
+        const { name, message: text } = error instanceof Error ? error : new Error(String(error));
+        return this.replyError(message, count, { ename: name, evalue: text, traceback: [`${name}: ${text}`, `while displaying the value of cell[${count}]`] });
+      }
       if (storeHistory) this.history.setOutput(count, String(bundle["text/plain"]));
       this.publish("execute_result", { execution_count: count, data: bundle, metadata: {} }, message.header);
     }
     await this.send(this.shell, message, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} });
+  }
+
+  private async replyError(message: JupyterMessage, count: number, failure: { ename: string; evalue: string; traceback: readonly string[] }): Promise<void> {
+    const error = { ename: failure.ename, evalue: failure.evalue, traceback: [...failure.traceback] };
+    this.publish("error", error, message.header);
+    await this.send(this.shell, message, "execute_reply", { status: "error", execution_count: count, ...error });
+    if (message.content.stop_on_error !== false) await this.abortQueued();
+  }
+
+  /** `name?`: the name's documentation as a pager payload (help.ts). */
+  private async help(message: JupyterMessage, name: string, count: number): Promise<void> {
+    const text = await this.executor.inspect(name, name.length);
+    const payload = text === undefined ? [] : [{ source: "page", data: { "text/plain": text }, start: 0 }];
+    if (text === undefined) this.publish("stream", { name: "stdout", text: `no documentation found for ${name}\n` }, message.header);
+    await this.send(this.shell, message, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: {} });
   }
 
   /** After a failed cell, execute requests already queued behind it are answered "aborted" (as ipykernel does); later ones run. */
@@ -306,8 +304,7 @@ export class KernelServer {
   private async complete(message: JupyterMessage): Promise<void> {
     const code = String(message.content.code ?? "");
     const cursor = Number(message.content.cursor_pos ?? code.length);
-    const executor = this.ensureExecutor();
-    const completion = executor.complete(code, cursor);
+    const completion = await this.executor.complete(code, cursor);
     await this.send(this.shell, message, "complete_reply", {
       status: "ok",
       matches: [...completion.candidates],
@@ -320,7 +317,7 @@ export class KernelServer {
   private async inspect(message: JupyterMessage): Promise<void> {
     const code = String(message.content.code ?? "");
     const cursor = Number(message.content.cursor_pos ?? code.length);
-    const text = this.ensureExecutor().inspect(code, cursor);
+    const text = await this.executor.inspect(code, cursor);
     await this.send(this.shell, message, "inspect_reply", {
       status: "ok",
       found: text !== undefined,
@@ -332,7 +329,7 @@ export class KernelServer {
   private async shutdown(message: JupyterMessage, socket: Router): Promise<void> {
     const restart = message.content.restart === true;
     await this.send(socket, message, "shutdown_reply", { status: "ok", restart });
-    this.compiler?.close();
+    await this.options.compiler.close();
     setTimeout(() => this.options.onShutdown(0), 20);
   }
 }

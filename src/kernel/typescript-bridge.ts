@@ -1,7 +1,7 @@
 /**
  * The kernel's TypeScript front end (DESIGN.md "src/kernel"): tslab 1.0.22's cell converter
  * (declarations carried from cell to cell, the last expression captured, top-level await
- * detected) with three things tslab hardcodes changed from outside, without editing tslab:
+ * detected) with what tslab hardcodes changed from outside, without editing tslab:
  *
  * - strict type checking, taken from the project's tsconfig.json (tslab: strict off);
  * - inline source maps on the cell's emit, and the map of tslab's ES-module → CommonJS step
@@ -11,7 +11,10 @@
  * - no file or directory watchers on real files: tslab's watch host throws "Unexpected pending
  *   rebuildTimer" from a watcher callback (killing the kernel) when files change under the
  *   project while a kernel runs — tests writing fixtures, an editor saving src/. Edits to src/
- *   are seen after a kernel restart, as tsx's module cache does anyway.
+ *   are seen after a kernel restart, as tsx's module cache does anyway;
+ * - shorthand properties naming an earlier cell's variable are written out before conversion
+ *   (shorthand.ts), which tslab's rewriting to `exports.name` misses;
+ * - TypeScript itself is loaded through a V8 code cache (typescript-loader.ts).
  *
  * Route chosen: tslab's converter reads the TypeScript module through a binding object, so handing
  * it a Proxy of `@tslab/typescript-for-tslab` (put in require's cache before the converter loads)
@@ -21,6 +24,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { completeness, type Completeness, type TypeScriptParser } from "./completeness";
+import { expandShorthandProperties, type ShorthandParser } from "./shorthand";
+import { loadTypeScript } from "./typescript-loader";
 
 /** A TypeScript diagnostic as tslab reports it (0-based line and character). */
 export interface CellDiagnostic {
@@ -58,6 +64,10 @@ export interface CellCompiler {
   complete(prevDecl: string, source: string, position: number): CellCompletion;
   /** Quick info text at a position, or undefined when there is none. */
   inspect(prevDecl: string, source: string, position: number): string | undefined;
+  /** Jupyter's is_complete verdict for a cell. */
+  isComplete(source: string): Completeness;
+  /** Saves the V8 code cache of the compiler (typescript-loader.ts); returns its file, if written. */
+  saveCodeCache(): string | undefined;
   close(): void;
 }
 
@@ -87,7 +97,11 @@ const CELL_CHECKS = [
   "noImplicitOverride",
 ] as const;
 
-/** Reads the cell checking options from the project's tsconfig.json (strict by default when absent). */
+/**
+ * Reads the cell options from the project's tsconfig.json (DESIGN.md "src/kernel"; kernel issue
+ * "Types"): its checking flags and its `types` (which @types packages are global); strict by
+ * default when there is no tsconfig.json.
+ */
 export function cellCheckOptions(projectRoot: string): CompilerOptions {
   let compilerOptions: CompilerOptions = {};
   try {
@@ -98,6 +112,8 @@ export function cellCheckOptions(projectRoot: string): CompilerOptions {
   }
   const options: CompilerOptions = { strict: true };
   for (const key of CELL_CHECKS) if (typeof compilerOptions[key] === "boolean") options[key] = compilerOptions[key];
+  const types = compilerOptions.types;
+  if (Array.isArray(types) && types.every((t) => typeof t === "string")) options.types = types;
   return options;
 }
 
@@ -108,27 +124,34 @@ export class KernelSetupError extends Error {
 
 /**
  * Creates the cell compiler rooted at `projectRoot`, with tslab and its TypeScript resolved from
- * `modulesRoot` (the kernel's own checkout). Synchronous and slow (~2 s: TypeScript
- * builds its first program), so the kernel calls it after answering kernel_info.
+ * `modulesRoot` (the kernel's own checkout). Synchronous and slow (~2 s: TypeScript parses the
+ * lib and @types/node declarations for its first program), so the kernel runs it in a worker
+ * thread (compiler-worker.ts) while the main thread answers kernel_info.
  */
 export function createCellCompiler(projectRoot: string, modulesRoot: string = projectRoot): CellCompiler {
-  const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [modulesRoot] });
+  const typescript = loadTypeScript(modulesRoot);
   const converterPath = require.resolve("tslab/dist/converter.js", { paths: [modulesRoot] });
-  const real = require(tsPath) as TypeScriptModule;
+  const real = typescript.exports as TypeScriptModule;
   const checks = cellCheckOptions(projectRoot);
-  const unwatched = { close: () => undefined };
-  const unwatchedSys = new Proxy(real.sys as Record<string | symbol, unknown>, {
-    get: (target, key) => (key === "watchFile" || key === "watchDirectory" ? () => unwatched : target[key]),
-  });
+  const parser = real as unknown as TypeScriptParser;
+  const shorthandParser = real as unknown as ShorthandParser;
   let lastCommonJsMap: string | undefined;
+  // tslab roots its program at ts.sys.getCurrentDirectory(): the project root instead (tslab issue #63).
+  // No file or directory watchers: one firing between cells made tslab throw "Unexpected pending
+  // rebuildTimer" and killed the kernel; edits to imported files are seen after a restart.
+  const unwatched = { close: () => undefined };
+  const sys = Object.create(real.sys as object) as Record<string, unknown>;
+  sys.getCurrentDirectory = () => projectRoot;
+  sys.watchFile = () => unwatched;
+  sys.watchDirectory = () => unwatched;
   const patched = new Proxy(real, {
     get(target, key) {
+      if (key === "sys") return sys;
       if (key === "createWatchCompilerHost") {
         const create = target.createWatchCompilerHost as (files: string[], options: CompilerOptions, ...rest: unknown[]) => unknown;
         return (files: string[], options: CompilerOptions, ...rest: unknown[]) =>
           create(files, { ...options, ...checks, inlineSourceMap: true, inlineSources: false }, ...rest);
       }
-      if (key === "sys") return unwatchedSys;
       if (key === "transpileModule") {
         const transpile = target.transpileModule as (src: string, o: { compilerOptions?: CompilerOptions }) => { outputText: string; sourceMapText?: string };
         return (src: string, o: { compilerOptions?: CompilerOptions }) => {
@@ -140,25 +163,24 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
       return target[key];
     },
   });
-  const cached = require.cache[tsPath];
-  if (cached === undefined) throw new KernelSetupError(`cannot patch ${tsPath}: not in require's cache`);
+  const cached = require.cache[typescript.path];
+  if (cached === undefined) throw new KernelSetupError(`cannot patch ${typescript.path}: not in require's cache`);
   cached.exports = patched;
-  const previousCwd = process.cwd();
   let converter: TslabConverter;
   try {
-    process.chdir(projectRoot);
     const { createConverter } = require(converterPath) as { createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter };
     converter = createConverter({ isJS: false, isBrowser: false });
   } catch (error) {
     throw new KernelSetupError(`tslab's converter failed to start in ${projectRoot}: ${(error as Error).message}`);
   } finally {
-    process.chdir(previousCwd);
+    cached.exports = real;
   }
   return {
     typescriptVersion: real.version,
+    saveCodeCache: () => typescript.saveCache(),
     convert(prevDecl, source) {
       lastCommonJsMap = undefined;
-      const result = converter.convert(prevDecl, source);
+      const result = converter.convert(prevDecl, expandShorthandProperties(shorthandParser, source));
       return { ...result, commonJsMap: lastCommonJsMap };
     },
     complete: (prevDecl, source, position) => converter.complete(prevDecl, source, position),
@@ -170,6 +192,7 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
       const text = [signature, docs].filter((t) => t !== "").join("\n\n");
       return text === "" ? undefined : text;
     },
+    isComplete: (source) => completeness(parser, source),
     close: () => converter.close(),
   };
 }

@@ -3,9 +3,14 @@
 Run from the repository root (as .ci/run does):
     JUPYTER_PATH=$PWD/src/kernel/jupyter /usr/bin/python3 -m unittest -v test/conformance/test_lepton_kernel.py
 """
+import os
 import unittest
 
 import jupyter_kernel_test
+
+
+# The library's display module, by absolute path so the samples work from any working directory.
+DISPLAY = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "display")).replace("\\", "/")
 
 
 class LeptonKernelTests(jupyter_kernel_test.KernelTests):
@@ -34,16 +39,17 @@ class LeptonKernelTests(jupyter_kernel_test.KernelTests):
     ]
 
     code_display_data = [
-        {"code": 'import { show, markdown } from "./src/display";\nawait show(markdown("# title"));', "mime": "text/markdown"},
-        {"code": 'import { show as show2, html } from "./src/display";\nawait show2(html("<b>x</b>"));', "mime": "text/html"},
+        {"code": 'import { show, markdown } from "' + DISPLAY + '";\nawait show(markdown("# title"));', "mime": "text/markdown"},
+        {"code": 'import { show as show2, html } from "' + DISPLAY + '";\nawait show2(html("<b>x</b>"));', "mime": "text/html"},
     ]
 
     code_history_pattern = "1 +*"
     supported_history_operations = ("tail", "range", "search")
 
     code_inspect_sample = "Math.max"
+    code_page_something = "Math.max?"
 
-    code_clear_output = 'import { clearOutput } from "./src/display";\nclearOutput();'
+    code_clear_output = 'import { clearOutput } from "' + DISPLAY + '";\nclearOutput();'
 
 
 if __name__ == "__main__":

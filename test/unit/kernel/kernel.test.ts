@@ -115,6 +115,21 @@ describe("protocol", () => {
     expect(await ask("const = 1;")).toMatchObject({ status: "invalid" });
   });
 
+  it("answers `name?` with the name's documentation as a pager payload", async () => {
+    const result = await kernel.execute("Math.max?", { timeoutMs: 30_000 });
+    expect(result.reply.status).toBe("ok");
+    const [page] = result.reply.payload as { source: string; data: Record<string, string> }[];
+    expect(page?.source).toBe("page");
+    expect(page?.data["text/plain"]).toContain("Math.max(...values: number[]): number");
+  });
+
+  it("reports a value whose own display method fails as the cell's error", async () => {
+    const code = 'const broken = { [Symbol.for("Jupyter.display")]() { return { "application/json": 42 }; } };\nbroken';
+    const result = await kernel.execute(code, { timeoutMs: 30_000 });
+    expect(result.reply).toMatchObject({ status: "error", ename: "DisplayBundleError" });
+    expect(ofType(result.iopub, "error")).toHaveLength(1);
+  });
+
   it("answers history", async () => {
     await kernel.execute("const remembered = 'history';", { timeoutMs: 30_000 });
     const { reply } = await kernel.request("shell", "history_request", { hist_access_type: "tail", n: 1, output: false, raw: true }, 30_000);

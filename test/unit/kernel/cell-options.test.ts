@@ -1,0 +1,49 @@
+/** Pure parts of the kernel layer: tsconfig options for cells, help requests, the TypeScript code cache. */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { helpTarget } from "../../../src/kernel/help";
+import { cellCheckOptions } from "../../../src/kernel/typescript-bridge";
+
+describe("cellCheckOptions", () => {
+  it("takes checking flags and types from tsconfig.json, not unused-variable checks", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lepton-tsconfig-"));
+    const compilerOptions = { strict: true, noImplicitAny: false, noUnusedLocals: true, types: ["node"], module: "preserve" };
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions }));
+    expect(cellCheckOptions(dir)).toEqual({ strict: true, noImplicitAny: false, types: ["node"] });
+  });
+
+  it("is strict when there is no tsconfig.json", () => {
+    expect(cellCheckOptions(mkdtempSync(join(tmpdir(), "lepton-none-")))).toEqual({ strict: true });
+  });
+});
+
+describe("helpTarget", () => {
+  it("reads `name?` and `?name` as help requests", () => {
+    expect(helpTarget("Math.max?")).toBe("Math.max");
+    expect(helpTarget("  ? console . log \n")).toBe("console.log");
+  });
+
+  it("leaves code alone", () => {
+    for (const code of ["a ? b : c", "x?.y", "Math.max(1, 2)", "const q = 1; q?", "?"]) expect(helpTarget(code)).toBeUndefined();
+  });
+});
+
+describe("loadTypeScript", () => {
+  it("loads the compiler, writes a code cache and uses it on the next start", () => {
+    const root = resolve(__dirname, "..", "..", "..");
+    const script = [
+      'require("tsx/cjs/api").register();',
+      `const { loadTypeScript } = require(${JSON.stringify(join(root, "src/kernel/typescript-loader.ts"))});`,
+      `const loaded = loadTypeScript(${JSON.stringify(root)});`,
+      "const file = loaded.saveCache();",
+      "console.log(JSON.stringify({ version: loaded.exports.version, cache: loaded.cache, saved: file !== undefined }));",
+    ].join("\n");
+    const run = () => JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" })) as Record<string, unknown>;
+    run();
+    const second = run();
+    expect(second).toEqual({ version: require("@tslab/typescript-for-tslab/package.json").version, cache: "used", saved: true });
+  });
+});
