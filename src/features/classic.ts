@@ -95,3 +95,18 @@ export function classicFeatures(images: tf.Tensor4D, options: HogOptions & { rea
     tf.concat([intensityHistogram(images, options.histogramBins ?? 16), channelStatistics(images), edgeDensity(images), hogFeatures(images, options)], 1) as tf.Tensor2D,
   );
 }
+
+/**
+ * Accuracy of the nearest-centroid rule on features (each class's mean training feature; a test item
+ * takes the class of the closest mean): a quick, parameter-free way to compare feature sets (Seed 000 §3.1).
+ */
+export function nearestCentroidAccuracy(trainFeatures: tf.Tensor2D, trainLabels: tf.Tensor1D, testFeatures: tf.Tensor2D, testLabels: tf.Tensor1D, classes: number): number {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(trainLabels.toInt(), classes).toFloat();
+    const counts = oneHot.sum(0).maximum(1).expandDims(1);
+    const centroids = oneHot.transpose().matMul(trainFeatures).div(counts);
+    const distances = testFeatures.square().sum(1, true).sub(testFeatures.matMul(centroids.transpose()).mul(2)).add(centroids.square().sum(1).expandDims(0));
+    const predicted = distances.argMin(1);
+    return predicted.equal(testLabels.toInt()).toFloat().mean().dataSync()[0]!;
+  });
+}

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { channelStatistics, classicFeatures, edgeDensity, extractFeatures, featureExtractor, FeatureLayerError, hogFeatures, intensityHistogram, sobelGradients } from "../../../src/features";
+import { channelStatistics, classicFeatures, edgeDensity, extractFeatures, featureExtractor, FeatureLayerError, hogFeatures, intensityHistogram, nearestCentroidAccuracy, sobelGradients } from "../../../src/features";
 
 let before = 0;
 beforeEach(() => {
@@ -93,5 +93,17 @@ describe("CNN feature extraction", () => {
     expect(() => featureExtractor(model, "pool")).toThrow(/no layer "pool"; its layers: conv, flat, hidden, out/);
     tf.dispose([x, features, manual, conv]);
     model.dispose();
+  });
+});
+
+describe("nearest-centroid accuracy", () => {
+  it("matches a hand count", () => {
+    const train = tf.tensor2d([[0, 0], [0, 1], [10, 10], [10, 11]]);
+    const trainY = tf.tensor1d([0, 0, 1, 1], "int32");
+    const test = tf.tensor2d([[1, 0], [9, 9], [6, 6], [4, 4]]);
+    const testY = tf.tensor1d([0, 1, 0, 0], "int32");
+    // centroids (0, 0.5) and (10, 10.5): (6,6) is nearer class 1, so 3 of 4 right
+    expect(nearestCentroidAccuracy(train, trainY, test, testY, 2)).toBeCloseTo(0.75, 6);
+    tf.dispose([train, trainY, test, testY]);
   });
 });
