@@ -10,6 +10,7 @@ import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import type { BackendName } from "../config";
 import { registerWasmTrainingKernels } from "./wasm-training/register";
+import { prepareWasmThreads, wasmThreadCount } from "./wasm-threads";
 import { installNavigatorGpu, type DawnModule } from "./webgpu-node";
 
 /** The result of probing one backend. */
@@ -121,19 +122,40 @@ export async function probeWebgpu(): Promise<ProbeResult> {
   }
 }
 
-/** WebAssembly (XNNPACK) with our training kernels (src/backends/wasm-training) registered. */
+/** Whether the wasm backend was started in this process (threads are set at its first start only). */
+let wasmStarted = false;
+
+/**
+ * WebAssembly (XNNPACK) with our training kernels (src/backends/wasm-training) registered, on
+ * wasmThreadCount() threads (src/backends/wasm-threads; LEPTON_WASM_THREADS=1 for one).
+ */
 export async function probeWasm(): Promise<ProbeResult> {
   try {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     const distDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
     wasm.setWasmPaths(`${join(distDir)}/`);
     registerWasmTrainingKernels();
-    const { ok, why } = await activates("wasm");
+    const threads = wasmStarted ? 1 : wasmThreadCount();
+    wasmStarted = true;
+    const restore = threads > 1 ? prepareWasmThreads(threads, wasm) : () => undefined;
+    let activation: { ok: boolean; why: string };
+    try {
+      activation = await activates("wasm");
+    } finally {
+      restore();
+    }
+    if (!activation.ok && threads > 1) {
+      tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      wasm.setThreadsCount(1);
+      const single = await activates("wasm");
+      activation = single.ok ? { ok: true, why: `${single.why} (threaded start failed: ${activation.why})` } : single;
+    }
+    const { ok, why } = activation;
     if (!ok) return { name: "wasm", available: false, reason: why };
     const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
-    const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? "threads" : "1 thread";
+    const running = wasm.getThreadsCount();
     const { trains, note } = trainingVerdict("wasm");
-    return { name: "wasm", available: true, reason: why + note, device: cpuModel(), detail: `XNNPACK${simd ? " SIMD" : ""}, ${threads}`, trains };
+    return { name: "wasm", available: true, reason: why + note, device: cpuModel(), detail: `XNNPACK${simd ? " SIMD" : ""}, ${running > 1 ? `${running} threads` : "1 thread"}`, trains };
   } catch (error) {
     return { name: "wasm", available: false, reason: `wasm could not start: ${(error as Error).message}` };
   }

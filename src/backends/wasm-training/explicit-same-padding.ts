@@ -3,6 +3,8 @@
  * with pad 'same', tfjs-backend-wasm 4.22 hands XNNPACK its TensorFlow-SAME flag, which returns
  * zeros for some shapes (e.g. a 1×2 filter at stride 2 on an even-height input). Spelling the
  * same padding out as explicit pads, computed by tfjs' own rules, gives the right answer.
+ * Plain Conv2D also goes through FusedConv2D (linear, no bias): in tfjs-backend-wasm 4.22 only
+ * the fused kernel hands XNNPACK its thread pool (src/backends/wasm-threads).
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -34,5 +36,15 @@ export function explicitSamePaddingKernel(native: tf.KernelFunc): tf.KernelFunc 
     if (attrs.pad !== "same" || x === undefined || filter === undefined || attrs.dataFormat === "NCHW") return native(args);
     const pad = samePadding(x.shape, filter.shape, attrs);
     return native({ ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap });
+  };
+}
+
+/** A Conv2D kernel that runs `fused` (the backend's FusedConv2D) with no bias and a linear activation. */
+export function conv2dOnFusedKernel(native: tf.KernelFunc, fused: tf.KernelFunc): tf.KernelFunc {
+  const fusedSame = explicitSamePaddingKernel(fused);
+  return (args) => {
+    const attrs = args.attrs as unknown as { dataFormat?: string };
+    if (attrs.dataFormat === "NCHW") return native(args);
+    return fusedSame({ ...args, attrs: { ...args.attrs, dataFormat: "NHWC", activation: "linear" } as tf.NamedAttrMap });
   };
 }

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilterKernel } from "./conv2d-backprop-filter";
 import { batchMatMulKernel } from "./batch-mat-mul";
 import { conv2dBackpropInputKernel } from "./conv2d-backprop-input";
-import { explicitSamePaddingKernel } from "./explicit-same-padding";
+import { conv2dOnFusedKernel, explicitSamePaddingKernel } from "./explicit-same-padding";
 import { maxPoolGradKernel } from "./max-pool-grad";
 import { sumKernel } from "./sum-leading-axes";
 import { unsortedSegmentSumKernel } from "./unsorted-segment-sum";
@@ -40,7 +40,9 @@ function add(name: string, kernelFunc: tf.KernelFunc): void {
 /** Adds/replaces the wasm training kernels; idempotent. Call before or after the backend starts. */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
-  replace(tf.Conv2D, explicitSamePaddingKernel);
+  const fused = tf.getKernel(tf.FusedConv2D, BACKEND);
+  if (fused === undefined) throw new WasmNotLoadedError("tfjs-backend-wasm's FusedConv2D kernel is not registered: import @tensorflow/tfjs-backend-wasm first");
+  replace(tf.Conv2D, (native) => conv2dOnFusedKernel(native, fused.kernelFunc));
   replace(tf.FusedConv2D, explicitSamePaddingKernel);
   replace(tf.Conv2DBackpropInput, (native) => conv2dBackpropInputKernel(BACKEND, native));
   replace(tf.BatchMatMul, (native) => batchMatMulKernel(BACKEND, native));

@@ -1,0 +1,93 @@
+/**
+ * Both cores for the wasm backend under Node (issue 4 "both cores"; Seed 000 §2.4 compute
+ * resource optimisation). tfjs-backend-wasm ships a threaded XNNPACK build but never starts it in
+ * Node: its flag says no, its pthread worker is a `blob:` URL (ERR_WORKER_PATH under
+ * worker_threads), the worker loads the module factory from another Blob, that factory's source
+ * refers to the bundle's `require$$N` imports, and the thread count is capped at half of
+ * os.cpus(). This module lifts each of those, only while the backend initialises: the two Blobs
+ * become files in a temporary folder, the worker imports the factory from its file, and the CPU
+ * count seen by the wasm module is scaled so the cap equals the requested threads.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+
+/** Raised when tfjs-backend-wasm's threaded build no longer looks as this module expects. */
+export class WasmThreadsError extends Error {
+  override name = "WasmThreadsError";
+}
+
+/** The tfjs-backend-wasm functions this module calls. */
+export interface WasmThreadControls {
+  setThreadsCount(threads: number): void;
+}
+
+const FACTORY_PREFIX = "var WasmBackendModuleThreadedSimd";
+const WORKER_LOAD = /if\(typeof e\.data\.urlOrBlob=="string"\)\{importScripts\(e\.data\.urlOrBlob\)\}else\{[^}]*\}/;
+// The Node bundle of tfjs-backend-wasm names its imports require$$0…4; the factory's source uses them.
+const BUNDLE_IMPORTS = 'var commonjsGlobal = globalThis, require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os");\n';
+
+/**
+ * XNNPACK threads for wasm: LEPTON_WASM_THREADS (at most 8), else 1. Measured on the 2-core CI
+ * machine shared with other jobs (bench/RESULTS.md), 2 threads made a seed-CNN training step
+ * slower (7.1 s vs 5.2 s), so threads are opt-in; on an idle machine a fused conv ran 1.9× faster.
+ */
+export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LEPTON_WASM_THREADS?.trim();
+  if (raw !== undefined && raw !== "") {
+    const threads = Number(raw);
+    if (!Number.isInteger(threads) || threads < 1) throw new WasmThreadsError(`LEPTON_WASM_THREADS must be a positive integer, got ${JSON.stringify(raw)}`);
+    return Math.min(threads, 8);
+  }
+  return 1;
+}
+
+/** The worker script with its Blob-loading step replaced by an import of the factory file. */
+export function nodeWorkerSource(workerSource: string, factoryPath: string): string {
+  const patched = workerSource.replace(WORKER_LOAD, `importScripts(${JSON.stringify(factoryPath)});`);
+  if (patched === workerSource) throw new WasmThreadsError("tfjs-backend-wasm's pthread worker has no recognisable module-loading step");
+  return patched;
+}
+
+/**
+ * Makes the next initialisation of the wasm backend start `threads` XNNPACK threads in Node.
+ * Call right before `tf.setBackend('wasm')`; call the returned function right after it.
+ */
+export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): () => void {
+  const folder = mkdtempSync(join(os.tmpdir(), "lepton-wasm-threads-"));
+  const factoryPath = join(folder, "factory.js");
+  const workerPath = join(folder, "worker.js");
+  const OriginalBlob = globalThis.Blob;
+  const originalCreateObjectURL = URL.createObjectURL;
+  const originalCpus = os.cpus;
+  const texts = new WeakMap<Blob, string>();
+
+  class RecordingBlob extends OriginalBlob {
+    constructor(parts?: BlobPart[], options?: BlobPropertyBag) {
+      super(parts, options);
+      const text = (parts ?? []).map((part) => (typeof part === "string" ? part : "")).join("");
+      texts.set(this, text);
+      if (text.startsWith(FACTORY_PREFIX)) writeFileSync(factoryPath, BUNDLE_IMPORTS + text);
+    }
+  }
+  globalThis.Blob = RecordingBlob as typeof Blob;
+  URL.createObjectURL = (blob: Blob) => {
+    const text = texts.get(blob);
+    if (text === undefined || text.startsWith(FACTORY_PREFIX)) return originalCreateObjectURL(blob);
+    writeFileSync(workerPath, nodeWorkerSource(text, factoryPath));
+    return workerPath;
+  };
+  // The module caps its pool at os.cpus().length / 2 (it assumes two hyper-threads per core).
+  os.cpus = () => {
+    const real = originalCpus();
+    return Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]!);
+  };
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
+  wasm.setThreadsCount(threads);
+  return () => {
+    globalThis.Blob = OriginalBlob;
+    URL.createObjectURL = originalCreateObjectURL;
+    os.cpus = originalCpus;
+  };
+}

@@ -1,0 +1,45 @@
+import * as tf from "@tensorflow/tfjs";
+import { describe, expect, it } from "vitest";
+import { nodeWorkerSource, wasmThreadCount, WasmThreadsError } from "../../../src/backends/wasm-threads";
+
+describe("wasm threads under Node", () => {
+  it("reads LEPTON_WASM_THREADS, defaulting to one thread and refusing nonsense", () => {
+    expect(wasmThreadCount({})).toBe(1);
+    expect(wasmThreadCount({ LEPTON_WASM_THREADS: "2" })).toBe(2);
+    expect(wasmThreadCount({ LEPTON_WASM_THREADS: "64" })).toBe(8);
+    expect(() => wasmThreadCount({ LEPTON_WASM_THREADS: "two" })).toThrow(WasmThreadsError);
+    expect(() => wasmThreadCount({ LEPTON_WASM_THREADS: "0" })).toThrow(/positive integer/);
+  });
+
+  it("rewrites the pthread worker to import the module factory from a file", () => {
+    const worker = 'x;if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}Factory(Module)';
+    expect(nodeWorkerSource(worker, "/tmp/f.js")).toBe('x;importScripts("/tmp/f.js");Factory(Module)');
+    expect(() => nodeWorkerSource("no loader here", "/tmp/f.js")).toThrow(WasmThreadsError);
+  });
+
+  it("starts the threaded build with 2 threads, whose convolutions and training gradients match cpu", async () => {
+    process.env.LEPTON_WASM_THREADS = "2";
+    const { probeWasm } = await import("../../../src/backends/probes");
+    const wasm = await probeWasm();
+    expect(wasm.available).toBe(true);
+    expect(wasm.detail).toBe("XNNPACK SIMD, 2 threads");
+    const x = Float32Array.from({ length: 2 * 16 * 16 * 8 }, (_, i) => Math.sin(i));
+    const w = Float32Array.from({ length: 3 * 3 * 8 * 16 }, (_, i) => Math.cos(i));
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const out = tf.tidy(() => {
+        const [xt, wt] = [tf.tensor4d(x, [2, 16, 16, 8]), tf.tensor4d(w, [3, 3, 8, 16])];
+        return [tf.conv2d(xt, wt, 1, "same"), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid").square().sum())([xt, wt])];
+      });
+      const values = await Promise.all(out.map((t) => t.data()));
+      tf.dispose(out);
+      return values;
+    };
+    const [threaded, cpu] = [await run("wasm"), await run("cpu")];
+    threaded.forEach((values, i) => {
+      const reference = cpu[i]!;
+      const scale = Math.max(1, ...Array.from(reference, Math.abs));
+      expect(Math.max(...Array.from(values, (v, j) => Math.abs(v - reference[j]!))) / scale).toBeLessThan(2e-5);
+    });
+  });
+});
