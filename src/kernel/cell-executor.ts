@@ -108,6 +108,8 @@ export class CellExecutor {
       if (isThenable(value)) value = await this.awaitInterruptibly(value);
       return { status: "ok", hasValue: value !== undefined, value };
     } catch (thrown) {
+      // As in IPython, what the cell defined before it failed stays defined for later cells.
+      this.prevDecl = converted.declOutput ?? this.prevDecl;
       return { status: "error", ...runtimeError(thrown, { count, file: cellFile, map, lineCount: source.split("\n").length }) };
     }
   }

@@ -97,10 +97,14 @@ const CELL_CHECKS = [
   "noImplicitOverride",
 ] as const;
 
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+
 /**
  * Reads the cell options from the project's tsconfig.json (DESIGN.md "src/kernel"; kernel issue
- * "Types"): its checking flags and its `types` (which @types packages are global); strict by
- * default when there is no tsconfig.json.
+ * "Types"): its checking flags, its `types` (which @types packages are global) and its `lib`;
+ * strict by default when there is no tsconfig.json.
  */
 export function cellCheckOptions(projectRoot: string): CompilerOptions {
   let compilerOptions: CompilerOptions = {};
@@ -113,8 +117,26 @@ export function cellCheckOptions(projectRoot: string): CompilerOptions {
   const options: CompilerOptions = { strict: true };
   for (const key of CELL_CHECKS) if (typeof compilerOptions[key] === "boolean") options[key] = compilerOptions[key];
   const types = compilerOptions.types;
-  if (Array.isArray(types) && types.every((t) => typeof t === "string")) options.types = types;
+  if (isStringList(types)) options.types = types;
+  // The library's own files are checked with the lib they are written against (e.g. DOM's Blob).
+  const lib = compilerOptions.lib;
+  if (isStringList(lib)) options.lib = lib.map((name) => `lib.${name.toLowerCase()}.d.ts`);
   return options;
+}
+
+interface DiagnosticLike {
+  readonly messageText: unknown;
+}
+
+/**
+ * A diagnostic with its message chain flattened into one text: tslab drops the file name of
+ * chained messages ("Type A is not assignable to B.\n  Types of property…"), so an error in an
+ * imported file was reported at the cell's line.
+ */
+function flattenDiagnostic<D extends DiagnosticLike>(ts: TypeScriptModule, diagnostic: D): D {
+  if (typeof diagnostic.messageText === "string") return diagnostic;
+  const flatten = ts.flattenDiagnosticMessageText as (message: unknown, newLine: string) => string;
+  return { ...diagnostic, messageText: flatten(diagnostic.messageText, "\n") };
 }
 
 /** Raised when tslab's converter cannot be set up (e.g. its internals changed). */
@@ -151,6 +173,10 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
         const create = target.createWatchCompilerHost as (files: string[], options: CompilerOptions, ...rest: unknown[]) => unknown;
         return (files: string[], options: CompilerOptions, ...rest: unknown[]) =>
           create(files, { ...options, ...checks, inlineSourceMap: true, inlineSources: false }, ...rest);
+      }
+      if (key === "getPreEmitDiagnostics" || key === "getPreEmitDiagnosticsOfFiles") {
+        const diagnose = target[key] as (...args: unknown[]) => readonly DiagnosticLike[];
+        return (...args: unknown[]) => diagnose(...args).map((d) => flattenDiagnostic(real, d));
       }
       if (key === "transpileModule") {
         const transpile = target.transpileModule as (src: string, o: { compilerOptions?: CompilerOptions }) => { outputText: string; sourceMapText?: string };

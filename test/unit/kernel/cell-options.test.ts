@@ -8,11 +8,11 @@ import { helpTarget } from "../../../src/kernel/help";
 import { cellCheckOptions } from "../../../src/kernel/typescript-bridge";
 
 describe("cellCheckOptions", () => {
-  it("takes checking flags and types from tsconfig.json, not unused-variable checks", () => {
+  it("takes checking flags, types and lib from tsconfig.json, not unused-variable checks", () => {
     const dir = mkdtempSync(join(tmpdir(), "lepton-tsconfig-"));
-    const compilerOptions = { strict: true, noImplicitAny: false, noUnusedLocals: true, types: ["node"], module: "preserve" };
+    const compilerOptions = { strict: true, noImplicitAny: false, noUnusedLocals: true, types: ["node"], lib: ["ES2022", "DOM"], module: "preserve" };
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions }));
-    expect(cellCheckOptions(dir)).toEqual({ strict: true, noImplicitAny: false, types: ["node"] });
+    expect(cellCheckOptions(dir)).toEqual({ strict: true, noImplicitAny: false, types: ["node"], lib: ["lib.es2022.d.ts", "lib.dom.d.ts"] });
   });
 
   it("is strict when there is no tsconfig.json", () => {

@@ -43,6 +43,14 @@ describe("errors", () => {
     expect(published[0]!.content).toMatchObject({ ename: "RangeError", evalue: "out of range" });
   });
 
+  it("keeps what a failing cell defined before its error, as IPython does", async () => {
+    const failed = await kernel.execute('function halve(n: number): number { return n / 2; }\nthrow new Error("after the definition");', { timeoutMs: 30_000 });
+    expect(failed.reply.status).toBe("error");
+    const result = await kernel.execute("halve(84)", { timeoutMs: 30_000 });
+    expect(result.reply.status).toBe("ok");
+    expect(ofType(result.iopub, "execute_result")[0]!.content.data).toMatchObject({ "text/plain": "42" });
+  });
+
   it("executes the next request normally after an error", async () => {
     await kernel.execute('throw new Error("first")', { timeoutMs: 30_000 });
     const result = await kernel.execute("40 + 2", { timeoutMs: 30_000 });
