@@ -1,7 +1,10 @@
 """Jupyter's kernel conformance suite (jupyter_kernel_test) against the Lepton kernel.
 
-Run from the repository root (as .ci/run does):
-    JUPYTER_PATH=$PWD/src/kernel/jupyter /usr/bin/python3 -m unittest -v test/conformance/test_lepton_kernel.py
+Run from the repository root (as .ci/run does), either as a script or through unittest discovery:
+    JUPYTER_PATH=$PWD/src/kernel/jupyter /usr/bin/python3 test/conformance/test_lepton_kernel.py -v
+    JUPYTER_PATH=$PWD/src/kernel/jupyter /usr/bin/python3 -m unittest discover -v -s test/conformance -t test/conformance
+(`python3 -m unittest test/conformance/test_lepton_kernel.py` cannot work: unittest imports it as
+`test.conformance…`, and `test` is Python's own regression-test package.)
 """
 import os
 import unittest
@@ -17,6 +20,20 @@ class LeptonKernelTests(jupyter_kernel_test.KernelTests):
     kernel_name = "lepton"
     language_name = "typescript"
     file_extension = ".ts"
+
+    @classmethod
+    def setUpClass(cls):
+        """Starts the kernel, then lets it build its compiler and type-check src/display once.
+
+        The suite gives every reply 15 s; a kernel's first cell waits for TypeScript's first program
+        and the first import of src/display type-checks and loads tfjs, which together can take
+        longer on a loaded 2-core machine. Start-up speed is measured in bench/kernel-startup.ts.
+        """
+        super().setUpClass()
+        warm_up = 'import { show as warmUp } from "' + DISPLAY + '";\ntypeof warmUp;'
+        reply = cls.kc.execute_interactive(warm_up, timeout=300, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"the Lepton kernel could not run its warm-up cell: {reply['content']}")
 
     code_hello_world = 'console.log("hello, world");'
     code_stderr = 'console.error("oops");'
