@@ -26,7 +26,8 @@ async function benchCommand(args: readonly string[]): Promise<number> {
   if (file === undefined || !/^[\w-]+$/.test(name ?? "") || !existsSync(file)) {
     throw new UsageError(`lepton bench: no benchmark "${name ?? ""}" (a file bench/NAME.ts exporting main)`);
   }
-  const bench = (await import(file)) as Partial<BenchModule>;
+  // require, not import(): tsx's CommonJS hook (registered by src/cli/lepton.js) loads .ts through require.
+  const bench = require(file) as Partial<BenchModule>;
   if (typeof bench.main !== "function") throw new UsageError(`${file} does not export main(args)`);
   await bench.main(rest);
   return 0;
