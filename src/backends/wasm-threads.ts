@@ -8,7 +8,7 @@
  * become files in a temporary folder, the worker imports the factory from its file, and the CPU
  * count seen by the wasm module is scaled so the cap equals the requested threads.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -52,7 +52,8 @@ export function nodeWorkerSource(workerSource: string, factoryPath: string): str
 
 /**
  * Makes the next initialisation of the wasm backend start `threads` XNNPACK threads in Node.
- * Call right before `tf.setBackend('wasm')`; call the returned function right after it.
+ * Call right before `tf.setBackend('wasm')`; call the returned function right after it: it puts
+ * the globals back and deletes the temporary files (the 8 pool workers have loaded them by then).
  */
 export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): () => void {
   const folder = mkdtempSync(join(os.tmpdir(), "lepton-wasm-threads-"));
@@ -89,5 +90,6 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): (
     globalThis.Blob = OriginalBlob;
     URL.createObjectURL = originalCreateObjectURL;
     os.cpus = originalCpus;
+    rmSync(folder, { recursive: true, force: true });
   };
 }
