@@ -1,20 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { image, imageGrid, ImageShapeError, toMimeBundle, toPng } from "../../../src/display";
-import { expectWellFormed, text } from "./helpers";
+import { expectWellFormed, failOnTensorLeaks, text } from "./helpers";
 
-let tensorsBefore = 0;
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+failOnTensorLeaks();
 
 /** Decodes a base64 PNG back to its size, channels and raw pixels. */
 async function decode(base64: string) {

@@ -1,20 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMimeBundle } from "../../../src/display";
-import { expectWellFormed, text } from "./helpers";
+import { expectWellFormed, failOnTensorLeaks, text } from "./helpers";
 
-let tensorsBefore = 0;
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  // No test may leave a tensor behind: neither the summary nor the test's own inputs.
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+failOnTensorLeaks();
 
 /** The numbers after "min", "max" and "mean" in a summary. */
 function stats(plain: string): { min: number; max: number; mean: number } {
