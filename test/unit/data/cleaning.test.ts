@@ -18,8 +18,8 @@ import {
   StandardScaler,
   validate,
 } from "../../../src/data/cleaning";
-import { readCsv } from "../../../src/data/frame";
-import { loadCars, loadMovies, loadPenguins } from "../../../src/data/vega";
+import { PolarsFrame, readCsv } from "../../../src/data/frame";
+import { flightsFrame, loadCars, loadMovies, loadPenguins } from "../../../src/data/vega";
 import { CleaningError } from "../../../src/data/errors";
 
 const FIXTURES = join(__dirname, "../../fixtures/data");
@@ -311,5 +311,25 @@ describe("fitted one-hot on new data", () => {
     expect(values(out.frame, "c_b")).toEqual([1, 0, 0, 0]);
     expect(values(out.frame, "c_a")).toEqual([0, 0, 0, 0]);
     expect(out.report.steps[0]?.detail).toMatch(/c: 2 unseen/);
+  });
+});
+
+describe("large-table path: PolarsFrame in, PolarsFrame out, same answers as danfo frames", () => {
+  it("flights pipeline on 20k rows gives identical group means either way", () => {
+    const big = flightsFrame({ rows: 20_000 });
+    const small = big.toDanfo();
+    const run = <F extends PolarsFrame | DataFrame>(input: F) => {
+      const clean = dropMissing(input).frame;
+      const scaled = MinMaxScaler.fit(clean, ["delay", "distance"]).transform(clean).frame;
+      return groupMeans(OneHotEncoder.fit(scaled, ["origin"]).transform(scaled).frame, "destination");
+    };
+    const fast = run(big);
+    const slow = run(small);
+    expect(fast).toBeInstanceOf(PolarsFrame);
+    const fastRows = (fast as PolarsFrame).toRecords();
+    expect(fastRows.length).toBe(slow.shape[0]);
+    for (const column of ["delay", "distance", "origin_ATL", "origin_LAX"]) {
+      expectClose(fastRows.map((r) => r[column] as number), values(slow as DataFrame, column) as Json[], 1e-12);
+    }
   });
 });
