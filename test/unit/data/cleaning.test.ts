@@ -333,3 +333,22 @@ describe("large-table path: PolarsFrame in, PolarsFrame out, same answers as dan
     }
   });
 });
+
+describe("encoders save and load", () => {
+  it("one-hot and label encoders round-trip through JSON files; bad files are named", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { loadEncoder } = await import("../../../src/data/cleaning");
+    const dir = mkdtempSync(join(tmpdir(), "lepton-enc-"));
+    const penguins = loadPenguins();
+    OneHotEncoder.fit(penguins, ["Island"]).save(join(dir, "onehot.json"));
+    LabelEncoder.fit(penguins, ["Species"]).save(join(dir, "label.json"));
+    const onehot = loadEncoder(join(dir, "onehot.json"));
+    const label = loadEncoder(join(dir, "label.json"));
+    expect(onehot).toBeInstanceOf(OneHotEncoder);
+    expect(values(onehot.transform([{ Island: "Dream" }]).frame, "Island_Dream")).toEqual([1]);
+    expect(values(label.transform([{ Species: "Gentoo" }]).frame, "Species")).toEqual([2]);
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ kind: "onehot", columns: { a: [{}] } }));
+    expect(() => loadEncoder(join(dir, "bad.json"))).toThrow(/bad\.json: expected/);
+  });
+});

@@ -173,3 +173,19 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
     expect(() => new ImageDataGenerator({ zoomRange: [1.2, 0.8] })).toThrow(/zoomRange/);
   });
 });
+
+describe("image folder as a tf.data.Dataset", () => {
+  it("yields {xs, ys} batches for fitDataset, a fresh pass each time", async () => {
+    const data = imageDatasetFromDirectory(FOLDER, { imageSize: [8, 8], batchSize: 128, colorMode: "grayscale", labelMode: "categorical", rescale: 1 / 255, seed: 1 });
+    const dataset = data.toTfDataset();
+    for (let pass = 0; pass < 2; pass++) {
+      const sizes: number[] = [];
+      await dataset.forEachAsync((batch) => {
+        sizes.push(batch.xs.shape[0]);
+        expect(batch.ys.shape).toEqual([batch.xs.shape[0], 10]);
+        tf.dispose([batch.xs, batch.ys]);
+      });
+      expect(sizes).toEqual([128, 72]);
+    }
+  });
+});
