@@ -98,7 +98,8 @@ export function binaryCnn(options: BinaryCnnOptions = {}): tf.Sequential {
   convBlock(model, 128, seed);
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: denseUnits, activation: "relu", ...initialisers(seed) }));
-  model.add(tf.layers.dropout({ rate: dropout, ...(seed === undefined ? {} : { seed }) }));
+  // No seed here: a seeded tfjs Dropout draws the same mask at every step. src/training's fit seeds it per step.
+  model.add(tf.layers.dropout({ rate: dropout }));
   model.add(tf.layers.dense({ units: 1, activation: "sigmoid", ...initialisers(seed) }));
   model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.001), loss: "binaryCrossentropy", metrics: ["accuracy"] });
   return model;

@@ -1,0 +1,121 @@
+/**
+ * Saving and loading a tfjs layers model on the file system (Seed 000 §5.2.4: `model.save(...)`
+ * then `load_model(...)`; DESIGN.md "src/io") in the tfjs layers format — model.json plus one
+ * weights.bin — the files tfjs-node's `file://` handler writes and reads, so models move freely
+ * between this workbook, tfjs-node and the tfjs converter. Files are written to a temporary name,
+ * flushed and renamed, model.json last: a crash never leaves a model.json naming half a file.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { readModelArtifacts } from "./model-json";
+
+/** Name of the weights file next to model.json (as tfjs-node writes it). (Seed 000 §5.2.4) */
+export const WEIGHTS_FILE = "weights.bin";
+
+/** Options of {@link saveModel}. (Seed 000 §5.2.4) */
+export interface SaveModelOptions {
+  /**
+   * Also save the training configuration (loss, metrics, optimizer) and the optimizer's state
+   * (Adam's moments), so the loaded model is compiled and training can go on where it stopped;
+   * default true, as Keras' `model.save`.
+   */
+  readonly includeOptimizer?: boolean;
+}
+
+/** What {@link saveModel} wrote. (Seed 000 §5.2.4) */
+export interface SavedModel {
+  readonly dir: string;
+  readonly modelJson: string;
+  readonly weightsFile: string;
+  readonly weightBytes: number;
+}
+
+function writeDurably(path: string, data: Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  const fd = openSync(temporary, "w");
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+}
+
+function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  const buffers = Array.isArray(data) ? data : [data];
+  return Buffer.concat(buffers.map((buffer) => new Uint8Array(buffer)));
+}
+
+/** A save handler writing model.json + weights.bin into `dir` (created when missing). (Seed 000 §5.2.4) */
+export function fileSaveHandler(dir: string, onSaved: (saved: SavedModel) => void = () => undefined): tf.io.IOHandler {
+  return {
+    save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
+      mkdirSync(dir, { recursive: true });
+      const weights = concatWeightData(artifacts.weightData);
+      const modelJson: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology as object,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+        ...(artifacts.format !== undefined ? { format: artifacts.format } : {}),
+        ...(artifacts.generatedBy !== undefined ? { generatedBy: artifacts.generatedBy } : {}),
+        ...(artifacts.convertedBy !== undefined ? { convertedBy: artifacts.convertedBy } : {}),
+        ...(artifacts.trainingConfig !== undefined ? { trainingConfig: artifacts.trainingConfig } : {}),
+        ...(artifacts.userDefinedMetadata !== undefined ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+      };
+      const weightsFile = join(dir, WEIGHTS_FILE);
+      const modelJsonFile = join(dir, "model.json");
+      writeDurably(weightsFile, weights);
+      writeDurably(modelJsonFile, Buffer.from(JSON.stringify(modelJson), "utf8"));
+      onSaved({ dir, modelJson: modelJsonFile, weightsFile, weightBytes: weights.byteLength });
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+  };
+}
+
+/**
+ * Runs `save` while collecting the tensors the optimizer's getWeights() creates for the occasion
+ * (the iteration count), which tfjs 4.22's LayersModel.save never disposes — one leaked tensor per
+ * save with includeOptimizer — and disposes them afterwards.
+ */
+async function withOptimizerSnapshotsDisposed<T>(model: tf.LayersModel, save: () => Promise<T>): Promise<T> {
+  const optimizer = model.optimizer as tf.Optimizer | undefined | null;
+  if (optimizer === undefined || optimizer === null) return save();
+  const created: tf.Tensor[] = [];
+  const getWeights = optimizer.getWeights;
+  optimizer.getWeights = async function (this: tf.Optimizer) {
+    const weights = await getWeights.call(this);
+    created.push(...weights.map((weight) => weight.tensor).filter((tensor) => !(tensor instanceof tf.Variable)));
+    return weights;
+  };
+  try {
+    return await save();
+  } finally {
+    optimizer.getWeights = getWeights;
+    tf.dispose(created);
+  }
+}
+
+/** Saves a model into a folder as model.json + weights.bin (Seed 000 §5.2.4 `model.save`). */
+export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModel> {
+  let saved: SavedModel | undefined;
+  const includeOptimizer = options.includeOptimizer ?? true;
+  await withOptimizerSnapshotsDisposed(model, () => model.save(fileSaveHandler(dir, (result) => (saved = result)), { includeOptimizer }));
+  if (saved === undefined) throw new Error(`saving ${model.name} to ${dir} wrote nothing`);
+  return saved;
+}
+
+/**
+ * Loads a model saved by {@link saveModel} or tfjs-node (Seed 000 §5.2.4 `load_model`): from its
+ * folder or its model.json, compiled again when a training config was saved. Refuses weights paths
+ * outside the folder, and missing or truncated weights files, with a ModelFileError naming the file.
+ */
+export async function loadModel(location: string): Promise<tf.LayersModel> {
+  const artifacts = readModelArtifacts(location);
+  const model = await tf.loadLayersModel({ load: async () => artifacts });
+  // The optimizer was made from the saved config and nobody else holds it: let model.dispose()
+  // free it (and Adam's moments) as it does for a model compiled with an optimizer name.
+  if (model.optimizer !== undefined && model.optimizer !== null) (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+  return model;
+}

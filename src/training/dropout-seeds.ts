@@ -1,0 +1,46 @@
+/**
+ * Reproducible dropout for seeded runs (Seed 000 §5.2.2's Dropout(0.5) under a seed). A tfjs Dropout
+ * layer with a fixed `seed` draws the SAME mask at every step (tf.dropout re-seeds its generator on
+ * each call), and one without a seed draws from an unseeded generator. A seeded fit therefore gives
+ * each Dropout layer a fresh seed per step, derived from (run seed, epoch, batch, layer), and puts
+ * the layers' own seeds back when it ends — so runs repeat exactly and a resumed run draws the
+ * masks the uninterrupted one would have drawn.
+ */
+import type * as tf from "@tensorflow/tfjs";
+
+interface SeedableDropout {
+  seed?: number;
+}
+
+function dropoutLayers(model: tf.LayersModel): SeedableDropout[] {
+  return model.layers.filter((layer) => layer.getClassName() === "Dropout" || layer.getClassName() === "SpatialDropout1D") as unknown as SeedableDropout[];
+}
+
+function mix(...parts: number[]): number {
+  let hash = 0x811c9dc5;
+  for (const part of parts) {
+    hash = Math.imul(hash ^ (part >>> 0), 0x01000193) >>> 0;
+    hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) >>> 0;
+  }
+  return hash;
+}
+
+/** Per-step dropout seeding of one model; `release()` restores the layers' own seeds. (Seed 000 §5.2.2) */
+export interface DropoutSeeder {
+  seedStep(epoch: number, batch: number): void;
+  release(): void;
+}
+
+/** Takes over the dropout seeds of `model` for a run seeded with `runSeed`. (Seed 000 §5.2.2) */
+export function seedDropout(model: tf.LayersModel, runSeed: number): DropoutSeeder {
+  const layers = dropoutLayers(model);
+  const original = layers.map((layer) => layer.seed);
+  return {
+    seedStep(epoch, batch) {
+      layers.forEach((layer, index) => (layer.seed = mix(runSeed, epoch, batch, index)));
+    },
+    release() {
+      layers.forEach((layer, index) => (layer.seed = original[index]));
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Early stopping (Seed 000 §5.3.3 model training: stop when the validation score stops improving;
+ * Keras' EarlyStopping semantics): watch one logged quantity, count epochs without an improvement
+ * larger than minDelta, stop after `patience` of them, remember the best epoch.
+ */
+
+/** Options of {@link EarlyStopping}. (Seed 000 §5.3.3) */
+export interface EarlyStoppingOptions {
+  /** The logged quantity to watch; default "val_loss" (or "loss" without validation data). */
+  readonly monitor?: string;
+  /** Epochs without improvement before stopping; default 3. */
+  readonly patience?: number;
+  /** Least change that counts as an improvement; default 0. */
+  readonly minDelta?: number;
+  /** "min" for losses, "max" for scores; default: "max" when the name has acc/precision/recall/f1/auc, else "min". */
+  readonly mode?: "min" | "max";
+  /** Put back the best epoch's weights when training ends; default true. */
+  readonly restoreBestWeights?: boolean;
+}
+
+/** The part of early stopping that a checkpoint carries. (Seed 000 §5.3.3) */
+export interface EarlyStoppingState {
+  readonly best: number | null;
+  readonly bestEpoch: number | null;
+  readonly wait: number;
+}
+
+/** Raised for early-stopping options that cannot work. (Seed 000 §5.3.3) */
+export class EarlyStoppingError extends Error {
+  override name = "EarlyStoppingError";
+}
+
+/** Tracks the monitored quantity epoch by epoch and says when to stop. (Seed 000 §5.3.3) */
+export class EarlyStopping {
+  readonly monitor: string;
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly mode: "min" | "max";
+  readonly restoreBestWeights: boolean;
+  private state: EarlyStoppingState = { best: null, bestEpoch: null, wait: 0 };
+
+  constructor(options: EarlyStoppingOptions, defaultMonitor: string) {
+    this.monitor = options.monitor ?? defaultMonitor;
+    this.patience = options.patience ?? 3;
+    this.minDelta = Math.abs(options.minDelta ?? 0);
+    this.mode = options.mode ?? (/acc|precision|recall|f1|auc/i.test(this.monitor) ? "max" : "min");
+    this.restoreBestWeights = options.restoreBestWeights ?? true;
+    if (!Number.isInteger(this.patience) || this.patience < 0) throw new EarlyStoppingError(`patience must be an integer ≥ 0, got ${this.patience}`);
+  }
+
+  /** Best value, its epoch (1-based) and the epochs waited so far. */
+  get current(): EarlyStoppingState {
+    return this.state;
+  }
+
+  /** Continues from a checkpoint's state. */
+  restore(state: EarlyStoppingState): void {
+    this.state = state;
+  }
+
+  /** Records one epoch's logs; returns whether it improved and whether training should stop. */
+  update(epoch: number, logs: Readonly<Record<string, number>>): { improved: boolean; stop: boolean } {
+    const value = logs[this.monitor];
+    if (value === undefined) {
+      throw new EarlyStoppingError(`early stopping watches "${this.monitor}", but the epoch logged only ${Object.keys(logs).join(", ")}`);
+    }
+    const { best } = this.state;
+    const improved = best === null || (this.mode === "min" ? value < best - this.minDelta : value > best + this.minDelta);
+    this.state = improved ? { best: value, bestEpoch: epoch, wait: 0 } : { ...this.state, wait: this.state.wait + 1 };
+    return { improved, stop: !improved && this.state.wait >= this.patience };
+  }
+}
