@@ -7,14 +7,10 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { FASHION_MNIST_CLASSES, readFashionMnistBytes } from "../src/data/fashion-mnist";
+import { classFolderName } from "../src/data/fashion-mnist-folder";
 
 const PER_CLASS = 20;
 const OUT = join(__dirname, "fashion-mnist-png");
-
-/** Folder name of a class: lower case, words joined by "-" ("T-shirt/top" → "t-shirt-top"). */
-function folderName(className: string): string {
-  return className.toLowerCase().replace(/[^a-z0-9]+/g, "-");
-}
 
 async function main(): Promise<void> {
   const bytes = readFashionMnistBytes({ split: "test" });
@@ -25,7 +21,7 @@ async function main(): Promise<void> {
     const label = bytes.labels[i]!;
     if (taken[label]! >= PER_CLASS) continue;
     taken[label]! += 1;
-    const dir = join(OUT, folderName(FASHION_MNIST_CLASSES[label]!));
+    const dir = join(OUT, classFolderName(FASHION_MNIST_CLASSES[label]!));
     mkdirSync(dir, { recursive: true });
     const pixels = Buffer.from(bytes.pixels.subarray(i * size, (i + 1) * size));
     await sharp(pixels, { raw: { width: bytes.width, height: bytes.height, channels: 1 } })

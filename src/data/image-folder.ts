@@ -157,6 +157,26 @@ export class ImageFolderDataset {
     }
   }
 
+  /**
+   * Every image of one pass in memory — images [n, h, w, c] and labels as labelMode says, with the
+   * paths in the same order — for training helpers that shuffle in memory (src/training fit). Dispose both.
+   */
+  async toTensors(): Promise<ImageBatch> {
+    const images: tf.Tensor4D[] = [];
+    const labels: tf.Tensor[] = [];
+    const paths: string[] = [];
+    for await (const batch of this.batches()) {
+      images.push(batch.images);
+      if (batch.labels !== undefined) labels.push(batch.labels);
+      paths.push(...batch.paths);
+    }
+    if (images.length === 0) throw new DatasetError(this.directory, "no image could be read");
+    const all = tf.concat(images, 0);
+    const allLabels = labels.length === 0 ? undefined : tf.concat(labels, 0);
+    tf.dispose([...images, ...labels]);
+    return { images: all, paths, ...(allLabels === undefined ? {} : { labels: allLabels }) };
+  }
+
   /** [Symbol.asyncIterator]: `for await (const batch of dataset)`. */
   [Symbol.asyncIterator](): AsyncGenerator<ImageBatch> {
     return this.batches();

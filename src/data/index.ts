@@ -8,6 +8,7 @@ export { PolarsFrame, readCsv, readCsvFrame, type Cell, type FrameInput, type Fr
 export { DatasetError, CleaningError, ImageFileError } from "./errors";
 export * from "./vega";
 export * from "./fashion-mnist";
+export { writeFashionMnistFolder, classFolderName, type FashionMnistFolderOptions } from "./fashion-mnist-folder";
 export { readIdx, parseIdx, type IdxArray } from "./idx";
 export { imageDatasetFromDirectory, ImageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageBatch, type SkippedFile } from "./image-folder";
 export { ImageDataGenerator, applyTransform, affineMatrix, IDENTITY_TRANSFORM, type AugmentOptions, type TransformParams, type FillMode } from "./augment";

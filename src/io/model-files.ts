@@ -8,6 +8,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { adoptOptimizer } from "../models/optimizer-ownership";
 import { readModelArtifacts } from "./model-json";
 
 /** Name of the weights file next to model.json (as tfjs-node writes it). (Seed 000 §5.2.4) */
@@ -113,9 +114,6 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
  */
 export async function loadModel(location: string): Promise<tf.LayersModel> {
   const artifacts = readModelArtifacts(location);
-  const model = await tf.loadLayersModel({ load: async () => artifacts });
-  // The optimizer was made from the saved config and nobody else holds it: let model.dispose()
-  // free it (and Adam's moments) as it does for a model compiled with an optimizer name.
-  if (model.optimizer !== undefined && model.optimizer !== null) (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
-  return model;
+  // The optimizer was made from the saved config and nobody else holds it.
+  return adoptOptimizer(await tf.loadLayersModel({ load: async () => artifacts }));
 }

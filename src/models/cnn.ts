@@ -4,6 +4,7 @@
  * Seed 001 §5.2 step 2 (10-class classifier, softmax, sparse categorical cross-entropy).
  */
 import * as tf from "@tensorflow/tfjs";
+import { adoptOptimizer } from "./optimizer-ownership";
 
 /** Raised when a CNN builder gets a shape or size it cannot build. */
 export class CnnConfigError extends Error {
@@ -102,7 +103,7 @@ export function binaryCnn(options: BinaryCnnOptions = {}): tf.Sequential {
   model.add(tf.layers.dropout({ rate: dropout }));
   model.add(tf.layers.dense({ units: 1, activation: "sigmoid", ...initialisers(seed) }));
   model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.001), loss: "binaryCrossentropy", metrics: ["accuracy"] });
-  return model;
+  return adoptOptimizer(model);
 }
 
 /**
@@ -127,5 +128,5 @@ export function multiClassCnn(options: MultiClassCnnOptions = {}): tf.Sequential
   model.add(tf.layers.dense({ units: denseUnits, activation: "relu", ...initialisers(seed) }));
   model.add(tf.layers.dense({ units: classes, activation: "softmax", ...initialisers(seed) }));
   model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.001), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-  return model;
+  return adoptOptimizer(model);
 }

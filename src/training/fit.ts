@@ -167,10 +167,10 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
       for (let batch = 0; batch < batches; batch++) {
         const indices = order.slice(batch * batchSize, (batch + 1) * batchSize);
         const context = { epoch, batch };
-        const [xb, yb] = tf.tidy(() => {
+        const { xb, yb } = tf.tidy(() => {
           const picked = tf.tensor1d(indices, "int32");
           const inputs = tf.gather(x, picked);
-          return [options.augment === undefined ? inputs : options.augment(inputs, context), tf.gather(y, picked)] as const;
+          return { xb: options.augment === undefined ? inputs : options.augment(inputs, context), yb: tf.gather(y, picked) };
         });
         dropout?.seedStep(epoch, batch);
         let values: number[];

@@ -79,3 +79,16 @@ describe("Seed 001 §5.2 ten-class CNN", () => {
     model.dispose();
   });
 });
+
+describe("disposing a trained CNN (Seed 000 §5.2.2)", () => {
+  it("frees the weights and Adam's moments with model.dispose()", async () => {
+    const before = tf.memory().numTensors;
+    const model = multiClassCnn({ inputShape: [8, 8, 1], convFilters: [2], denseUnits: 4, classes: 3, seed: 1 });
+    const x = tf.zeros([2, 8, 8, 1]);
+    const y = tf.tensor1d([0, 2]);
+    await model.trainOnBatch(x, y);
+    tf.dispose([x, y]);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
