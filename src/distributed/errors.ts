@@ -1,0 +1,41 @@
+/**
+ * Typed errors of src/distributed (Seed 001 §3.2 distributed computing; DESIGN.md "Conventions":
+ * messages name what failed — here the worker and the training step).
+ */
+
+/** Bad sizes for task allocation: no samples, no workers, a global batch smaller than the worker count. (Seed 001 §3.2 step 1) */
+export class AllocationError extends Error {
+  override name = "AllocationError";
+}
+
+/** A model or dataset the data-parallel trainer cannot take (loss, weights, shapes); the message names the model or array. (Seed 001 §3.2) */
+export class DistributedSetupError extends Error {
+  override name = "DistributedSetupError";
+}
+
+/** A step asked a worker for a sample its shard does not have; the message names the position. (Seed 001 §3.2 step 3) */
+export class ShardPositionError extends Error {
+  override name = "ShardPositionError";
+}
+
+/**
+ * A worker failed: during start-up (`step` null) or while computing the gradients of a step.
+ * The message names the worker index and the step; `workerStack` is the stack inside the worker.
+ * (Seed 001 §3.2 step 3 collaborative processing)
+ */
+export class WorkerError extends Error {
+  override name = "WorkerError";
+  constructor(
+    readonly workerIndex: number,
+    readonly step: number | null,
+    readonly reason: string,
+    readonly workerStack?: string,
+  ) {
+    super(`worker ${workerIndex} failed ${step === null ? "during start-up" : `at step ${step}`}: ${reason}`);
+  }
+}
+
+/** The pool was used after close() or after a worker died. (Seed 001 §3.2) */
+export class PoolClosedError extends Error {
+  override name = "PoolClosedError";
+}
