@@ -21,11 +21,11 @@ export function weightedAverage(gradients: readonly Float32Array[], counts: read
     if (gradient.length !== out.length) throw new DistributedSetupError(`gradient ${i} has ${gradient.length} values, expected ${out.length}`);
     if (!Number.isInteger(counts[i]) || counts[i]! < 0) throw new DistributedSetupError(`sample count ${i} must be a non-negative integer, got ${counts[i]}`);
   });
-  const shares = counts.map((n) => n / total);
-  const contributing = gradients.map((g, i) => [g, shares[i]!] as const).filter(([, share]) => share > 0);
+  const parts = gradients.filter((_, i) => counts[i]! > 0);
+  const shares = counts.filter((n) => n > 0).map((n) => n / total);
   for (let k = 0; k < out.length; k++) {
     let sum = 0;
-    for (const [gradient, share] of contributing) sum += share * gradient[k]!;
+    for (let i = 0; i < parts.length; i++) sum += shares[i]! * parts[i]![k]!;
     out[k] = sum;
   }
   return out;

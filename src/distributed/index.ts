@@ -13,4 +13,5 @@ export { applyAveragedGradients, weightedAverage } from "./aggregation";
 export { LOSS_NAMES, lossNameOf, meanLoss, type LossName } from "./losses";
 export { DataParallelPool, type GradientRound, type PoolOptions, type PoolShutdown, type RoundBytes, type WorkerInfo } from "./pool";
 export { applyRound, dataParallelStep, trainDataParallel, type DataParallelOptions, type DataParallelRun, type StepReport } from "./trainer";
+export { comparisonRows, runInThread, runWithWorkers, weightGap, type ComparisonRun, type ComparisonSetup } from "./comparison";
 export { AllocationError, DistributedSetupError, PoolClosedError, ShardPositionError, WorkerError } from "./errors";

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
+import { adoptOptimizer } from "../../../src/models/optimizer-ownership";
 import { DataParallelPool, dataParallelStep, sampleSetFromTensors, trainDataParallel, WorkerError, type PoolShutdown } from "../../../src/distributed";
 
 const INPUT = [6, 6, 1] as const;
@@ -21,7 +22,7 @@ function tinyCnn(): tf.Sequential {
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: CLASSES, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
   model.compile({ optimizer: tf.train.sgd(0.5), loss: "sparseCategoricalCrossentropy" });
-  return model;
+  return adoptOptimizer(model);
 }
 
 const flatWeights = (model: tf.LayersModel) => tf.tidy(() => tf.concat(model.trainableWeights.map((w) => w.read().flatten())).dataSync() as Float32Array);
