@@ -1,0 +1,194 @@
+import * as tf from "@tensorflow/tfjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  bceWithLogits, dcgan, denseGan, discriminatorLoss, GanConfigError, GanDivergedError, GanTrainer, generatorLoss, toTanhRange,
+} from "../../../src/models/gan";
+import { GanQualityError, inceptionScore, nearestNeighbourDistances } from "../../../src/models/gan-quality";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+const TINY = [8, 8, 1] as const;
+const tinyDcgan = (seed = 3) => dcgan({ latentDim: 4, imageShape: TINY, generatorFilters: [4, 3], discriminatorFilters: [3, 4], seed });
+const realBatch = (count: number, seed = 11) => tf.tidy(() => tf.tanh(tf.randomNormal([count, ...TINY], 0, 1, "float32", seed)) as tf.Tensor4D);
+
+function flatWeights(model: tf.LayersModel): number[] {
+  return model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
+}
+
+describe("bceWithLogits", () => {
+  it("equals −[y log σ(ℓ) + (1−y) log(1−σ(ℓ))] for moderate logits", () => {
+    const logitValues = [-3, -0.5, 0, 0.7, 4];
+    const logits = tf.tensor1d(logitValues);
+    for (const target of [0, 1] as const) {
+      const loss = bceWithLogits(logits, target);
+      const expected =
+        logitValues.map((l) => {
+          const p = 1 / (1 + Math.exp(-l));
+          return -(target * Math.log(p) + (1 - target) * Math.log(1 - p));
+        }).reduce((a, b) => a + b) / logitValues.length;
+      expect(loss.dataSync()[0]!).toBeCloseTo(expected, 5);
+      loss.dispose();
+    }
+    logits.dispose();
+  });
+
+  it("stays finite where the probability form overflows", () => {
+    const logits = tf.tensor1d([-200, 200]);
+    const fromLogits = bceWithLogits(logits, 1);
+    const naive = tf.tidy(() => tf.neg(tf.mean(tf.log(tf.sigmoid(logits)))));
+    expect(Number.isFinite(fromLogits.dataSync()[0]!)).toBe(true);
+    expect(fromLogits.dataSync()[0]!).toBeCloseTo(100, 3);
+    expect(Number.isFinite(naive.dataSync()[0]!)).toBe(false);
+    tf.dispose([logits, fromLogits, naive]);
+  });
+});
+
+describe("Seed 001 §4.3 as written", () => {
+  it("reads a ReLU output as a probability: 0 and values above 1 give non-finite losses", () => {
+    const real = tf.tensor1d([0, 0.5]);
+    const fake = tf.tensor1d([1.5, 0.2]);
+    const dLoss = discriminatorLoss("probability", real, fake);
+    const gLoss = generatorLoss("probability", tf.tensor1d([0]));
+    expect(Number.isFinite(dLoss.dataSync()[0]!)).toBe(false);
+    expect(gLoss.dataSync()[0]!).toBe(Infinity);
+    tf.dispose([real, fake, dLoss, gLoss]);
+  });
+
+  it("builds G = ReLU(z·W_G + b_G) and D = ReLU(x·W_D + b_D): outputs never negative", () => {
+    const pair = denseGan({ form: "document", latentDim: 4, imageShape: TINY, seed: 1 });
+    const trainer = new GanTrainer(pair, { seed: 1 });
+    const samples = trainer.sample(16, 5);
+    const scores = trainer.score(realBatch(16));
+    expect(samples.shape).toEqual([16, ...TINY]);
+    expect(Math.min(...samples.dataSync())).toBeGreaterThanOrEqual(0);
+    expect(Math.min(...scores.dataSync())).toBeGreaterThanOrEqual(0);
+    tf.dispose([samples, scores]);
+    trainer.dispose();
+  });
+
+  it("stops with GanDivergedError naming the epoch and step when D(x) = 0", async () => {
+    const pair = denseGan({ form: "document", latentDim: 4, imageShape: TINY, seed: 1 });
+    const [kernel, bias] = pair.discriminator.layers[1]!.getWeights();
+    pair.discriminator.layers[1]!.setWeights([tf.zerosLike(kernel!), tf.fill(bias!.shape, -10)]);
+    const trainer = new GanTrainer(pair, { seed: 1 });
+    const images = realBatch(8);
+    const failure = trainer.train(images, { epochs: 1, batchSize: 4 });
+    await expect(failure).rejects.toThrow(GanDivergedError);
+    await expect(failure).rejects.toThrow(/epoch 1, step 1: discriminator = (Infinity|NaN)/);
+    expect(() => trainer.score(images)).not.toThrow();
+    images.dispose();
+    trainer.dispose();
+  });
+});
+
+describe("the corrected GAN", () => {
+  it("a DCGAN step updates both players and leaks no tensor", () => {
+    const trainer = new GanTrainer(tinyDcgan());
+    const real = realBatch(4);
+    trainer.step(real); // Adam's moments are created on the first step
+    const generatorBefore = flatWeights(trainer.pair.generator);
+    const discriminatorBefore = flatWeights(trainer.pair.discriminator);
+    const tensors = tf.memory().numTensors;
+    const losses = trainer.step(real);
+    trainer.step(real);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(Number.isFinite(losses.discriminator) && Number.isFinite(losses.generator)).toBe(true);
+    expect(losses.realScore).toBeGreaterThan(0);
+    expect(losses.realScore).toBeLessThan(1);
+    expect(flatWeights(trainer.pair.generator)).not.toEqual(generatorBefore);
+    expect(flatWeights(trainer.pair.discriminator)).not.toEqual(discriminatorBefore);
+    expect(trainer.history.discriminator).toHaveLength(3);
+    real.dispose();
+    trainer.dispose();
+  });
+
+  it("dispose frees both networks and both optimizers", async () => {
+    const before = tf.memory().numTensors;
+    const trainer = new GanTrainer(tinyDcgan(), { seed: 2 });
+    const images = realBatch(8);
+    await trainer.train(images, { epochs: 2, batchSize: 4 });
+    images.dispose();
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("seeded runs repeat exactly", async () => {
+    const run = async () => {
+      const trainer = new GanTrainer(tinyDcgan(7), { seed: 9 });
+      const images = realBatch(8);
+      const history = await trainer.train(images, { epochs: 2, batchSize: 4 });
+      const sample = trainer.sample(2, 1);
+      const pixels = Array.from(sample.dataSync());
+      tf.dispose([images, sample]);
+      trainer.dispose();
+      return { history: history.discriminator, pixels };
+    };
+    const [first, second] = [await run(), await run()];
+    expect(second.history).toEqual(first.history);
+    expect(second.pixels).toEqual(first.pixels);
+  });
+
+  it("moves the generator's samples to the data (averaged over the oscillation of adversarial training)", async () => {
+    const pair = denseGan({ form: "corrected", latentDim: 2, imageShape: [2, 2, 1], seed: 4 });
+    const trainer = new GanTrainer(pair, { seed: 4, learningRate: 0.01 });
+    const data = tf.tidy(() => tf.add(0.6, tf.mul(0.1, tf.randomNormal([256, 2, 2, 1], 0, 1, "float32", 5)))) as tf.Tensor4D;
+    const meanError = () => tf.tidy(() => tf.mean(tf.abs(tf.sub(tf.mean(trainer.sample(256, 3), 0), 0.6))).dataSync()[0]!);
+    const before = meanError();
+    const late: number[] = [];
+    await trainer.train(data, { epochs: 60, batchSize: 32, onEpochEnd: (epoch) => void (epoch > 40 && late.push(meanError())) });
+    const after = late.reduce((a, b) => a + b) / late.length;
+    expect(before).toBeGreaterThan(0.5);
+    expect(after).toBeLessThan(before / 2);
+    data.dispose();
+    trainer.dispose();
+  });
+
+  it("refuses shapes and options that cannot work, naming them", async () => {
+    expect(() => dcgan({ imageShape: [30, 30, 1] })).toThrow(GanConfigError);
+    expect(() => dcgan({ imageShape: [30, 30, 1] })).toThrow(/multiples of 4, got 30×30/);
+    expect(() => denseGan({ form: "corrected", latentDim: 0 })).toThrow(/latentDim must be a positive integer, got 0/);
+    const trainer = new GanTrainer(tinyDcgan());
+    const wrong = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
+    expect(() => trainer.step(wrong)).toThrow(/images must be \[batch, 8, 8, 1\], got \[2, 28, 28, 1\]/);
+    const few = realBatch(3);
+    await expect(trainer.train(few, { epochs: 1, batchSize: 4 })).rejects.toThrow(/3 images are fewer than one batch of 4/);
+    tf.dispose([wrong, few]);
+    trainer.dispose();
+  });
+
+  it("maps [0, 1] images to the tanh range", () => {
+    const images = tf.tensor4d([0, 0.5, 1, 0.25], [1, 2, 2, 1]);
+    const mapped = toTanhRange(images);
+    expect(Array.from(mapped.dataSync())).toEqual([-1, 0, 1, -0.5]);
+    tf.dispose([images, mapped]);
+  });
+});
+
+describe("GAN sample quality measures", () => {
+  it("inception score: the number of classes for confident, even predictions; 1 for identical ones", () => {
+    const confident = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], "int32"), 4).toFloat() as tf.Tensor2D;
+    const identical = tf.tensor2d([[0.7, 0.1, 0.1, 0.1], [0.7, 0.1, 0.1, 0.1]]);
+    expect(inceptionScore(confident)).toBeCloseTo(4, 4);
+    expect(inceptionScore(identical)).toBeCloseTo(1, 5);
+    expect(() => inceptionScore(tf.tensor2d([[1]]))).toThrow(GanQualityError);
+    tf.dispose([confident, identical]);
+  });
+
+  it("nearest-neighbour distance: 0 for a copy, the RMS pixel difference otherwise", () => {
+    const reference = tf.tensor3d([[[0, 0], [0, 0]], [[1, 1], [1, 1]]]);
+    const samples = tf.tensor3d([[[1, 1], [1, 1]], [[0.5, 0.5], [0.5, 0.1]]]);
+    const before = tf.memory().numTensors;
+    const distances = nearestNeighbourDistances(samples, reference, 1);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(distances[0]!).toBeCloseTo(0, 3);
+    expect(distances[1]!).toBeCloseTo(Math.sqrt((0.25 * 3 + 0.01) / 4), 4);
+    expect(() => nearestNeighbourDistances(samples, tf.zeros([1, 3]))).toThrow(/must be non-empty batches of equal-sized images/);
+    tf.dispose([reference, samples]);
+  });
+});
+
+afterAll(() => {
+  tf.disposeVariables();
+});
