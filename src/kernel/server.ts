@@ -15,6 +15,7 @@ import { CellExecutor } from "./cell-executor";
 import type { AsyncCellCompiler } from "./compiler-client";
 import { helpTarget } from "./help";
 import { InputHistory } from "./history";
+import { Outbox } from "./outbox";
 
 /** What the server needs besides the connection: the compiler (already being built) and versions. */
 export interface KernelServerOptions {
@@ -55,6 +56,7 @@ export class KernelServer {
   private readonly stdin = new zmq.Router();
   private readonly iopub = new zmq.Publisher();
   private readonly heartbeat = new zmq.Reply();
+  private readonly outboxes = new Map<zmq.Socket, Outbox>([this.shell, this.control, this.stdin, this.iopub].map((socket) => [socket, new Outbox(socket)]));
   private readonly history = new InputHistory();
   private readonly shellQueue: JupyterMessage[] = [];
   private executionCount = 0;
@@ -112,7 +114,7 @@ export class KernelServer {
 
   private send(socket: Router, request: JupyterMessage, msgType: string, content: Record<string, unknown>): Promise<void> {
     const header = { ...request.header, ...this.header(msgType) };
-    return socket.send(encodeMessage(this.signer, { identities: request.identities, header, parent_header: request.header, metadata: {}, content }));
+    return this.outboxes.get(socket)!.send(encodeMessage(this.signer, { identities: request.identities, header, parent_header: request.header, metadata: {}, content }));
   }
 
   private header(msgType: string): MessageHeader {
@@ -134,7 +136,10 @@ export class KernelServer {
       metadata: {},
       content,
     });
-    void this.iopub.send(frames).catch(() => undefined);
+    this.outboxes
+      .get(this.iopub)!
+      .send(frames)
+      .catch((error: Error) => this.originalWrite.stderr(`[lepton kernel] could not publish ${msgType} on iopub: ${error.message}\n`));
   }
 
   private captureStreams(): void {
