@@ -58,3 +58,43 @@ export function nearestNeighbourDistances(samples: tf.Tensor, reference: tf.Tens
   tf.dispose([flatReference, referenceNorms]);
   return distances;
 }
+
+/** How a classifier trained on real images sees a batch of images, and how far they lie from the training set. (Seed 001 §4.3) */
+export interface SampleQuality {
+  /** {@link inceptionScore} of the classifier's probabilities. */
+  readonly inceptionScore: number;
+  /** Share of images whose most likely class has probability above 0.9. */
+  readonly confidentShare: number;
+  /** Images per predicted class. */
+  readonly classCounts: number[];
+  /** Classes that get at least 2 % of the images. */
+  readonly classesCovered: number;
+  /** Median of {@link nearestNeighbourDistances} to `reference`. */
+  readonly medianNearestDistance: number;
+}
+
+/**
+ * Scores images (pixels in the classifier's range, e.g. [0, 1]) with a classifier trained on real
+ * data (softmax output) and against `reference`, the images a generator learnt from. (Seed 001 §4.3)
+ */
+export function sampleQuality(classifier: tf.LayersModel, images: tf.Tensor4D, reference: tf.Tensor4D): SampleQuality {
+  const probabilities = tf.tidy(() => classifier.predict(images, { batchSize: 256 }) as tf.Tensor2D);
+  if (probabilities.rank !== 2) {
+    probabilities.dispose();
+    throw new GanQualityError(`sampleQuality: the classifier must return [images, classes] probabilities, got [${probabilities.shape.join(", ")}]`);
+  }
+  const score = inceptionScore(probabilities);
+  const [predicted, confident] = tf.tidy(() => [tf.argMax(probabilities, 1), tf.mean(tf.cast(tf.greater(tf.max(probabilities, 1), 0.9), "float32"))]);
+  const classCounts: number[] = new Array(probabilities.shape[1]).fill(0);
+  for (const k of predicted!.dataSync()) classCounts[k]! += 1;
+  const confidentShare = confident!.dataSync()[0]!;
+  tf.dispose([probabilities, predicted!, confident!]);
+  const distances = nearestNeighbourDistances(images, reference).sort((a, b) => a - b);
+  return {
+    inceptionScore: score,
+    confidentShare,
+    classCounts,
+    classesCovered: classCounts.filter((n) => n >= 0.02 * images.shape[0]).length,
+    medianNearestDistance: distances[Math.floor(distances.length / 2)]!,
+  };
+}

@@ -371,3 +371,8 @@ export class GanTrainer {
 export function toTanhRange(images: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => tf.sub(tf.mul(images, 2), 1) as tf.Tensor4D);
 }
+
+/** Maps a tanh generator's [−1, 1] output back to image pixels in [0, 1]. (Seed 001 §4.3, corrected) */
+export function fromTanhRange(images: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => tf.div(tf.add(images, 1), 2) as tf.Tensor4D);
+}

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  bceWithLogits, dcgan, denseGan, discriminatorLoss, GanConfigError, GanDivergedError, GanTrainer, generatorLoss, toTanhRange,
+  bceWithLogits, dcgan, denseGan, discriminatorLoss, fromTanhRange, GanConfigError, GanDivergedError, GanTrainer, generatorLoss, toTanhRange,
 } from "../../../src/models/gan";
-import { GanQualityError, inceptionScore, nearestNeighbourDistances } from "../../../src/models/gan-quality";
+import { GanQualityError, inceptionScore, nearestNeighbourDistances, sampleQuality } from "../../../src/models/gan-quality";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -158,11 +158,13 @@ describe("the corrected GAN", () => {
     trainer.dispose();
   });
 
-  it("maps [0, 1] images to the tanh range", () => {
+  it("maps [0, 1] images to the tanh range and back", () => {
     const images = tf.tensor4d([0, 0.5, 1, 0.25], [1, 2, 2, 1]);
     const mapped = toTanhRange(images);
+    const back = fromTanhRange(mapped);
     expect(Array.from(mapped.dataSync())).toEqual([-1, 0, 1, -0.5]);
-    tf.dispose([images, mapped]);
+    expect(Array.from(back.dataSync())).toEqual([0, 0.5, 1, 0.25]);
+    tf.dispose([images, mapped, back]);
   });
 });
 
@@ -191,4 +193,24 @@ describe("GAN sample quality measures", () => {
 
 afterAll(() => {
   tf.disposeVariables();
+});
+
+describe("sampleQuality", () => {
+  it("reads a classifier's verdict and the distance to the reference, leaking nothing", () => {
+    const classifier = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2, activation: "softmax", useBias: false })] });
+    classifier.layers[1]!.setWeights([tf.tensor2d([[20, -20], [-20, 20], [0, 0], [0, 0]])]);
+    const images = tf.tensor4d([1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0.5, 0.5, 0, 0], [4, 2, 2, 1]);
+    const reference = tf.tensor4d([1, 0, 0, 0, 0, 1, 0, 0], [2, 2, 2, 1]);
+    const before = tf.memory().numTensors;
+    const quality = sampleQuality(classifier, images, reference);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(quality.classCounts).toEqual([3, 1]);
+    expect(quality.confidentShare).toBeCloseTo(0.75, 6);
+    expect(quality.classesCovered).toBe(2);
+    expect(quality.medianNearestDistance).toBeCloseTo(0, 3);
+    expect(quality.inceptionScore).toBeGreaterThan(1);
+    expect(quality.inceptionScore).toBeLessThan(2);
+    tf.dispose([images, reference]);
+    classifier.dispose();
+  });
 });
