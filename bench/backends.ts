@@ -19,6 +19,7 @@ import { BACKEND_NAMES, type BackendName } from "../src/config";
 import { initBackend } from "../src/backends";
 import { probeCpu, probeTensorflow, probeWasm, probeWebgpu } from "../src/backends/probes";
 import { binaryCnn, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
+import { BenchUsageError, positiveInteger } from "./args";
 
 /** The two benchmarked architectures. */
 export type BenchModel = "seed" | "fashion";
@@ -46,11 +47,6 @@ const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.
 const PYTHON = "/usr/bin/python3";
 const BATCH: Readonly<Record<BenchModel, number>> = { seed: 32, fashion: 64 };
 const DEFAULT_STEPS: Readonly<Record<BenchModel, Record<BenchMode, number>>> = { seed: { train: 2, infer: 3 }, fashion: { train: 10, infer: 20 } };
-
-/** Raised for a bad command line of this benchmark. */
-export class BenchUsageError extends Error {
-  override name = "BenchUsageError";
-}
 
 function buildModel(model: BenchModel): tf.LayersModel {
   return model === "seed" ? binaryCnn({ seed: 1 }) : multiClassCnn({ inputShape: FASHION_MNIST_INPUT, convFilters: FASHION_MNIST_CONV_FILTERS, seed: 1 });
@@ -157,8 +153,7 @@ function parseArgs(args: readonly string[]): Options {
     else if (arg === "--models") models = listOption(args[++i], ["seed", "fashion"] as const, "models");
     else if (arg === "--modes") modes = listOption(args[++i], ["train", "infer"] as const, "modes");
     else if (arg === "--steps") {
-      steps = Number(args[++i]);
-      if (!Number.isInteger(steps) || steps < 1) throw new BenchUsageError(`--steps must be a positive integer, got ${args[i]}`);
+      steps = positiveInteger(args[++i], "steps");
     } else if (arg === "--no-torch") torch = false;
     else if (arg === "--no-append") append = false;
     else if (arg === "--slow") slow = true;

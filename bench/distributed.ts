@@ -20,13 +20,9 @@ import { backendLine, initBackend } from "../src/backends";
 import { loadFashionMnist } from "../src/data/fashion-mnist";
 import { comparisonRows, runInThread, runWithWorkers, sampleSetFromTensors, weightGap, type ComparisonRun, type ComparisonSetup } from "../src/distributed";
 import { FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
+import { BenchUsageError, positiveInteger } from "./args";
 
 const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();
-
-/** Raised for a bad command line of this benchmark. */
-export class BenchUsageError extends Error {
-  override name = "BenchUsageError";
-}
 
 interface Options {
   readonly workers: number;
@@ -39,18 +35,12 @@ interface Options {
   readonly dry: boolean;
 }
 
-function positive(value: string | undefined, name: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new BenchUsageError(`--${name} must be a positive integer, got ${value}`);
-  return n;
-}
-
 function parseArgs(args: readonly string[]): Options {
   const options = { workers: availableParallelism(), train: 6000, test: 1000, epochs: 1, batch: 64, repeats: 3, thread: true, dry: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const numeric = ["--workers", "--train", "--test", "--epochs", "--batch", "--repeats"];
-    if (numeric.includes(arg)) options[arg.slice(2) as "workers"] = positive(args[++i], arg.slice(2));
+    if (numeric.includes(arg)) options[arg.slice(2) as "workers"] = positiveInteger(args[++i], arg.slice(2));
     else if (arg === "--no-thread") options.thread = false;
     else if (arg === "--dry") options.dry = true;
     else throw new BenchUsageError(`bench distributed: unknown option ${arg}`);

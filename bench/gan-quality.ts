@@ -19,13 +19,9 @@ import { FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "
 import { dcgan, fromTanhRange, GanTrainer, toTanhRange } from "../src/models/gan";
 import { sampleQuality, type SampleQuality } from "../src/models/gan-quality";
 import { accuracy, fit, predictClasses } from "../src/training";
+import { BenchUsageError, positiveInteger } from "./args";
 
 const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();
-
-/** Raised for a bad command line of this benchmark. */
-export class BenchUsageError extends Error {
-  override name = "BenchUsageError";
-}
 
 const FILTERS = {
   small: { generator: [32, 16], discriminator: [16, 32], learningRate: 1e-3 },
@@ -42,22 +38,16 @@ interface Options {
   readonly dry: boolean;
 }
 
-function positive(value: string | undefined, name: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new BenchUsageError(`--${name} must be a positive integer, got ${value}`);
-  return n;
-}
-
 function parseArgs(args: readonly string[]): Options {
   let train = 6000, epochs = 30, samples = 1000, judgeEpochs = 3, dry = false;
   let filters: keyof typeof FILTERS = "small";
   let lr: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === "--train") train = positive(args[++i], "train");
-    else if (arg === "--epochs") epochs = positive(args[++i], "epochs");
-    else if (arg === "--samples") samples = positive(args[++i], "samples");
-    else if (arg === "--judge-epochs") judgeEpochs = positive(args[++i], "judge-epochs");
+    if (arg === "--train") train = positiveInteger(args[++i], "train");
+    else if (arg === "--epochs") epochs = positiveInteger(args[++i], "epochs");
+    else if (arg === "--samples") samples = positiveInteger(args[++i], "samples");
+    else if (arg === "--judge-epochs") judgeEpochs = positiveInteger(args[++i], "judge-epochs");
     else if (arg === "--filters") {
       const value = args[++i];
       if (value !== "small" && value !== "large") throw new BenchUsageError(`--filters must be small or large, got ${value}`);

@@ -16,7 +16,8 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { BACKEND_NAMES, type BackendName } from "../src/config";
 import { backendLine, initBackend } from "../src/backends";
-import { BenchUsageError, measure, type BenchMode, type BenchModel } from "./backends";
+import { BenchUsageError, positiveInteger } from "./args";
+import { measure, type BenchMode, type BenchModel } from "./backends";
 
 interface Check {
   readonly name: string;
@@ -151,8 +152,7 @@ function parse(args: readonly string[]): GpuOptions {
       if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new BenchUsageError(`--backend: unknown "${name}"`);
       backend = name as BackendName;
     } else if (arg === "--steps") {
-      steps = Number(args[++i]);
-      if (!Number.isInteger(steps) || steps < 1) throw new BenchUsageError(`--steps must be a positive integer, got ${args[i]}`);
+      steps = positiveInteger(args[++i], "steps");
     } else if (arg === "--out") out = args[++i];
     else throw new BenchUsageError(`bench gpu: unknown option ${arg}`);
   }

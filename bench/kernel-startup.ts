@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { startKernel } from "../src/runner/kernel-client";
 import { findKernelSpec, type ResolvedKernelSpec } from "../src/runner/kernelspec";
+import { BenchUsageError } from "./args";
 
 const ROOT = resolve(__dirname, "..");
 const PYTHON = "/usr/bin/python3";
@@ -24,11 +25,6 @@ const NOTEBOOKS = join(ROOT, "notebooks");
 /** The kernels this benchmark knows. */
 export type BenchKernel = "lepton" | "tslab" | "ipykernel";
 const ALL_KERNELS: readonly BenchKernel[] = ["lepton", "tslab", "ipykernel"];
-
-/** Raised for a bad command line of this benchmark. */
-export class BenchUsageError extends Error {
-  override name = "BenchUsageError";
-}
 
 /** One start of one kernel, in milliseconds from spawning it. */
 export interface StartupSample {
