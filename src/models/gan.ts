@@ -11,7 +11,7 @@
  * to [−1, 1], instead of an unbounded ReLU.
  */
 import * as tf from "@tensorflow/tfjs";
-import { SeededRandom } from "../data/random";
+import { epochOrder } from "../training/epoch-order";
 
 /** A builder or training option that cannot work (non-integer sizes, bad learning rate, …). (Seed 001 §4.3) */
 export class GanConfigError extends Error {
@@ -324,12 +324,11 @@ export class GanTrainer {
     const count = images.shape[0];
     if (count < batchSize) throw new GanConfigError(`train: ${count} images are fewer than one batch of ${batchSize}`);
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const indices = Array.from({ length: count }, (_, i) => i);
-      const order = this.seed === undefined ? tf.util.createShuffledIndices(count) : new SeededRandom((this.seed * 2654435761 + epoch * 40503) >>> 0).shuffled(indices);
+      const order = epochOrder(count, this.seed, epoch);
       const sums = { discriminator: 0, generator: 0, realScore: 0, fakeScore: 0 };
       let steps = 0;
       for (let start = 0; start + batchSize <= count; start += batchSize) {
-        const picked = Array.from(order.slice(start, start + batchSize));
+        const picked = order.slice(start, start + batchSize);
         const batch = tf.tidy(() => tf.gather(images, tf.tensor1d(picked, "int32")) as tf.Tensor4D);
         const losses = this.step(batch);
         batch.dispose();

@@ -5,7 +5,7 @@
  * killed mid-training continues from its last checkpoint and loses at most the epoch in flight.
  */
 import * as tf from "@tensorflow/tfjs";
-import { SeededRandom } from "../data/random";
+import { epochOrder } from "./epoch-order";
 import { progressBar } from "../display";
 import { CheckpointError, CheckpointStore, restoreCheckpoint, type RunFingerprint, type TrainingState } from "./checkpoint";
 import { seedDropout } from "./dropout-seeds";
@@ -161,7 +161,7 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
         stoppedEarlyAt = epoch;
         break;
       }
-      const order = options.shuffle === false ? Array.from({ length: samples }, (_, i) => i) : shuffledIndices(samples, seed, epoch);
+      const order = options.shuffle === false ? Array.from({ length: samples }, (_, i) => i) : epochOrder(samples, seed, epoch);
       const bar = options.progress === false ? undefined : progressBar({ total: batches, label: `epoch ${epoch + 1}/${options.epochs}` });
       const sums = new Array<number>(names.length).fill(0);
       for (let batch = 0; batch < batches; batch++) {
@@ -228,11 +228,3 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   }
 }
 
-function shuffledIndices(samples: number, seed: number | undefined, epoch: number): number[] {
-  const indices = Array.from({ length: samples }, (_, i) => i);
-  if (seed === undefined) {
-    tf.util.shuffle(indices);
-    return indices;
-  }
-  return new SeededRandom((seed * 2654435761 + epoch * 40503) >>> 0).shuffled(indices);
-}
