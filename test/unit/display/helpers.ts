@@ -1,5 +1,4 @@
-import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { expect } from "vitest";
 import type { DisplayOptions, DisplaySink, MimeBundle } from "../../../src/display/sink";
 
 /** One call the recording sink received. */
@@ -46,18 +45,4 @@ export function text(bundle: MimeBundle, mime: string): string {
   const data = bundle[mime];
   expect(typeof data, mime).toBe("string");
   return data as string;
-}
-
-/** Runs a file's tests on the cpu backend and fails any test that leaves a tensor behind (its own inputs included). */
-export function failOnTensorLeaks(): void {
-  let tensorsBefore = 0;
-  beforeAll(async () => {
-    await tf.setBackend("cpu");
-  });
-  beforeEach(() => {
-    tensorsBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-  });
 }

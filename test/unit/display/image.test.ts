@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { image, imageGrid, ImageShapeError, toMimeBundle, toPng } from "../../../src/display";
-import { expectWellFormed, failOnTensorLeaks, text } from "./helpers";
+import { expectWellFormed, text } from "./helpers";
+import { failOnTensorLeaks } from "../tensor-leaks";
 
 failOnTensorLeaks();
 

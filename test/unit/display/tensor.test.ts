@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { toMimeBundle } from "../../../src/display";
-import { expectWellFormed, failOnTensorLeaks, text } from "./helpers";
+import { expectWellFormed, text } from "./helpers";
+import { failOnTensorLeaks } from "../tensor-leaks";
 
 failOnTensorLeaks();
 

@@ -1,19 +1,10 @@
 import { freemem } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { failOnTensorLeaks } from "../tensor-leaks";
 import { availableMemory, BatchSizeError, chooseBatchSize, estimatedStepBytes, estimateTrainingMemory, type TrainingMemoryEstimate } from "../../../src/resources/batch-size";
 
-let tensorsBefore = 0;
-beforeAll(async () => {
-  tf.enableProdMode();
-  await tf.setBackend("cpu");
-});
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+failOnTensorLeaks();
 
 function tinyModel(optimizer: tf.Optimizer | string = "adam"): tf.Sequential {
   const model = tf.sequential({ layers: [

@@ -1,18 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { failOnTensorLeaks } from "../tensor-leaks";
 import { BatchSizeExhaustedError, isOutOfMemoryError, MemoryBudget, MemoryBudgetExceededError, withOomBackoff, type BackoffEvent } from "../../../src/resources/oom";
 
-let tensorsBefore = 0;
-beforeAll(async () => {
-  tf.enableProdMode();
-  await tf.setBackend("cpu");
-});
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+failOnTensorLeaks();
 
 /** A step whose memory really runs out above `threshold`: V8 cannot reserve 256 TiB (beyond x86-64 and arm64 user address space). */
 function stepFailingAbove(threshold: number, calls: number[]) {

@@ -1,19 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { failOnTensorLeaks } from "../tensor-leaks";
 import { formatLeakReport, leakGuard, TensorLeakError, trackTensors } from "../../../src/resources/release";
 
-let tensorsBefore = 0;
 const kept: tf.Tensor[] = [];
-beforeAll(async () => {
-  tf.enableProdMode();
-  await tf.setBackend("cpu");
-});
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
+const tensorsAtStart = failOnTensorLeaks();
+// Registered after the harness, so it runs before the harness's check (after-hooks run in reverse).
 afterEach(() => {
   tf.dispose(kept.splice(0));
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
 });
 
 describe("leakGuard", () => {
@@ -31,7 +25,7 @@ describe("leakGuard", () => {
     expect(report.tensors.map((t) => `${t.dtype}[${t.shape.join(",")}]`)).toEqual(["float32[3,4]", "float32[3,4]", "int32[3,4]"]);
     expect(report.released).toBe(false);
     expect(formatLeakReport(report)).toBe('step "leaky" left 3 tensors (144 B) allocated: float32[3,4], float32[3,4], int32[3,4]');
-    expect(tf.memory().numTensors - tensorsBefore).toBe(3); // reported, not released
+    expect(tf.memory().numTensors - tensorsAtStart()).toBe(3); // reported, not released
   });
 
   it("reports 0 for a clean step and for one under tf.tidy; a returned tensor is no leak", async () => {
@@ -87,7 +81,7 @@ describe("leakGuard", () => {
       throw new Error("boom");
     })).rejects.toThrow("boom");
     expect(tf.engine().state.scopeStack.length).toBe(depth);
-    expect(tf.memory().numTensors - tensorsBefore).toBe(1); // the failing step's tensor was released
+    expect(tf.memory().numTensors - tensorsAtStart()).toBe(1); // the failing step's tensor was released
     inside.dispose();
   });
 });

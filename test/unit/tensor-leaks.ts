@@ -1,0 +1,21 @@
+/** The tensor-leak harness shared by the unit tests (brief: a tensor-leak check on every model path). */
+import * as tf from "@tensorflow/tfjs";
+import { afterEach, beforeAll, beforeEach, expect } from "vitest";
+
+/**
+ * Runs a file's tests on the cpu backend and fails any test that leaves a tensor behind (its own
+ * inputs included); returns a reader of the tensor count at the start of the running test.
+ */
+export function failOnTensorLeaks(): () => number {
+  let tensorsBefore = 0;
+  beforeAll(async () => {
+    await tf.setBackend("cpu");
+  });
+  beforeEach(() => {
+    tensorsBefore = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+  return () => tensorsBefore;
+}
