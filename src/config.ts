@@ -1,11 +1,18 @@
 /**
- * The workbook's one configuration object (DESIGN.md "config.ts"): which profile runs
- * (`test`: tiny sizes that finish in minutes on 2 CPU cores; `full`: the documents' sizes),
- * the random seed, and the backend the user forces, all read from the environment.
+ * The workbook's one configuration object: which profile runs, the random seed, and the backend
+ * the user forces, all read from the environment.
  */
 
-/** Profiles: `test` is the default under CI and in tests, `full` reproduces the documents' sizes. */
-export type Profile = "test" | "full";
+/**
+ * Profiles, smallest first:
+ * - `test`: tiny sizes that check every cell in a few minutes on 2 CPU cores (CI and tests);
+ * - `standard`: results worth reading in about 20 minutes for the whole workbook on 2 CPU cores
+ *   (the default outside CI);
+ * - `full`: the documents' sizes — hours on a CPU, the choice on a GPU.
+ */
+export const PROFILES = ["test", "standard", "full"] as const;
+/** A profile name accepted by LEPTON_PROFILE. */
+export type Profile = (typeof PROFILES)[number];
 
 /** Backends the workbook knows, fastest first (see src/backends). */
 export const BACKEND_NAMES = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
@@ -30,10 +37,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 function parseProfile(env: Env): Profile {
   const raw = env.LEPTON_PROFILE?.trim();
   if (raw === undefined || raw === "") {
-    return isTruthy(env.CI) || env.VITEST !== undefined ? "test" : "full";
+    return isTruthy(env.CI) || env.VITEST !== undefined ? "test" : "standard";
   }
-  if (raw === "test" || raw === "full") return raw;
-  throw new ConfigError(`LEPTON_PROFILE must be "test" or "full", got ${JSON.stringify(raw)}`);
+  if ((PROFILES as readonly string[]).includes(raw)) return raw as Profile;
+  throw new ConfigError(`LEPTON_PROFILE must be one of ${PROFILES.join(", ")}, got ${JSON.stringify(raw)}`);
 }
 
 function parseSeed(env: Env): number {
@@ -62,10 +69,18 @@ export function loadConfig(env: Env = process.env): WorkbookConfig {
   return Object.freeze({ profile: parseProfile(env), seed: parseSeed(env), backend: parseBackend(env) });
 }
 
+/** A size for each profile; a notebook that names no `standard` size runs its `test` size there. */
+export interface ProfileSizes<T> {
+  readonly test: T;
+  readonly standard?: T;
+  readonly full: T;
+}
+
 /**
- * Picks a size by profile: `bySize({ test: 2, full: 50 })` — the notebooks' way of writing
- * test-sized defaults with the documents' full size right next to them.
+ * Picks a size by profile: `bySize({ test: 2, standard: 4, full: 50 })` — the notebooks' way of
+ * writing test-sized defaults with the documents' full size right next to them.
  */
-export function bySize<T>(sizes: { readonly test: T; readonly full: T }, config: WorkbookConfig = loadConfig()): T {
+export function bySize<T>(sizes: ProfileSizes<T>, config: WorkbookConfig = loadConfig()): T {
+  if (config.profile === "standard") return sizes.standard ?? sizes.test;
   return sizes[config.profile];
 }

@@ -4,9 +4,15 @@
  * notebook to the output folder, prints any failure in full and a summary table, and exits
  * non-zero when a notebook failed.
  */
-import { basename, join } from "node:path";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { chooseRunProfile } from "./profile";
+import { estimateSecondsLeft, formatDuration, progressLine, readExpectedSeconds } from "./progress";
 import { formatFailure, OPT_IN_TAGS, runNotebook, type NotebookRunResult, type OptInTag } from "./run-notebook";
+
+/** Each notebook's seconds per profile on a 2-core CPU machine, for the estimate of the time left. */
+const EXPECTED_SECONDS_FILE = resolve(__dirname, "../../notebooks/expected-seconds.json");
 
 /** Raised for a command line the runner cannot use; the message says what is wrong. */
 export class UsageError extends Error {
@@ -46,6 +52,14 @@ export function summaryTable(results: readonly NotebookRunResult[]): string {
   return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
+/** Writes `run-summary.json` beside the executed notebooks: profile, seconds per notebook, total. */
+function writeRunSummary(outDir: string, profile: string, totalSeconds: number, results: readonly NotebookRunResult[]): void {
+  mkdirSync(outDir, { recursive: true });
+  const seconds = Object.fromEntries(results.map((r) => [basename(r.notebook), Math.round(r.seconds * 10) / 10]));
+  const summary = { profile, totalSeconds: Math.round(totalSeconds), finished: new Date().toISOString(), seconds };
+  writeFileSync(join(outDir, "run-summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
 /** Runs the `run` command; returns the process exit code. */
 export async function runCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -64,21 +78,30 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const timeoutSeconds = Number(values.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
   const includeTags = parseIncludes(values.include);
+  const { profile, why } = await chooseRunProfile();
+  console.log(`profile: ${profile} (${why})`);
+  const expected = readExpectedSeconds(EXPECTED_SECONDS_FILE)[profile];
+  const started = Date.now();
   const results: NotebookRunResult[] = [];
-  for (const notebook of notebooks) {
-    console.log(`▶ ${notebook}`);
+  for (const [index, notebook] of notebooks.entries()) {
+    const secondsLeft = estimateSecondsLeft(expected, results, notebooks.slice(index));
+    console.log(progressLine(index, notebooks.length, notebook, (Date.now() - started) / 1000, secondsLeft));
     const result = await runNotebook(notebook, {
       outPath: join(values.out, basename(notebook)),
       cellTimeoutMs: timeoutSeconds * 1000,
       includeTags,
       kernelName: values.kernel,
+      env: { LEPTON_PROFILE: profile },
       log: values.quiet ? undefined : (line) => console.log(line),
     });
     results.push(result);
     if (result.failure !== undefined) console.error(`\n✖ ${formatFailure(result.failure)}\n`);
     console.log(`  ${result.status} in ${result.seconds.toFixed(1)} s → ${result.outPath}`);
   }
+  const totalSeconds = (Date.now() - started) / 1000;
   console.log(`\n${summaryTable(results)}`);
+  console.log(`\nprofile ${profile}: ${results.length} notebooks in ${formatDuration(totalSeconds)}`);
+  writeRunSummary(values.out, profile, totalSeconds, results);
   const failed = results.filter((r) => r.status !== "ok").length;
   console.log(`\n${results.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;

@@ -1,0 +1,31 @@
+/**
+ * Which profile a workbook run uses when LEPTON_PROFILE does not say: the documents' full sizes on
+ * a GPU backend, `standard` (about 20 minutes for the whole workbook on 2 cores) on a CPU one,
+ * and `test` under CI, as src/config.ts decides.
+ */
+import { loadConfig, type Profile } from "../config";
+
+/** The profile chosen and why, for the run's first line. */
+export interface RunProfile {
+  readonly profile: Profile;
+  readonly why: string;
+}
+
+/** True when a backend line names a hardware GPU (a software adapter such as SwiftShader is not one). */
+export function namesHardwareGpu(backendName: string, line: string): boolean {
+  if (/software|swiftshader|llvmpipe|lavapipe/i.test(line)) return false;
+  return backendName === "webgpu" || (backendName === "tensorflow" && /\bGPU\b/i.test(line));
+}
+
+/** Picks the run's profile; probes the backend only when neither LEPTON_PROFILE nor CI decides. */
+export async function chooseRunProfile(env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunProfile> {
+  const config = loadConfig(env);
+  if ((env.LEPTON_PROFILE?.trim() ?? "") !== "") return { profile: config.profile, why: "LEPTON_PROFILE" };
+  if (config.profile === "test") return { profile: "test", why: "CI" };
+  const { initBackend, backendLine } = await import("../backends");
+  const info = await initBackend({ quiet: true });
+  const line = backendLine(info);
+  return namesHardwareGpu(info.name, line)
+    ? { profile: "full", why: `the documents' sizes on ${line}` }
+    : { profile: "standard", why: `about 20 minutes on 2 CPU cores; LEPTON_PROFILE=full runs the documents' sizes (hours on a CPU) — ${line}` };
+}
