@@ -3,6 +3,7 @@
  * a GPU backend, `standard` (about 20 minutes for the whole workbook on 2 cores) on a CPU one,
  * and `test` under CI, as src/config.ts decides.
  */
+import { backendLine, initBackend } from "../backends";
 import { loadConfig, type Profile } from "../config";
 
 /** The profile chosen and why, for the run's first line. */
@@ -22,7 +23,6 @@ export async function chooseRunProfile(env: Readonly<Record<string, string | und
   const config = loadConfig(env);
   if ((env.LEPTON_PROFILE?.trim() ?? "") !== "") return { profile: config.profile, why: "LEPTON_PROFILE" };
   if (config.profile === "test") return { profile: "test", why: "CI" };
-  const { initBackend, backendLine } = await import("../backends");
   const info = await initBackend({ quiet: true });
   const line = backendLine(info);
   return namesHardwareGpu(info.name, line)

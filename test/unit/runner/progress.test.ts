@@ -68,6 +68,12 @@ describe("the run's profile", () => {
     expect(await chooseRunProfile({ CI: "true" })).toEqual({ profile: "test", why: "CI" });
   });
 
+  it("probes the backend when nothing else decides, and says which it found", async () => {
+    const { profile, why } = await chooseRunProfile({});
+    expect(profile).toBe(/\bGPU\b|webgpu/.test(why) && !/software/.test(why) ? "full" : "standard");
+    expect(why).toMatch(/backend: \w+/);
+  }, 60_000);
+
   it("counts only hardware GPUs as GPUs", () => {
     expect(namesHardwareGpu("webgpu", "backend: webgpu (Dawn (Vulkan)) · device: nvidia hopper NVIDIA H200")).toBe(true);
     expect(namesHardwareGpu("webgpu", "backend: webgpu (Dawn (Vulkan), software adapter) · device: google swiftshader")).toBe(false);
