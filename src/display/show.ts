@@ -32,7 +32,13 @@ export async function bundleFor(value: unknown): Promise<MimeBundle> {
  * display id (a live plot, updated in place) never carries plotly.js itself: if the page lacks
  * it, a separate loader output is sent first, so updates stay small.
  */
-export async function show(value: unknown, options: ShowOptions = {}): Promise<void> {
+export function show(value: unknown, options: ShowOptions = {}): Promise<void> {
+  const work = display(value, options);
+  currentSink()?.pending?.(work);
+  return work;
+}
+
+async function display(value: unknown, options: ShowOptions): Promise<void> {
   const { displayId, update = false, metadata } = options;
   if (update && displayId === undefined) throw new ShowOptionsError("show(value, {update: true}) needs the displayId of the output to replace");
   const sink = currentSink();

@@ -23,6 +23,11 @@ export interface DisplaySink {
   update(bundle: MimeBundle, options: DisplayOptions & { readonly displayId: string }): void;
   /** Clears the current cell's outputs (`clear_output`), at once or, with `wait`, at the next output. */
   clear(wait: boolean): void;
+  /**
+   * Told of a display being prepared (an image encoding, a figure rendering), so a kernel can
+   * keep the cell busy until it is sent even when the cell does not await it.
+   */
+  pending?(work: Promise<unknown>): void;
 }
 
 const SINK_KEY = Symbol.for("lepton.display.sink");

@@ -11,6 +11,7 @@ import * as zmq from "zeromq";
 import { installSink, type MimeBundle } from "../display/sink";
 import { decodeMessage, encodeMessage, MessageSigner, PROTOCOL_VERSION, type JupyterMessage, type MessageHeader } from "../runner/protocol";
 import type { ConnectionInfo } from "../runner/connection";
+import { CellContexts } from "./cell-context";
 import { CellExecutor } from "./cell-executor";
 import type { AsyncCellCompiler } from "./compiler-client";
 import { helpTarget } from "./help";
@@ -61,6 +62,7 @@ export class KernelServer {
   private readonly shellQueue: JupyterMessage[] = [];
   private executionCount = 0;
   private parent: MessageHeader | undefined;
+  private readonly cells = new CellContexts();
   private readonly executor: CellExecutor;
   private draining = false;
   private readonly originalWrite = {
@@ -147,7 +149,7 @@ export class KernelServer {
       const stream = process[name];
       stream.write = ((chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown) => {
         const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-        this.publish("stream", { name, text }, this.parent);
+        this.publish("stream", { name, text }, this.cells.outputParent());
         const done = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
         if (typeof done === "function") (done as () => void)();
         return true;
@@ -162,9 +164,10 @@ export class KernelServer {
       transient: displayId === undefined ? {} : { display_id: displayId },
     });
     installSink({
-      display: (bundle, options) => this.publish("display_data", content(bundle, options?.metadata, options?.displayId), this.parent),
-      update: (bundle, options) => this.publish("update_display_data", content(bundle, options.metadata, options.displayId), this.parent),
-      clear: (wait) => this.publish("clear_output", { wait }, this.parent),
+      display: (bundle, options) => this.publish("display_data", content(bundle, options?.metadata, options?.displayId), this.cells.outputParent()),
+      update: (bundle, options) => this.publish("update_display_data", content(bundle, options.metadata, options.displayId), this.cells.outputParent()),
+      clear: (wait) => this.publish("clear_output", { wait }, this.cells.outputParent()),
+      pending: (work) => this.cells.track(work),
     });
   }
 
@@ -261,7 +264,13 @@ export class KernelServer {
     if (storeHistory) this.history.add(count, code);
     const helpName = helpTarget(code);
     if (helpName !== undefined) return this.help(message, helpName, count);
-    const outcome = await this.executor.run(code, count);
+    const cell = this.cells.run(message.header, () => this.executor.run(code, count));
+    const outcome = await cell.result;
+    // Displays the cell started without awaiting are sent before the cell reports done.
+    for (const { error } of await this.cells.settle(cell.context)) {
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.publish("stream", { name: "stderr", text: `a display this cell started failed: ${text}\n` }, message.header);
+    }
     if (outcome.status === "error") return this.replyError(message, count, outcome);
     if (outcome.hasValue && !silent) {
       let bundle: MimeBundle;
