@@ -34,7 +34,8 @@ export interface InitBackendOptions {
   readonly quiet?: boolean;
 }
 
-const PROBES: Readonly<Record<BackendName, () => Promise<ProbeResult>>> = {
+/** Each probe; `forced` says the user asked for that backend by name (a software GPU adapter is then accepted). */
+const PROBES: Readonly<Record<BackendName, (forced: boolean) => Promise<ProbeResult>>> = {
   tensorflow: probeTensorflow,
   webgpu: probeWebgpu,
   wasm: probeWasm,
@@ -52,13 +53,13 @@ async function select(force: BackendName | undefined): Promise<BackendInfo> {
   const probes: ProbeResult[] = [];
   let chosen: ProbeResult | undefined;
   if (force !== undefined) {
-    const result = await PROBES[force]();
+    const result = await PROBES[force](true);
     probes.push(result);
     if (!result.available) throw new BackendUnavailableError(`LEPTON_BACKEND=${force} is not available: ${result.reason}`);
     chosen = result;
   } else {
     for (const name of ORDER) {
-      const result = await PROBES[name]();
+      const result = await PROBES[name](false);
       probes.push(result);
       if (result.available && result.trains === true) {
         chosen = result;
@@ -91,7 +92,11 @@ export function backendLine(info: BackendInfo): string {
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   selection ??= select(options.force ?? loadConfig().backend).then((info) => {
     selected = info;
-    if (options.quiet !== true) console.log(backendLine(info));
+    if (options.quiet !== true) {
+      console.log(backendLine(info));
+      const webgpu = info.probes.find((probe) => probe.name === "webgpu");
+      if (webgpu !== undefined && !webgpu.available) console.log(`webgpu not chosen: ${webgpu.reason}`);
+    }
     return info;
   });
   return selection;

@@ -5,12 +5,15 @@
  * `@tensorflow/tfjs-node` to plain tfjs).
  */
 import * as tf from "@tensorflow/tfjs";
-import { existsSync } from "node:fs";
-import { cpus } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { BackendName } from "../config";
 import { registerWasmTrainingKernels } from "./wasm-training/register";
 import { prepareWasmThreads, wasmThreadCount } from "./wasm-threads";
+import { manifestNames, missingVulkanPiece, vulkanDriverManifests } from "./vulkan";
 import { installNavigatorGpu, type DawnModule } from "./webgpu-node";
 
 /** The result of probing one backend. */
@@ -94,29 +97,80 @@ export async function probeTensorflow(): Promise<ProbeResult> {
   return { name: "tensorflow", available: false, reason: `libtensorflow is not installed: no real @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node${found}` };
 }
 
-/** Where Linux keeps the Vulkan loader Dawn opens; LD_LIBRARY_PATH first. */
-function vulkanLoaderPresent(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (process.platform !== "linux") return true;
-  const dirs = [...(env.LD_LIBRARY_PATH ?? "").split(":").filter((d) => d !== ""), "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/usr/local/lib"];
-  return dirs.some((dir) => existsSync(join(dir, "libvulkan.so.1")));
+/** What the adapter Dawn offers says about itself, read in a child process (see {@link describeDawnAdapter}). */
+export interface DawnAdapterInfo {
+  readonly vendor?: string;
+  readonly architecture?: string;
+  readonly description?: string;
+  readonly fallback?: boolean;
 }
 
-/** WebGPU through Dawn (npm `webgpu`): needs the Vulkan loader and a GPU adapter. */
-export async function probeWebgpu(): Promise<ProbeResult> {
-  if (!vulkanLoaderPresent()) return { name: "webgpu", available: false, reason: "no Vulkan loader (libvulkan.so.1), so Dawn cannot reach a GPU" };
+/** Raised when the child that asks Dawn for an adapter fails; carries what it printed. */
+class AdapterQueryError extends Error {
+  override name = "AdapterQueryError";
+}
+
+// Dawn writes its Vulkan warnings straight to file descriptor 2 from native code, where Node cannot
+// catch them; asking for the adapter in a child keeps them out of notebooks and logs.
+const ADAPTER_QUERY = `
+const { create } = await import(process.argv[1]);
+const adapter = await create([]).requestAdapter();
+const info = adapter?.info ?? {};
+process.stdout.write(JSON.stringify(adapter === null ? null : { vendor: info.vendor, architecture: info.architecture, description: info.description, fallback: adapter.isFallbackAdapter === true || info.isFallbackAdapter === true }));
+process.exit(0);
+`;
+
+/** The adapter Dawn would give this process, or null when it finds none; nothing reaches stderr. */
+export function describeDawnAdapter(env: NodeJS.ProcessEnv = process.env): DawnAdapterInfo | null {
+  const entry = pathToFileURL(require.resolve("webgpu")).href;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", ADAPTER_QUERY, entry], { env, encoding: "utf8", timeout: 30_000 });
+  const printed = child.stdout.trim();
+  if (child.status !== 0 || printed === "") {
+    const said = child.stderr.trim().split("\n").at(-1) ?? "";
+    throw new AdapterQueryError(`asking Dawn for an adapter failed (${child.error?.message ?? `exit ${child.status}`}${said ? `: ${said}` : ""})`);
+  }
+  return JSON.parse(printed) as DawnAdapterInfo | null;
+}
+
+/** A CPU rasteriser posing as a GPU (SwiftShader, llvmpipe/lavapipe): correct, but slower than wasm. */
+export function isSoftwareAdapter(info: DawnAdapterInfo): boolean {
+  return info.fallback === true || /swiftshader|llvmpipe|lavapipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+}
+
+const adapterName = (info: DawnAdapterInfo) => [info.vendor, info.architecture, info.description].filter((p) => p).join(" ") || "GPU";
+
+/** Dawn warns when XDG_RUNTIME_DIR is unset; a private one for this process quiets it. */
+function ensureRuntimeDir(): void {
+  if (process.env.XDG_RUNTIME_DIR) return;
+  process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), "lepton-xdg-"));
+}
+
+/**
+ * WebGPU through Dawn (npm `webgpu`): needs the Vulkan loader, a Vulkan driver and an adapter.
+ * A software adapter is refused unless `forced` (LEPTON_BACKEND=webgpu).
+ */
+export async function probeWebgpu(forced = false): Promise<ProbeResult> {
+  const missing = missingVulkanPiece();
+  if (missing !== undefined) return { name: "webgpu", available: false, reason: missing };
   try {
+    const described = describeDawnAdapter();
+    if (described === null) return { name: "webgpu", available: false, reason: `Dawn found no adapter on the Vulkan drivers ${manifestNames(vulkanDriverManifests())}` };
+    const software = isSoftwareAdapter(described);
+    if (software && !forced) {
+      return { name: "webgpu", available: false, reason: `the only adapter is a software one (${adapterName(described)}), which runs on the CPU slower than wasm; LEPTON_BACKEND=webgpu forces it` };
+    }
+    ensureRuntimeDir();
     const dawn = (await import("webgpu")) as unknown as DawnModule;
     const gpu = dawn.create([]);
     const adapter = await gpu.requestAdapter();
-    if (adapter === null) return { name: "webgpu", available: false, reason: "Dawn found no GPU adapter (no Vulkan device)" };
+    if (adapter === null) return { name: "webgpu", available: false, reason: "Dawn found no GPU adapter in this process" };
     installNavigatorGpu(dawn, gpu);
     await import("@tensorflow/tfjs-backend-webgpu");
     const { ok, why } = await activates("webgpu");
     if (!ok) return { name: "webgpu", available: false, reason: why };
-    const info = adapter.info ?? {};
-    const device = [info.vendor, info.architecture, info.description || info.device].filter((p) => p).join(" ") || "GPU";
     const { trains, note } = trainingVerdict("webgpu");
-    return { name: "webgpu", available: true, reason: why + note, device, detail: "Dawn (Vulkan)", trains };
+    const detail = software ? "Dawn (Vulkan), software adapter" : "Dawn (Vulkan)";
+    return { name: "webgpu", available: true, reason: why + note, device: adapterName(described), detail, trains };
   } catch (error) {
     return { name: "webgpu", available: false, reason: `webgpu could not start: ${(error as Error).message}` };
   }

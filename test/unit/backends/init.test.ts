@@ -12,8 +12,11 @@ describe("initBackend", () => {
     expect(info.trains).toBe(true);
     expect(tf.getBackend()).toBe(info.name);
     expect(describeBackend()).toBe(info);
-    expect(log).toHaveBeenCalledTimes(1);
+    // the backend line, then one line on why webgpu was not chosen when it was probed and refused
+    const webgpuRefused = info.probes.some((probe) => probe.name === "webgpu" && !probe.available);
+    expect(log).toHaveBeenCalledTimes(webgpuRefused ? 2 : 1);
     expect(log.mock.calls[0]![0]).toBe(backendLine(info));
+    if (webgpuRefused) expect(log.mock.calls[1]![0]).toMatch(/^webgpu not chosen: \S/);
     expect(backendLine(info)).toMatch(/^backend: \w+ .*· device: .* · tfjs 4\.22\.0$/);
     log.mockRestore();
   });
