@@ -1,14 +1,12 @@
 /**
- * The GPU run of issue 4 (DESIGN.md "bench/"; Seed 000 §2.4 use the GPU when there is one): on a
- * machine with a GPU, checks the webgpu backend (Dawn, in Node) against the cpu backend — the
- * documents' CNN kernels and a whole training step's gradients — then times the seed CNN and the
- * Fashion-MNIST CNN (training and inference), and PyTorch fp32 on CUDA when python3 has it.
+ * The GPU run (Seed 000 §2.4: use the GPU when there is one): on a machine with a GPU, checks the
+ * webgpu backend (Dawn, in Node) against the cpu backend — every kernel the workbook trains with —
+ * then times the seed CNN and the Fashion-MNIST CNN (training and inference) next to PyTorch fp32
+ * on CUDA when python3 has it.
  *
- * Here: `npm run bench -- gpu [--steps N] [--backend webgpu|wasm|cpu]`. On the lent GPU machine,
- * which has no node and no node_modules: `bash ../shared/gpu/pack.sh bench/gpu.ts`, then the device
- * tool with carry [".device"] and `bash .device/on-device.sh node .device/app.mjs --out $OUT`.
- * Prints a markdown report (and writes it to OUT/gpu-results.md with --out); exits non-zero when
- * a correctness check fails.
+ * `npm run bench -- gpu [--steps N] [--backend webgpu|wasm|cpu] [--out DIR]`, or bundled into one
+ * file (esbuild, `webgpu` kept external) with node as its only requirement: `node gpu.mjs …`. Prints a markdown report (and writes
+ * it to DIR/gpu-results.md with --out); exits non-zero when a correctness check fails.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -16,103 +14,9 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { BACKEND_NAMES, type BackendName } from "../src/config";
 import { backendLine, initBackend } from "../src/backends";
+import { checkBackendAgainstCpu } from "../src/backends/backend-check";
 import { BenchUsageError, positiveInteger } from "./args";
 import { measure, type BenchMode, type BenchModel } from "./backends";
-
-interface Check {
-  readonly name: string;
-  readonly relativeError: number;
-  readonly ok: boolean;
-}
-
-const TOLERANCE = 1e-3; // GPU reductions sum in a different order than the cpu backend
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-function values(size: number, seed: number): Float32Array {
-  const next = seeded(seed);
-  return Float32Array.from({ length: size }, next);
-}
-
-async function valuesOn(backend: string, compute: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = tf.tidy(compute);
-  const read = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data()))); // never dataSync on webgpu in Node
-  tf.dispose(outs);
-  return read;
-}
-
-async function compare(backend: string, name: string, compute: () => tf.Tensor[]): Promise<Check> {
-  const [actual, expected] = [await valuesOn(backend, compute), await valuesOn("cpu", compute)];
-  let worst = 0;
-  actual.forEach((got, i) => {
-    const want = expected[i]!;
-    let scale = 1e-3;
-    let diff = 0;
-    for (let j = 0; j < want.length; j++) {
-      scale = Math.max(scale, Math.abs(want[j]!));
-      diff = Math.max(diff, Math.abs(got[j]! - want[j]!));
-    }
-    worst = Math.max(worst, got.length === want.length ? diff / scale : Number.POSITIVE_INFINITY);
-  });
-  return { name, relativeError: worst, ok: worst < TOLERANCE };
-}
-
-/** Kernel and training-step checks of `backend` against cpu. */
-export async function correctness(backend: string): Promise<Check[]> {
-  const checks: Check[] = [];
-  let seed = 1;
-  for (const stride of [1, 2]) {
-    for (const pad of ["valid", "same"] as const) {
-      const xShape: [number, number, number, number] = [3, 11, 10, 4];
-      const wShape: [number, number, number, number] = [3, 3, 4, 5];
-      const [xv, wv] = [values(tf.util.sizeFromShape(xShape), seed++), values(tf.util.sizeFromShape(wShape), seed++)];
-      checks.push(await compare(backend, `conv2d + gradients, stride ${stride}, ${pad}`, () => {
-        const [x, w] = [tf.tensor4d(xv, xShape), tf.tensor4d(wv, wShape)];
-        const loss = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad).square().sum();
-        return [tf.conv2d(x, w, stride, pad), ...tf.grads(loss)([x, w])];
-      }));
-    }
-  }
-  const pv = values(2 * 12 * 12 * 6, seed++);
-  checks.push(await compare(backend, "maxPool 2×2 + gradient", () => {
-    const x = tf.tensor4d(pv, [2, 12, 12, 6]);
-    return [tf.maxPool(x, 2, 2, "valid"), tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, "valid").square().sum())(x)];
-  }));
-  const [av, bv] = [values(64 * 300, seed++), values(300 * 50, seed++)];
-  checks.push(await compare(backend, "matMul + gradients (transposed products)", () => {
-    const [a, b] = [tf.tensor2d(av, [64, 300]), tf.tensor2d(bv, [300, 50])];
-    return [tf.matMul(a, b), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.matMul(p, q).square().sum())([a, b])];
-  }));
-  const iv = values(8 * 28 * 28, seed++);
-  checks.push(await compare(backend, "Fashion-MNIST CNN: one step's gradients", () => {
-    const model = tf.sequential({
-      layers: [
-        tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.flatten(),
-        tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
-      ],
-    });
-    const x = tf.tensor4d(iv, [8, 28, 28, 1]);
-    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 10);
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar);
-    const out = Object.keys(grads).sort().map((k) => grads[k]!);
-    model.dispose();
-    return out;
-  }));
-  return checks;
-}
 
 interface Timing {
   readonly model: BenchModel;
@@ -171,10 +75,10 @@ export async function main(args: string[]): Promise<void> {
   try {
     const info = await initBackend({ force: options.backend, quiet: true });
     say(`# GPU run — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${backendLine(info)}\n`);
-    say("| check vs cpu | max relative error | ok |\n|---|---:|---|");
-    for (const check of await correctness(info.name)) {
+    say("| check vs cpu | max relative error | tolerance | ok |\n|---|---:|---:|---|");
+    for (const check of await checkBackendAgainstCpu(info.name)) {
       failed ||= !check.ok;
-      say(`| ${check.name} | ${check.relativeError.toExponential(2)} | ${check.ok ? "yes" : "NO"} |`);
+      say(`| ${check.name} | ${check.relativeError.toExponential(2)} | ${check.tolerance} | ${check.ok ? "yes" : "NO"} |`);
     }
     await tf.setBackend(info.name);
     const timings: Timing[] = [];
@@ -205,5 +109,5 @@ export async function main(args: string[]): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-// Runs by itself when it is the entry: the device bundle (.device/app.mjs) or `node bench/gpu.ts`.
-if (/(?:^|[\\/])(?:app\.mjs|gpu\.ts)$/.test(process.argv[1] ?? "")) void main(process.argv.slice(2));
+// Runs by itself when it is the entry: a bundle of this file (app.mjs or gpu.mjs) or `node bench/gpu.ts`.
+if (/(?:^|[\\/])(?:(?:app|gpu)\.mjs|gpu\.ts)$/.test(process.argv[1] ?? "")) void main(process.argv.slice(2));
