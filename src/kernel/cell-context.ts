@@ -9,10 +9,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MessageHeader } from "../runner/protocol";
 
-/** One cell's execution: its request header and the displays it started. */
+/** One cell's execution: its request header, the displays and the timers it started. */
 export interface CellContext {
   readonly parent: MessageHeader;
   readonly pending: Set<Promise<unknown>>;
+  readonly timers: Set<NodeJS.Timeout>;
 }
 
 /** A failure of work the cell started without awaiting, reported once the cell is done. */
@@ -23,12 +24,56 @@ export interface PendingFailure {
 export class CellContexts {
   private readonly storage = new AsyncLocalStorage<CellContext>();
   private lastExecuted: MessageHeader | undefined;
+  private running: CellContext | undefined;
 
   /** Runs `work` as the cell of `parent`; everything it starts stays parented to `parent`. */
   run<T>(parent: MessageHeader, work: () => Promise<T>): { readonly context: CellContext; readonly result: Promise<T> } {
-    const context: CellContext = { parent, pending: new Set() };
+    const context: CellContext = { parent, pending: new Set(), timers: new Set() };
     this.lastExecuted = parent;
+    this.running = context;
     return { context, result: this.storage.run(context, work) };
+  }
+
+  /**
+   * Records the timeouts and intervals code starts inside a cell, so an interrupt can clear them:
+   * an awaiting loop (`await sleep(…)` in a loop) then never resumes.
+   */
+  trackTimers(): void {
+    const { setTimeout: originalTimeout, setInterval: originalInterval, clearTimeout: originalClear, clearInterval: originalClearInterval } = globalThis;
+    const storage = this.storage;
+    const track = <A extends unknown[]>(start: (callback: (...args: A) => void, ms?: number, ...args: A) => NodeJS.Timeout, once: boolean) =>
+      ((callback: (...args: A) => void, ms?: number, ...args: A) => {
+        const context = storage.getStore();
+        if (context === undefined) return start(callback, ms, ...args);
+        const timer: NodeJS.Timeout = start(
+          (...callArgs: A) => {
+            if (once) context.timers.delete(timer);
+            callback(...callArgs);
+          },
+          ms,
+          ...args,
+        );
+        context.timers.add(timer);
+        return timer;
+      }) as typeof setTimeout;
+    const untrack = (clear: (timer: NodeJS.Timeout | undefined) => void) => (timer: NodeJS.Timeout | undefined) => {
+      if (timer !== undefined) storage.getStore()?.timers.delete(timer);
+      clear(timer);
+    };
+    globalThis.setTimeout = Object.assign(track(originalTimeout as never, true), originalTimeout);
+    globalThis.setInterval = Object.assign(track(originalInterval as never, false), originalInterval);
+    globalThis.clearTimeout = untrack(originalClear as never) as typeof clearTimeout;
+    globalThis.clearInterval = untrack(originalClearInterval as never) as typeof clearInterval;
+  }
+
+  /** Clears every timer the running (or last) cell started; returns how many. */
+  clearTimersOfRunningCell(): number {
+    const context = this.running;
+    if (context === undefined) return 0;
+    const count = context.timers.size;
+    for (const timer of context.timers) clearTimeout(timer);
+    context.timers.clear();
+    return count;
   }
 
   /**

@@ -8,9 +8,11 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
+import { openInterruptScope } from "../cancellation";
 import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
 import { CellSourceMap } from "./source-map";
 import { rebaseRelativeSpecifiers } from "./specifiers";
+import { stopTfjsFitOnInterrupt } from "./tfjs-stop";
 import type { AsyncCellCompiler } from "./compiler-client";
 import type { CellCompletion } from "./typescript-bridge";
 
@@ -39,15 +41,21 @@ export class CellExecutor {
   private prevDecl = "";
   private readonly locals: Record<string, unknown> = {};
   private rejectPending: ((error: Error) => void) | undefined;
+  private interruptScope: AbortController | undefined;
+  private readonly cellRequire: NodeJS.Require;
 
   constructor(
     private readonly compiler: AsyncCellCompiler,
     private readonly projectRoot: string,
   ) {
-    (globalThis as unknown as Record<string, CellGlobals>)[GLOBAL_NAME] = {
-      exports: this.exportsProxy(),
-      require: createRequire(join(projectRoot, "__cell__.js")),
-    };
+    const base = createRequire(join(projectRoot, "__cell__.js"));
+    // After each import a cell makes: once tfjs-layers is loaded, its fit obeys interrupts too.
+    this.cellRequire = Object.assign((id: string): unknown => {
+      const loaded: unknown = base(id);
+      stopTfjsFitOnInterrupt(base);
+      return loaded;
+    }, base);
+    (globalThis as unknown as Record<string, CellGlobals>)[GLOBAL_NAME] = { exports: this.exportsProxy(), require: this.cellRequire };
   }
 
   /** tslab turns named imports into defineProperty calls; keep them rewritable like variables. */
@@ -62,8 +70,13 @@ export class CellExecutor {
     });
   }
 
-  /** Interrupts a cell waiting on a promise (synchronous code is stopped by SIGINT itself). */
+  /**
+   * Interrupts the running cell: a pending await fails at once (synchronous code is stopped by
+   * SIGINT itself), and the loops the cell started — the library's training loops, tfjs's fit —
+   * stop at their next batch.
+   */
   interrupt(): void {
+    this.interruptScope?.abort(new KernelInterrupt());
     this.rejectPending?.(new KernelInterrupt());
   }
 
@@ -87,6 +100,7 @@ export class CellExecutor {
 
   /** Compiles and runs a cell; `count` names it in tracebacks (`cell[count]`). */
   async run(source: string, count: number): Promise<CellOutcome> {
+    this.interruptScope = openInterruptScope();
     const converted = await this.compiler.convert(this.prevDecl, this.rebase(source));
     if (converted.diagnostics.length > 0) return { status: "error", ...diagnosticsError(converted.diagnostics, count) };
     if (converted.output === undefined || converted.output.trim() === "") {

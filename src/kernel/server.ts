@@ -87,7 +87,8 @@ export class KernelServer {
     ]);
     this.captureStreams();
     this.installDisplaySink();
-    process.on("SIGINT", () => this.executor.interrupt());
+    this.cells.trackTimers();
+    process.on("SIGINT", () => this.interrupt());
     void this.serveHeartbeat();
     void this.serve(this.control, (message) => this.handleControl(message));
     void this.serve(this.shell, (message) => {
@@ -176,7 +177,7 @@ export class KernelServer {
       case "shutdown_request":
         return this.shutdown(message, this.control);
       case "interrupt_request":
-        this.executor.interrupt();
+        this.interrupt();
         await this.send(this.control, message, "interrupt_reply", { status: "ok" });
         return;
       case "kernel_info_request":
@@ -184,6 +185,12 @@ export class KernelServer {
       default:
         return;
     }
+  }
+
+  /** Stops the running cell: its awaits fail, its timers are cleared, its training loops stop at the next batch. */
+  private interrupt(): void {
+    this.cells.clearTimersOfRunningCell();
+    this.executor.interrupt();
   }
 
   private async drainShell(): Promise<void> {
@@ -247,7 +254,7 @@ export class KernelServer {
         version: this.options.typescriptVersion,
         mimetype: "text/typescript",
         file_extension: ".ts",
-        codemirror_mode: { name: "javascript", typescript: true },
+        codemirror_mode: "typescript", // a string, as Deno's kernel settled on: some clients break on the object form
       },
       banner: `Lepton (TypeScript ${this.options.typescriptVersion}, Node.js ${process.versions.node}) — strict mode`,
       help_links: [{ text: "Lepton Workbook", url: "https://github.com/lepton-workbook" }],

@@ -5,6 +5,7 @@
  * killed mid-training continues from its last checkpoint and loses at most the epoch in flight.
  */
 import * as tf from "@tensorflow/tfjs";
+import { stopReason, stopSignals } from "../cancellation";
 import { epochOrder } from "./epoch-order";
 import { progressBar } from "../display";
 import { CheckpointError, CheckpointStore, restoreCheckpoint, type RunFingerprint, type TrainingState } from "./checkpoint";
@@ -60,6 +61,12 @@ export interface FitOptions {
   readonly onBatchEnd?: (context: BatchContext, loss: number) => void | Promise<void>;
   /** Called after each epoch (and its checkpoint) with that epoch's logs. */
   readonly onEpochEnd?: (epoch: number, logs: Readonly<Record<string, number>>) => void | Promise<void>;
+  /**
+   * Stops training before the next batch when aborted (a "stop" button, a time limit); a kernel
+   * interrupt of the cell that started the run does the same. The epoch in flight is dropped from
+   * the history and never checkpointed, so the last checkpoint stays whole.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a run did. (Seed 000 §5.2.3) */
@@ -73,6 +80,8 @@ export interface FitResult {
   readonly stoppedEarlyAt?: number;
   /** The epoch whose weights the model holds when early stopping restored the best ones. */
   readonly bestEpoch?: number;
+  /** Where and why training stopped on a signal or an interrupt (0-based epoch and batch). */
+  readonly stopped?: { readonly epoch: number; readonly batch: number; readonly reason: string };
   readonly seconds: number;
 }
 
@@ -155,6 +164,8 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   let stoppedEarlyAt: number | undefined;
   const dropout = seed === undefined ? undefined : seedDropout(model, seed);
   const batches = Math.ceil(samples / batchSize);
+  const signals = stopSignals(options.signal);
+  let stopped: FitResult["stopped"];
   try {
     for (let epoch = firstEpoch; epoch < options.epochs; epoch++) {
       if (stopper !== undefined && stopper.current.wait >= stopper.patience && stopper.current.best !== null && epoch > 0) {
@@ -165,6 +176,11 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
       const bar = options.progress === false ? undefined : progressBar({ total: batches, label: `epoch ${epoch + 1}/${options.epochs}` });
       const sums = new Array<number>(names.length).fill(0);
       for (let batch = 0; batch < batches; batch++) {
+        const reason = stopReason(signals);
+        if (reason !== undefined) {
+          stopped = { epoch, batch, reason };
+          break;
+        }
         const indices = order.slice(batch * batchSize, (batch + 1) * batchSize);
         const context = { epoch, batch };
         const { xb, yb } = tf.tidy(() => {
@@ -182,6 +198,10 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
         values.forEach((value, i) => (sums[i]! += value * indices.length));
         bar?.update(batch + 1, formatLogs(Object.fromEntries(names.map((name, i) => [name, sums[i]! / Math.min(samples, (batch + 1) * batchSize)]))));
         await options.onBatchEnd?.(context, values[0]!);
+      }
+      if (stopped !== undefined) {
+        bar?.done(`stopped: ${stopped.reason}`);
+        break;
       }
       const logs: Record<string, number> = Object.fromEntries(names.map((name, i) => [name, sums[i]! / samples]));
       if (validation !== undefined) {
@@ -220,6 +240,7 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
       ...(resumedFrom !== undefined ? { resumedFrom } : {}),
       ...(stoppedEarlyAt !== undefined ? { stoppedEarlyAt } : {}),
       ...(bestEpoch !== undefined ? { bestEpoch } : {}),
+      ...(stopped !== undefined ? { stopped } : {}),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
