@@ -1,4 +1,4 @@
-/** Command-line helpers shared by the benchmarks (DESIGN.md "bench/"). */
+/** Command-line helpers shared by the benchmarks. */
 
 /** Raised for a bad command line of a benchmark. */
 export class BenchUsageError extends Error {

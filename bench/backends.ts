@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- backends` (DESIGN.md "bench/"; issue 4): trains and runs the documents' two
+ * `npm run bench -- backends`: trains and runs the documents' two
  * CNNs — Seed 000 §5.2.2's binary CNN (150×150×3, batch 32) and Seed 001 §5.2's 10-class CNN on
  * Fashion-MNIST shapes (28×28×1, batch 64) — on every available tfjs backend and, in the same run,
  * the same architectures in PyTorch (bench/reference/cnn.py, Debian's python3-torch, same batch and
@@ -42,7 +42,7 @@ export interface BenchResult {
   readonly detail: string;
 }
 
-// The repository root; an ESM bundle (the GPU machine's .device/app.mjs) has no __dirname and runs from the root.
+// The repository root; an ESM bundle of the bench has no __dirname and runs from the root.
 const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();
 const PYTHON = "/usr/bin/python3";
 const BATCH: Readonly<Record<BenchModel, number>> = { seed: 32, fashion: 64 };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- cleaning` (issue 5 §2; Seed 000 §2.2 at scale): the flights pipeline — read CSV,
+ * `npm run bench -- cleaning` (Seed 000 §2.2 at scale): the flights pipeline — read CSV,
  * drop missing, min-max 3 columns, one-hot `origin`, group means by `destination` — on vega-datasets'
  * flights-3m (a CSV made once from its parquet, with `hour` derived from `date`), run by src/data
  * (polars engine) and by pandas in the same run, each in its own process so peak RSS is its own.
@@ -82,7 +82,7 @@ export function runLepton(csv: string): void {
   console.log(JSON.stringify(run));
 }
 
-/** The same pipeline with danfo 1.2's own functions (for the issue's 18× figure); prints an EngineRun. */
+/** The same pipeline with danfo 1.2's own functions; prints an EngineRun. */
 export async function runDanfo(csv: string): Promise<void> {
   // required here, not imported above, so the src/data child process does not load danfo and tfjs
   const dfd = require("danfojs-node") as typeof import("danfojs-node");

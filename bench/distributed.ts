@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- distributed` (issue 8; Seed 001 §3.2 distributed computing): the seed 001 CNN
+ * `npm run bench -- distributed` (Seed 001 §3.2 distributed computing): the seed 001 CNN
  * (two-block Fashion-MNIST variant) trained by synchronous data parallelism over worker_threads
  * (src/distributed) with 1 worker and with N workers — same initial weights, data, epochs and
  * global batch — and, as the reference without any pool, with trainOnBatch in the main thread on

@@ -1,6 +1,5 @@
 /**
- * `npm run bench -- gan-quality` (issue 8; Seed 001 §4.3 "用于生成高质量的图像", high-quality
- * images): trains notebook 06's DCGAN on Fashion-MNIST for longer than the notebook's test profile
+ * `npm run bench -- gan-quality` (Seed 001 §4.3 "用于生成高质量的图像", high-quality images): trains notebook 06's DCGAN on Fashion-MNIST for longer than the notebook's test profile
  * and measures its samples as training goes — Inception Score under a classifier trained on real
  * images, the share classified with > 90 % confidence, classes covered, median distance to the
  * nearest training image — next to the same measures of real held-out images in the same run.

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- kernel-startup` (kernel issue "Start-up"; DESIGN.md "bench/"): starts a kernel
+ * `npm run bench -- kernel-startup`: starts a kernel
  * N times and measures, over the Jupyter protocol, start → ready (kernel_info_reply answered and
  * iopub delivering, as a client waits for it) and start → first trivial execute (`1 + 1`) done.
  * The Lepton kernel is measured next to plain tslab (node_modules/.bin/tslab kernel) and, when

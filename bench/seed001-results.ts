@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- seed001-results` (issue 7; Seed 001 §5.2–5.4): trains seed 001's CNN
+ * `npm run bench -- seed001-results` (Seed 001 §5.2–5.4): trains seed 001's CNN
  * (Conv 32–64–128, Dense 128, softmax; adam, sparse categorical cross-entropy, batch 32) on
  * Fashion-MNIST at the full profile — 54,000 training images (the last 6,000 of the 60,000 held out
  * for validation), 10 epochs — with the same code as notebook 04, and reports the test split's

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""pandas reference for `npm run bench -- cleaning` (issue 5 §2): the flights pipeline on a CSV.
+"""pandas reference for `npm run bench -- cleaning`: the flights pipeline on a CSV.
 
 usage: /usr/bin/python3 bench/reference/cleaning.py FLIGHTS.csv
 Steps (each timed): read_csv, dropna, min-max of delay/distance/hour, get_dummies(origin),

@@ -1,5 +1,5 @@
 /**
- * Backend selection (DESIGN.md "src/backends"; Seed 000 §2.4 compute resource optimisation): probes
+ * Backend selection (Seed 000 §2.4 compute resource optimisation): probes
  * once per process, fastest first — tensorflow (libtensorflow), webgpu (Dawn), wasm (XNNPACK),
  * cpu — and keeps the first that really computes and can train the documents' models.
  * LEPTON_BACKEND (src/config.ts) forces one; a forced backend that does not work is an error.

@@ -1,5 +1,5 @@
 /**
- * One probe per backend (DESIGN.md "src/backends: probe + select backend"): each registers its
+ * One probe per backend: each registers its
  * backend with tfjs if it can, and reports whether a tiny op really runs and reads back — never
  * whether a package is merely installed (danfojs' npm override, for one, maps
  * `@tensorflow/tfjs-node` to plain tfjs).

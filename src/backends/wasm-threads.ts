@@ -1,6 +1,5 @@
 /**
- * Both cores for the wasm backend under Node (issue 4 "both cores"; Seed 000 §2.4 compute
- * resource optimisation). tfjs-backend-wasm ships a threaded XNNPACK build but never starts it in
+ * Both cores for the wasm backend under Node (Seed 000 §2.4 compute resource optimisation). tfjs-backend-wasm ships a threaded XNNPACK build but never starts it in
  * Node: its flag says no, its pthread worker is a `blob:` URL (ERR_WORKER_PATH under
  * worker_threads), the worker loads the module factory from another Blob, that factory's source
  * refers to the bundle's `require$$N` imports, and the thread count is capped at half of

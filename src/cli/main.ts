@@ -1,5 +1,5 @@
 /**
- * The `lepton` command (DESIGN.md "src/runner", "src/kernel", "bench/"):
+ * The `lepton` command:
  *   lepton run NOTEBOOK…            execute notebooks headless (src/runner)
  *   lepton kernel install [--user]  register the Lepton kernel with Jupyter (src/kernel)
  *   lepton bench NAME [args…]       run bench/NAME.ts

@@ -1,6 +1,5 @@
 /**
- * Typed errors of src/data (DESIGN.md "Conventions": errors are typed classes whose messages name
- * the file, row, column or cell).
+ * Typed errors of src/data.
  */
 
 /** A dataset file is missing, truncated or not in the format its loader expects; the message names the file. */

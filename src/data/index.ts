@@ -1,6 +1,5 @@
 /**
- * src/data (DESIGN.md "data/: tabular cleaning (danfojs-node API), dataset loaders, image folders
- * (sharp), augmentation (Keras ImageDataGenerator semantics), data mining"): Seed 000 §2.2, §3.1,
+ * src/data: Seed 000 §2.2, §3.1,
  * §5.2.1; seed 001 §3.3, §5.2 step 1.
  */
 export * from "./cleaning";

@@ -1,5 +1,5 @@
 /**
- * The rich representation of any value (kernel issue "rich values"; DESIGN.md "src/display"):
+ * The rich representation of any value:
  * what the kernel sends as a cell's `execute_result` and what `show()` displays. Every bundle
  * leaving here is well-formed: it has `text/plain`; JSON MIME types hold objects; images hold
  * base64 without a `data:` prefix; every other type holds a string.
@@ -11,7 +11,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
 import { isRecordArray, recordsBundle } from "./table";
 import { isTensor, tensorBundle } from "./tensor";
 
-/** Raised when a value's own display method returns something that is not a well-formed MIME bundle; names the MIME type. (DESIGN.md "src/display") */
+/** Raised when a value's own display method returns something that is not a well-formed MIME bundle; names the MIME type. */
 export class DisplayBundleError extends Error {
   override name = "DisplayBundleError";
 }
@@ -45,7 +45,7 @@ function normalizeData(mime: string, data: unknown): unknown {
 }
 
 /**
- * Checks and normalises a bundle (DESIGN.md "src/display"): JSON given as text is parsed, image
+ * Checks and normalises a bundle: JSON given as text is parsed, image
  * bytes become base64, a missing `text/plain` becomes the list of MIME types.
  */
 export function normalizeBundle(bundle: unknown): MimeBundle {
@@ -61,8 +61,7 @@ export function normalizeBundle(bundle: unknown): MimeBundle {
 }
 
 /**
- * The rich bundle for `value`, or `undefined` when plain text is all it has (kernel issue "rich
- * values"; DESIGN.md "src/display"). In order: values displaying themselves through
+ * The rich bundle for `value`, or `undefined` when plain text is all it has. In order: values displaying themselves through
  * `[Symbol.for("Jupyter.display")]()` (sync or async; src/display's plotly figures, markdown,
  * html, images and tables are such values), tfjs tensors (summary), danfojs DataFrames and
  * Series, arrays of plain records (tables), sharp images (PNG).

@@ -1,13 +1,12 @@
 /**
- * danfojs DataFrames and Series (DESIGN.md "src/display: tables"; Seed 000 §3.1 data
- * preprocessing): duck-typed on danfojs-node's public getters (`shape`, `columns`, `index`,
+ * danfojs DataFrames and Series (Seed 000 §3.1 data preprocessing): duck-typed on danfojs-node's public getters (`shape`, `columns`, `index`,
  * `dtypes`, `values`, `$isSeries`, `print`) rather than class identity, so any copy of danfo
  * works. Shown as a table with shape, dtypes, head and tail.
  */
 import type { MimeBundle } from "./sink";
 import { tableBundle } from "./table";
 
-/** The parts of a danfojs DataFrame or Series read here. (DESIGN.md "src/display: tables") */
+/** The parts of a danfojs DataFrame or Series read here. */
 export interface DanfoFrameLike {
   readonly shape: readonly number[];
   readonly columns: readonly string[];
@@ -19,7 +18,7 @@ export interface DanfoFrameLike {
   print(): void;
 }
 
-/** Whether `value` looks like a danfojs DataFrame or Series (DESIGN.md "src/display: tables"). */
+/** Whether `value` looks like a danfojs DataFrame or Series. */
 export function isDanfoFrame(value: unknown): value is DanfoFrameLike {
   if (typeof value !== "object" || value === null) return false;
   const frame = value as Partial<DanfoFrameLike>;
@@ -34,7 +33,7 @@ export function isDanfoFrame(value: unknown): value is DanfoFrameLike {
   );
 }
 
-/** The bundle of a danfojs DataFrame or Series: shape, dtypes, head and tail, escaped cells (DESIGN.md "src/display: tables"). */
+/** The bundle of a danfojs DataFrame or Series: shape, dtypes, head and tail, escaped cells. */
 export function danfoBundle(frame: DanfoFrameLike): MimeBundle {
   const values = frame.values;
   const cell = frame.$isSeries ? (row: number) => values[row] : (row: number, column: number) => (values[row] as readonly unknown[])[column];

@@ -1,6 +1,5 @@
 /**
- * Images (DESIGN.md "src/display: images"; Seed 000 §5.2.1 augmented images, Seed 001 §5.4
- * misclassified examples, Seed 001 §4.3 GAN samples): a tensor or a sharp image as `image/png`,
+ * Images (Seed 000 §5.2.1 augmented images, Seed 001 §5.4 misclassified examples, Seed 001 §4.3 GAN samples): a tensor or a sharp image as `image/png`,
  * and a batch as a grid with optional captions.
  *
  * Pixel rule for tensors: shape [h, w], [h, w, 1] (grey), [h, w, 3] (RGB) or [h, w, 4] (RGBA);
@@ -14,15 +13,15 @@ import { displayable, type Displayable } from "./displayable";
 import { escapeHtml } from "./escape";
 import type { MimeBundle } from "./sink";
 
-/** Raised for a tensor that is not an image (or batch), or for bad image options; the message gives the shape. (DESIGN.md "src/display: images") */
+/** Raised for a tensor that is not an image (or batch), or for bad image options; the message gives the shape. */
 export class ImageShapeError extends Error {
   override name = "ImageShapeError";
 }
 
-/** How tensor values map to 0–255 before clipping (see the module's pixel rule). (DESIGN.md "src/display: images") */
+/** How tensor values map to 0–255 before clipping (see the module's pixel rule). */
 export type Rescale = "minmax" | readonly [low: number, high: number];
 
-/** Options for showing an image. (DESIGN.md "src/display: images") */
+/** Options for showing an image. */
 export interface ImageOptions {
   /** Integer upscale factor, nearest neighbour (tiny images such as 28×28 digits). Default 1. */
   readonly scale?: number;
@@ -32,7 +31,7 @@ export interface ImageOptions {
   readonly caption?: string;
 }
 
-/** An image source: a tfjs tensor following the pixel rule, or a sharp pipeline. (DESIGN.md "src/display: images") */
+/** An image source: a tfjs tensor following the pixel rule, or a sharp pipeline. */
 export type ImageSource = tf.Tensor | Sharp;
 
 interface RawImage {
@@ -83,7 +82,7 @@ async function tensorToRaw(image: tf.Tensor, rescale: Rescale | undefined): Prom
   return { pixels: await toBytes(image, rescale), width: image.shape[1]!, height: image.shape[0]!, channels };
 }
 
-/** Whether `value` is a sharp image pipeline (DESIGN.md "src/display: images"). */
+/** Whether `value` is a sharp image pipeline. */
 export function isSharpImage(value: unknown): value is Sharp {
   const candidate = value as Partial<Sharp> | null;
   return (
@@ -116,14 +115,14 @@ async function scalePng(png: Buffer, scale: number): Promise<Buffer> {
   return sharp(png).resize({ width: width! * scale, height: height! * scale, kernel: "nearest" }).png().toBuffer();
 }
 
-/** PNG bytes of a tensor image (pixel rule above) or a sharp image, optionally upscaled (DESIGN.md "src/display: images"). */
+/** PNG bytes of a tensor image (pixel rule above) or a sharp image, optionally upscaled. */
 export async function toPng(source: ImageSource, options: ImageOptions = {}): Promise<Buffer> {
   const scale = checkScale(options.scale);
   if (!isSharpImage(source)) return rawToPng(await tensorToRaw(source, options.rescale), scale);
   return scalePng(await source.clone().png().toBuffer(), scale);
 }
 
-/** The bundle of an image: base64 PNG without a data: prefix, and a plain description (DESIGN.md "src/display: images"). */
+/** The bundle of an image: base64 PNG without a data: prefix, and a plain description. */
 export async function imageBundle(source: ImageSource, options: ImageOptions = {}): Promise<MimeBundle> {
   const png = await toPng(source, options);
   const { width, height } = await sharp(png).metadata();
@@ -131,12 +130,12 @@ export async function imageBundle(source: ImageSource, options: ImageOptions = {
   return { "image/png": png.toString("base64"), "text/plain": plain };
 }
 
-/** An image to show: a tensor (pixel rule above) or a sharp image (DESIGN.md "src/display: images"). */
+/** An image to show: a tensor (pixel rule above) or a sharp image. */
 export function image(source: ImageSource, options: ImageOptions = {}): Displayable {
   return displayable(() => imageBundle(source, options), options.caption === undefined ? "[image]" : `[image: ${options.caption}]`);
 }
 
-/** Options for a grid of images. (DESIGN.md "src/display: images") */
+/** Options for a grid of images. */
 export interface ImageGridOptions {
   /** Images per row; default min(n, 8). */
   readonly columns?: number;
@@ -211,8 +210,7 @@ async function gridBundle(batch: tf.Tensor, options: ImageGridOptions): Promise<
 }
 
 /**
- * A batch [n, h, w] or [n, h, w, c] shown as a grid (DESIGN.md "src/display: images"; Seed 001
- * §5.4 misclassified examples, §4.3 GAN samples): text/html with one captioned image per tile,
+ * A batch [n, h, w] or [n, h, w, c] shown as a grid (Seed 001 §5.4 misclassified examples, §4.3 GAN samples): text/html with one captioned image per tile,
  * image/png of the whole grid (no captions) for front ends without HTML.
  */
 export function imageGrid(batch: tf.Tensor, options: ImageGridOptions = {}): Displayable {

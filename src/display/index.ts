@@ -1,6 +1,5 @@
 /**
- * src/display (DESIGN.md "src/display: show(), plots (plotly.js figures), images, tables, progress
- * bars"): everything a notebook shows, as MIME bundles inside a kernel and as text elsewhere.
+ * src/display: everything a notebook shows, as MIME bundles inside a kernel and as text elsewhere.
  */
 export { show, clearOutput, bundleFor, ShowOptionsError, type ShowOptions } from "./show";
 export { toMimeBundle, normalizeBundle, DisplayBundleError } from "./bundle";

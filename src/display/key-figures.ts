@@ -5,17 +5,17 @@
  */
 import { currentSink, type MimeBundle } from "./sink";
 
-/** The MIME type under which key figures travel in a notebook output. (DESIGN.md "src/display"; README "npm run workbook") */
+/** The MIME type under which key figures travel in a notebook output. (README "npm run workbook") */
 export const KERNEL_FIGURES_MIME = "application/vnd.lepton.figures+json";
 
-/** A figure's value: a number (shown with 4 significant digits) or a short text. (DESIGN.md "src/display"; README "npm run workbook") */
+/** A figure's value: a number (shown with 4 significant digits) or a short text. (README "npm run workbook") */
 export type KeyFigure = string | number;
 
 function formatFigure(value: KeyFigure): string {
   return typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : String(value);
 }
 
-/** The bundle for a set of key figures: text/plain, text/markdown and the runner's JSON. (DESIGN.md "src/display"; README "npm run workbook") */
+/** The bundle for a set of key figures: text/plain, text/markdown and the runner's JSON. (README "npm run workbook") */
 function keyFiguresBundle(figures: Readonly<Record<string, KeyFigure>>): MimeBundle {
   const entries = Object.entries(figures);
   const plain = entries.map(([name, value]) => `${name}: ${formatFigure(value)}`).join("\n");
@@ -23,7 +23,7 @@ function keyFiguresBundle(figures: Readonly<Record<string, KeyFigure>>): MimeBun
   return { "text/plain": plain, "text/markdown": markdown, [KERNEL_FIGURES_MIME]: { ...figures } };
 }
 
-/** Reports key figures (DESIGN.md: the workbook summary): displayed in a kernel, printed elsewhere. */
+/** Reports key figures: displayed in a kernel, printed elsewhere. */
 export function keyFigures(figures: Readonly<Record<string, KeyFigure>>): void {
   const bundle = keyFiguresBundle(figures);
   const sink = currentSink();

@@ -1,5 +1,5 @@
 /**
- * Plotly figures (DESIGN.md "src/display: plots (plotly.js figures)"; Seed 000 §5.2.3 training
+ * Plotly figures (Seed 000 §5.2.3 training
  * curves and every plot of the workbook). A figure renders as
  * - `application/vnd.plotly.v1+json`: a JSON object {data, layout, config}, which JupyterLab and
  *   VS Code draw with their plotly renderer when one is installed;
@@ -16,35 +16,35 @@ import { escapeHtml, scriptSafeJson } from "./escape";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
 import type { Displayable } from "./displayable";
 
-/** The MIME type of plotly's renderers (JupyterLab, VS Code): a JSON object {data, layout, config}. (DESIGN.md "src/display: plots") */
+/** The MIME type of plotly's renderers (JupyterLab, VS Code): a JSON object {data, layout, config}. */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
-/** Numbers a trace accepts: a plain array or a typed array such as `await tensor.data()`. (DESIGN.md "src/display: plots") */
+/** Numbers a trace accepts: a plain array or a typed array such as `await tensor.data()`. */
 export type NumericArray = readonly number[] | Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** One plotly trace: `type` and `name` typed, every other plotly attribute passed through. (DESIGN.md "src/display: plots") */
+/** One plotly trace: `type` and `name` typed, every other plotly attribute passed through. */
 export interface PlotlyTrace {
   readonly type?: string;
   readonly name?: string;
   readonly [attribute: string]: unknown;
 }
 
-/** A plotly layout: the attributes src/display reads typed, the rest passed through. (DESIGN.md "src/display: plots") */
+/** A plotly layout: the attributes src/display reads typed, the rest passed through. */
 export interface PlotlyLayout {
   readonly title?: string | { readonly text?: string };
   readonly height?: number;
   readonly [attribute: string]: unknown;
 }
 
-/** plotly.js config (`responsive`, `displayModeBar`, …). (DESIGN.md "src/display: plots") */
+/** plotly.js config (`responsive`, `displayModeBar`, …). */
 export type PlotlyConfig = Readonly<Record<string, unknown>>;
 
-/** Raised when a figure holds something JSON cannot carry (a tensor, a function); names the trace and attribute. (DESIGN.md "src/display: plots") */
+/** Raised when a figure holds something JSON cannot carry (a tensor, a function); names the trace and attribute. */
 export class PlotlyDataError extends Error {
   override name = "PlotlyDataError";
 }
 
-/** A plotly figure that displays itself (DESIGN.md "src/display: plots"); make one with `figure()`. */
+/** A plotly figure that displays itself; make one with `figure()`. */
 export class PlotlyFigure implements Displayable {
   constructor(
     readonly data: readonly PlotlyTrace[],
@@ -68,23 +68,23 @@ export class PlotlyFigure implements Displayable {
   }
 }
 
-/** Makes a plotly figure from traces and an optional layout and config (DESIGN.md "src/display: plots"). */
+/** Makes a plotly figure from traces and an optional layout and config. */
 export function figure(data: readonly PlotlyTrace[], layout: PlotlyLayout = {}, config: PlotlyConfig = { responsive: true }): PlotlyFigure {
   return new PlotlyFigure(data, layout, config);
 }
 
-/** Whether `value` is a figure made by `figure()` (DESIGN.md "src/display: plots"). */
+/** Whether `value` is a figure made by `figure()`. */
 export function isPlotlyFigure(value: unknown): value is PlotlyFigure {
   return value instanceof PlotlyFigure;
 }
 
-/** Attributes any trace helper accepts on top of its data: a name and any plotly attribute. (DESIGN.md "src/display: plots") */
+/** Attributes any trace helper accepts on top of its data: a name and any plotly attribute. */
 export interface TraceOptions {
   readonly name?: string;
   readonly [attribute: string]: unknown;
 }
 
-/** A trace's name alone, or its options. (DESIGN.md "src/display: plots") */
+/** A trace's name alone, or its options. */
 export type NameOrOptions = string | TraceOptions;
 
 function traceOptions(options: NameOrOptions | undefined): TraceOptions {
@@ -111,7 +111,7 @@ export function histogramTrace(values: NumericArray, options?: NameOrOptions): P
   return { type: "histogram", x: values, ...traceOptions(options) };
 }
 
-/** Options of a heatmap: column labels x, row labels y, and any plotly attribute. (DESIGN.md "src/display: plots") */
+/** Options of a heatmap: column labels x, row labels y, and any plotly attribute. */
 export interface HeatmapOptions extends TraceOptions {
   readonly x?: readonly (string | number)[];
   readonly y?: readonly (string | number)[];
@@ -140,13 +140,13 @@ function libraryState(): LibraryState {
   return holder[LIBRARY_STATE];
 }
 
-/** Whether plotly.js has already been sent to the page by this process (DESIGN.md "src/display: plots"). */
+/** Whether plotly.js has already been sent to the page by this process. */
 export function plotlyLibrarySent(): boolean {
   return libraryState().embedded;
 }
 
 /**
- * Forgets that plotly.js was sent (DESIGN.md "src/display: plots"): `clearOutput()` calls it,
+ * Forgets that plotly.js was sent: `clearOutput()` calls it,
  * since the cleared output may have been the one carrying the library; the next figure embeds it again.
  */
 export function forgetPlotlyLibrary(): void {
@@ -156,7 +156,7 @@ export function forgetPlotlyLibrary(): void {
 /**
  * The `<script>` defining `window.Plotly` (once per process; "" after). The library's UMD header
  * would register an anonymous AMD module where require.js is present (classic Notebook), so
- * `define`, `module` and `exports` are hidden from it and it falls through to the global. (DESIGN.md "src/display: plots")
+ * `define`, `module` and `exports` are hidden from it and it falls through to the global.
  */
 function plotlyLibraryScript(): string {
   const state = libraryState();
@@ -166,7 +166,7 @@ function plotlyLibraryScript(): string {
   return `<script type="text/javascript">(function(define, module, exports){\n${source}\n}).call(window);</script>`;
 }
 
-/** A bundle that only loads plotly.js (for `show(figure, {displayId})`, whose later updates must not carry 4.5 MB each). (DESIGN.md "src/display: plots") */
+/** A bundle that only loads plotly.js (for `show(figure, {displayId})`, whose later updates must not carry 4.5 MB each). */
 export function plotlyLoaderBundle(): MimeBundle {
   const script = plotlyLibraryScript();
   return { "text/html": script, "text/plain": "plotly.js loaded for this notebook's figures" };
@@ -208,7 +208,7 @@ function plainJson(value: unknown, where: string): unknown {
   throw new PlotlyDataError(`${where} is a ${typeof value}, which a plotly figure cannot carry`);
 }
 
-/** The figure as the plain JSON object plotly renderers read: {data, layout, config}. (DESIGN.md "src/display: plots") */
+/** The figure as the plain JSON object plotly renderers read: {data, layout, config}. */
 function plotlySpec(fig: PlotlyFigure): { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> } {
   return {
     data: fig.data.map((trace, i) => plainJson(trace, `figure trace ${i}`)),
@@ -221,7 +221,7 @@ const MISSING_LIBRARY_NOTE =
   "plotly.js is not loaded in this page: it travels in this notebook's first figure output. Run that cell again (or Run All) to draw this figure.";
 
 /**
- * The figure's bundle (DESIGN.md "src/display: plots"). With `embedLibrary` (the default) the
+ * The figure's bundle. With `embedLibrary` (the default) the
  * first figure of the process carries plotly.js in its text/html; pass false when a loader
  * output was sent instead.
  */

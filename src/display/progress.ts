@@ -1,5 +1,5 @@
 /**
- * A progress bar (DESIGN.md "src/display: progress bars"; Seed 000 §5.2.3 watching training):
+ * A progress bar (Seed 000 §5.2.3 watching training):
  * inside a kernel one output, updated in place (`update_display_data` under one display id, at
  * most every `intervalMs`); outside one a plain line at each tenth of the way and at the end, so
  * a script's or a test's log stays short.
@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { escapeHtml } from "./escape";
 import { currentSink, type MimeBundle } from "./sink";
 
-/** A running progress bar. (DESIGN.md "src/display: progress bars") */
+/** A running progress bar. */
 export interface ProgressBar {
   /** Sets the number of steps done (0…total), with optional text such as "loss 0.31". */
   update(done: number, extra?: string): void;
@@ -16,7 +16,7 @@ export interface ProgressBar {
   done(extra?: string): void;
 }
 
-/** Options of a progress bar. (DESIGN.md "src/display: progress bars") */
+/** Options of a progress bar. */
 export interface ProgressOptions {
   readonly total: number;
   readonly label?: string;
@@ -24,7 +24,7 @@ export interface ProgressOptions {
   readonly intervalMs?: number;
 }
 
-/** Raised for a progress bar whose total is not a non-negative finite number. (DESIGN.md "src/display: progress bars") */
+/** Raised for a progress bar whose total is not a non-negative finite number. */
 export class ProgressOptionsError extends Error {
   override name = "ProgressOptionsError";
 }
@@ -55,7 +55,7 @@ function progressBundle(state: ProgressState): MimeBundle {
   return { "text/html": html, "text/plain": progressText(state) };
 }
 
-/** Starts a progress bar of `total` steps (DESIGN.md "src/display: progress bars"). */
+/** Starts a progress bar of `total` steps. */
 export function progressBar(options: ProgressOptions): ProgressBar {
   const { total } = options;
   if (!Number.isFinite(total) || total < 0) throw new ProgressOptionsError(`progressBar total must be a finite number ≥ 0; got ${total}`);

@@ -1,5 +1,5 @@
 /**
- * `show(x)` (DESIGN.md "src/display: show()"): displays any value through the kernel's sink when
+ * `show(x)`: displays any value through the kernel's sink when
  * one is installed, and prints its plain text otherwise — so the same code runs in a notebook, a
  * script and a test.
  */
@@ -8,7 +8,7 @@ import { toMimeBundle } from "./bundle";
 import { forgetPlotlyLibrary, isPlotlyFigure, plotlyBundle, plotlyLibrarySent, plotlyLoaderBundle } from "./plotly";
 import { currentSink, type MimeBundle } from "./sink";
 
-/** Options of `show`: a display id names an output that a later `show(…, {displayId, update: true})` replaces. (DESIGN.md "src/display: show()") */
+/** Options of `show`: a display id names an output that a later `show(…, {displayId, update: true})` replaces. */
 export interface ShowOptions {
   readonly displayId?: string;
   /** Replace the output shown earlier under `displayId` instead of adding one. */
@@ -16,19 +16,19 @@ export interface ShowOptions {
   readonly metadata?: Record<string, unknown>;
 }
 
-/** Raised for `show` options that cannot work, e.g. an update without a display id. (DESIGN.md "src/display: show()") */
+/** Raised for `show` options that cannot work, e.g. an update without a display id. */
 export class ShowOptionsError extends Error {
   override name = "ShowOptionsError";
 }
 
-/** The bundle `show` displays for `value`: its rich bundle, or its text (DESIGN.md "src/display: show()"). */
+/** The bundle `show` displays for `value`: its rich bundle, or its text. */
 export async function bundleFor(value: unknown): Promise<MimeBundle> {
   return (await toMimeBundle(value)) ?? { "text/plain": typeof value === "string" ? value : inspect(value, { depth: 4 }) };
 }
 
 /**
  * Displays a value — plotly figures, images, tables, DataFrames, tensors, markdown — or prints
- * its text when no kernel is present (DESIGN.md "src/display: show()"). A figure shown under a
+ * its text when no kernel is present. A figure shown under a
  * display id (a live plot, updated in place) never carries plotly.js itself: if the page lacks
  * it, a separate loader output is sent first, so updates stay small.
  */
@@ -58,7 +58,7 @@ async function display(value: unknown, options: ShowOptions): Promise<void> {
 }
 
 /**
- * Clears the cell's outputs (DESIGN.md "src/display: show()"); a no-op outside a kernel. The
+ * Clears the cell's outputs; a no-op outside a kernel. The
  * cleared outputs may have carried plotly.js, so the next figure carries it again.
  */
 export function clearOutput(options: { readonly wait?: boolean } = {}): void {

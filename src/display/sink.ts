@@ -1,21 +1,21 @@
 /**
- * The contract between src/display and whatever shows its output (DESIGN.md "src/display"):
+ * The contract between src/display and whatever shows its output:
  * inside a kernel, the kernel layer installs a sink on `globalThis` that publishes Jupyter
  * `display_data` / `update_display_data` messages; with no sink installed (a script, a test),
  * src/display prints plain text instead. A global symbol keeps this working even when the
  * kernel and a notebook load two copies of this module.
  */
 
-/** A Jupyter MIME bundle: MIME type → data (strings, or JSON objects for `+json` types). (DESIGN.md "src/display") */
+/** A Jupyter MIME bundle: MIME type → data (strings, or JSON objects for `+json` types). */
 export type MimeBundle = Record<string, unknown>;
 
-/** Options of one display message: `displayId` names an output that later updates replace. (DESIGN.md "src/display") */
+/** Options of one display message: `displayId` names an output that later updates replace. */
 export interface DisplayOptions {
   readonly metadata?: Record<string, unknown>;
   readonly displayId?: string;
 }
 
-/** Where display output goes when a kernel is present. (DESIGN.md "src/display") */
+/** Where display output goes when a kernel is present. */
 export interface DisplaySink {
   /** Publishes a new output (`display_data`). */
   display(bundle: MimeBundle, options?: DisplayOptions): void;
@@ -34,12 +34,12 @@ const SINK_KEY = Symbol.for("lepton.display.sink");
 
 type SinkHolder = { [SINK_KEY]?: DisplaySink };
 
-/** The sink installed by the kernel layer, or `undefined` outside a kernel. (DESIGN.md "src/display") */
+/** The sink installed by the kernel layer, or `undefined` outside a kernel. */
 export function currentSink(): DisplaySink | undefined {
   return (globalThis as SinkHolder)[SINK_KEY];
 }
 
-/** Installs (or, with `undefined`, removes) the sink; returns the one it replaced. (DESIGN.md "src/display") */
+/** Installs (or, with `undefined`, removes) the sink; returns the one it replaced. */
 export function installSink(sink: DisplaySink | undefined): DisplaySink | undefined {
   const holder = globalThis as SinkHolder;
   const previous = holder[SINK_KEY];
@@ -48,5 +48,5 @@ export function installSink(sink: DisplaySink | undefined): DisplaySink | undefi
   return previous;
 }
 
-/** The symbol by which a value displays itself (as in Deno's Jupyter kernel). (DESIGN.md "src/display") */
+/** The symbol by which a value displays itself (as in Deno's Jupyter kernel). */
 export const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");

@@ -1,5 +1,5 @@
 /**
- * Tables (DESIGN.md "src/display: tables"; Seed 000 §2.2 looking at the data): the one renderer
+ * Tables (Seed 000 §2.2 looking at the data): the one renderer
  * behind arrays of records and danfojs frames — HTML with escaped cells, a dtype row when known,
  * head and tail of long tables, first and last columns of wide ones, and aligned plain text.
  */
@@ -7,14 +7,14 @@ import { displayable, type Displayable } from "./displayable";
 import { escapeHtml } from "./escape";
 import type { MimeBundle } from "./sink";
 
-/** A row of a table: column name → value. (DESIGN.md "src/display: tables") */
+/** A row of a table: column name → value. */
 export type TableRecord = Readonly<Record<string, unknown>>;
 
 /** Rows shown at each end of a long table, columns at each side of a wide one. */
 const EDGE_ROWS = 5;
 const EDGE_COLUMNS = 10;
 
-/** What a table shows, whatever it came from. (DESIGN.md "src/display: tables") */
+/** What a table shows, whatever it came from. */
 export interface TableModel {
   readonly columns: readonly string[];
   readonly dtypes?: readonly string[];
@@ -26,7 +26,7 @@ export interface TableModel {
   readonly caption?: string;
 }
 
-/** A cell as text: numbers to 6 significant digits, NaN, null and missing (empty) told apart. (DESIGN.md "src/display: tables") */
+/** A cell as text: numbers to 6 significant digits, NaN, null and missing (empty) told apart. */
 function formatCell(value: unknown): string {
   if (value === undefined) return "";
   if (value === null) return "null";
@@ -83,7 +83,7 @@ function gridText(table: Grid): string {
   return [...lines.map(render), `[${table.shape}]`].join("\n");
 }
 
-/** The bundle of any table model: text/html and text/plain (DESIGN.md "src/display: tables"). */
+/** The bundle of any table model: text/html and text/plain. */
 export function tableBundle(model: TableModel): MimeBundle {
   const table = grid(model);
   return { "text/html": gridHtml(table), "text/plain": gridText(table) };
@@ -95,7 +95,7 @@ function isRecord(value: unknown): value is TableRecord {
   return prototype === Object.prototype || prototype === null;
 }
 
-/** Whether `value` is a non-empty array of plain objects, i.e. the rows of a table (DESIGN.md "src/display: tables"). */
+/** Whether `value` is a non-empty array of plain objects, i.e. the rows of a table. */
 export function isRecordArray(value: unknown): value is readonly TableRecord[] {
   return Array.isArray(value) && value.length > 0 && value.every(isRecord);
 }
@@ -106,12 +106,12 @@ function recordsModel(records: readonly TableRecord[], caption?: string): TableM
   return { columns, rowLabels: records.map((_, i) => String(i)), cell: (row, column) => records[row]![columns[column]!], caption };
 }
 
-/** The bundle of an array of records (DESIGN.md "src/display: tables"). */
+/** The bundle of an array of records. */
 export function recordsBundle(records: readonly TableRecord[], caption?: string): MimeBundle {
   return tableBundle(recordsModel(records, caption));
 }
 
-/** A table of records to show (DESIGN.md "src/display: tables"; Seed 000 §2.2 looking at the data). */
+/** A table of records to show (Seed 000 §2.2 looking at the data). */
 export function table(records: readonly TableRecord[], options: { readonly caption?: string } = {}): Displayable {
   return displayable(() => recordsBundle(records, options.caption), `[table: ${records.length} rows]`);
 }

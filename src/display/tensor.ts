@@ -1,6 +1,5 @@
 /**
- * Tensors as values (kernel issue "rich values": shape, dtype, value summary; DESIGN.md
- * "src/display"): plain text and a small HTML card with shape, dtype, min / max / mean (NaNs
+ * Tensors as values: plain text and a small HTML card with shape, dtype, min / max / mean (NaNs
  * counted apart) and the values — all of them for a small tensor, the first few otherwise.
  * Statistics are reduced on the backend and read with `await data()` (every backend, webgpu
  * included, supports it; a large GPU tensor is never downloaded); no tensor is left behind.
@@ -65,7 +64,7 @@ async function preview(tensor: tf.Tensor): Promise<string> {
   }
 }
 
-/** The bundle of a tensor's summary: text/plain and text/html (kernel issue "rich values"). (DESIGN.md "src/display"; kernel issue "rich values") */
+/** The bundle of a tensor's summary: text/plain and text/html. */
 export async function tensorBundle(tensor: tf.Tensor): Promise<MimeBundle> {
   const shape = `[${tensor.shape.join(", ")}]`;
   const title = `Tensor ${shape} ${tensor.dtype}`;
@@ -91,7 +90,7 @@ export async function tensorBundle(tensor: tf.Tensor): Promise<MimeBundle> {
   return { "text/plain": plain, "text/html": html };
 }
 
-/** Whether `value` is a tfjs tensor (tfjs' own `instanceof`, which also accepts another copy's tensors). (DESIGN.md "src/display"; kernel issue "rich values") */
+/** Whether `value` is a tfjs tensor (tfjs' own `instanceof`, which also accepts another copy's tensors). */
 export function isTensor(value: unknown): value is tf.Tensor {
   return value instanceof tf.Tensor;
 }

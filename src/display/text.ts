@@ -1,16 +1,16 @@
 /**
- * Markdown and HTML wrappers (DESIGN.md "src/display"): text a notebook shows rendered, with a
+ * Markdown and HTML wrappers: text a notebook shows rendered, with a
  * plain-text fallback for scripts, tests and text-only front ends.
  */
 import { displayable, type Displayable } from "./displayable";
 
-/** Markdown rendered by the front end (`text/markdown`), its source as `text/plain` (DESIGN.md "src/display"). */
+/** Markdown rendered by the front end (`text/markdown`), its source as `text/plain`. */
 export function markdown(text: string): Displayable {
   return displayable(() => ({ "text/markdown": text, "text/plain": text }), text);
 }
 
 /**
- * Raw HTML (DESIGN.md "src/display"): the caller's own markup, shown as is (escape user data with
+ * Raw HTML: the caller's own markup, shown as is (escape user data with
  * `escapeHtml` first), with `plain` as the text fallback.
  */
 export function html(markup: string, plain = "[HTML]"): Displayable {

@@ -1,6 +1,5 @@
 /**
- * Typed errors of src/distributed (Seed 001 §3.2 distributed computing; DESIGN.md "Conventions":
- * messages name what failed — here the worker and the training step).
+ * Typed errors of src/distributed (Seed 001 §3.2 distributed computing).
  */
 
 /** Bad sizes for task allocation: no samples, no workers, a global batch smaller than the worker count. (Seed 001 §3.2 step 1) */

@@ -1,3 +1,3 @@
-/** src/features (DESIGN.md "features/: CNN feature extraction and classic image features"): Seed 000 §3.1 step 2. */
+/** src/features: Seed 000 §3.1 step 2. */
 export { featureExtractor, extractFeatures, FeatureLayerError, type ExtractOptions } from "./cnn";
 export { intensityHistogram, channelStatistics, sobelGradients, edgeDensity, hogFeatures, classicFeatures, nearestCentroidAccuracy, FeatureOptionsError, type HogOptions } from "./classic";

@@ -1,6 +1,6 @@
 /**
  * Saving and loading a tfjs layers model on the file system (Seed 000 §5.2.4: `model.save(...)`
- * then `load_model(...)`; DESIGN.md "src/io") in the tfjs layers format — model.json plus one
+ * then `load_model(...)`) in the tfjs layers format — model.json plus one
  * weights.bin — the files tfjs-node's `file://` handler writes and reads, so models move freely
  * between this workbook, tfjs-node and the tfjs converter. Files are written to a temporary name,
  * flushed and renamed, model.json last: a crash never leaves a model.json naming half a file.

@@ -1,6 +1,5 @@
 /**
- * Reading a tfjs layers-format model from the file system (Seed 000 §5.2.4 saving and loading the
- * model; DESIGN.md "src/io"): model.json is parsed and checked, every weights path it names must
+ * Reading a tfjs layers-format model from the file system (Seed 000 §5.2.4 saving and loading the model): model.json is parsed and checked, every weights path it names must
  * stay inside the model's folder, and each weight group's files must hold exactly the bytes its
  * weight specs describe — so a hostile, missing or truncated file is refused with its name.
  */

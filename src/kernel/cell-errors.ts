@@ -1,5 +1,5 @@
 /**
- * The error a failed cell reports (kernel issue "Errors"): a name, a message and a traceback,
+ * The error a failed cell reports: a name, a message and a traceback,
  * never empty — for thrown errors (with frames in the cell mapped to its TypeScript lines), for
  * thrown non-errors, for rejected promises and for TypeScript diagnostics.
  */

@@ -1,5 +1,5 @@
 /**
- * Runs converted cells (DESIGN.md "src/kernel"): each cell's CommonJS code runs in the kernel's
+ * Runs converted cells: each cell's CommonJS code runs in the kernel's
  * context with a `require` that resolves from the project root (TypeScript sources load through
  * tsx, so a restarted kernel sees edits); top-level await and a promise-valued last expression
  * are awaited, so a rejected promise fails the cell; SIGINT interrupts both synchronous code

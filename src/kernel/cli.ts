@@ -1,5 +1,5 @@
 /**
- * `lepton kernel install [--user | --sys-prefix | --prefix DIR]` (kernel issue "Registration").
+ * `lepton kernel install [--user | --sys-prefix | --prefix DIR]`.
  */
 import { parseArgs } from "node:util";
 import { installKernelSpec, KernelInstallError, type InstallTarget } from "./install";

@@ -1,5 +1,5 @@
 /**
- * The main-thread side of the cell compiler (kernel issue "Start-up"; DESIGN.md "src/kernel"):
+ * The main-thread side of the cell compiler:
  * starts compiler-worker.ts in a worker thread at once and forwards the kernel's requests to it.
  * Requests made before the compiler is built wait for it; a worker that fails or dies fails them
  * with a KernelSetupError naming the cause.

@@ -1,5 +1,5 @@
 /**
- * The worker-thread side of the cell compiler (kernel issue "Start-up"; DESIGN.md "src/kernel"):
+ * The worker-thread side of the cell compiler:
  * builds tslab's converter (typescript-bridge.ts) as soon as the kernel process starts, in
  * parallel with the main thread binding its sockets and answering kernel_info, and then answers
  * convert / complete / inspect / is_complete requests. TypeScript never loads on the main thread,

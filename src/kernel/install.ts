@@ -1,5 +1,5 @@
 /**
- * Kernel registration (kernel issue "Registration"): writes the kernelspec "Lepton (TypeScript)"
+ * Kernel registration: writes the kernelspec "Lepton (TypeScript)"
  * into a Jupyter data directory — the user's, `sys.prefix`'s or a given prefix — running this
  * checkout's entry with the node that runs the installer, so no global PATH is involved.
  */

@@ -1,5 +1,5 @@
 /**
- * The Lepton kernel process (DESIGN.md "src/kernel"): `node src/kernel/entry.js CONNECTION_FILE`.
+ * The Lepton kernel process: `node src/kernel/entry.js CONNECTION_FILE`.
  * Starts building the cell compiler in a worker thread first (the slow part: TypeScript), then
  * reads the connection file and serves the Jupyter protocol while the compiler is being built.
  * Cells compile rooted at the project (the checkout this file belongs to) when the notebook is

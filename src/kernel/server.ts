@@ -1,5 +1,5 @@
 /**
- * The Lepton kernel's Jupyter side (DESIGN.md "src/kernel"; Jupyter messaging protocol 5.3):
+ * The Lepton kernel's Jupyter side (Jupyter messaging protocol 5.3):
  * binds the five channels from the connection file and answers kernel_info (with status and the
  * TypeScript version really used), execute (errors as ename/evalue/traceback plus an iopub
  * `error`; the last value as `execute_result`, rich through src/display), is_complete,

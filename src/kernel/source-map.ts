@@ -1,6 +1,5 @@
 /**
- * Maps positions in an executed cell back to the cell's TypeScript (kernel issue: "tracebacks give
- * the cell's own TS line numbers"): the CommonJS code runs, its map leads to the ES module tslab
+ * Maps positions in an executed cell back to the cell's TypeScript: the CommonJS code runs, its map leads to the ES module tslab
  * emitted, whose inline map leads to the cell (after tslab's one-line `export {};` prefix).
  */
 import { SourceMap } from "node:module";

@@ -1,5 +1,5 @@
 /**
- * The kernel's TypeScript front end (DESIGN.md "src/kernel"): tslab 1.0.22's cell converter
+ * The kernel's TypeScript front end: tslab 1.0.22's cell converter
  * (declarations carried from cell to cell, the last expression captured, top-level await
  * detected) with what tslab hardcodes changed from outside, without editing tslab:
  *
@@ -7,7 +7,7 @@
  * - inline source maps on the cell's emit, and the map of tslab's ES-module → CommonJS step
  *   captured, so runtime errors point at the cell's own TypeScript lines;
  * - the converter is rooted at the project root instead of the notebook's folder, so
- *   `import … from "../src/x"` in notebooks/ is inside `rootDir` (tslab issue #63);
+ *   `import … from "../src/x"` in notebooks/ is inside `rootDir`;
  * - no file or directory watchers on real files: tslab's watch host throws "Unexpected pending
  *   rebuildTimer" from a watcher callback (killing the kernel) when files change under the
  *   project while a kernel runs — tests writing fixtures, an editor saving src/. Edits to src/
@@ -102,8 +102,7 @@ function isStringList(value: unknown): value is string[] {
 }
 
 /**
- * Reads the cell options from the project's tsconfig.json (DESIGN.md "src/kernel"; kernel issue
- * "Types"): its checking flags, its `types` (which @types packages are global) and its `lib`;
+ * Reads the cell options from the project's tsconfig.json: its checking flags, its `types` (which @types packages are global) and its `lib`;
  * strict by default when there is no tsconfig.json.
  */
 export function cellCheckOptions(projectRoot: string): CompilerOptions {
@@ -158,7 +157,7 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   const parser = real as unknown as TypeScriptParser;
   const shorthandParser = real as unknown as ShorthandParser;
   let lastCommonJsMap: string | undefined;
-  // tslab roots its program at ts.sys.getCurrentDirectory(): the project root instead (tslab issue #63).
+  // tslab roots its program at ts.sys.getCurrentDirectory(): the project root instead.
   // No file or directory watchers: one firing between cells made tslab throw "Unexpected pending
   // rebuildTimer" and killed the kernel; edits to imported files are seen after a restart.
   const unwatched = { close: () => undefined };

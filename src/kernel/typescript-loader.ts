@@ -1,6 +1,6 @@
 /**
  * Loads the TypeScript compiler tslab runs on (`@tslab/typescript-for-tslab`, a 9 MB script) fast
- * (kernel issue "Start-up"): compiled by V8 from a code cache kept in
+ *: compiled by V8 from a code cache kept in
  * `node_modules/.cache/lepton-kernel/`, and outside tsx's require hook, which otherwise scans the
  * whole file for ES-module syntax on every start. Measured here: ~0.7 s through tsx, ~0.3 s by
  * plain require, well under that from the cache. The module lands in require's cache under its

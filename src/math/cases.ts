@@ -1,7 +1,7 @@
 /**
  * The functions of Seed 000 §4.1 (losses), §4.3 (activations), §4.4 (the house-price regression's
  * (w, b) gradient) and Seed 001 §4.1 (a dense ReLU layer) as gradient-check cases on seeded random
- * inputs (DESIGN.md "math/: gradient checks"). An activation f is checked through the scalar
+ * inputs. An activation f is checked through the scalar
  * L(x) = Σ v ⊙ f(x) with a fixed random v, so its Jacobian is exercised by a vector–Jacobian product.
  */
 import * as tf from "@tensorflow/tfjs";

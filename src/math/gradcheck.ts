@@ -1,6 +1,5 @@
 /**
- * The gradient checker (DESIGN.md "math/: gradient checks"; Seed 000 §3.2 step 2 and §4.2.1, the
- * gradient that back-propagation must compute). For a scalar function L(x) it compares three
+ * The gradient checker (Seed 000 §3.2 step 2 and §4.2.1, the gradient that back-propagation must compute). For a scalar function L(x) it compares three
  * gradients and says in which precision each was taken:
  * - the analytic gradient, written out by hand, in float64 (float64.ts) and in float32 (TensorFlow.js ops);
  * - `tf.grad`, TensorFlow.js' automatic differentiation, in float32 (tfjs has no float64 dtype);

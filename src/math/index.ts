@@ -1,6 +1,5 @@
 /**
- * src/math (DESIGN.md "math/: losses, activations, analytic gradients, gradient checks, linear
- * regression"): Seed 000 §3.2 and §4, Seed 001 §4 where its formulas reach activations. The
+ * src/math: Seed 000 §3.2 and §4, Seed 001 §4 where its formulas reach activations. The
  * TensorFlow.js (float32) forms are exported by name; the float64 reference forms as `f64`.
  */
 export * from "./activations";

@@ -1,9 +1,9 @@
 /**
- * Seeded random numbers in float64 (DESIGN.md "math/"; Seed 000 §4 examples): the gradient checks and
+ * Seeded random numbers in float64 (Seed 000 §4 examples): the gradient checks and
  * the synthetic house prices draw from these, so a run with the same LEPTON_SEED sees the same inputs.
  */
 
-/** A seeded source of uniform and normal draws (mulberry32 + Box–Muller). (DESIGN.md "config.ts" seed) */
+/** A seeded source of uniform and normal draws (mulberry32 + Box–Muller). */
 export interface Random {
   /** Uniform in [0, 1). */
   uniform(): number;
@@ -15,7 +15,7 @@ export interface Random {
   int(n: number): number;
 }
 
-/** A seeded generator (DESIGN.md "config.ts": the workbook's seed) — the same seed gives the same stream. */
+/** A seeded generator — the same seed gives the same stream. */
 export function seededRandom(seed: number): Random {
   let state = seed >>> 0;
   const uniform = (): number => {

@@ -1,6 +1,5 @@
 /**
- * The same small training step timed on every backend that works here (Seed 000 §2.4 "计算资源优化"
- * — compute resource optimisation: run on the fastest compute present; DESIGN.md "src/backends").
+ * The same small training step timed on every backend that works here (Seed 000 §2.4 "计算资源优化" — compute resource optimisation: run on the fastest compute present).
  * It takes the probes `initBackend` already ran (src/backends) and probes only the backends it did
  * not reach, times each in this process against the cpu backend measured in the same run, and puts
  * the active backend back. bench/backends.ts measures the full CNNs, one process per backend.

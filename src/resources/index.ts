@@ -1,6 +1,5 @@
 /**
- * src/resources (DESIGN.md "resources/: monitor (cpu, memory, disk, network, gpu, tensors),
- * schedule, release"): Seed 000 §3.3's resource-optimisation loop — monitor → schedule → release —
+ * src/resources: Seed 000 §3.3's resource-optimisation loop — monitor → schedule → release —
  * and §2.4's compute, storage and network resource optimisation, for a training run on tfjs.
  */
 export { describeMachine, nvidiaGpus, type MachineReport } from "./machine";

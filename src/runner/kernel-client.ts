@@ -1,6 +1,5 @@
 /**
- * A Jupyter client for one kernel process (DESIGN.md "src/runner: headless notebook execution over
- * the Jupyter protocol, no Python needed"): starts the kernel from its kernelspec, connects the
+ * A Jupyter client for one kernel process: starts the kernel from its kernelspec, connects the
  * shell, control and iopub channels over zeromq, and runs requests, collecting the iopub
  * messages that answer each one.
  */

@@ -1,5 +1,5 @@
 /**
- * Finding a kernelspec the way jupyter_client does (DESIGN.md "src/runner"): `kernels/NAME/kernel.json`
+ * Finding a kernelspec the way jupyter_client does: `kernels/NAME/kernel.json`
  * under each Jupyter data directory — JUPYTER_PATH first, then this repository's own
  * src/kernel/jupyter (so the workbook runs without registering anything), then the user's and the
  * system's data directories.

@@ -1,5 +1,5 @@
 /**
- * The nbformat 4 notebook document as the runner reads and writes it (DESIGN.md "src/runner"):
+ * The nbformat 4 notebook document as the runner reads and writes it:
  * typed cells and outputs, reading with errors that name the file, writing nbformat 4.5 with
  * cell ids in Jupyter's own layout (one-space indent, trailing newline).
  */

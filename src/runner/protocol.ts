@@ -1,6 +1,6 @@
 /**
  * The Jupyter messaging protocol, version 5.3, as the headless runner speaks it
- * (DESIGN.md "src/runner"): message shapes, HMAC-SHA256 signing, and the wire format
+ *: message shapes, HMAC-SHA256 signing, and the wire format
  * `[identities…, "<IDS|MSG>", signature, header, parent_header, metadata, content, buffers…]`.
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * Executes one notebook headless (DESIGN.md "src/runner"): starts the notebook's kernel in the
+ * Executes one notebook headless: starts the notebook's kernel in the
  * notebook's folder, runs code cells in order with a per-cell timeout, honours the tags
  * `skip-execution` (never run), `slow` and `gpu` (run only when asked for) and
  * `raises-exception` (an error is expected and the run goes on), stops at the first unexpected

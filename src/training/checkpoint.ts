@@ -1,6 +1,5 @@
 /**
- * Checkpoints for resumable training (Seed 000 §5.3.3 model training; DESIGN.md "src/training:
- * checkpoint/resume"): after every epoch the model, its optimizer state and the run's state are
+ * Checkpoints for resumable training (Seed 000 §5.3.3 model training): after every epoch the model, its optimizer state and the run's state are
  * written to `<dir>/epoch-NNNN/`, built under a temporary name and renamed when complete, so a
  * process killed at any instant leaves the previous checkpoint intact. Restoring puts weights and
  * optimizer moments back into the caller's model, after checking that the shapes match.

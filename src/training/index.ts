@@ -1,4 +1,4 @@
-/** Training, checkpoints and evaluation (Seed 000 §5.2.2–5.2.4, §5.3.3–5.3.4; Seed 001 §5.2–5.4; DESIGN.md "src/training"). */
+/** Training, checkpoints and evaluation (Seed 000 §5.2.2–5.2.4, §5.3.3–5.3.4; Seed 001 §5.2–5.4). */
 export { fit, FitError, type FitOptions, type FitResult, type History, type BatchContext } from "./fit";
 export { EarlyStopping, EarlyStoppingError, type EarlyStoppingOptions, type EarlyStoppingState } from "./early-stopping";
 export { CheckpointStore, CheckpointError, restoreCheckpoint, type Checkpoint, type TrainingState, type RunFingerprint } from "./checkpoint";

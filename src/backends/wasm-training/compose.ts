@@ -1,6 +1,5 @@
 /**
- * Running the wasm backend's own kernels from inside another kernel (DESIGN.md "src/backends:
- * training kernels missing from wasm"): the way tfjs-backend-wasm composes kernels (BatchMatMul
+ * Running the wasm backend's own kernels from inside another kernel: the way tfjs-backend-wasm composes kernels (BatchMatMul
  * calls Reshape), so a training kernel is built on XNNPACK's fast paths, not on cpu fallbacks.
  * Every intermediate is released with the backend's reference counting.
  */

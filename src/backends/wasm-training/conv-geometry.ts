@@ -1,6 +1,5 @@
 /**
- * Shapes and paddings shared by the convolution gradient kernels (DESIGN.md "src/backends:
- * training kernels missing from wasm"; Seed 000 §5.2.2 and Seed 001 §4.1 train these convolutions).
+ * Shapes and paddings shared by the convolution gradient kernels (Seed 000 §5.2.2 and Seed 001 §4.1 train these convolutions).
  */
 import * as tf from "@tensorflow/tfjs";
 

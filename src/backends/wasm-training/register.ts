@@ -1,6 +1,5 @@
 /**
- * Registers the training kernels the wasm backend lacks or runs slowly (DESIGN.md "src/backends:
- * training kernels missing from wasm"), so the documents' CNN, RNN and GAN (Seed 000 §5.2.2,
+ * Registers the training kernels the wasm backend lacks or runs slowly, so the documents' CNN, RNN and GAN (Seed 000 §5.2.2,
  * Seed 001 §4.1–4.3) train on XNNPACK instead of falling back to the JavaScript cpu backend.
  */
 import * as tf from "@tensorflow/tfjs";

@@ -1,5 +1,5 @@
 /**
- * The cleaning report (Seed 000 §2.2 data cleaning, issue 5: "nothing silently lost"): rows in and
+ * The cleaning report (Seed 000 §2.2 data cleaning: nothing silently lost): rows in and
  * out of every step, and per column how many cells were filled, rejected and what they were encoded as.
  */
 import type pl from "nodejs-polars";
