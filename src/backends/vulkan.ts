@@ -56,7 +56,7 @@ export function manifestLibrary(manifest: string): string {
 
 export const INSTALL_LOADER = "install the Vulkan loader (Debian/Ubuntu: apt-get install libvulkan1)";
 export const INSTALL_NVIDIA_ICD =
-  "install the NVIDIA driver's Vulkan part (Debian/Ubuntu: libnvidia-gl-<driver version>, which adds nvidia_icd.json); in a container, run with the NVIDIA container toolkit's graphics capability (NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics), which mounts nvidia_icd.json and libGLX_nvidia.so.0";
+  "install the NVIDIA driver's Vulkan ICD (nvidia_icd.json); in a container add graphics to NVIDIA_DRIVER_CAPABILITIES";
 
 /**
  * What stops Dawn before it can ask for an adapter, in one sentence naming the missing piece and
@@ -67,7 +67,7 @@ export function missingVulkanPiece(env: Env = process.env, platform: NodeJS.Plat
   if (vulkanLoaderPath(env) === undefined) return `no Vulkan loader (libvulkan.so.1): ${INSTALL_LOADER}`;
   if (vulkanDriverManifests(env).length === 0) {
     const gpu = nvidiaDriverPresent() ? "an NVIDIA driver is loaded but " : "";
-    return `${gpu}no Vulkan driver (ICD manifest such as nvidia_icd.json in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d): ${INSTALL_NVIDIA_ICD}`;
+    return `${gpu}no Vulkan driver: ${INSTALL_NVIDIA_ICD}`;
   }
   return undefined;
 }

@@ -4,15 +4,19 @@
  * - `application/vnd.plotly.v1+json`: a JSON object {data, layout, config}, which JupyterLab and
  *   VS Code draw with their plotly renderer when one is installed;
  * - `text/html`: a div drawn by `Plotly.newPlot`, for front ends without that renderer, nbconvert
- *   HTML and a notebook reopened later. plotly.js itself (4.5 MB) travels ONCE per kernel process:
- *   in the text/html of the first figure; later figures use the `window.Plotly` it defined (the
- *   page runs outputs in order) and say so in the div if it is missing;
+ *   HTML and a notebook reopened later. plotly.js itself (4.5 MB) travels ONCE per kernel process
+ *   (one kernel per notebook, so once per notebook file): in the text/html of the first figure;
+ *   later figures use the `window.Plotly` it defined (the page runs outputs in order);
+ * - `image/png`, also inside the div until the script replaces it: the figure drawn by plotly.js
+ *   in a headless Chromium, so it shows where scripts cannot run (a notebook reopened untrusted,
+ *   static viewers) or the library is missing;
  * - `text/plain`: a one-line summary.
  */
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import { escapeHtml, scriptSafeJson } from "./escape";
+import { figurePng } from "./static-image";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
 import type { Displayable } from "./displayable";
 
@@ -52,9 +56,9 @@ export class PlotlyFigure implements Displayable {
     readonly config: PlotlyConfig = { responsive: true },
   ) {}
 
-  /** The figure's MIME bundle (the first figure of the process carries plotly.js). */
-  [JUPYTER_DISPLAY](): MimeBundle {
-    return plotlyBundle(this);
+  /** The figure's MIME bundle with its static image (the first figure of the process carries plotly.js). */
+  [JUPYTER_DISPLAY](): Promise<MimeBundle> {
+    return plotlyBundleWithImage(this);
   }
 
   /** The one-line summary (`text/plain`). */
@@ -217,24 +221,36 @@ function plotlySpec(fig: PlotlyFigure): { data: unknown[]; layout: Record<string
   };
 }
 
-const MISSING_LIBRARY_NOTE =
-  "plotly.js is not loaded in this page: it travels in this notebook's first figure output. Run that cell again (or Run All) to draw this figure.";
+const MISSING_LIBRARY_NOTE = "plotly.js is not loaded in this page, and this figure was saved without a static image.";
+
+/** Width of the static image: the notebook column's usual width. */
+const STATIC_WIDTH = 900;
+
+const figureHeight = (fig: PlotlyFigure) => (typeof fig.layout.height === "number" ? fig.layout.height : 450);
 
 /**
- * The figure's bundle. With `embedLibrary` (the default) the
- * first figure of the process carries plotly.js in its text/html; pass false when a loader
- * output was sent instead.
+ * The figure's bundle. With `embedLibrary` (the default) the first figure of the process carries
+ * plotly.js in its text/html; pass false when a loader output was sent instead. `png` (base64)
+ * is shown inside the div until plotly.js draws over it, and as `image/png`.
  */
-export function plotlyBundle(fig: PlotlyFigure, options: { embedLibrary?: boolean } = {}): MimeBundle {
+export function plotlyBundle(fig: PlotlyFigure, options: { embedLibrary?: boolean; png?: string } = {}): MimeBundle {
   const spec = plotlySpec(fig);
   const divId = `lepton-plot-${randomUUID()}`;
-  const height = typeof fig.layout.height === "number" ? fig.layout.height : 450;
+  const height = figureHeight(fig);
   const library = options.embedLibrary === false ? "" : plotlyLibraryScript();
+  const picture =
+    options.png === undefined ? "" : `<img class="lepton-plotly-static" alt="${escapeHtml(figureSummary(fig))}" style="max-width:100%" src="data:image/png;base64,${options.png}">`;
   const draw =
     `<script type="text/javascript">(function(){var spec=${scriptSafeJson(spec)},id=${scriptSafeJson(divId)},tries=0;` +
     `function draw(){var el=document.getElementById(id);if(!el)return;` +
-    `if(window.Plotly){window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);return;}` +
-    `if(++tries>100){el.textContent=${scriptSafeJson(MISSING_LIBRARY_NOTE)};return;}setTimeout(draw,50);}draw();})();</script>`;
-  const html = `${library}<div id="${escapeHtml(divId)}" class="lepton-plotly" style="width:100%;height:${height}px"></div>${draw}`;
-  return { [PLOTLY_MIME]: spec, "text/html": html, "text/plain": figureSummary(fig) };
+    `if(window.Plotly){el.innerHTML="";el.style.height="${height}px";window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);return;}` +
+    `if(++tries>100){if(!el.querySelector("img"))el.textContent=${scriptSafeJson(MISSING_LIBRARY_NOTE)};return;}setTimeout(draw,50);}draw();})();</script>`;
+  const html = `${library}<div id="${escapeHtml(divId)}" class="lepton-plotly" style="width:100%">${picture}</div>${draw}`;
+  return { [PLOTLY_MIME]: spec, "text/html": html, ...(options.png === undefined ? {} : { "image/png": options.png }), "text/plain": figureSummary(fig) };
+}
+
+/** {@link plotlyBundle} with the figure's static image, drawn in a headless Chromium when one is present. */
+export async function plotlyBundleWithImage(fig: PlotlyFigure, options: { embedLibrary?: boolean } = {}): Promise<MimeBundle> {
+  const png = await figurePng(plotlySpec(fig), STATIC_WIDTH, figureHeight(fig));
+  return plotlyBundle(fig, { ...options, ...(png === undefined ? {} : { png }) });
 }

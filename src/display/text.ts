@@ -2,11 +2,30 @@
  * Markdown and HTML wrappers: text a notebook shows rendered, with a
  * plain-text fallback for scripts, tests and text-only front ends.
  */
+import { marked } from "marked";
 import { displayable, type Displayable } from "./displayable";
+import { escapeHtml } from "./escape";
 
-/** Markdown rendered by the front end (`text/markdown`), its source as `text/plain`. */
+const MATH = /\$\$[\s\S]+?\$\$|\$[^$\n]+?\$/g;
+
+/**
+ * Markdown as HTML, with `$…$` and `$$…$$` kept verbatim for the page's MathJax (markdown would
+ * read their `_` and `*` as emphasis).
+ */
+export function markdownToHtml(text: string): string {
+  const spans: string[] = [];
+  const shielded = text.replace(MATH, (span) => `\u0000${spans.push(span) - 1}\u0000`);
+  const rendered = marked.parse(shielded, { async: false, gfm: true });
+  return rendered.replace(/\u0000(\d+)\u0000/g, (_, index: string) => escapeHtml(spans[Number(index)]!));
+}
+
+/**
+ * Markdown: `text/markdown` for front ends that render it, the same rendered to `text/html` for
+ * those that drop markdown from an untrusted notebook (the classic Notebook shows only plain text,
+ * images and sanitised HTML there), and the source as `text/plain`.
+ */
 export function markdown(text: string): Displayable {
-  return displayable(() => ({ "text/markdown": text, "text/plain": text }), text);
+  return displayable(() => ({ "text/markdown": text, "text/html": markdownToHtml(text), "text/plain": text }), text);
 }
 
 /**

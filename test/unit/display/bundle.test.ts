@@ -66,10 +66,19 @@ describe("toMimeBundle: the rest", () => {
   it("renders markdown and html wrappers", async () => {
     const md = await toMimeBundle(markdown("# Title"));
     expectWellFormed(md);
-    expect(md).toEqual({ "text/markdown": "# Title", "text/plain": "# Title" });
+    expect(md).toEqual({ "text/markdown": "# Title", "text/html": "<h1>Title</h1>\n", "text/plain": "# Title" });
     const page = await toMimeBundle(html("<b>bold</b>", "bold"));
     expectWellFormed(page);
     expect(page).toEqual({ "text/html": "<b>bold</b>", "text/plain": "bold" });
+  });
+
+  it("renders markdown to HTML for untrusted views, keeping math spans for MathJax", async () => {
+    const md = await toMimeBundle(markdown("| a | b |\n|---|---|\n| $x_i * y_j$ | **2** |\n\n$$\\sum_i x_i^2$$"));
+    const rendered = String(md!["text/html"]);
+    expect(rendered).toContain("<table>");
+    expect(rendered).toContain("<td>$x_i * y_j$</td>");
+    expect(rendered).toContain("<strong>2</strong>");
+    expect(rendered).toContain("$$\\sum_i x_i^2$$");
   });
 
   it("encodes a sharp image as PNG", async () => {

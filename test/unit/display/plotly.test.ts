@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import vm from "node:vm";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import sharp from "sharp";
+import { chromiumPath, closeFigureRenderer } from "../../../src/display/static-image";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   barTrace,
   clearOutput,
@@ -28,6 +30,7 @@ function scriptBodies(html: string): string[] {
 const LIBRARY_MARKER = "plotly.js v2.35.3";
 
 beforeEach(() => forgetPlotlyLibrary());
+afterAll(() => closeFigureRenderer());
 afterEach(() => {
   installSink(undefined);
   vi.restoreAllMocks();
@@ -58,7 +61,7 @@ describe("plotly figure bundles", () => {
     expect(html1.length).toBeGreaterThan(1_000_000);
     for (const later of [html2, html3]) {
       expect(later).not.toContain(LIBRARY_MARKER);
-      expect(later.length).toBeLessThan(10_000);
+      expect(later.replace(/data:image\/png;base64,[^"]+/, "").length).toBeLessThan(10_000);
       expect(later).toContain("window.Plotly.newPlot");
     }
     // The library script comes before the figure's div, so the page defines Plotly before drawing.
@@ -81,18 +84,30 @@ describe("plotly figure bundles", () => {
     const bundle = (await toMimeBundle(figure([lineTrace([0, 1], [3, 4])], { title: "drawn" })))!;
     const html = text(bundle, "text/html");
     const divId = /<div id="([^"]+)"/.exec(html)![1]!;
-    const element = { id: divId, textContent: "" };
+    const element = { id: divId, textContent: "", innerHTML: "<img>", style: { height: "" }, querySelector: () => ({}) };
     const newPlot = vi.fn();
     const page = { document: { getElementById: (id: string) => (id === divId ? element : null) }, window: { Plotly: { newPlot } }, setTimeout };
     vm.runInNewContext(scriptBodies(html)[0]!, page);
     expect(newPlot).toHaveBeenCalledWith(element, ...["data", "layout", "config"].map((key) => (bundle[PLOTLY_MIME] as Record<string, unknown>)[key]));
+    expect(element.innerHTML).toBe(""); // the static picture makes way for the live figure
+  });
+
+  it.skipIf(chromiumPath() === undefined)("carry a static PNG drawn by plotly.js in Chromium, shown in the div until the script runs", async () => {
+    const bundle = (await toMimeBundle(figure([barTrace(["a", "b"], [2, 3])], { title: "static", height: 300 })))!;
+    const png = Buffer.from(text(bundle, "image/png"), "base64");
+    const meta = await sharp(png).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["png", 900, 300]);
+    const stats = await sharp(png).stats();
+    expect(stats.channels[0]!.min).toBeLessThan(200); // something was drawn, not a blank page
+    expect(text(bundle, "text/html")).toContain(`<img class="lepton-plotly-static"`);
+    expect(text(bundle, "text/html")).toContain(text(bundle, "image/png"));
   });
 
   it("say in the div when the page lacks plotly.js instead of staying blank", async () => {
     await toMimeBundle(figure([]));
     const html = text((await toMimeBundle(figure([])))!, "text/html");
     const divId = /<div id="([^"]+)"/.exec(html)![1]!;
-    const element = { textContent: "" };
+    const element = { textContent: "", style: { height: "" }, querySelector: () => null };
     const timers: (() => void)[] = [];
     const page = { document: { getElementById: (id: string) => (id === divId ? element : null) }, window: {}, setTimeout: (f: () => void) => timers.push(f) };
     vm.runInNewContext(scriptBodies(html)[0]!, page);
@@ -106,7 +121,7 @@ describe("plotly figure bundles", () => {
     const spec = bundle[PLOTLY_MIME] as { data: { x: unknown; y: unknown }[] };
     expect(spec.data[0]!.x).toEqual([0, 1, 2]);
     expect(spec.data[0]!.y).toEqual([0.5, null, null]);
-    expect(text(bundle, "text/html")).toContain("height:300px");
+    expect(text(bundle, "text/html")).toContain('el.style.height="300px"');
   });
 
   it("keep user text from closing the script: </script> in a title stays inside the JSON", async () => {

@@ -32,7 +32,7 @@ describe("show", () => {
     expect(calls.map((c) => c.kind)).toEqual(["display", "display", "display", "display", "display"]);
     calls.forEach((c) => expectWellFormed(c.bundle));
     expect(calls.map((c) => Object.keys(c.bundle!).sort())).toEqual([
-      ["text/markdown", "text/plain"],
+      ["text/html", "text/markdown", "text/plain"],
       ["text/html", "text/plain"],
       ["text/html", "text/plain"],
       ["text/plain"],
