@@ -13,6 +13,7 @@ import { decodeMessage, encodeMessage, MessageSigner, PROTOCOL_VERSION, type Jup
 import type { ConnectionInfo } from "../runner/connection";
 import { CellContexts } from "./cell-context";
 import { CellExecutor } from "./cell-executor";
+import { CommManager } from "./comms";
 import type { AsyncCellCompiler } from "./compiler-client";
 import { helpTarget } from "./help";
 import { InputHistory } from "./history";
@@ -63,6 +64,7 @@ export class KernelServer {
   private executionCount = 0;
   private parent: MessageHeader | undefined;
   private readonly cells = new CellContexts();
+  private readonly comms = new CommManager((msgType, content, buffers) => this.publish(msgType, content, this.cells.outputParent(), buffers)).install();
   private readonly executor: CellExecutor;
   private draining = false;
   private readonly originalWrite = {
@@ -131,13 +133,14 @@ export class KernelServer {
     };
   }
 
-  private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined): void {
+  private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined, buffers: readonly Buffer[] = []): void {
     const frames = encodeMessage(this.signer, {
       identities: [Buffer.from(`kernel.${msgType}`)],
       header: this.header(msgType),
       parent_header: parent ?? {},
       metadata: {},
       content,
+      buffers,
     });
     this.outboxes
       .get(this.iopub)!
@@ -229,8 +232,19 @@ export class KernelServer {
         case "history_request":
           await this.send(this.shell, message, "history_reply", { status: "ok", history: this.history.query(message.content) });
           break;
-        case "comm_info_request":
-          await this.send(this.shell, message, "comm_info_reply", { status: "ok", comms: {} });
+        case "comm_info_request": {
+          const target = message.content.target_name;
+          await this.send(this.shell, message, "comm_info_reply", { status: "ok", comms: this.comms.info(typeof target === "string" && target !== "" ? target : undefined) });
+          break;
+        }
+        case "comm_open":
+        case "comm_msg":
+        case "comm_close":
+          try {
+            this.comms.receive(type, message.content, message.buffers);
+          } catch (error) {
+            this.publish("stream", { name: "stderr", text: `comm handler failed: ${(error as Error).stack ?? String(error)}\n` }, message.header);
+          }
           break;
         case "shutdown_request":
           await this.shutdown(message, this.shell);

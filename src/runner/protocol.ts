@@ -81,12 +81,13 @@ export class Session {
 /** Serialises a message to its signed wire frames. */
 export function encodeMessage(
   signer: MessageSigner,
-  message: Pick<JupyterMessage, "header" | "parent_header" | "metadata" | "content"> & { identities?: readonly Buffer[] },
+  message: Pick<JupyterMessage, "header" | "parent_header" | "metadata" | "content"> & { identities?: readonly Buffer[]; buffers?: readonly Buffer[] },
 ): (string | Buffer)[] {
   const json = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
     JSON.stringify(part),
   );
-  return [...(message.identities ?? []), DELIMITER, signer.sign(json), ...json];
+  // Binary buffers follow the signed parts and are not signed (messaging spec, "The wire protocol").
+  return [...(message.identities ?? []), DELIMITER, signer.sign(json), ...json, ...(message.buffers ?? [])];
 }
 
 /** Parses signed wire frames; throws ProtocolError on a missing delimiter, bad signature or bad JSON. */
