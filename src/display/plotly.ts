@@ -251,6 +251,7 @@ export function plotlyBundle(fig: PlotlyFigure, options: { embedLibrary?: boolea
 
 /** {@link plotlyBundle} with the figure's static image, drawn in a headless Chromium when one is present. */
 export async function plotlyBundleWithImage(fig: PlotlyFigure, options: { embedLibrary?: boolean } = {}): Promise<MimeBundle> {
-  const png = await figurePng(plotlySpec(fig), STATIC_WIDTH, figureHeight(fig));
+  const width = typeof fig.layout.width === "number" ? fig.layout.width : STATIC_WIDTH;
+  const png = await figurePng(plotlySpec(fig), width, figureHeight(fig));
   return plotlyBundle(fig, { ...options, ...(png === undefined ? {} : { png }) });
 }
