@@ -44,10 +44,24 @@ function writeDurably(path: string, data: Uint8Array): void {
   renameSync(temporary, path);
 }
 
-function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
+/** A model's weight data as one byte array (tfjs may hand it over in several buffers). (Seed 000 §5.2.4) */
+export function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
   const buffers = Array.isArray(data) ? data : [data];
   return Buffer.concat(buffers.map((buffer) => new Uint8Array(buffer)));
+}
+
+/** The model.json tfjs writes for `artifacts`, its weights in one file {@link WEIGHTS_FILE}. (Seed 000 §5.2.4) */
+export function modelJsonFor(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
+  return {
+    modelTopology: artifacts.modelTopology as object,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+    ...(artifacts.format !== undefined ? { format: artifacts.format } : {}),
+    ...(artifacts.generatedBy !== undefined ? { generatedBy: artifacts.generatedBy } : {}),
+    ...(artifacts.convertedBy !== undefined ? { convertedBy: artifacts.convertedBy } : {}),
+    ...(artifacts.trainingConfig !== undefined ? { trainingConfig: artifacts.trainingConfig } : {}),
+    ...(artifacts.userDefinedMetadata !== undefined ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+  };
 }
 
 /** A save handler writing model.json + weights.bin into `dir` (created when missing). (Seed 000 §5.2.4) */
@@ -56,15 +70,7 @@ export function fileSaveHandler(dir: string, onSaved: (saved: SavedModel) => voi
     save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
       mkdirSync(dir, { recursive: true });
       const weights = concatWeightData(artifacts.weightData);
-      const modelJson: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology as object,
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-        ...(artifacts.format !== undefined ? { format: artifacts.format } : {}),
-        ...(artifacts.generatedBy !== undefined ? { generatedBy: artifacts.generatedBy } : {}),
-        ...(artifacts.convertedBy !== undefined ? { convertedBy: artifacts.convertedBy } : {}),
-        ...(artifacts.trainingConfig !== undefined ? { trainingConfig: artifacts.trainingConfig } : {}),
-        ...(artifacts.userDefinedMetadata !== undefined ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
-      };
+      const modelJson = modelJsonFor(artifacts);
       const weightsFile = join(dir, WEIGHTS_FILE);
       const modelJsonFile = join(dir, "model.json");
       writeDurably(weightsFile, weights);

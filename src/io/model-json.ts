@@ -141,7 +141,11 @@ export function readModelArtifacts(location: string): tf.io.ModelArtifacts {
   }
   const json = parseModelJson(path, text);
   const data = json.weightsManifest.map((group, g) => readGroup(path, group, g));
-  const weightData = Buffer.concat(data);
+  return modelArtifactsOf(json, Buffer.concat(data));
+}
+
+/** Artifacts for tf.loadLayersModel from a checked model.json and its weights' bytes. (Seed 000 §5.2.4) */
+export function modelArtifactsOf(json: ModelJson, weightData: Buffer): tf.io.ModelArtifacts {
   return {
     modelTopology: json.modelTopology,
     ...(json.format !== undefined ? { format: json.format } : {}),
