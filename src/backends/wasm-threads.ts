@@ -86,9 +86,26 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): (
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   wasm.setThreadsCount(threads);
   return () => {
+    releasePoolWorkers();
     globalThis.Blob = OriginalBlob;
     URL.createObjectURL = originalCreateObjectURL;
     os.cpus = originalCpus;
     rmSync(folder, { recursive: true, force: true });
   };
+}
+
+/**
+ * Lets the process exit while XNNPACK's pool threads idle: Emscripten ref()s the Node worker of
+ * every running pthread, and the pool's threads never end, so a threaded process never exited
+ * on its own (a bench child sat at 0 % CPU forever). The main thread waits on the pool
+ * synchronously during each kernel, so no worker needs to hold the event loop open.
+ */
+function releasePoolWorkers(): void {
+  type PoolWorker = { ref(): unknown; unref(): unknown };
+  const registry = (tf.engine() as unknown as { registry: Record<string, { wasm?: { PThread?: { unusedWorkers?: PoolWorker[]; runningWorkers?: PoolWorker[] } } }> }).registry;
+  const pthread = registry.wasm?.wasm?.PThread;
+  for (const worker of [...(pthread?.unusedWorkers ?? []), ...(pthread?.runningWorkers ?? [])]) {
+    worker.ref = () => worker;
+    worker.unref();
+  }
 }

@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nodeWorkerSource, wasmThreadCount, WasmThreadsError } from "../../../src/backends/wasm-threads";
 
@@ -42,4 +44,13 @@ describe("wasm threads under Node", () => {
       expect(Math.max(...Array.from(values, (v, j) => Math.abs(v - reference[j]!))) / scale).toBeLessThan(2e-5);
     });
   });
+
+  it("lets a process on the threaded build exit by itself once its work is done", () => {
+    const probes = join(__dirname, "../../../src/backends/probes.ts");
+    const script = `require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require(${JSON.stringify(probes)}).probeWasm().then(async (p) => { const y = tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 8]), 1, "same"); console.log(p.detail, (await y.data())[9] /* an edge pixel: 6 taps × 4 channels */); });`;
+    const child = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, LEPTON_WASM_THREADS: "2" }, encoding: "utf8", timeout: 60_000 });
+    expect(child.error).toBeUndefined();
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe("XNNPACK SIMD, 2 threads 24");
+  }, 90_000);
 });
