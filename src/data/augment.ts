@@ -4,7 +4,8 @@
  * horizontal_flip, fill_mode)). Each image gets its own random affine transform, composed as Keras'
  * `apply_affine_transform` (rotation · shift · shear · zoom about the image centre, coordinates (row,
  * col)), sampled bilinearly (scipy's order=1) with the chosen fill mode, then flips; then rescale.
- * Draws come from a seeded generator, so a seed reproduces a run (not numpy's numbers).
+ * Draws come from a seeded generator, so a seed reproduces a run (not numpy's numbers). Random crop,
+ * which Seed 000 §3.1 lists beside rotation and zoom but ImageDataGenerator lacks, is `RandomCrop`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { CleaningError } from "./errors";
@@ -212,5 +213,74 @@ export class ImageDataGenerator {
       batch.images.dispose();
       yield { ...batch, images };
     }
+  }
+}
+
+/** Options of {@link RandomCrop}: the output size, and an optional border added before cropping. */
+export interface RandomCropOptions {
+  /** Output height in pixels. */
+  readonly height: number;
+  /** Output width in pixels. */
+  readonly width: number;
+  /** Pixels added on every side before the crop (torchvision's `padding`), so a crop of the input's own size still moves it. */
+  readonly padding?: number;
+  /** How the border is filled (default `constant`). */
+  readonly fillMode?: FillMode;
+  /** Fill value for `constant` mode, in the input's units. */
+  readonly cval?: number;
+  readonly seed?: number;
+}
+
+/**
+ * Random crop (Seed 000 §3.1 数据增强 "随机旋转、缩放、裁剪"): each image of a batch gets its own
+ * height×width window, drawn uniformly among all windows of the (padded) image, as Keras' RandomCrop
+ * layer and torchvision's RandomCrop do; pixels are copied, never resampled.
+ */
+export class RandomCrop {
+  private readonly random: SeededRandom;
+
+  /** Checks that the sizes are positive integers and the padding a non-negative one. */
+  constructor(readonly options: RandomCropOptions) {
+    for (const key of ["height", "width"] as const) {
+      const v = options[key];
+      if (!Number.isInteger(v) || v < 1) throw new CleaningError(`RandomCrop: ${key} must be a positive integer, got ${v}`);
+    }
+    const padding = options.padding ?? 0;
+    if (!Number.isInteger(padding) || padding < 0) throw new CleaningError(`RandomCrop: padding must be a non-negative integer, got ${padding}`);
+    this.random = new SeededRandom(options.seed ?? 1337);
+  }
+
+  /** Draws one window's top-left corner, in padded coordinates, for an h×w image. */
+  randomOffset(height: number, width: number): { readonly top: number; readonly left: number } {
+    const padding = this.options.padding ?? 0;
+    const rows = height + 2 * padding - this.options.height;
+    const cols = width + 2 * padding - this.options.width;
+    if (rows < 0 || cols < 0) {
+      throw new CleaningError(`RandomCrop: a ${this.options.height}×${this.options.width} window does not fit a ${height}×${width} image padded by ${padding}`);
+    }
+    return { top: Math.floor(this.random.next() * (rows + 1)), left: Math.floor(this.random.next() * (cols + 1)) };
+  }
+
+  /** Crops every image of a batch [b, h, w, c] at its own random window; returns a new [b, height, width, c] tensor. */
+  crop(images: tf.Tensor4D): tf.Tensor4D {
+    const [b, h, w, c] = images.shape;
+    const { height, width } = this.options;
+    const padding = this.options.padding ?? 0;
+    const fillMode = this.options.fillMode ?? "constant";
+    const cval = this.options.cval ?? 0;
+    const data = images.dataSync();
+    const out = new Float32Array(b * height * width * c);
+    for (let n = 0; n < b; n++) {
+      const { top, left } = this.randomOffset(h, w);
+      for (let i = 0; i < height; i++) {
+        const r = place(top + i - padding, h, fillMode);
+        for (let j = 0; j < width; j++) {
+          const col = place(left + j - padding, w, fillMode);
+          const base = ((n * height + i) * width + j) * c;
+          for (let k = 0; k < c; k++) out[base + k] = r === null || col === null ? cval : data[((n * h + Math.round(r)) * w + Math.round(col)) * c + k]!;
+        }
+      }
+    }
+    return tf.tensor4d(out, [b, height, width, c]);
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { affineMatrix, applyTransform, IDENTITY_TRANSFORM, ImageDataGenerator } from "../../../src/data/augment";
+import { affineMatrix, applyTransform, IDENTITY_TRANSFORM, ImageDataGenerator, RandomCrop } from "../../../src/data/augment";
 import { ImageFileError } from "../../../src/data/errors";
 import { imageDatasetFromDirectory } from "../../../src/data/image-folder";
 
@@ -187,5 +187,53 @@ describe("image folder as a tf.data.Dataset", () => {
       });
       expect(sizes).toEqual([128, 72]);
     }
+  });
+});
+
+describe("RandomCrop (Seed 000 §3.1)", () => {
+  // A ramp image (value = 10·row + col) tells from any output pixel where it came from.
+  const ramp = (n: number, h: number, w: number) =>
+    tf.tensor4d(Float32Array.from({ length: n * h * w }, (_, k) => 10 * Math.floor((k % (h * w)) / w) + (k % w)), [n, h, w, 1]);
+
+  it("cuts each image's own window, copied pixel for pixel, and repeats with the seed", () => {
+    const before = tf.memory().numTensors;
+    const images = ramp(40, 6, 8);
+    const out = new RandomCrop({ height: 3, width: 4, seed: 9 }).crop(images);
+    expect(out.shape).toEqual([40, 3, 4, 1]);
+    const values = out.arraySync() as number[][][][];
+    const corners = new Set<string>();
+    for (const crop of values) {
+      const top = Math.floor(crop[0]![0]![0]! / 10);
+      const left = crop[0]![0]![0]! % 10;
+      expect(top).toBeLessThanOrEqual(3);
+      expect(left).toBeLessThanOrEqual(4);
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) expect(crop[i]![j]![0]).toBe(10 * (top + i) + left + j);
+      corners.add(`${top},${left}`);
+    }
+    expect(corners.size).toBeGreaterThan(5); // 20 windows possible; one window for all would be a bug
+    const again = new RandomCrop({ height: 3, width: 4, seed: 9 }).crop(images);
+    expect(again.arraySync()).toEqual(values);
+    tf.dispose([images, out, again]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("with padding keeps the size and fills the border by the fill mode", () => {
+    const images = ramp(30, 4, 4);
+    const out = new RandomCrop({ height: 4, width: 4, padding: 2, cval: -1, seed: 3 }).crop(images);
+    const values = out.arraySync() as number[][][][];
+    expect(out.shape).toEqual([30, 4, 4, 1]);
+    expect(values.some((crop) => crop.flat(2).includes(-1))).toBe(true);
+    for (const crop of values) for (const v of crop.flat(2)) expect(v === -1 || (v >= 0 && v <= 33)).toBe(true);
+    const nearest = new RandomCrop({ height: 4, width: 4, padding: 2, fillMode: "nearest", seed: 3 }).crop(images);
+    expect(Math.min(...(nearest.dataSync() as Float32Array))).toBe(0);
+    tf.dispose([images, out, nearest]);
+  });
+
+  it("refuses a window larger than the padded image and bad sizes, naming them", () => {
+    const images = ramp(1, 4, 4);
+    expect(() => new RandomCrop({ height: 5, width: 4 }).crop(images)).toThrow(/5×4 window does not fit a 4×4 image padded by 0/);
+    expect(() => new RandomCrop({ height: 0, width: 4 })).toThrow(/height must be a positive integer/);
+    expect(() => new RandomCrop({ height: 2, width: 2, padding: 1.5 })).toThrow(/padding/);
+    images.dispose();
   });
 });
