@@ -9,8 +9,9 @@
  * an encrypted file renamed to stand in for another fails too.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { writeDurably } from "./durable-write";
 import { assertKeyNotBeside, type DataKey } from "./keys";
 
 const MAGIC = Buffer.from("LPTNAES1", "ascii");
@@ -79,17 +80,9 @@ export function decryptBytes(sealed: Uint8Array, key: DataKey, path: string): Bu
   }
 }
 
-/** Writes bytes to a temporary name, flushes and renames (mode 0600: readable by the owner only). */
+/** Writes bytes durably, readable by the owner only (mode 0600). */
 function writePrivately(path: string, data: Uint8Array): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, "w", 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
+  writeDurably(path, data, 0o600);
 }
 
 /**

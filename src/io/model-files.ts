@@ -5,10 +5,11 @@
  * between this workbook, tfjs-node and the tfjs converter. Files are written to a temporary name,
  * flushed and renamed, model.json last: a crash never leaves a model.json naming half a file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { adoptOptimizer } from "../models/optimizer-ownership";
+import { writeDurably } from "./durable-write";
 import { readModelArtifacts } from "./model-json";
 
 /** Name of the weights file next to model.json (as tfjs-node writes it). (Seed 000 §5.2.4) */
@@ -32,17 +33,6 @@ export interface SavedModel {
   readonly weightBytes: number;
 }
 
-function writeDurably(path: string, data: Uint8Array): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, "w");
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-}
 
 /** A model's weight data as one byte array (tfjs may hand it over in several buffers). (Seed 000 §5.2.4) */
 export function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
