@@ -10,5 +10,6 @@ export * from "./gradcheck";
 export { gradientCases } from "./cases";
 export * from "./regression";
 export * from "./house-prices";
+export * from "./convolution";
 export { seededRandom, type Random } from "./random";
 export { MathInputError } from "./errors";
