@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- distributed` (Seed 001 §3.2 distributed computing): the seed 001 CNN
- * (two-block Fashion-MNIST variant) trained by synchronous data parallelism over worker_threads
+ * `npm run bench -- distributed` (Seed 001 §3.2 distributed computing): the two-block Fashion-MNIST CNN
+ * (seed 001's classifier cut to two convolution blocks) trained by synchronous data parallelism over worker_threads
  * (src/distributed) with 1 worker and with N workers — same initial weights, data, epochs and
  * global batch — and, as the reference without any pool, with trainOnBatch in the main thread on
  * exactly the N-worker run's global batches (its final weights must match that run's). Reports
@@ -117,7 +117,7 @@ export async function main(args: string[]): Promise<void> {
   const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
   const text =
     `\n## distributed — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\n` +
-    `Machine: ${machine}; node ${process.versions.node}; ${backendLine(info)}. Seed 001 CNN (Fashion-MNIST variant), ${options.train} training / ${options.test} test images, ` +
+    `Machine: ${machine}; node ${process.versions.node}; ${backendLine(info)}. The two-block Fashion-MNIST CNN (seed 001's classifier cut to two convolution blocks), ${options.train} training / ${options.test} test images, ` +
     `${options.epochs} epoch(s), global batch ${options.batch}, ${options.repeats} repeat(s) (medians). Speed-up = 1-worker training time / N-worker training time, same run. ` +
     `Worker tensors left after shutdown: ${leaks.length === 0 ? "0" : leaks.join(", ")}.${gap} Command: \`npm run bench -- distributed${args.length ? ` ${args.join(" ")}` : ""}\`.\n\n` +
     `${table}\n\nPer step (means over steps 2…):\n\n${split}\n`;

@@ -37,7 +37,7 @@ describe("Seed 001 §3.2 step 4: weighted average of gradients", () => {
   });
 });
 
-describe("Seed 001 §3.2 step 3: shard gradients of the seed 001 CNN", () => {
+describe("Seed 001 §3.2 step 3: shard gradients of a small multiClassCnn", () => {
   const build = () => multiClassCnn({ inputShape: [8, 8, 1], convFilters: [3], denseUnits: 6, classes: 4, seed: 2 });
 
   it("the mean loss matches tfjs-layers' own sparse categorical cross-entropy", () => {
