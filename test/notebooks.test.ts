@@ -1,11 +1,13 @@
 /**
  * Runs every notebook in notebooks/ headless, in the test profile, through the project kernel —
- * the same path as `npm run workbook`. A failing cell fails its test with the runner's full report.
+ * the same path as `npm run workbook`. A failing cell fails its test with the runner's full report;
+ * a figure with an axis left untitled fails it too.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatFailure, runNotebook } from "../src/runner/run-notebook";
+import { figuresWithUntitledAxes } from "./figure-axes";
 
 const NOTEBOOKS = resolve(__dirname, "..", "notebooks");
 const OUT = resolve(__dirname, "..", "out", "test-notebooks");
@@ -25,6 +27,7 @@ describe("notebooks run headless in the test profile", () => {
       });
       if (result.failure !== undefined) throw new Error(formatFailure(result.failure));
       expect(result.status).toBe("ok");
+      expect(figuresWithUntitledAxes(JSON.parse(readFileSync(join(OUT, name), "utf8")))).toEqual([]);
     });
   }
 });
