@@ -35,14 +35,15 @@ function formatFigures(figures: Readonly<Record<string, string | number>>): stri
     .join(", ");
 }
 
-/** The summary table printed after a run: notebook, backend, seconds, status, key figures. */
+/** The summary table printed after a run: notebook, backend, wall and kernel CPU seconds, status, key figures. */
 export function summaryTable(results: readonly NotebookRunResult[]): string {
   const rows = [
-    ["notebook", "backend", "seconds", "status", "key figures"],
+    ["notebook", "backend", "seconds", "cpu s", "status", "key figures"],
     ...results.map((r) => [
       basename(r.notebook),
       r.backend ?? "-",
       r.seconds.toFixed(1),
+      r.cpuSeconds === undefined ? "-" : r.cpuSeconds.toFixed(1),
       r.status === "ok" ? (r.skippedCells.length > 0 ? `ok (${r.skippedCells.length} skipped)` : "ok") : `FAILED at cell ${r.failure?.cellIndex}`,
       formatFigures(r.figures),
     ]),
@@ -52,11 +53,15 @@ export function summaryTable(results: readonly NotebookRunResult[]): string {
   return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
-/** Writes `run-summary.json` beside the executed notebooks: profile, seconds per notebook, total. */
+/** Writes `run-summary.json` beside the executed notebooks: profile, wall and kernel CPU seconds per notebook, totals. */
 function writeRunSummary(outDir: string, profile: string, totalSeconds: number, results: readonly NotebookRunResult[]): void {
   mkdirSync(outDir, { recursive: true });
   const seconds = Object.fromEntries(results.map((r) => [basename(r.notebook), Math.round(r.seconds * 10) / 10]));
-  const summary = { profile, totalSeconds: Math.round(totalSeconds), finished: new Date().toISOString(), seconds };
+  const round = (x: number) => Math.round(x * 10) / 10;
+  const cpu = results.filter((r) => r.cpuSeconds !== undefined);
+  const cpuSeconds = Object.fromEntries(cpu.map((r) => [basename(r.notebook), round(r.cpuSeconds!)]));
+  const totalCpuSeconds = Math.round(cpu.reduce((sum, r) => sum + r.cpuSeconds!, 0));
+  const summary = { profile, totalSeconds: Math.round(totalSeconds), totalCpuSeconds, finished: new Date().toISOString(), seconds, cpuSeconds };
   writeFileSync(join(outDir, "run-summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
 }
 

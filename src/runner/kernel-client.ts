@@ -9,6 +9,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
+import { processCpuSeconds } from "./process-cpu";
 import { endpoint, newConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
 import { findKernelSpec, kernelArgv, type ResolvedKernelSpec } from "./kernelspec";
 import { decodeMessage, encodeMessage, MessageSigner, Session, type JupyterMessage } from "./protocol";
@@ -254,6 +255,11 @@ export class KernelClient {
   }
 
   /** Asks the kernel to shut down, then makes sure the process is gone and the connection file removed. */
+  /** CPU seconds the kernel process has used so far (Linux), for run summaries. */
+  cpuSeconds(): number | undefined {
+    return processCpuSeconds(this.child.pid);
+  }
+
   async shutdown(): Promise<void> {
     if (this.closed) return;
     if (this.alive) {

@@ -50,6 +50,8 @@ export interface NotebookRunResult {
   readonly outPath: string | undefined;
   readonly status: "ok" | "error";
   readonly seconds: number;
+  /** CPU seconds the kernel used (Linux), close to the wall time the notebook takes on an idle machine. */
+  readonly cpuSeconds?: number;
   readonly executedCells: number;
   readonly skippedCells: ReadonlyArray<{ readonly cellIndex: number; readonly reason: string }>;
   readonly failure: CellFailure | undefined;
@@ -161,6 +163,7 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
   let executed = 0;
   let failure: CellFailure | undefined;
   let kernel: KernelClient | undefined;
+  let cpuSeconds: number | undefined;
   try {
     kernel = await startKernel({
       kernelName: options.kernelName ?? notebook.metadata.kernelspec?.name ?? "lepton",
@@ -193,6 +196,7 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
     const err = error instanceof Error ? error : new Error(String(error));
     failure = { notebook: path, cellIndex: -1, cellId: undefined, firstLine: "(kernel start)", ename: err.name, evalue: err.message, traceback: [] };
   } finally {
+    cpuSeconds = kernel?.cpuSeconds();
     await kernel?.shutdown();
     if (options.outPath !== undefined) await writeNotebook(options.outPath, notebook);
   }
@@ -201,6 +205,7 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
     outPath: options.outPath,
     status: failure === undefined ? "ok" : "error",
     seconds: (performance.now() - started) / 1000,
+    ...(cpuSeconds === undefined ? {} : { cpuSeconds }),
     executedCells: executed,
     skippedCells: skipped,
     failure,

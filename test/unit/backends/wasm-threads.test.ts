@@ -47,10 +47,12 @@ describe("wasm threads under Node", () => {
 
   it("lets a process on the threaded build exit by itself once its work is done", () => {
     const probes = join(__dirname, "../../../src/backends/probes.ts");
-    const script = `require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require(${JSON.stringify(probes)}).probeWasm().then(async (p) => { const y = tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 8]), 1, "same"); console.log(p.detail, (await y.data())[9] /* an edge pixel: 6 taps × 4 channels */); });`;
+    const script = `require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require(${JSON.stringify(probes)}).probeWasm().then(async (p) => { const y = tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 8]), 1, "same"); console.log(p.detail, (await y.data())[9] /* an edge pixel: 6 taps × 4 channels */); }); process.once("beforeExit", () => console.error("event loop empty")); process.on("exit", (code) => console.error("exit code", code));`;
     const child = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, LEPTON_WASM_THREADS: "2" }, encoding: "utf8", timeout: 60_000 });
-    expect(child.error).toBeUndefined();
-    expect(child.status).toBe(0);
-    expect(child.stdout.trim()).toBe("XNNPACK SIMD, 2 threads 24");
+    // Everything the child said goes into the failure, so an early or silent exit explains itself.
+    const report = `status ${child.status}, signal ${child.signal}, stdout ${JSON.stringify(child.stdout)}, stderr ${JSON.stringify(child.stderr)}`;
+    expect(child.error, report).toBeUndefined();
+    expect(child.status, report).toBe(0);
+    expect(child.stdout.trim(), report).toBe("XNNPACK SIMD, 2 threads 24");
   }, 90_000);
 });

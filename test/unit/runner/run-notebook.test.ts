@@ -115,7 +115,7 @@ describe("lepton run", () => {
     const text = printed.join("\n");
     expect(text).toContain("cell 3");
     expect(text).toContain("Error: boom");
-    expect(text).toMatch(/boom\.ipynb\s+\S+\s+\d+\.\d\s+FAILED at cell 3/);
+    expect(text).toMatch(/boom\.ipynb\s+\S+\s+\d+\.\d\s+(\d+\.\d|-)\s+FAILED at cell 3/);
     expect(text).toContain("0 passed, 1 failed");
   });
 
