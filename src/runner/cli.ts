@@ -7,7 +7,7 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { chooseRunProfile } from "./profile";
+import { chooseRunProfile, DEFAULT_CELL_TIMEOUT_SECONDS } from "./profile";
 import { estimateSecondsLeft, formatDuration, progressLine, readExpectedSeconds } from "./progress";
 import { formatFailure, OPT_IN_TAGS, runNotebook, type NotebookRunResult, type OptInTag } from "./run-notebook";
 
@@ -72,7 +72,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     allowPositionals: true,
     options: {
       out: { type: "string", default: "out" },
-      timeout: { type: "string", default: "600" },
+      timeout: { type: "string" },
       include: { type: "string" },
       kernel: { type: "string" },
       quiet: { type: "boolean", default: false },
@@ -80,10 +80,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   });
   const notebooks = positionals.filter((p) => p.endsWith(".ipynb"));
   if (notebooks.length === 0) throw new UsageError(`no .ipynb files given\n${USAGE}`);
-  const timeoutSeconds = Number(values.timeout);
-  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  const givenTimeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (givenTimeout !== undefined && !(givenTimeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
   const includeTags = parseIncludes(values.include);
   const { profile, why } = await chooseRunProfile();
+  const timeoutSeconds = givenTimeout ?? DEFAULT_CELL_TIMEOUT_SECONDS[profile];
   console.log(`profile: ${profile} (${why})`);
   const expected = readExpectedSeconds(EXPECTED_SECONDS_FILE)[profile];
   const started = Date.now();

@@ -29,3 +29,10 @@ export async function chooseRunProfile(env: Readonly<Record<string, string | und
     ? { profile: "full", why: `the documents' sizes on ${line}` }
     : { profile: "standard", why: `about 20 minutes on 2 CPU cores; LEPTON_PROFILE=full runs the documents' sizes (hours on a CPU) — ${line}` };
 }
+
+/**
+ * The per-cell limit when `--timeout` is not given. It is there to catch a hung cell, not a slow
+ * one: a standard-profile training cell takes minutes on 2 idle cores and several times that on
+ * a busy machine, and the full profile trains for hours on a CPU.
+ */
+export const DEFAULT_CELL_TIMEOUT_SECONDS: Readonly<Record<Profile, number>> = { test: 600, standard: 3600, full: 24 * 3600 };
