@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { ConnectionInfo } from "../runner/connection";
 import { CompilerWorker } from "./compiler-client";
+import { exitWhenParentDies } from "./parent-watch";
 import { KernelServer } from "./server";
 import { TSLAB_TYPESCRIPT } from "./typescript-loader";
 
@@ -54,5 +55,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     onShutdown: (code) => process.exit(code),
   });
   compiler.ready.catch((error: Error) => process.stderr.write(`[lepton kernel] ${error.message}\n`));
+  exitWhenParentDies(() => process.exit(1));
   await server.start();
 }

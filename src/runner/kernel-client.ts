@@ -255,6 +255,11 @@ export class KernelClient {
   }
 
   /** Asks the kernel to shut down, then makes sure the process is gone and the connection file removed. */
+  /** The kernel process's id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** CPU seconds the kernel process has used so far (Linux), for run summaries. */
   cpuSeconds(): number | undefined {
     return processCpuSeconds(this.child.pid);
@@ -287,7 +292,8 @@ export async function startKernel(options: KernelLaunchOptions = {}): Promise<Ke
   const [command, ...args] = kernelArgv(kernel, connectionFile);
   const child = spawn(command!, args, {
     cwd: options.cwd,
-    env: { ...process.env, ...kernel.spec.env, ...options.env },
+    // JPY_PARENT_PID, as jupyter_client sets it: the kernel ends itself if this process dies.
+    env: { ...process.env, ...kernel.spec.env, ...options.env, JPY_PARENT_PID: String(process.pid) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const spawnError = new Promise<never>((_, reject) =>
