@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import { escapeHtml, scriptSafeJson } from "./escape";
 import { figurePng } from "./static-image";
-import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
+import { currentSink, JUPYTER_DISPLAY, type MimeBundle, type OutputCell } from "./sink";
 import type { Displayable } from "./displayable";
 
 /** The MIME type of plotly's renderers (JupyterLab, VS Code): a JSON object {data, layout, config}. */
@@ -136,6 +136,8 @@ const LIBRARY_STATE = Symbol.for("lepton.display.plotlyLibrary");
 /** Process-wide (a global symbol: one state even if two copies of this module load) record of plotly.js in the page. */
 interface LibraryState {
   embedded: boolean;
+  /** The output that carries it: re-running that cell replaces the output, so the library must go again. */
+  carrier?: OutputCell | undefined;
 }
 
 function libraryState(): LibraryState {
@@ -164,7 +166,10 @@ export function forgetPlotlyLibrary(): void {
  */
 function plotlyLibraryScript(): string {
   const state = libraryState();
-  if (state.embedded) return "";
+  const here = currentSink()?.outputCell?.();
+  const carrierRerun = here?.cellId !== undefined && state.carrier?.cellId === here.cellId && state.carrier.requestId !== here.requestId;
+  if (state.embedded && !carrierRerun) return "";
+  state.carrier = here;
   const source = readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8").replace(/<\/(script)/gi, "<\\/$1");
   state.embedded = true;
   return `<script type="text/javascript">(function(define, module, exports){\n${source}\n}).call(window);</script>`;

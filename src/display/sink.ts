@@ -15,6 +15,12 @@ export interface DisplayOptions {
   readonly displayId?: string;
 }
 
+/** The execute request an output belongs to, and the notebook cell it came from when the front end says. */
+export interface OutputCell {
+  readonly requestId: string;
+  readonly cellId?: string;
+}
+
 /** Where display output goes when a kernel is present. */
 export interface DisplaySink {
   /** Publishes a new output (`display_data`). */
@@ -28,6 +34,8 @@ export interface DisplaySink {
    * keep the cell busy until it is sent even when the cell does not await it.
    */
   pending?(work: Promise<unknown>): void;
+  /** The request (and cell) the output being made now will be parented to. */
+  outputCell?(): OutputCell | undefined;
 }
 
 const SINK_KEY = Symbol.for("lepton.display.sink");

@@ -12,6 +12,8 @@ import type { MessageHeader } from "../runner/protocol";
 /** One cell's execution: its request header, the displays and the timers it started. */
 export interface CellContext {
   readonly parent: MessageHeader;
+  /** The notebook cell's id, when the front end sends it in the request's metadata (`cellId`). */
+  readonly cellId?: string;
   readonly pending: Set<Promise<unknown>>;
   readonly timers: Set<NodeJS.Timeout>;
 }
@@ -23,13 +25,13 @@ export interface PendingFailure {
 
 export class CellContexts {
   private readonly storage = new AsyncLocalStorage<CellContext>();
-  private lastExecuted: MessageHeader | undefined;
+  private lastExecuted: CellContext | undefined;
   private running: CellContext | undefined;
 
   /** Runs `work` as the cell of `parent`; everything it starts stays parented to `parent`. */
-  run<T>(parent: MessageHeader, work: () => Promise<T>): { readonly context: CellContext; readonly result: Promise<T> } {
-    const context: CellContext = { parent, pending: new Set(), timers: new Set() };
-    this.lastExecuted = parent;
+  run<T>(parent: MessageHeader, work: () => Promise<T>, cellId?: string): { readonly context: CellContext; readonly result: Promise<T> } {
+    const context: CellContext = { parent, ...(cellId === undefined ? {} : { cellId }), pending: new Set(), timers: new Set() };
+    this.lastExecuted = context;
     this.running = context;
     return { context, result: this.storage.run(context, work) };
   }
@@ -81,7 +83,13 @@ export class CellContexts {
    * executed cell (output from code outside any cell, e.g. a module-level timer).
    */
   outputParent(): MessageHeader | undefined {
-    return this.storage.getStore()?.parent ?? this.lastExecuted;
+    return (this.storage.getStore() ?? this.lastExecuted)?.parent;
+  }
+
+  /** The request id and cell id of {@link outputParent}. */
+  outputCell(): { readonly requestId: string; readonly cellId?: string } | undefined {
+    const context = this.storage.getStore() ?? this.lastExecuted;
+    return context === undefined ? undefined : { requestId: context.parent.msg_id, ...(context.cellId === undefined ? {} : { cellId: context.cellId }) };
   }
 
   /**

@@ -172,6 +172,7 @@ export class KernelServer {
       update: (bundle, options) => this.publish("update_display_data", content(bundle, options.metadata, options.displayId), this.cells.outputParent()),
       clear: (wait) => this.publish("clear_output", { wait }, this.cells.outputParent()),
       pending: (work) => this.cells.track(work),
+      outputCell: () => this.cells.outputCell(),
     });
   }
 
@@ -285,7 +286,8 @@ export class KernelServer {
     if (storeHistory) this.history.add(count, code);
     const helpName = helpTarget(code);
     if (helpName !== undefined) return this.help(message, helpName, count);
-    const cell = this.cells.run(message.header, () => this.executor.run(code, count));
+    const cellId = typeof message.metadata.cellId === "string" ? message.metadata.cellId : undefined;
+    const cell = this.cells.run(message.header, () => this.executor.run(code, count), cellId);
     const outcome = await cell.result;
     // Displays the cell started without awaiting are sent before the cell reports done.
     for (const { error } of await this.cells.settle(cell.context)) {

@@ -151,6 +151,7 @@ export class KernelClient {
     msgType: string,
     content: Record<string, unknown>,
     timeoutMs: number,
+    metadata: Record<string, unknown> = {},
   ): Promise<{ state: PendingRequest; answered: boolean; msgId: string }> {
     if (!this.alive) throw new KernelDiedError(this.deathMessage());
     const state: PendingRequest = { iopub: [], idle: false, onProgress: () => undefined };
@@ -158,7 +159,7 @@ export class KernelClient {
     this.pending.set(header.msg_id, state);
     try {
       const answered = this.waitFor(state, timeoutMs);
-      await this.socketFor(channel).send(encodeMessage(this.signer, { header, parent_header: {}, metadata: {}, content }));
+      await this.socketFor(channel).send(encodeMessage(this.signer, { header, parent_header: {}, metadata, content }));
       return { state, answered: await answered, msgId: header.msg_id };
     } catch (error) {
       this.pending.delete(header.msg_id);
@@ -182,10 +183,14 @@ export class KernelClient {
     return { reply: state.reply ?? {}, iopub: state.iopub };
   }
 
-  /** Runs code; on timeout interrupts the kernel and returns what arrived, marked `timedOut`. */
-  async execute(code: string, options: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+  /**
+   * Runs code; on timeout interrupts the kernel and returns what arrived, marked `timedOut`.
+   * `cellId` goes in the request's metadata as JupyterLab and nbclient send it.
+   */
+  async execute(code: string, options: { timeoutMs?: number; cellId?: string } = {}): Promise<ExecutionResult> {
     const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true };
-    const { state, answered, msgId } = await this.roundTrip("shell", "execute_request", content, options.timeoutMs ?? 600_000);
+    const metadata = options.cellId === undefined ? {} : { cellId: options.cellId };
+    const { state, answered, msgId } = await this.roundTrip("shell", "execute_request", content, options.timeoutMs ?? 600_000, metadata);
     try {
       if (answered) return { reply: state.reply ?? {}, iopub: state.iopub, timedOut: false };
       await this.interrupt();

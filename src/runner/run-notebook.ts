@@ -124,10 +124,10 @@ interface CellRun {
   readonly fatal: boolean;
 }
 
-async function runCell(kernel: KernelClient, source: string, collector: OutputCollector, timeoutMs: number): Promise<CellRun> {
+async function runCell(kernel: KernelClient, source: string, cellId: string | undefined, collector: OutputCollector, timeoutMs: number): Promise<CellRun> {
   const outputs: CellOutput[] = [];
   try {
-    const result = await kernel.execute(source, { timeoutMs });
+    const result = await kernel.execute(source, { timeoutMs, cellId });
     collector.collect(result.iopub, outputs);
     const count = typeof result.reply.execution_count === "number" ? result.reply.execution_count : null;
     if (result.timedOut) {
@@ -182,7 +182,7 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
       }
       const source = cellSource(cell);
       log(`  [${basename(path)}] cell ${cellIndex}: ${firstLine(source).slice(0, 70)}`);
-      const run = await runCell(kernel, source, collector, timeoutMs);
+      const run = await runCell(kernel, source, cell.id, collector, timeoutMs);
       cell.outputs = run.outputs;
       cell.execution_count = run.executionCount;
       executed += 1;
