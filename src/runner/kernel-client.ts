@@ -76,14 +76,16 @@ export class KernelClient {
   /** @internal use {@link startKernel} */
   constructor(
     readonly kernel: ResolvedKernelSpec,
-    info: ConnectionInfo,
-    private readonly connectionFile: string,
+    /** The ports and HMAC key the kernel was started with (its connection file's content). */
+    readonly connection: ConnectionInfo,
+    /** The connection file on disk (mode 0600), removed at shutdown. */
+    readonly connectionFile: string,
     private readonly child: ChildProcess,
   ) {
-    this.signer = new MessageSigner(info.key);
-    this.shell.connect(endpoint(info, info.shell_port));
-    this.control.connect(endpoint(info, info.control_port));
-    this.iopub.connect(endpoint(info, info.iopub_port));
+    this.signer = new MessageSigner(connection.key);
+    this.shell.connect(endpoint(connection, connection.shell_port));
+    this.control.connect(endpoint(connection, connection.control_port));
+    this.iopub.connect(endpoint(connection, connection.iopub_port));
     this.iopub.subscribe();
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => this.keepStderr(chunk));
@@ -100,6 +102,11 @@ export class KernelClient {
   /** The last lines the kernel wrote to stderr (for diagnostics). */
   stderr(): string {
     return this.stderrTail.join("");
+  }
+
+  /** The kernel's process id (undefined if it never started). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Whether the kernel process is still running. */
