@@ -33,6 +33,8 @@ function decodeAddress(hex: string, family: "tcp" | "tcp6"): string {
   const words = hex.match(/.{8}/g) ?? [];
   const bytes = words.flatMap((word) => (word.match(/../g) ?? []).reverse().map((pair) => parseInt(pair, 16)));
   if (family === "tcp") return bytes.join(".");
+  // An IPv4 address on an IPv6 socket (::ffff:a.b.c.d) is written as ss writes it.
+  if (bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join(".")}`;
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
   // Shorten the longest run of zero groups to "::", as ss and inet_ntop write it.

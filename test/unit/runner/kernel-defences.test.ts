@@ -23,9 +23,12 @@ describe("reading listening sockets from /proc", () => {
       join(root, "77", "net", "tcp"),
       [HEADER, row(0, "0100007F:1F90", "0A", 501), row(1, "00000000:0016", "0A", 502), row(2, "0100007F:1F91", "01", 503), row(3, "0100007F:2328", "0A", 999)].join("\n") + "\n",
     );
-    writeFileSync(join(root, "77", "net", "tcp6"), [HEADER, row(0, "00000000000000000000000001000000:1F92", "0A", 504)].join("\n") + "\n");
+    writeFileSync(
+      join(root, "77", "net", "tcp6"),
+      [HEADER, row(0, "00000000000000000000000001000000:1F92", "0A", 504), row(1, "0000000000000000FFFF00000100007F:1F93", "0A", 505), row(2, "000080FE00000000FF020000FE0D0000:1F94", "0A", 506)].join("\n") + "\n",
+    );
     // The process holds inodes 501–504; 999 belongs to another process in the namespace.
-    for (const [fd, inode] of [[3, 501], [4, 502], [5, 503], [6, 504]] as const) symlinkSync(`socket:[${inode}]`, join(root, "77", "fd", String(fd)));
+    for (const [fd, inode] of [[3, 501], [4, 502], [5, 503], [6, 504], [7, 505], [8, 506]] as const) symlinkSync(`socket:[${inode}]`, join(root, "77", "fd", String(fd)));
     symlinkSync("/dev/null", join(root, "77", "fd", "0"));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,6 +38,8 @@ describe("reading listening sockets from /proc", () => {
       { family: "tcp", address: "0.0.0.0", port: 22, inode: 502 },
       { family: "tcp", address: "127.0.0.1", port: 8080, inode: 501 },
       { family: "tcp6", address: "::1", port: 8082, inode: 504 },
+      { family: "tcp6", address: "::ffff:127.0.0.1", port: 8083, inode: 505 },
+      { family: "tcp6", address: "fe80::2ff:0:dfe", port: 8084, inode: 506 },
     ]);
   });
 
