@@ -9,6 +9,7 @@ import { extname, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { DatasetError, ImageFileError } from "./errors";
+import type { DecodedImageCache } from "./image-cache";
 import { SeededRandom } from "./random";
 
 /** File extensions Keras indexes. */
@@ -34,6 +35,8 @@ export interface ImageFolderOptions {
   readonly rescale?: number;
   /** `throw` (default): a bad file stops iteration with ImageFileError; `skip`: it is left out and listed in `skipped`. */
   readonly onBadFile?: "throw" | "skip";
+  /** Decoded pixels kept between passes (Seed 000 §2.4 data caching); shared caches key by path, size, colour mode and rescale. */
+  readonly cache?: DecodedImageCache;
 }
 
 /** One batch: images [b, h, w, c] float32, labels as labelMode says (absent when labelMode is null). Dispose both. */
@@ -61,6 +64,7 @@ interface Resolved {
   readonly colorMode: "grayscale" | "rgb" | "rgba";
   readonly rescale: number;
   readonly onBadFile: "throw" | "skip";
+  readonly cache: DecodedImageCache | undefined;
 }
 
 function listImages(dir: string): string[] {
@@ -98,8 +102,22 @@ export class ImageFolderDataset {
     return Math.ceil(this.filePaths.length / this.options.batchSize);
   }
 
-  /** Decodes one file to float32 HWC pixels (resized, colour mode applied, rescaled); ImageFileError names the file. */
+  /**
+   * Decodes one file to float32 HWC pixels (resized, colour mode applied, rescaled); ImageFileError
+   * names the file. With a cache, a file decoded before is a copy of the cached pixels.
+   */
   async decode(path: string): Promise<Float32Array> {
+    const { cache, height, width, colorMode, rescale } = this.options;
+    if (cache === undefined) return this.decodeFile(path);
+    const key = `${path}\0${height}×${width}\0${colorMode}\0${rescale}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached.slice();
+    const pixels = await this.decodeFile(path);
+    cache.set(key, pixels.slice());
+    return pixels;
+  }
+
+  private async decodeFile(path: string): Promise<Float32Array> {
     const { height, width, channels, colorMode, rescale } = this.options;
     let pixels: Buffer;
     try {
@@ -212,6 +230,7 @@ function resolveOptions(dir: string, options: ImageFolderOptions): Resolved {
     channels: colorMode === "grayscale" ? 1 : colorMode === "rgb" ? 3 : 4,
     rescale: options.rescale ?? 1,
     onBadFile: options.onBadFile ?? "throw",
+    cache: options.cache,
   };
 }
 

@@ -11,6 +11,10 @@ export {
   ResourceMonitor, ResourceMonitorError, MIN_WINDOW_MS,
   type CpuSample, type MemorySample, type NetworkSample, type ResourceMonitorOptions, type ResourceSample, type SampleListener, type TensorSample,
 } from "./monitor";
+export {
+  energyOf, EnergyError, POWERCAP_ROOT, raplJoulesBetween, readRapl,
+  type CpuEnergySource, type CpuPowerAssumption, type EnergyReport, type RaplReading, type RaplZone,
+} from "./energy";
 export { resourceFigure, resourceTraces, summarizeSamples, type ResourceSummary } from "./monitor-report";
 export { liveResourcePlot, type LiveResourcePlot, type LiveResourcePlotOptions } from "./live-plot";
 export {

@@ -9,6 +9,7 @@
  */
 import { freemem, totalmem } from "node:os";
 import * as tf from "@tensorflow/tfjs";
+import { readRapl, type RaplZone } from "./energy";
 import { queryNvidiaSmi, readCpuTimes, readDiskSpace, readNetworkCounters, type CpuTimes, type DiskSpace, type GpuUsage, type NetworkCounters } from "./readers";
 
 /** CPU use since the previous sample (Seed 000 §3.3 compute monitoring). */
@@ -60,6 +61,8 @@ export interface ResourceSample {
   readonly network: NetworkSample | null;
   /** Per GPU, or `null` when nvidia-smi does not answer (no GPU or no driver here). */
   readonly gpu: readonly GpuUsage[] | null;
+  /** RAPL energy counters (Seed 001 §2.2), or `null` where powercap cannot be read (see {@link ResourceMonitor.raplAbsence}). */
+  readonly rapl: readonly RaplZone[] | null;
   readonly tensors: TensorSample;
 }
 
@@ -71,6 +74,8 @@ export interface ResourceMonitorOptions {
   readonly diskPath?: string;
   /** Ask nvidia-smi for the GPUs; default true (once it is found missing, it is not asked again). */
   readonly gpu?: boolean;
+  /** The powercap folder RAPL counters are read from; default /sys/class/powercap. */
+  readonly powercapRoot?: string;
   /** Samples kept; the oldest are dropped beyond it. Default 10,000. */
   readonly maxSamples?: number;
 }
@@ -102,6 +107,8 @@ export class ResourceMonitor {
   private readonly listeners = new Set<SampleListener>();
   private askGpu: boolean;
   private gpuNote = "";
+  private readonly powercapRoot: string | undefined;
+  private raplNote = "";
   private startedAt = Date.now();
   private lastSampleAt = -Infinity;
   private baseline: Baseline;
@@ -115,6 +122,7 @@ export class ResourceMonitor {
     if (!Number.isInteger(this.maxSamples) || this.maxSamples < 1) throw new ResourceMonitorError(`maxSamples must be a positive integer, got ${options.maxSamples}`);
     this.diskPath = options.diskPath ?? process.cwd();
     this.askGpu = options.gpu ?? true;
+    this.powercapRoot = options.powercapRoot;
     if (!this.askGpu) this.gpuNote = "not asked (gpu: false)";
     this.baseline = this.readBaseline();
   }
@@ -132,6 +140,11 @@ export class ResourceMonitor {
   /** Why the samples carry no GPU readings ("" while nvidia-smi answers or before it was asked). */
   get gpuAbsence(): string {
     return this.gpuNote;
+  }
+
+  /** Why the samples carry no RAPL counters ("" while they are read). */
+  get raplAbsence(): string {
+    return this.raplNote;
   }
 
   /** Calls `listener` after every sample; returns the function that stops it. */
@@ -217,6 +230,8 @@ export class ResourceMonitor {
       txBytes: now.network.txBytes,
     };
     const memory = tf.memory();
+    const rapl = readRapl(this.powercapRoot);
+    this.raplNote = rapl.zones === null ? rapl.reason : "";
     const sample: ResourceSample = {
       t: at - this.startedAt,
       time: at,
@@ -226,6 +241,7 @@ export class ResourceMonitor {
       disk: readDiskSpace(this.diskPath),
       network,
       gpu,
+      rapl: rapl.zones,
       tensors: { backend: tf.getBackend(), numTensors: memory.numTensors, numBytes: memory.numBytes },
     };
     this.list.push(sample);

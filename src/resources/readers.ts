@@ -90,12 +90,14 @@ export interface GpuUsage {
   readonly utilizationPercent: number | null;
   readonly memoryUsedMiB: number | null;
   readonly memoryTotalMiB: number | null;
+  /** Board power draw in watts (`power.draw`); `null` where the board does not report it. */
+  readonly powerWatts: number | null;
 }
 
-/** The nvidia-smi arguments of one GPU reading (utilisation %, memory used and total in MiB). (Seed 000 §3.3) */
-export const NVIDIA_SMI_ARGS = ["--query-gpu=utilization.gpu,memory.used,memory.total", "--format=csv,noheader,nounits"] as const;
+/** The nvidia-smi arguments of one GPU reading (utilisation %, memory used and total in MiB, power draw in W). (Seed 000 §3.3) */
+export const NVIDIA_SMI_ARGS = ["--query-gpu=utilization.gpu,memory.used,memory.total,power.draw", "--format=csv,noheader,nounits"] as const;
 
-/** Parses `nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits` (Seed 000 §3.3 compute monitoring). */
+/** Parses `nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total,power.draw --format=csv,noheader,nounits` (Seed 000 §3.3 compute monitoring). */
 export function parseNvidiaSmi(text: string): GpuUsage[] {
   const number = (field: string | undefined): number | null => {
     const value = Number(field?.trim());
@@ -106,15 +108,15 @@ export function parseNvidiaSmi(text: string): GpuUsage[] {
     .map((line) => line.trim())
     .filter((line) => line !== "")
     .map((line, index) => {
-      const [utilization, used, total] = line.split(",");
-      return { index, utilizationPercent: number(utilization), memoryUsedMiB: number(used), memoryTotalMiB: number(total) };
+      const [utilization, used, total, power] = line.split(",");
+      return { index, utilizationPercent: number(utilization), memoryUsedMiB: number(used), memoryTotalMiB: number(total), powerWatts: number(power) };
     });
 }
 
 /** What one nvidia-smi call gave: readings, or why there are none (`missing`: the command does not exist here). (Seed 000 §3.3) */
 export type GpuReading = { readonly gpus: readonly GpuUsage[] } | { readonly gpus: null; readonly missing: boolean; readonly reason: string };
 
-/** Asks nvidia-smi for every GPU's utilisation and memory, without blocking the event loop (Seed 000 §3.3 compute monitoring). */
+/** Asks nvidia-smi for every GPU's utilisation, memory and power draw, without blocking the event loop (Seed 000 §3.3 compute monitoring). */
 export function queryNvidiaSmi(timeoutMs = 3_000): Promise<GpuReading> {
   return new Promise((resolve) => {
     execFile("nvidia-smi", [...NVIDIA_SMI_ARGS], { encoding: "utf8", timeout: timeoutMs }, (error, stdout) => {

@@ -77,14 +77,16 @@ export class KernelClient {
   /** @internal use {@link startKernel} */
   constructor(
     readonly kernel: ResolvedKernelSpec,
-    info: ConnectionInfo,
-    private readonly connectionFile: string,
+    /** The ports and HMAC key the kernel was started with (its connection file's content). */
+    readonly connection: ConnectionInfo,
+    /** The connection file on disk (mode 0600), removed at shutdown. */
+    readonly connectionFile: string,
     private readonly child: ChildProcess,
   ) {
-    this.signer = new MessageSigner(info.key);
-    this.shell.connect(endpoint(info, info.shell_port));
-    this.control.connect(endpoint(info, info.control_port));
-    this.iopub.connect(endpoint(info, info.iopub_port));
+    this.signer = new MessageSigner(connection.key);
+    this.shell.connect(endpoint(connection, connection.shell_port));
+    this.control.connect(endpoint(connection, connection.control_port));
+    this.iopub.connect(endpoint(connection, connection.iopub_port));
     this.iopub.subscribe();
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => this.keepStderr(chunk));
@@ -101,6 +103,11 @@ export class KernelClient {
   /** The last lines the kernel wrote to stderr (for diagnostics). */
   stderr(): string {
     return this.stderrTail.join("");
+  }
+
+  /** The kernel's process id (undefined if it never started). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Whether the kernel process is still running. */
@@ -259,17 +266,12 @@ export class KernelClient {
     throw new KernelTimeoutError(`kernel "${this.kernel.name}" did not answer kernel_info in ${timeoutMs} ms; stderr:\n${this.stderr()}`);
   }
 
-  /** Asks the kernel to shut down, then makes sure the process is gone and the connection file removed. */
-  /** The kernel process's id. */
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   /** CPU seconds the kernel process has used so far (Linux), for run summaries. */
   cpuSeconds(): number | undefined {
     return processCpuSeconds(this.child.pid);
   }
 
+  /** Asks the kernel to shut down, then makes sure the process is gone and the connection file removed. */
   async shutdown(): Promise<void> {
     if (this.closed) return;
     if (this.alive) {

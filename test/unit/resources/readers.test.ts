@@ -21,10 +21,10 @@ describe("parseProcNetDev", () => {
 });
 
 describe("parseNvidiaSmi", () => {
-  it("reads utilisation and memory per GPU, [N/A] as null", () => {
-    expect(parseNvidiaSmi("37, 1024, 81559\n[N/A], 20, 40960\n")).toEqual([
-      { index: 0, utilizationPercent: 37, memoryUsedMiB: 1024, memoryTotalMiB: 81559 },
-      { index: 1, utilizationPercent: null, memoryUsedMiB: 20, memoryTotalMiB: 40960 },
+  it("reads utilisation, memory and power draw per GPU, [N/A] as null", () => {
+    expect(parseNvidiaSmi("37, 1024, 81559, 312.45\n[N/A], 20, 40960, [N/A]\n")).toEqual([
+      { index: 0, utilizationPercent: 37, memoryUsedMiB: 1024, memoryTotalMiB: 81559, powerWatts: 312.45 },
+      { index: 1, utilizationPercent: null, memoryUsedMiB: 20, memoryTotalMiB: 40960, powerWatts: null },
     ]);
   });
 });
