@@ -1,7 +1,8 @@
 /**
  * Runs every notebook in notebooks/ headless, in the test profile, through the project kernel —
  * the same path as `npm run workbook`. A failing cell fails its test with the runner's full report;
- * a figure with an axis left untitled fails it too.
+ * a figure with an axis left untitled fails it too, and so does a notebook whose closing count of
+ * tensors still allocated is not zero (a cell that leaks).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -27,7 +28,11 @@ describe("notebooks run headless in the test profile", () => {
       });
       if (result.failure !== undefined) throw new Error(formatFailure(result.failure));
       expect(result.status).toBe("ok");
-      expect(figuresWithUntitledAxes(JSON.parse(readFileSync(join(OUT, name), "utf8")))).toEqual([]);
+      const executed = JSON.parse(readFileSync(join(OUT, name), "utf8")) as { cells: { outputs?: { data?: Record<string, unknown>; text?: string | string[] }[] }[] };
+      expect(figuresWithUntitledAxes(executed)).toEqual([]);
+      const printed = executed.cells.flatMap((cell) => cell.outputs ?? []).map((output) => [output.text ?? ""].flat().join(""));
+      const leftovers = printed.flatMap((text) => [...text.matchAll(/tensors still allocated: (\d+)/g)].map((m) => Number(m[1])));
+      expect(leftovers.filter((count) => count !== 0)).toEqual([]);
     });
   }
 });
