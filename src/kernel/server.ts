@@ -18,6 +18,7 @@ import type { AsyncCellCompiler } from "./compiler-client";
 import { helpTarget } from "./help";
 import { InputHistory } from "./history";
 import { Outbox } from "./outbox";
+import { prompt, StdinChannel, type InputTarget } from "./stdin";
 
 /** What the server needs besides the connection: the compiler (already being built) and versions. */
 export interface KernelServerOptions {
@@ -55,10 +56,9 @@ export class KernelServer {
   private readonly signer: MessageSigner;
   private readonly shell = new zmq.Router();
   private readonly control = new zmq.Router();
-  private readonly stdin = new zmq.Router();
   private readonly iopub = new zmq.Publisher();
   private readonly heartbeat = new zmq.Reply();
-  private readonly outboxes = new Map<zmq.Socket, Outbox>([this.shell, this.control, this.stdin, this.iopub].map((socket) => [socket, new Outbox(socket)]));
+  private readonly outboxes = new Map<zmq.Socket, Outbox>([this.shell, this.control, this.iopub].map((socket) => [socket, new Outbox(socket)]));
   private readonly history = new InputHistory();
   private readonly shellQueue: JupyterMessage[] = [];
   private executionCount = 0;
@@ -66,6 +66,9 @@ export class KernelServer {
   private readonly cells = new CellContexts();
   private readonly comms = new CommManager((msgType, content, buffers) => this.publish(msgType, content, this.cells.outputParent(), buffers)).install();
   private readonly executor: CellExecutor;
+  private readonly stdin: StdinChannel;
+  /** The execute_request whose cell is running: where its prompts go. */
+  private inputTarget: InputTarget | undefined;
   private draining = false;
   private readonly originalWrite = {
     stdout: process.stdout.write.bind(process.stdout),
@@ -75,6 +78,10 @@ export class KernelServer {
   constructor(private readonly options: KernelServerOptions) {
     this.signer = new MessageSigner(options.connection.key);
     this.executor = new CellExecutor(options.compiler, options.projectRoot);
+    const info = options.connection;
+    this.stdin = new StdinChannel({ key: info.key, url: url(info, info.stdin_port) }, () => this.inputTarget).install();
+    // Node has no global prompt; cells get the browser's (and Deno's) synchronous one.
+    (globalThis as { prompt?: unknown }).prompt ??= prompt;
   }
 
   /** Binds the channels and starts serving. */
@@ -83,7 +90,7 @@ export class KernelServer {
     await Promise.all([
       this.shell.bind(url(info, info.shell_port)),
       this.control.bind(url(info, info.control_port)),
-      this.stdin.bind(url(info, info.stdin_port)),
+      this.stdin.bound,
       this.iopub.bind(url(info, info.iopub_port)),
       this.heartbeat.bind(url(info, info.hb_port)),
     ]);
@@ -285,8 +292,9 @@ export class KernelServer {
     if (storeHistory) this.history.add(count, code);
     const helpName = helpTarget(code);
     if (helpName !== undefined) return this.help(message, helpName, count);
+    this.inputTarget = { parent: message.header, identities: message.identities, allowStdin: message.content.allow_stdin === true };
     const cell = this.cells.run(message.header, () => this.executor.run(code, count));
-    const outcome = await cell.result;
+    const outcome = await cell.result.finally(() => (this.inputTarget = undefined));
     // Displays the cell started without awaiting are sent before the cell reports done.
     for (const { error } of await this.cells.settle(cell.context)) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -364,7 +372,7 @@ export class KernelServer {
   private async shutdown(message: JupyterMessage, socket: Router): Promise<void> {
     const restart = message.content.restart === true;
     await this.send(socket, message, "shutdown_reply", { status: "ok", restart });
-    await this.options.compiler.close();
+    await Promise.all([this.options.compiler.close(), this.stdin.close()]);
     setTimeout(() => this.options.onShutdown(0), 20);
   }
 }
