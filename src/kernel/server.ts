@@ -63,7 +63,7 @@ export class KernelServer {
   private readonly shellQueue: JupyterMessage[] = [];
   private executionCount = 0;
   private parent: MessageHeader | undefined;
-  private readonly cells = new CellContexts();
+  private readonly cells = new CellContexts().install();
   private readonly comms = new CommManager((msgType, content, buffers) => this.publish(msgType, content, this.cells.outputParent(), buffers)).install();
   private readonly executor: CellExecutor;
   private readonly stdin: StdinChannel;
@@ -101,6 +101,8 @@ export class KernelServer {
     void this.serveHeartbeat();
     void this.serve(this.control, (message) => this.handleControl(message));
     void this.serve(this.shell, (message) => {
+      // A message to an open comm (a widget's Stop button) is handled at once, even while a cell runs.
+      if (message.header.msg_type === "comm_msg" || message.header.msg_type === "comm_close") return this.handleShell(message);
       this.shellQueue.push(message);
       void this.drainShell();
     });
@@ -248,7 +250,7 @@ export class KernelServer {
         case "comm_msg":
         case "comm_close":
           try {
-            this.comms.receive(type, message.content, message.buffers);
+            this.cells.within(message.header, () => this.comms.receive(type, message.content, message.buffers));
           } catch (error) {
             this.publish("stream", { name: "stderr", text: `comm handler failed: ${(error as Error).stack ?? String(error)}\n` }, message.header);
           }
