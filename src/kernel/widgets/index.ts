@@ -7,3 +7,4 @@ export { Widget, WidgetError, WIDGET_TARGET, CONTROL_TARGET, WIDGET_PROTOCOL_VER
 export { Layout, Style, FloatSlider, FloatProgress, Label, Button, HBox, VBox } from "./controls";
 export type { LayoutProperties, FloatSliderOptions, FloatSliderState, FloatProgressOptions, FloatProgressState, LabelState, ButtonOptions, ButtonState, BoxState } from "./controls";
 export { Output, type OutputState } from "./output";
+export { TrainingProgress, STOPPED_FROM_BUTTON, type TrainingProgressOptions, type TrainingProgressHooks } from "./training-progress";

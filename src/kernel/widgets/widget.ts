@@ -98,7 +98,8 @@ export class Widget<S extends ModelKeys> {
   /** The comm, whose id is the model id. */
   readonly comm: Comm;
   private readonly state: S;
-  private readonly observers = new Map<keyof S | "*", Set<(change: Change<keyof S, unknown>) => void>>();
+  // Keyed loosely so that a Widget<SliderState> is also a Widget<ModelKeys> (children, the live map).
+  private readonly observers = new Map<PropertyKey, Set<(change: Change<PropertyKey, unknown>) => void>>();
   private readonly customHandlers = new Set<(content: unknown, buffers: readonly Buffer[]) => unknown>();
   /** While a front-end update is applied: its values, which need no `update` back. */
   private received: Map<string, unknown> | undefined;
@@ -131,7 +132,7 @@ export class Widget<S extends ModelKeys> {
   /** Changes state keys: the front end gets an `update` with the keys that changed, and observers fire. */
   set(patch: Partial<S>): void {
     const sent: Record<string, unknown> = {};
-    const changes: Change<keyof S, unknown>[] = [];
+    const changes: Change<PropertyKey, unknown>[] = [];
     for (const [key, value] of Object.entries(patch) as [keyof S & string, unknown][]) {
       const old = this.state[key];
       if (isDeepStrictEqual(old, value)) continue;
@@ -149,7 +150,7 @@ export class Widget<S extends ModelKeys> {
   observe<K extends keyof S>(key: K | "*", handler: (change: Change<K, S[K]>) => void): () => void {
     const handlers = this.observers.get(key) ?? new Set();
     this.observers.set(key, handlers);
-    const entry = handler as (change: Change<keyof S, unknown>) => void;
+    const entry = handler as (change: Change<PropertyKey, unknown>) => void;
     handlers.add(entry);
     return () => handlers.delete(entry);
   }
@@ -196,7 +197,7 @@ export class Widget<S extends ModelKeys> {
     this.comm.send({ method, state: split.state, buffer_paths: split.bufferPaths }, split.buffers);
   }
 
-  private notify(change: Change<keyof S, unknown>): void {
+  private notify(change: Change<PropertyKey, unknown>): void {
     for (const key of [change.name, "*"] as const) for (const handler of this.observers.get(key) ?? []) handler(change);
   }
 
