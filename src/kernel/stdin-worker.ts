@@ -53,7 +53,14 @@ async function serve(data: StdinWorkerData): Promise<void> {
   parentPort!.postMessage({ kind: "bound" } satisfies StdinWorkerMessage);
   let pending: { readonly msgId: string; readonly answer: SharedArrayBuffer } | undefined;
 
-  parentPort!.on("message", (request: StdinRequest) => {
+  parentPort!.on("message", (request: StdinRequest | { readonly kind: "close" }) => {
+    if (request.kind === "close") {
+      // Closed here, in its own thread: terminating a worker with an open socket aborts the process.
+      if (pending !== undefined) deliver(pending.answer, { error: "the kernel is shutting down" });
+      socket.close();
+      parentPort!.close();
+      return;
+    }
     // One prompt at a time, as in ipykernel: a new request ends an older one still waiting.
     if (pending !== undefined) deliver(pending.answer, { error: "a newer input request replaced this one" });
     const header: MessageHeader = {
@@ -80,6 +87,7 @@ async function serve(data: StdinWorkerData): Promise<void> {
   });
 
   for await (const frames of socket) {
+    if (socket.closed) break;
     let reply;
     try {
       reply = decodeMessage(signer, frames);

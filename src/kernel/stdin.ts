@@ -43,6 +43,7 @@ export class StdinChannel {
   private readonly worker: Worker;
   /** Resolves once the worker has bound the stdin socket. */
   readonly bound: Promise<void>;
+  private readonly exited: Promise<void>;
 
   /** `target` names the cell a prompt belongs to, or undefined when no cell is running. */
   constructor(
@@ -51,6 +52,7 @@ export class StdinChannel {
   ) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data, stdout: false, stderr: false });
     this.worker.unref();
+    this.exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
     this.bound = new Promise<void>((resolve, reject) => {
       this.worker.on("message", (message: StdinWorkerMessage) => (message.kind === "bound" ? resolve() : reject(new StdinError(`the stdin channel could not start: ${message.message}`))));
       this.worker.on("error", (error) => reject(new StdinError(`the stdin channel failed: ${error.message}`)));
@@ -88,9 +90,10 @@ export class StdinChannel {
     return answer;
   }
 
-  /** Stops the worker. */
+  /** Closes the socket in the worker, which then ends. */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.worker.postMessage({ kind: "close" });
+    await this.exited;
   }
 }
 
