@@ -22,6 +22,7 @@ export const WIDGET_PROTOCOL_VERSION = "2.1.0";
 export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 
 const MODEL_PREFIX = "IPY_MODEL_";
+const SUMMARY_KEYS = ["description", "value", "min", "max"];
 const LIVE_KEY = Symbol.for("lepton.kernel.widgets.live");
 
 /** The keys every widget model's state has (protocol 2, "Widget state"). */
@@ -184,12 +185,12 @@ export class Widget<S extends ModelKeys> {
     liveWidgets().delete(this.id);
   }
 
-  /** `Name(key=value, …)` over the state keys that are not bookkeeping. */
+  /** `Name(description=…, value=…)`, and a box's children: the text a viewer without widgets shows. */
   toString(): string {
-    const shown = Object.entries(this.state)
-      .filter(([key, value]) => !key.startsWith("_") && !(value instanceof Widget) && value !== null && typeof value !== "object")
-      .map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-    return `${this.state._model_name.replace(/Model$/, "")}(${shown.join(", ")})`;
+    const state = this.state as Record<string, unknown>;
+    const shown = SUMMARY_KEYS.filter((key) => key in state && state[key] !== "").map((key) => `${key}=${JSON.stringify(state[key])}`);
+    const children = Array.isArray(state.children) ? state.children.map(String) : [];
+    return `${this.state._model_name.replace(/Model$/, "")}(${[...shown, ...children].join(", ")})`;
   }
 
   private sendState(method: "update" | "echo_update", state: Record<string, unknown>): void {
