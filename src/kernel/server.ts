@@ -64,7 +64,7 @@ export class KernelServer {
   private executionCount = 0;
   private parent: MessageHeader | undefined;
   private readonly cells = new CellContexts().install();
-  private readonly comms = new CommManager((msgType, content, buffers) => this.publish(msgType, content, this.cells.outputParent(), buffers)).install();
+  private readonly comms = new CommManager((msgType, content, buffers, metadata) => this.publish(msgType, content, this.cells.outputParent(), buffers, metadata)).install();
   private readonly executor: CellExecutor;
   private readonly stdin: StdinChannel;
   /** The execute_request whose cell is running: where its prompts go. */
@@ -142,12 +142,12 @@ export class KernelServer {
     };
   }
 
-  private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined, buffers: readonly Buffer[] = []): void {
+  private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined, buffers: readonly Buffer[] = [], metadata: Record<string, unknown> = {}): void {
     const frames = encodeMessage(this.signer, {
       identities: [Buffer.from(`kernel.${msgType}`)],
       header: this.header(msgType),
       parent_header: parent ?? {},
-      metadata: {},
+      metadata,
       content,
       buffers,
     });

@@ -41,8 +41,9 @@ describe("widgets, through jupyter_client", () => {
     });
     const observed = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
     const ids = observed.ids as Record<string, string>;
-    const opens = observed.opens as { target: string; metadata: unknown; model: string; buffer_paths: unknown; buffers: string[] }[];
-    for (const open of opens) expect(open).toMatchObject({ target: "jupyter.widget", metadata: { version: "2.1.0" } });
+    const opens = observed.opens as { target: string; metadata: unknown; content_keys: string[]; model: string; buffer_paths: unknown; buffers: string[] }[];
+    // The protocol version is the message's metadata (as ipykernel sends it), not a content field.
+    for (const open of opens) expect(open).toMatchObject({ target: "jupyter.widget", metadata: { version: "2.1.0" }, content_keys: ["comm_id", "data", "target_name"] });
     // Each DOM widget gets its own layout model, opened before the widget that references it.
     expect(opens.map((open) => open.model)).toEqual(["LayoutModel", "SliderStyleModel", "FloatSliderModel", "LayoutModel", "ButtonStyleModel", "ButtonModel", "LayoutModel", "OutputModel", "BlobModel"]);
     expect(opens.at(-1)).toMatchObject({ buffer_paths: [["data"]], buffers: ["010203"] });

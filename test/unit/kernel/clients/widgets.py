@@ -73,7 +73,7 @@ try:
     ]))
     opens = [m for m in created if m["header"]["msg_type"] == "comm_open"]
     out["opens"] = [
-        {"target": m["content"]["target_name"], "metadata": m["content"]["metadata"], "model": m["content"]["data"]["state"]["_model_name"],
+        {"target": m["content"]["target_name"], "metadata": m["metadata"], "content_keys": sorted(m["content"]), "model": m["content"]["data"]["state"]["_model_name"],
          "buffer_paths": m["content"]["data"]["buffer_paths"], "buffers": [bytes(b).hex() for b in m["buffers"]]}
         for m in opens
     ]
