@@ -4,7 +4,8 @@
  * (clients/kernel_bridge.py), every comm message it publishes reaches the page's widget manager,
  * and every message the page's widgets send goes back to the kernel. The slider and the button
  * must appear with their state, a click must reach the kernel's handler, a kernel-side change must
- * move the slider's readout, and a value typed into the readout must reach the kernel's model.
+ * move the slider's readout, a value typed into the readout must reach the kernel's model, and
+ * the training-progress widget's Stop button, clicked in the page, must end a running fit.
  * A screenshot goes to out/browser/.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -212,8 +213,41 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
     await forwarding;
     expect(await readout()).toBe("0.50");
 
-    await page.screenshot({ path: join(SHOTS, "widgets.png") });
     expect(pageErrors).toEqual([]);
     expect(commIds.length).toBeGreaterThanOrEqual(6);
+  }, 240_000);
+
+  it("stops a running fit from the training-progress widget's Stop button clicked in the page", async () => {
+    const running = await bridge.send({
+      op: "execute",
+      code: [
+        'import * as tf from "@tensorflow/tfjs";',
+        `import { fit } from ${JSON.stringify(resolve(ROOT, "src", "training", "fit"))};`,
+        `import { TrainingProgress } from ${JSON.stringify(WIDGETS)};`,
+        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 1 })] });",
+        "model.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });",
+        "const x = tf.randomNormal([64, 4], 0, 1, 'float32', 1);",
+        "const y = tf.randomNormal([64, 1], 0, 1, 'float32', 2);",
+        "const progress = new TrainingProgress({ epochs: 100_000, batchesPerEpoch: 8 });",
+        "progress.display();",
+        "const result = await fit(model, x, y, { epochs: 100_000, batchSize: 8, ...progress.hooks() });",
+        "progress.finish(result);",
+      ].join("\n"),
+    });
+    // Once the label reports a second finished epoch, the user clicks Stop.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll(".widget-label")).some((el) => /^epoch ([2-9]|\d{2,})\/100000 · loss/.test(el.textContent ?? "")), { timeout: 60_000, polling: 100 });
+    const stop = (await page.$$("button.widget-button")).at(-1)!;
+    expect(await stop.evaluate((el) => el.textContent!.trim())).toBe("Stop");
+    await stop.click();
+    await bridge.idle(running, 60_000);
+    const reply = bridge.messagesOf(running).find((r) => r.kind === "shell")?.content;
+    expect(reply?.status).toBe("ok");
+    expect(await bridge.run("result.stopped?.reason")).toBe("'stopped from the Stop button'");
+    expect(await bridge.run("result.epochs.length === result.history.loss!.length && result.epochs.length >= 2")).toBe("true");
+    await forwarding;
+    await page.waitForFunction(() => Array.from(document.querySelectorAll(".widget-label")).some((el) => /epochs · stopped in epoch \d+ by the Stop button$/.test(el.textContent ?? "")), { timeout: 10_000 });
+    expect(await stop.evaluate((el) => (el as HTMLButtonElement).disabled)).toBe(true);
+    await page.screenshot({ path: join(SHOTS, "widgets.png") });
+    expect(pageErrors).toEqual([]);
   }, 240_000);
 });

@@ -67,7 +67,9 @@ export class TrainingProgress extends HBox {
   finish(result: FitResult): void {
     const done = result.epochs.length;
     this.bar.set({ value: done, bar_style: result.stopped === undefined ? "success" : "warning" });
-    const ending = result.stopped !== undefined ? `stopped in epoch ${result.stopped.epoch + 1} (${result.stopped.reason})` : result.stoppedEarlyAt !== undefined ? `stopped early at epoch ${result.stoppedEarlyAt}` : "done";
+    const stopped = result.stopped;
+    const why = stopped === undefined || stopped.reason === STOPPED_FROM_BUTTON ? "by the Stop button" : `(${stopped.reason})`;
+    const ending = stopped !== undefined ? `stopped in epoch ${stopped.epoch + 1} ${why}` : result.stoppedEarlyAt !== undefined ? `stopped early at epoch ${result.stoppedEarlyAt}` : "done";
     this.label.value = `${done}/${this.options.epochs} epochs · ${ending}`;
     this.stopButton.set({ disabled: true, description: "Stopped" });
   }
