@@ -90,10 +90,10 @@ export class KernelServer {
     await Promise.all([
       this.shell.bind(url(info, info.shell_port)),
       this.control.bind(url(info, info.control_port)),
-      this.stdin.bound,
       this.iopub.bind(url(info, info.iopub_port)),
       this.heartbeat.bind(url(info, info.hb_port)),
     ]);
+    this.stdin.bound.catch((error: Error) => this.originalWrite.stderr(`[lepton kernel] ${error.message}\n`));
     this.captureStreams();
     this.installDisplaySink();
     this.cells.trackTimers();

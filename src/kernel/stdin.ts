@@ -41,9 +41,13 @@ const CHANNEL_KEY = Symbol.for("lepton.kernel.stdin");
 /** The kernel's stdin channel: a worker thread bound to the stdin port. */
 export class StdinChannel {
   private readonly worker: Worker;
-  /** Resolves once the worker has bound the stdin socket. */
+  /**
+   * Resolves once the worker has bound the stdin socket. Requests made before then wait in the
+   * worker's queue, so the kernel need not wait for this thread (~0.3 s) before it serves.
+   */
   readonly bound: Promise<void>;
   private readonly exited: Promise<void>;
+  private failure: StdinError | undefined;
 
   /** `target` names the cell a prompt belongs to, or undefined when no cell is running. */
   constructor(
@@ -57,6 +61,7 @@ export class StdinChannel {
       this.worker.on("message", (message: StdinWorkerMessage) => (message.kind === "bound" ? resolve() : reject(new StdinError(`the stdin channel could not start: ${message.message}`))));
       this.worker.on("error", (error) => reject(new StdinError(`the stdin channel failed: ${error.message}`)));
     });
+    this.bound.catch((error: StdinError) => (this.failure = error));
   }
 
   /** Makes this channel the one cells reach through {@link prompt} and {@link input}. */
@@ -82,6 +87,7 @@ export class StdinChannel {
 
   private post(prompt: string, password: boolean): SharedArrayBuffer {
     const target = this.target();
+    if (this.failure !== undefined) throw this.failure;
     if (target === undefined) throw new StdinError("input can only be requested while a cell runs");
     if (!target.allowStdin) throw new StdinError("input was requested, but this front end does not accept input requests (its execute_request has allow_stdin: false)");
     const answer = new SharedArrayBuffer(8 + ANSWER_BYTES);
