@@ -23,10 +23,26 @@ export interface PendingFailure {
   readonly error: unknown;
 }
 
+const CONTEXTS_KEY = Symbol.for("lepton.kernel.cell-contexts");
+
+/**
+ * The request header outputs are parented to now (see {@link CellContexts.outputParent}), for
+ * cell-side code such as the Output widget; undefined outside a kernel.
+ */
+export function currentOutputParent(): MessageHeader | undefined {
+  return (globalThis as { [CONTEXTS_KEY]?: CellContexts })[CONTEXTS_KEY]?.outputParent();
+}
+
 export class CellContexts {
   private readonly storage = new AsyncLocalStorage<CellContext>();
   private lastExecuted: CellContext | undefined;
   private running: CellContext | undefined;
+
+  /** Makes these contexts the ones {@link currentOutputParent} reads. */
+  install(): this {
+    (globalThis as { [CONTEXTS_KEY]?: CellContexts })[CONTEXTS_KEY] = this;
+    return this;
+  }
 
   /** Runs `work` as the cell of `parent`; everything it starts stays parented to `parent`. */
   run<T>(parent: MessageHeader, work: () => Promise<T>, cellId?: string): { readonly context: CellContext; readonly result: Promise<T> } {
@@ -34,6 +50,14 @@ export class CellContexts {
     this.lastExecuted = context;
     this.running = context;
     return { context, result: this.storage.run(context, work) };
+  }
+
+  /**
+   * Runs `work` (a comm message's handler) with its outputs parented to `parent`, as ipykernel
+   * does, without making it the running cell.
+   */
+  within<T>(parent: MessageHeader, work: () => T): T {
+    return this.storage.run({ parent, pending: new Set(), timers: new Set() }, work);
   }
 
   /**

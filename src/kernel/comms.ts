@@ -24,8 +24,11 @@ export interface Comm {
   onClose?: (message: CommMessage) => void;
 }
 
-/** Publishes a comm message on iopub: the kernel server provides it. */
-export type CommPublisher = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>, buffers: readonly Buffer[]) => void;
+/**
+ * Publishes a comm message on iopub: the kernel server provides it. `metadata` is the message's
+ * own metadata (where the widget protocol puts its version), not a content field.
+ */
+export type CommPublisher = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>, buffers: readonly Buffer[], metadata?: Record<string, unknown>) => void;
 
 /** Raised for a comm call that cannot work (an unknown comm id, a closed comm). */
 export class CommError extends Error {
@@ -62,7 +65,7 @@ export class CommManager {
   /** Opens a comm from the kernel side. */
   open(targetName: string, data: Record<string, unknown> = {}, buffers: readonly Buffer[] = [], metadata: Record<string, unknown> = {}): Comm {
     const comm = this.create(crypto.randomUUID(), targetName);
-    this.publish("comm_open", { comm_id: comm.id, target_name: targetName, data, metadata }, buffers);
+    this.publish("comm_open", { comm_id: comm.id, target_name: targetName, data }, buffers, metadata);
     return comm;
   }
 

@@ -18,6 +18,7 @@ import type { AsyncCellCompiler } from "./compiler-client";
 import { helpTarget } from "./help";
 import { InputHistory } from "./history";
 import { Outbox } from "./outbox";
+import { prompt, StdinChannel, type InputTarget } from "./stdin";
 
 /** What the server needs besides the connection: the compiler (already being built) and versions. */
 export interface KernelServerOptions {
@@ -55,17 +56,19 @@ export class KernelServer {
   private readonly signer: MessageSigner;
   private readonly shell = new zmq.Router();
   private readonly control = new zmq.Router();
-  private readonly stdin = new zmq.Router();
   private readonly iopub = new zmq.Publisher();
   private readonly heartbeat = new zmq.Reply();
-  private readonly outboxes = new Map<zmq.Socket, Outbox>([this.shell, this.control, this.stdin, this.iopub].map((socket) => [socket, new Outbox(socket)]));
+  private readonly outboxes = new Map<zmq.Socket, Outbox>([this.shell, this.control, this.iopub].map((socket) => [socket, new Outbox(socket)]));
   private readonly history = new InputHistory();
   private readonly shellQueue: JupyterMessage[] = [];
   private executionCount = 0;
   private parent: MessageHeader | undefined;
-  private readonly cells = new CellContexts();
-  private readonly comms = new CommManager((msgType, content, buffers) => this.publish(msgType, content, this.cells.outputParent(), buffers)).install();
+  private readonly cells = new CellContexts().install();
+  private readonly comms = new CommManager((msgType, content, buffers, metadata) => this.publish(msgType, content, this.cells.outputParent(), buffers, metadata)).install();
   private readonly executor: CellExecutor;
+  private readonly stdin: StdinChannel;
+  /** The execute_request whose cell is running: where its prompts go. */
+  private inputTarget: InputTarget | undefined;
   private draining = false;
   private readonly originalWrite = {
     stdout: process.stdout.write.bind(process.stdout),
@@ -75,6 +78,10 @@ export class KernelServer {
   constructor(private readonly options: KernelServerOptions) {
     this.signer = new MessageSigner(options.connection.key);
     this.executor = new CellExecutor(options.compiler, options.projectRoot);
+    const info = options.connection;
+    this.stdin = new StdinChannel({ key: info.key, url: url(info, info.stdin_port) }, () => this.inputTarget).install();
+    // Node has no global prompt; cells get the browser's (and Deno's) synchronous one.
+    (globalThis as { prompt?: unknown }).prompt ??= prompt;
   }
 
   /** Binds the channels and starts serving. */
@@ -83,10 +90,10 @@ export class KernelServer {
     await Promise.all([
       this.shell.bind(url(info, info.shell_port)),
       this.control.bind(url(info, info.control_port)),
-      this.stdin.bind(url(info, info.stdin_port)),
       this.iopub.bind(url(info, info.iopub_port)),
       this.heartbeat.bind(url(info, info.hb_port)),
     ]);
+    this.stdin.bound.catch((error: Error) => this.originalWrite.stderr(`[lepton kernel] ${error.message}\n`));
     this.captureStreams();
     this.installDisplaySink();
     this.cells.trackTimers();
@@ -94,6 +101,8 @@ export class KernelServer {
     void this.serveHeartbeat();
     void this.serve(this.control, (message) => this.handleControl(message));
     void this.serve(this.shell, (message) => {
+      // A message to an open comm (a widget's Stop button) is handled at once, even while a cell runs.
+      if (message.header.msg_type === "comm_msg" || message.header.msg_type === "comm_close") return this.handleShell(message);
       this.shellQueue.push(message);
       void this.drainShell();
     });
@@ -133,12 +142,12 @@ export class KernelServer {
     };
   }
 
-  private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined, buffers: readonly Buffer[] = []): void {
+  private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined, buffers: readonly Buffer[] = [], metadata: Record<string, unknown> = {}): void {
     const frames = encodeMessage(this.signer, {
       identities: [Buffer.from(`kernel.${msgType}`)],
       header: this.header(msgType),
       parent_header: parent ?? {},
-      metadata: {},
+      metadata,
       content,
       buffers,
     });
@@ -242,7 +251,7 @@ export class KernelServer {
         case "comm_msg":
         case "comm_close":
           try {
-            this.comms.receive(type, message.content, message.buffers);
+            this.cells.within(message.header, () => this.comms.receive(type, message.content, message.buffers));
           } catch (error) {
             this.publish("stream", { name: "stderr", text: `comm handler failed: ${(error as Error).stack ?? String(error)}\n` }, message.header);
           }
@@ -287,8 +296,9 @@ export class KernelServer {
     const helpName = helpTarget(code);
     if (helpName !== undefined) return this.help(message, helpName, count);
     const cellId = typeof message.metadata.cellId === "string" ? message.metadata.cellId : undefined;
+    this.inputTarget = { parent: message.header, identities: message.identities, allowStdin: message.content.allow_stdin === true };
     const cell = this.cells.run(message.header, () => this.executor.run(code, count), cellId);
-    const outcome = await cell.result;
+    const outcome = await cell.result.finally(() => (this.inputTarget = undefined));
     // Displays the cell started without awaiting are sent before the cell reports done.
     for (const { error } of await this.cells.settle(cell.context)) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -366,7 +376,7 @@ export class KernelServer {
   private async shutdown(message: JupyterMessage, socket: Router): Promise<void> {
     const restart = message.content.restart === true;
     await this.send(socket, message, "shutdown_reply", { status: "ok", restart });
-    await this.options.compiler.close();
+    await Promise.all([this.options.compiler.close(), this.stdin.close()]);
     setTimeout(() => this.options.onShutdown(0), 20);
   }
 }

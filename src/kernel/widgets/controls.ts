@@ -1,0 +1,289 @@
+/**
+ * Core widgets with the model state of ipywidgets 8 (@jupyter-widgets/base 2.0.0,
+ * @jupyter-widgets/controls 2.0.0): a layout and a style model for each DOM widget, as ipywidgets
+ * itself creates them, and FloatSlider, FloatProgress, Label, Button (its clicks arrive as `custom`
+ * {event: "click"} messages), HBox and VBox.
+ */
+import { Widget, type ModelKeys } from "./widget";
+
+const BASE = "@jupyter-widgets/base";
+const CONTROLS = "@jupyter-widgets/controls";
+const VERSION = "2.0.0";
+
+/** Model and view keys of a controls widget. */
+function controls(model: string, view: string | null): ModelKeys {
+  return { _model_module: CONTROLS, _model_module_version: VERSION, _model_name: model, _view_module: CONTROLS, _view_module_version: VERSION, _view_name: view };
+}
+
+/** CSS properties of a widget's box (the subset most used; the front end defaults the others). */
+export interface LayoutProperties {
+  readonly width?: string | null;
+  readonly height?: string | null;
+  readonly margin?: string | null;
+  readonly padding?: string | null;
+  readonly border?: string | null;
+  readonly display?: string | null;
+  readonly flex?: string | null;
+  readonly align_items?: string | null;
+  readonly justify_content?: string | null;
+  readonly visibility?: string | null;
+}
+
+/** A widget's layout (CSS box) model. */
+export class Layout extends Widget<ModelKeys & LayoutProperties> {
+  constructor(properties: LayoutProperties = {}) {
+    super({ _model_module: BASE, _model_module_version: VERSION, _model_name: "LayoutModel", _view_module: BASE, _view_module_version: VERSION, _view_name: "LayoutView", ...properties });
+  }
+}
+
+/** A widget's style model (colours, description width), viewed by the base StyleView. */
+export class Style<P extends object> extends Widget<ModelKeys & P> {
+  constructor(model: string, properties: P) {
+    super({ ...controls(model, "StyleView"), _view_module: BASE, ...properties });
+  }
+}
+
+/** Keys of every DOM widget. */
+export interface DomKeys extends ModelKeys {
+  readonly _dom_classes: readonly string[];
+  readonly layout: Layout;
+  readonly tabbable: boolean | null;
+  readonly tooltip: string | null;
+}
+
+/** Keys of widgets with a description label. */
+export interface DescriptionKeys<P extends object> extends DomKeys {
+  readonly description: string;
+  readonly description_allow_html: boolean;
+  readonly style: Style<P>;
+}
+
+function dom(model: string, view: string, layout?: LayoutProperties): DomKeys {
+  return { ...controls(model, view), _dom_classes: [], layout: new Layout(layout), tabbable: null, tooltip: null };
+}
+
+interface SliderStyle {
+  readonly description_width: string;
+  readonly handle_color: string | null;
+}
+
+/** State of a FloatSlider. */
+export interface FloatSliderState extends DescriptionKeys<SliderStyle> {
+  readonly value: number;
+  readonly min: number;
+  readonly max: number;
+  readonly step: number | null;
+  readonly orientation: "horizontal" | "vertical";
+  readonly readout: boolean;
+  readonly readout_format: string;
+  readonly continuous_update: boolean;
+  readonly disabled: boolean;
+  readonly behavior: string;
+}
+
+/** Options of a FloatSlider. */
+export type FloatSliderOptions = Partial<Pick<FloatSliderState, "value" | "min" | "max" | "step" | "description" | "readout_format" | "continuous_update" | "disabled" | "orientation">> & {
+  readonly layout?: LayoutProperties;
+};
+
+/** A slider over real numbers; `value` follows the front end's slider. */
+export class FloatSlider extends Widget<FloatSliderState> {
+  constructor(options: FloatSliderOptions = {}) {
+    const { layout, ...rest } = options;
+    super({
+      ...dom("FloatSliderModel", "FloatSliderView", layout),
+      description: "",
+      description_allow_html: false,
+      style: new Style<SliderStyle>("SliderStyleModel", { description_width: "", handle_color: null }),
+      value: 0,
+      min: 0,
+      max: 100,
+      step: 0.1,
+      orientation: "horizontal",
+      readout: true,
+      readout_format: ".2f",
+      continuous_update: true,
+      disabled: false,
+      behavior: "drag-tap",
+      ...rest,
+    });
+  }
+
+  get value(): number {
+    return this.get("value");
+  }
+
+  set value(value: number) {
+    this.set({ value });
+  }
+}
+
+interface ProgressStyle {
+  readonly description_width: string;
+  readonly bar_color: string | null;
+}
+
+/** State of a FloatProgress bar. */
+export interface FloatProgressState extends DescriptionKeys<ProgressStyle> {
+  readonly value: number;
+  readonly min: number;
+  readonly max: number;
+  readonly orientation: "horizontal" | "vertical";
+  readonly bar_style: "" | "success" | "info" | "warning" | "danger";
+}
+
+/** Options of a FloatProgress bar. */
+export type FloatProgressOptions = Partial<Pick<FloatProgressState, "value" | "min" | "max" | "description" | "bar_style">> & { readonly layout?: LayoutProperties };
+
+/** A progress bar. */
+export class FloatProgress extends Widget<FloatProgressState> {
+  constructor(options: FloatProgressOptions = {}) {
+    const { layout, ...rest } = options;
+    super({
+      ...dom("FloatProgressModel", "ProgressView", layout),
+      description: "",
+      description_allow_html: false,
+      style: new Style<ProgressStyle>("ProgressStyleModel", { description_width: "", bar_color: null }),
+      value: 0,
+      min: 0,
+      max: 100,
+      orientation: "horizontal",
+      bar_style: "",
+      ...rest,
+    });
+  }
+
+  get value(): number {
+    return this.get("value");
+  }
+
+  set value(value: number) {
+    this.set({ value });
+  }
+}
+
+interface LabelStyle {
+  readonly description_width: string;
+  readonly background: string | null;
+  readonly font_family: string | null;
+  readonly font_size: string | null;
+  readonly font_style: string | null;
+  readonly font_variant: string | null;
+  readonly font_weight: string | null;
+  readonly text_color: string | null;
+  readonly text_decoration: string | null;
+}
+
+/** State of a Label. */
+export interface LabelState extends DescriptionKeys<LabelStyle> {
+  readonly value: string;
+  readonly placeholder: string;
+}
+
+/** A line of text. */
+export class Label extends Widget<LabelState> {
+  constructor(value = "", options: { readonly layout?: LayoutProperties } = {}) {
+    super({
+      ...dom("LabelModel", "LabelView", options.layout),
+      description: "",
+      description_allow_html: false,
+      style: new Style<LabelStyle>("LabelStyleModel", {
+        description_width: "",
+        background: null,
+        font_family: null,
+        font_size: null,
+        font_style: null,
+        font_variant: null,
+        font_weight: null,
+        text_color: null,
+        text_decoration: null,
+      }),
+      value,
+      placeholder: "\u200b",
+    });
+  }
+
+  get value(): string {
+    return this.get("value");
+  }
+
+  set value(value: string) {
+    this.set({ value });
+  }
+}
+
+interface ButtonStyle {
+  readonly button_color: string | null;
+  readonly font_family: string | null;
+  readonly font_size: string | null;
+  readonly font_style: string | null;
+  readonly font_variant: string | null;
+  readonly font_weight: string | null;
+  readonly text_color: string | null;
+  readonly text_decoration: string | null;
+}
+
+/** State of a Button. */
+export interface ButtonState extends DomKeys {
+  readonly description: string;
+  readonly disabled: boolean;
+  readonly icon: string;
+  readonly button_style: "" | "primary" | "success" | "info" | "warning" | "danger";
+  readonly style: Style<ButtonStyle>;
+}
+
+/** Options of a Button. */
+export type ButtonOptions = Partial<Pick<ButtonState, "description" | "disabled" | "icon" | "button_style" | "tooltip">> & { readonly layout?: LayoutProperties };
+
+/** A button; the front end reports each click as a `custom` message {event: "click"}. */
+export class Button extends Widget<ButtonState> {
+  constructor(options: ButtonOptions = {}) {
+    const { layout, ...rest } = options;
+    super({
+      ...dom("ButtonModel", "ButtonView", layout),
+      description: "",
+      disabled: false,
+      icon: "",
+      button_style: "",
+      style: new Style<ButtonStyle>("ButtonStyleModel", {
+        button_color: null,
+        font_family: null,
+        font_size: null,
+        font_style: null,
+        font_variant: null,
+        font_weight: null,
+        text_color: null,
+        text_decoration: null,
+      }),
+      ...rest,
+    });
+  }
+
+  /** Calls `handler` on each click; returns the unsubscribe. */
+  onClick(handler: (button: Button) => unknown): () => void {
+    return this.onCustom((content) => {
+      if ((content as { event?: unknown } | null)?.event === "click") return handler(this);
+      return undefined;
+    });
+  }
+}
+
+/** State of an HBox or VBox. */
+export interface BoxState extends DomKeys {
+  readonly children: readonly Widget<ModelKeys>[];
+  readonly box_style: "" | "success" | "info" | "warning" | "danger";
+}
+
+/** Widgets side by side. */
+export class HBox extends Widget<BoxState> {
+  constructor(children: readonly Widget<ModelKeys>[], options: { readonly layout?: LayoutProperties } = {}) {
+    super({ ...dom("HBoxModel", "HBoxView", options.layout), children: [...children], box_style: "" });
+  }
+}
+
+/** Widgets one above the other. */
+export class VBox extends Widget<BoxState> {
+  constructor(children: readonly Widget<ModelKeys>[], options: { readonly layout?: LayoutProperties } = {}) {
+    super({ ...dom("VBoxModel", "VBoxView", options.layout), children: [...children], box_style: "" });
+  }
+}
