@@ -48,8 +48,8 @@ export interface ComparisonRun {
   readonly workerTensorsLeft: readonly (number | undefined)[];
 }
 
-function testAccuracy(model: tf.LayersModel, setup: ComparisonSetup): number {
-  return accuracy(labelsOf(setup.testLabels), predictClasses(model, setup.testInputs).classes);
+async function testAccuracy(model: tf.LayersModel, setup: ComparisonSetup): Promise<number> {
+  return accuracy(await labelsOf(setup.testLabels), (await predictClasses(model, setup.testInputs)).classes);
 }
 
 function flatWeights(model: tf.LayersModel): Float32Array {
@@ -83,7 +83,7 @@ export async function runWithWorkers(setup: ComparisonSetup, workers: number): P
   } finally {
     shutdown = await pool.close();
   }
-  const score = testAccuracy(model, setup);
+  const score = await testAccuracy(model, setup);
   const finalWeights = flatWeights(model);
   model.dispose();
   const samples = run.steps.reduce((sum, s) => sum + s.samples.reduce((a, b) => a + b, 0), 0);
@@ -128,7 +128,7 @@ export async function runInThread(setup: ComparisonSetup, workers: number): Prom
     epochLoss.push(lossSum / setup.train.count);
   }
   const trainSeconds = (performance.now() - began) / 1000;
-  const score = testAccuracy(model, setup);
+  const score = await testAccuracy(model, setup);
   const finalWeights = flatWeights(model);
   model.dispose();
   return {

@@ -265,7 +265,7 @@ export class GanTrainer {
   }
 
   /** One adversarial step on a real batch (images in the generator's output range). (Seed 001 §4.3) */
-  step(real: tf.Tensor4D): GanStepLosses {
+  async step(real: tf.Tensor4D): Promise<GanStepLosses> {
     this.checkImages(real);
     const count = real.shape[0];
     const stepSeed = this.seed === undefined ? undefined : this.seed + 2 * this.steps + 1;
@@ -300,13 +300,14 @@ export class GanTrainer {
     )!;
     zG.dispose();
 
-    const losses: GanStepLosses = {
-      discriminator: discriminatorCost.dataSync()[0]!,
-      generator: generatorCost.dataSync()[0]!,
-      realScore: scores[0]!.dataSync()[0]!,
-      fakeScore: scores[1]!.dataSync()[0]!,
-    };
-    tf.dispose([discriminatorCost, generatorCost, ...scores]);
+    const read = [discriminatorCost, generatorCost, scores[0]!, scores[1]!];
+    let values: number[];
+    try {
+      values = await Promise.all(read.map(async (scalar) => (await scalar.data())[0]!)); // a GPU backend in Node reads only asynchronously
+    } finally {
+      tf.dispose(read);
+    }
+    const losses: GanStepLosses = { discriminator: values[0]!, generator: values[1]!, realScore: values[2]!, fakeScore: values[3]! };
     this.steps++;
     for (const key of Object.keys(this.history) as (keyof GanStepLosses)[]) this.history[key].push(losses[key]);
     return losses;
@@ -330,8 +331,12 @@ export class GanTrainer {
       for (let start = 0; start + batchSize <= count; start += batchSize) {
         const picked = order.slice(start, start + batchSize);
         const batch = tf.tidy(() => tf.gather(images, tf.tensor1d(picked, "int32")) as tf.Tensor4D);
-        const losses = this.step(batch);
-        batch.dispose();
+        let losses: GanStepLosses;
+        try {
+          losses = await this.step(batch);
+        } finally {
+          batch.dispose();
+        }
         for (const [name, value] of Object.entries(losses) as [keyof GanStepLosses, number][]) {
           if (!Number.isFinite(value)) throw new GanDivergedError(`GAN training diverged at epoch ${epoch}, step ${this.steps}: ${name} = ${value}`);
           sums[name] += value;
