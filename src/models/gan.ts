@@ -11,6 +11,7 @@
  * to [−1, 1], instead of an unbounded ReLU.
  */
 import * as tf from "@tensorflow/tfjs";
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { epochOrder } from "../training/epoch-order";
 
 /** A builder or training option that cannot work (non-integer sizes, bad learning rate, …). (Seed 001 §4.3) */
@@ -217,6 +218,11 @@ export interface GanTrainOptions {
   readonly batchSize?: number;
   /** Called after each epoch with the epoch (1-based) and the mean losses of its steps; may be async (e.g. to show samples). */
   readonly onEpochEnd?: (epoch: number, logs: GanStepLosses) => void | Promise<void>;
+  /**
+   * Stops training before the next step when aborted; a kernel interrupt of the cell that started
+   * the run does the same. The epoch in flight gets no epoch log; see {@link GanTrainer.stopped}.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -229,6 +235,8 @@ export class GanTrainer {
   /** Steps taken so far. */
   steps = 0;
   readonly history: GanHistory = { discriminator: [], generator: [], realScore: [], fakeScore: [] };
+  /** Where and why the last `train` stopped on a signal or an interrupt (0-based epoch and step of that epoch); undefined when it ran to the end. */
+  stopped: StopPoint | undefined;
   private readonly seed: number | undefined;
   private readonly generatorOptimizer: tf.Optimizer;
   private readonly discriminatorOptimizer: tf.Optimizer;
@@ -324,11 +332,18 @@ export class GanTrainer {
     this.checkImages(images);
     const count = images.shape[0];
     if (count < batchSize) throw new GanConfigError(`train: ${count} images are fewer than one batch of ${batchSize}`);
+    const signals = stopSignals(options.signal);
+    this.stopped = undefined;
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const order = epochOrder(count, this.seed, epoch);
       const sums = { discriminator: 0, generator: 0, realScore: 0, fakeScore: 0 };
       let steps = 0;
       for (let start = 0; start + batchSize <= count; start += batchSize) {
+        const reason = stopReason(signals);
+        if (reason !== undefined) {
+          this.stopped = { epoch: epoch - 1, batch: steps, reason };
+          return this.history;
+        }
         const picked = order.slice(start, start + batchSize);
         const batch = tf.tidy(() => tf.gather(images, tf.tensor1d(picked, "int32")) as tf.Tensor4D);
         let losses: GanStepLosses;

@@ -15,6 +15,7 @@
  * h_t = f(x_t · W_x + h_{t−1} · W_h + b), with W_x: d_x × d_h, W_h: d_h × d_h, b: d_h, and f = tanh.
  */
 import * as tf from "@tensorflow/tfjs";
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { SeededRandom } from "../data/random";
 import { adoptOptimizer } from "./optimizer-ownership";
 
@@ -142,6 +143,11 @@ export interface ScratchFitOptions {
   readonly validationData?: readonly [tf.Tensor3D, tf.Tensor2D];
   /** Called after every epoch with its logs. */
   readonly onEpochEnd?: (epoch: number, logs: Readonly<Record<string, number>>) => void;
+  /**
+   * Stops training before the next batch when aborted; a kernel interrupt of the cell that started
+   * the run does the same. The epoch in flight is left out of the history; see {@link ScratchRnnForecaster.stopped}.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Per-epoch losses: `loss` (training MSE, averaged over the epoch's batches) and `val_loss`. (Seed 001 §6.3) */
@@ -161,6 +167,8 @@ export class ScratchRnnForecaster {
   readonly activation: RecurrentActivation;
   /** Recurrence weights (W, or W_x, W_h, b), then the read-out V and c. */
   readonly variables: readonly tf.Variable[];
+  /** Where and why the last `fit` stopped on a signal or an interrupt (0-based epoch and batch); undefined when it ran to the end. */
+  stopped: StopPoint | undefined;
   private readonly optimizer: tf.Optimizer;
 
   constructor(options: ScratchRnnOptions) {
@@ -245,11 +253,18 @@ export class ScratchRnnForecaster {
     this.checkTargets(x, y);
     const samples = x.shape[0];
     const history: ScratchHistory = { loss: [] };
+    const signals = stopSignals(options.signal);
+    this.stopped = undefined;
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const indices = Array.from({ length: samples }, (_, i) => i);
       const order = options.seed === undefined ? indices : new SeededRandom((options.seed * 2654435761 + epoch * 40503) >>> 0).shuffled(indices);
       let sum = 0;
       for (let start = 0; start < samples; start += batchSize) {
+        const reason = stopReason(signals);
+        if (reason !== undefined) {
+          this.stopped = { epoch, batch: start / batchSize, reason };
+          return history;
+        }
         const picked = order.slice(start, start + batchSize);
         const batch = tf.tidy(() => {
           const rows = tf.tensor1d(picked, "int32");

@@ -5,7 +5,7 @@
  * killed mid-training continues from its last checkpoint and loses at most the epoch in flight.
  */
 import * as tf from "@tensorflow/tfjs";
-import { stopReason, stopSignals } from "../cancellation";
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { epochOrder } from "./epoch-order";
 import { progressBar } from "../display";
 import { CheckpointError, CheckpointStore, restoreCheckpoint, type RunFingerprint, type TrainingState } from "./checkpoint";
@@ -81,7 +81,7 @@ export interface FitResult {
   /** The epoch whose weights the model holds when early stopping restored the best ones. */
   readonly bestEpoch?: number;
   /** Where and why training stopped on a signal or an interrupt (0-based epoch and batch). */
-  readonly stopped?: { readonly epoch: number; readonly batch: number; readonly reason: string };
+  readonly stopped?: StopPoint;
   readonly seconds: number;
 }
 
