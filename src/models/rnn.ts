@@ -153,6 +153,24 @@ export interface ScratchFitOptions {
 /** Per-epoch losses: `loss` (training MSE, averaged over the epoch's batches) and `val_loss`. (Seed 001 §6.3) */
 export type ScratchHistory = Record<string, number[]>;
 
+/** A scalar's value, freeing the scalar. */
+function readSync(scalar: tf.Scalar): number {
+  try {
+    return scalar.dataSync()[0]!;
+  } finally {
+    scalar.dispose();
+  }
+}
+
+/** {@link readSync}, asynchronously. */
+async function read(scalar: tf.Scalar): Promise<number> {
+  try {
+    return (await scalar.data())[0]!;
+  } finally {
+    scalar.dispose();
+  }
+}
+
 /**
  * A forecaster written from scratch with tf.variable weights: a recurrence (Seed 001 §4.2 as
  * written, or corrected) over the window, then a linear read-out of the last state,
@@ -226,20 +244,12 @@ export class ScratchRnnForecaster {
 
   /** Mean squared error of the forecast on (x, y), as a number. (Seed 001 §6.3) */
   loss(x: tf.Tensor3D, y: tf.Tensor2D): number {
-    this.checkTargets(x, y);
-    const value = tf.tidy(() => tf.losses.meanSquaredError(y, this.predict(x)));
-    const number = value.dataSync()[0]!;
-    value.dispose();
-    return number;
+    return readSync(this.lossTensor(x, y));
   }
 
   /** One Adam step on the mean squared error of (x, y) (gradients by tf autodiff through the unrolled steps); returns the loss before the step. (Seed 001 §3.1 step 2) */
   trainStep(x: tf.Tensor3D, y: tf.Tensor2D): number {
-    this.checkTargets(x, y);
-    const cost = this.optimizer.minimize(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar, true, [...this.variables]);
-    const value = cost!.dataSync()[0]!;
-    cost!.dispose();
-    return value;
+    return readSync(this.minimizeStep(x, y));
   }
 
   /**
@@ -270,11 +280,15 @@ export class ScratchRnnForecaster {
           const rows = tf.tensor1d(picked, "int32");
           return { xb: tf.gather(x, rows) as tf.Tensor3D, yb: tf.gather(y, rows) as tf.Tensor2D };
         });
-        sum += this.trainStep(batch.xb, batch.yb) * picked.length;
-        tf.dispose([batch.xb, batch.yb]);
+        try {
+          // Read asynchronously: a GPU backend in Node cannot read synchronously.
+          sum += (await read(this.minimizeStep(batch.xb, batch.yb))) * picked.length;
+        } finally {
+          tf.dispose([batch.xb, batch.yb]);
+        }
       }
       const logs: Record<string, number> = { loss: sum / samples };
-      if (options.validationData !== undefined) logs.val_loss = this.loss(options.validationData[0], options.validationData[1]);
+      if (options.validationData !== undefined) logs.val_loss = await read(this.lossTensor(options.validationData[0], options.validationData[1]));
       for (const [name, value] of Object.entries(logs)) (history[name] ??= []).push(value);
       options.onEpochEnd?.(epoch + 1, logs);
       await tf.nextFrame();
@@ -286,6 +300,16 @@ export class ScratchRnnForecaster {
   dispose(): void {
     this.optimizer.dispose();
     tf.dispose([...this.variables]);
+  }
+
+  private lossTensor(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
+    this.checkTargets(x, y);
+    return tf.tidy(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar);
+  }
+
+  private minimizeStep(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
+    this.checkTargets(x, y);
+    return this.optimizer.minimize(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar, true, [...this.variables])!;
   }
 
   private checkInput(x: tf.Tensor3D): void {
