@@ -81,9 +81,9 @@ export async function main(args: readonly string[]): Promise<void> {
   const judgeLabels = train.labels.toFloat();
   const judge = multiClassCnn({ inputShape: FASHION_MNIST_INPUT, convFilters: FASHION_MNIST_CONV_FILTERS, seed });
   await fit(judge, train.images, judgeLabels, { epochs: options.judgeEpochs, batchSize: 64, seed, progress: false });
-  const judgeAccuracy = accuracy(Array.from(heldOut.labels.dataSync()), predictClasses(judge, heldOut.images).classes);
+  const judgeAccuracy = accuracy(Array.from(await heldOut.labels.data()), (await predictClasses(judge, heldOut.images)).classes);
   console.log(`classifier: ${(100 * judgeAccuracy).toFixed(1)} % on ${options.samples} held-out real images`);
-  const real = sampleQuality(judge, heldOut.images, train.images);
+  const real = await sampleQuality(judge, heldOut.images, train.images);
   const rows = [row("real, held out", "—", "—", real)];
 
   const sizes = FILTERS[options.filters];
@@ -98,11 +98,11 @@ export async function main(args: readonly string[]): Promise<void> {
   await gan.train(data, {
     epochs: options.epochs,
     batchSize: 64,
-    onEpochEnd: (epoch, logs) => {
+    onEpochEnd: async (epoch, logs) => {
       trainingSeconds += (performance.now() - started) / 1000;
       if (marks.has(epoch)) {
         const samples = tf.tidy(() => fromTanhRange(gan.sample(options.samples, seed + 7)));
-        const measured = sampleQuality(judge, samples, train.images);
+        const measured = await sampleQuality(judge, samples, train.images);
         samples.dispose();
         rows.push(row(`DCGAN, epoch ${epoch}`, gan.steps, trainingSeconds, measured));
         console.log(`${rows.at(-1)!} D loss ${logs.discriminator.toFixed(3)}, G loss ${logs.generator.toFixed(3)}`);

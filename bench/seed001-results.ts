@@ -41,8 +41,8 @@ export async function main(args: readonly string[]): Promise<void> {
     ...(checkpointDir !== undefined ? { checkpointDir } : {}),
     onEpochEnd: (epoch, logs) => console.log(`epoch ${epoch}: ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(" · ")}`),
   });
-  const predicted = predictClasses(model, test.images);
-  const report = classificationReport(labelsOf(test.labels), predicted.classes, FASHION_MNIST_CLASSES);
+  const predicted = await predictClasses(model, test.images);
+  const report = classificationReport(await labelsOf(test.labels), predicted.classes, FASHION_MNIST_CLASSES);
   const trainedEpochs = run.epochs.length - (run.resumedFrom ?? 0);
   const imgPerSec = (trainedEpochs * (trainSize - holdOut)) / run.seconds;
   const pct = (v: number) => (100 * v).toFixed(1);

@@ -34,3 +34,10 @@ export function stopReason(signals: readonly AbortSignal[]): string | undefined 
   const reason: unknown = aborted.reason;
   return reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "stopped";
 }
+
+/** Where a loop stopped on a signal or an interrupt, and why: 0-based epoch (or pass) and batch (or step). */
+export interface StopPoint {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly reason: string;
+}

@@ -5,12 +5,15 @@
 
 /**
  * Profiles, smallest first:
+ * - `smoke`: the least work that still runs every cell once, for backends about a hundred times
+ *   slower than wasm — a software GPU such as SwiftShader, on which CI checks the GPU code path;
+ *   notebooks that name no `smoke` size run their `test` size;
  * - `test`: tiny sizes that check every cell in a few minutes on 2 CPU cores (CI and tests);
  * - `standard`: results worth reading in about 20 minutes for the whole workbook on 2 CPU cores
  *   (the default outside CI);
  * - `full`: the documents' sizes — hours on a CPU, the choice on a GPU.
  */
-export const PROFILES = ["test", "standard", "full"] as const;
+export const PROFILES = ["smoke", "test", "standard", "full"] as const;
 /** A profile name accepted by LEPTON_PROFILE. */
 export type Profile = (typeof PROFILES)[number];
 
@@ -69,8 +72,9 @@ export function loadConfig(env: Env = process.env): WorkbookConfig {
   return Object.freeze({ profile: parseProfile(env), seed: parseSeed(env), backend: parseBackend(env) });
 }
 
-/** A size for each profile; a notebook that names no `standard` size runs its `test` size there. */
+/** A size for each profile; a notebook that names no `smoke` or `standard` size runs its `test` size there. */
 export interface ProfileSizes<T> {
+  readonly smoke?: T;
   readonly test: T;
   readonly standard?: T;
   readonly full: T;
@@ -81,6 +85,7 @@ export interface ProfileSizes<T> {
  * writing test-sized defaults with the documents' full size right next to them.
  */
 export function bySize<T>(sizes: ProfileSizes<T>, config: WorkbookConfig = loadConfig()): T {
+  if (config.profile === "smoke") return sizes.smoke ?? sizes.test;
   if (config.profile === "standard") return sizes.standard ?? sizes.test;
   return sizes[config.profile];
 }

@@ -103,6 +103,8 @@ export interface DawnAdapterInfo {
   readonly architecture?: string;
   readonly description?: string;
   readonly fallback?: boolean;
+  /** The Vulkan driver manifest (ICD JSON) that gave this adapter, when the drivers were asked one by one. */
+  readonly manifest?: string;
 }
 
 /** Raised when the child that asks Dawn for an adapter fails; carries what it printed. */
@@ -111,25 +113,53 @@ class AdapterQueryError extends Error {
 }
 
 // Dawn writes its Vulkan warnings straight to file descriptor 2 from native code, where Node cannot
-// catch them; asking for the adapter in a child keeps them out of notebooks and logs.
+// catch them (a driver Dawn rejects, such as Mesa's lavapipe, says "Warning: Vulkan
+// shaderUniform*ArrayDynamicIndexing required"). The child asks each driver manifest on its own
+// (the Vulkan loader rereads VK_ICD_FILENAMES at every instance), so this process can then load
+// only the driver that works, and its own Dawn never meets the one that warns.
 const ADAPTER_QUERY = `
 const { create } = await import(process.argv[1]);
-const adapter = await create([]).requestAdapter();
-const info = adapter?.info ?? {};
-process.stdout.write(JSON.stringify(adapter === null ? null : { vendor: info.vendor, architecture: info.architecture, description: info.description, fallback: adapter.isFallbackAdapter === true || info.isFallbackAdapter === true }));
+const manifests = JSON.parse(process.argv[2]);
+const found = [];
+for (const manifest of manifests.length > 0 ? manifests : [undefined]) {
+  if (manifest !== undefined) {
+    process.env.VK_ICD_FILENAMES = manifest;
+    delete process.env.VK_DRIVER_FILES;
+  }
+  const adapter = await create([]).requestAdapter();
+  if (adapter === null) continue;
+  const info = adapter.info ?? {};
+  found.push({ vendor: info.vendor, architecture: info.architecture, description: info.description, fallback: adapter.isFallbackAdapter === true || info.isFallbackAdapter === true, manifest });
+}
+process.stdout.write(JSON.stringify(found));
 process.exit(0);
 `;
 
-/** The adapter Dawn would give this process, or null when it finds none; nothing reaches stderr. */
+/**
+ * The adapter Dawn would give this process — the first hardware one over the Vulkan driver
+ * manifests, else the first software one — or null when it finds none; nothing reaches stderr.
+ */
 export function describeDawnAdapter(env: NodeJS.ProcessEnv = process.env): DawnAdapterInfo | null {
   const entry = pathToFileURL(require.resolve("webgpu")).href;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", ADAPTER_QUERY, entry], { env, encoding: "utf8", timeout: 30_000 });
+  const manifests = process.platform === "linux" ? vulkanDriverManifests(env) : [];
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", ADAPTER_QUERY, entry, JSON.stringify(manifests)], { env, encoding: "utf8", timeout: 30_000 });
   const printed = child.stdout.trim();
   if (child.status !== 0 || printed === "") {
     const said = child.stderr.trim().split("\n").at(-1) ?? "";
     throw new AdapterQueryError(`asking Dawn for an adapter failed (${child.error?.message ?? `exit ${child.status}`}${said ? `: ${said}` : ""})`);
   }
-  return JSON.parse(printed) as DawnAdapterInfo | null;
+  const adapters = (JSON.parse(printed) as DawnAdapterInfo[]).map(({ manifest, ...info }) => (manifest === undefined || manifest === null ? info : { ...info, manifest }));
+  return adapters.find((adapter) => !isSoftwareAdapter(adapter)) ?? adapters[0] ?? null;
+}
+
+/**
+ * Points this process's Vulkan loader at the one driver manifest that gave the adapter, before
+ * Dawn starts here: drivers Dawn would reject (and warn about on stderr) are never loaded.
+ */
+function loadOnlyDriverOf(adapter: DawnAdapterInfo): void {
+  if (adapter.manifest === undefined) return;
+  process.env.VK_ICD_FILENAMES = adapter.manifest;
+  if (process.env.VK_DRIVER_FILES !== undefined) process.env.VK_DRIVER_FILES = adapter.manifest;
 }
 
 /** A CPU rasteriser posing as a GPU (SwiftShader, llvmpipe/lavapipe): correct, but slower than wasm. */
@@ -160,6 +190,7 @@ export async function probeWebgpu(forced = false): Promise<ProbeResult> {
       return { name: "webgpu", available: false, reason: `the only adapter is a software one (${adapterName(described)}), which runs on the CPU slower than wasm; LEPTON_BACKEND=webgpu forces it` };
     }
     ensureRuntimeDir();
+    loadOnlyDriverOf(described);
     const dawn = (await import("webgpu")) as unknown as DawnModule;
     const gpu = dawn.create([]);
     const adapter = await gpu.requestAdapter();

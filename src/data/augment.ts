@@ -172,10 +172,22 @@ export class ImageDataGenerator {
     return { theta, tx, ty, shear, zx, zy, flipHorizontal, flipVertical };
   }
 
-  /** Augments every image of a batch [b, h, w, c] with its own random transform, then rescales; returns a new tensor. */
+  /**
+   * Augments every image of a batch [b, h, w, c] with its own random transform, then rescales;
+   * returns a new tensor. Reads the pixels synchronously: on a GPU backend in Node use
+   * {@link augmentAsync}.
+   */
   augment(images: tf.Tensor4D): tf.Tensor4D {
-    const [b, h, w, c] = images.shape;
-    const data = images.dataSync() as Float32Array;
+    return this.transformPixels(images.dataSync() as Float32Array, images.shape);
+  }
+
+  /** {@link augment}, reading the pixels asynchronously (the only way a GPU backend in Node can). */
+  async augmentAsync(images: tf.Tensor4D): Promise<tf.Tensor4D> {
+    return this.transformPixels((await images.data()) as Float32Array, images.shape);
+  }
+
+  private transformPixels(data: Float32Array, shape: readonly [number, number, number, number]): tf.Tensor4D {
+    const [b, h, w, c] = shape;
     const out = new Float32Array(data.length);
     const frame = h * w * c;
     const scale = this.options.rescale ?? 1;
@@ -209,7 +221,7 @@ export class ImageDataGenerator {
   async *flowFromDirectory(dir: string, options: Omit<ImageFolderOptions, "rescale"> = {}): AsyncGenerator<ImageBatch> {
     const dataset = imageDatasetFromDirectory(dir, { ...options, rescale: 1 });
     for await (const batch of dataset) {
-      const images = this.augment(batch.images);
+      const images = await this.augmentAsync(batch.images);
       batch.images.dispose();
       yield { ...batch, images };
     }

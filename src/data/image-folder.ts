@@ -8,6 +8,7 @@ import { readdirSync, statSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { DatasetError, ImageFileError } from "./errors";
 import type { DecodedImageCache } from "./image-cache";
 import { SeededRandom } from "./random";
@@ -81,6 +82,8 @@ function listImages(dir: string): string[] {
 export class ImageFolderDataset {
   /** Files left out so far (onBadFile: "skip"). */
   readonly skipped: SkippedFile[] = [];
+  /** Where and why the last pass stopped on a signal or an interrupt (0-based pass and batch); undefined when it went to the end. */
+  stopped: StopPoint | undefined;
   private passes = 0;
 
   /** Use imageDatasetFromDirectory(). */
@@ -134,10 +137,9 @@ export class ImageFolderDataset {
     return out;
   }
 
-  private order(): number[] {
+  private order(pass: number): number[] {
     const indices = this.filePaths.map((_, i) => i);
     if (!this.options.shuffle) return indices;
-    const pass = this.passes++;
     return new SeededRandom(this.options.seed + 7919 * (pass + 1)).shuffled(indices);
   }
 
@@ -149,12 +151,24 @@ export class ImageFolderDataset {
     return tf.tidy(() => tf.oneHot(tf.tensor1d([...labels], "int32"), this.classNames.length).toFloat());
   }
 
-  /** Batches of one pass over the subset, decoded as they are reached (a new shuffle each pass). */
-  async *batches(): AsyncGenerator<ImageBatch> {
+  /**
+   * Batches of one pass over the subset, decoded as they are reached (a new shuffle each pass).
+   * The pass ends before decoding the next batch when `signal` is aborted, or the kernel interrupts
+   * the cell that started it; {@link stopped} says where.
+   */
+  async *batches(options: { readonly signal?: AbortSignal } = {}): AsyncGenerator<ImageBatch> {
     const { height, width, channels, batchSize } = this.options;
-    const order = this.order();
+    const signals = stopSignals(options.signal);
+    const pass = this.passes++;
+    const order = this.order(pass);
     const frame = height * width * channels;
+    this.stopped = undefined;
     for (let start = 0; start < order.length; start += batchSize) {
+      const reason = stopReason(signals);
+      if (reason !== undefined) {
+        this.stopped = { epoch: pass, batch: start / batchSize, reason };
+        return;
+      }
       const chosen = order.slice(start, start + batchSize);
       const decoded: { path: string; label: number; pixels: Float32Array }[] = [];
       for (const index of chosen) {
@@ -179,14 +193,18 @@ export class ImageFolderDataset {
    * Every image of one pass in memory — images [n, h, w, c] and labels as labelMode says, with the
    * paths in the same order — for training helpers that shuffle in memory (src/training fit). Dispose both.
    */
-  async toTensors(): Promise<ImageBatch> {
+  async toTensors(options: { readonly signal?: AbortSignal } = {}): Promise<ImageBatch> {
     const images: tf.Tensor4D[] = [];
     const labels: tf.Tensor[] = [];
     const paths: string[] = [];
-    for await (const batch of this.batches()) {
+    for await (const batch of this.batches(options)) {
       images.push(batch.images);
       if (batch.labels !== undefined) labels.push(batch.labels);
       paths.push(...batch.paths);
+    }
+    if (this.stopped !== undefined) {
+      tf.dispose([...images, ...labels]);
+      throw new DatasetError(this.directory, `loading stopped after ${this.stopped.batch} of ${this.numBatches} batches: ${this.stopped.reason}`);
     }
     if (images.length === 0) throw new DatasetError(this.directory, "no image could be read");
     const all = tf.concat(images, 0);

@@ -5,6 +5,7 @@
  * held-out data. Used by bench/distributed.ts and notebook 08.
  */
 import * as tf from "@tensorflow/tfjs";
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { accuracy, labelsOf, predictClasses } from "../training";
 import { allocateShards, planEpoch } from "./allocation";
 import { DataParallelPool, type PoolShutdown, type WorkerInfo } from "./pool";
@@ -23,6 +24,8 @@ export interface ComparisonSetup {
   readonly seed: number;
   /** Called after every step of a data-parallel run. */
   readonly onStep?: (report: StepReport) => void | Promise<void>;
+  /** Stops either run before its next step when aborted (as a kernel interrupt does); the run records where. */
+  readonly signal?: AbortSignal;
 }
 
 /** One run's result. (Seed 001 §3.2) */
@@ -46,10 +49,12 @@ export interface ComparisonRun {
   readonly steps: readonly StepReport[];
   /** Tensors each worker still held after disposing its model (0 = no leak). */
   readonly workerTensorsLeft: readonly (number | undefined)[];
+  /** Where and why training stopped on a signal or an interrupt. */
+  readonly stopped?: StopPoint;
 }
 
-function testAccuracy(model: tf.LayersModel, setup: ComparisonSetup): number {
-  return accuracy(labelsOf(setup.testLabels), predictClasses(model, setup.testInputs).classes);
+async function testAccuracy(model: tf.LayersModel, setup: ComparisonSetup): Promise<number> {
+  return accuracy(await labelsOf(setup.testLabels), (await predictClasses(model, setup.testInputs)).classes);
 }
 
 function flatWeights(model: tf.LayersModel): Float32Array {
@@ -79,11 +84,14 @@ export async function runWithWorkers(setup: ComparisonSetup, workers: number): P
   let run: DataParallelRun;
   let shutdown: PoolShutdown;
   try {
-    run = await trainDataParallel(pool, { epochs: setup.epochs, globalBatch: setup.globalBatch, seed: setup.seed, ...(setup.onStep ? { onStep: setup.onStep } : {}) });
+    run = await trainDataParallel(pool, {
+      epochs: setup.epochs, globalBatch: setup.globalBatch, seed: setup.seed,
+      ...(setup.onStep ? { onStep: setup.onStep } : {}), ...(setup.signal ? { signal: setup.signal } : {}),
+    });
   } finally {
     shutdown = await pool.close();
   }
-  const score = testAccuracy(model, setup);
+  const score = await testAccuracy(model, setup);
   const finalWeights = flatWeights(model);
   model.dispose();
   const samples = run.steps.reduce((sum, s) => sum + s.samples.reduce((a, b) => a + b, 0), 0);
@@ -99,6 +107,7 @@ export async function runWithWorkers(setup: ComparisonSetup, workers: number): P
     workerInfo: pool.workers,
     steps: run.steps,
     workerTensorsLeft: shutdown.workerTensors,
+    ...(run.stopped !== undefined ? { stopped: run.stopped } : {}),
   };
 }
 
@@ -114,9 +123,16 @@ export async function runInThread(setup: ComparisonSetup, workers: number): Prom
   const shards = allocateShards(setup.train.count, workers, { seed: setup.seed });
   const began = performance.now();
   const epochLoss: number[] = [];
-  for (let epoch = 0; epoch < setup.epochs; epoch++) {
+  const signals = stopSignals(setup.signal);
+  let stopped: StopPoint | undefined;
+  for (let epoch = 0; epoch < setup.epochs && stopped === undefined; epoch++) {
     let lossSum = 0;
-    for (const positions of planEpoch(shards.map((shard) => shard.indices.length), { globalBatch: setup.globalBatch, seed: setup.seed, epoch })) {
+    for (const [step, positions] of planEpoch(shards.map((shard) => shard.indices.length), { globalBatch: setup.globalBatch, seed: setup.seed, epoch }).entries()) {
+      const reason = stopReason(signals);
+      if (reason !== undefined) {
+        stopped = { epoch, batch: step, reason };
+        break;
+      }
       const samples = Int32Array.from(positions.flatMap((list, w) => Array.from(list, (p) => shards[w]!.indices[p]!)));
       const batch = packShard(setup.train, samples);
       const x = tf.tensor(batch.inputs, [batch.count, ...setup.train.inputShape]);
@@ -125,10 +141,10 @@ export async function runInThread(setup: ComparisonSetup, workers: number): Prom
       tf.dispose([x, y]);
       lossSum += (Array.isArray(scores) ? scores[0]! : scores) * batch.count;
     }
-    epochLoss.push(lossSum / setup.train.count);
+    if (stopped === undefined) epochLoss.push(lossSum / setup.train.count);
   }
   const trainSeconds = (performance.now() - began) / 1000;
-  const score = testAccuracy(model, setup);
+  const score = await testAccuracy(model, setup);
   const finalWeights = flatWeights(model);
   model.dispose();
   return {
@@ -143,6 +159,7 @@ export async function runInThread(setup: ComparisonSetup, workers: number): Prom
     workerInfo: [],
     steps: [],
     workerTensorsLeft: [],
+    ...(stopped !== undefined ? { stopped } : {}),
   };
 }
 

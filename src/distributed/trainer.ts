@@ -3,6 +3,7 @@
  * pool broadcasts the weights and gathers the workers' averaged gradients, and the coordinator's
  * optimizer applies them (step 4, result aggregation); epochs are planned by allocation.ts.
  */
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { applyAveragedGradients } from "./aggregation";
 import { planEpoch } from "./allocation";
 import { DistributedSetupError } from "./errors";
@@ -39,6 +40,12 @@ export interface DataParallelOptions {
   readonly shuffle?: boolean;
   /** Called after every step. */
   readonly onStep?: (report: StepReport) => void | Promise<void>;
+  /**
+   * Stops before the next step when aborted; a kernel interrupt of the cell that started the run
+   * does the same. No step is sent to the workers after that, so they stop with the coordinator
+   * (idle until the pool is closed); the epoch in flight is left out of `epochLoss`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a run did. (Seed 001 §3.2) */
@@ -47,6 +54,8 @@ export interface DataParallelRun {
   /** Mean training loss of each epoch (over its samples). */
   readonly epochLoss: readonly number[];
   readonly seconds: number;
+  /** Where and why the run stopped on a signal or an interrupt (0-based epoch, step within it). */
+  readonly stopped?: StopPoint;
 }
 
 /**
@@ -88,11 +97,14 @@ export async function trainDataParallel(pool: DataParallelPool, options: DataPar
   const shardCounts = pool.shards.map((shard) => shard.indices.length);
   const steps: StepReport[] = [];
   const epochLoss: number[] = [];
+  const signals = stopSignals(options.signal);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const plan = planEpoch(shardCounts, { globalBatch: options.globalBatch, seed: options.seed, epoch, ...(options.shuffle === undefined ? {} : { shuffle: options.shuffle }) });
     let lossSum = 0;
     let samples = 0;
-    for (const positions of plan) {
+    for (const [batch, positions] of plan.entries()) {
+      const reason = stopReason(signals);
+      if (reason !== undefined) return { steps, epochLoss, seconds: (performance.now() - began) / 1000, stopped: { epoch, batch, reason } };
       const report = await dataParallelStep(pool, positions, epoch);
       const count = report.samples.reduce((a, b) => a + b, 0);
       lossSum += report.loss * count;

@@ -15,7 +15,7 @@ export class GanQualityError extends Error {
  * with p(y) the mean over samples. 1 when every sample gets the same distribution; the number of
  * classes when each sample is confidently one class and the classes are used evenly. (Seed 001 §4.3)
  */
-export function inceptionScore(probabilities: tf.Tensor2D): number {
+export async function inceptionScore(probabilities: tf.Tensor2D): Promise<number> {
   if (probabilities.rank !== 2 || probabilities.shape[0] < 1 || probabilities.shape[1] < 2) {
     throw new GanQualityError(`inceptionScore: probabilities must be [samples ≥ 1, classes ≥ 2], got [${probabilities.shape.join(", ")}]`);
   }
@@ -25,16 +25,18 @@ export function inceptionScore(probabilities: tf.Tensor2D): number {
     const kl = tf.sum(tf.mul(p, tf.sub(tf.log(p), tf.log(marginal))), 1);
     return tf.exp(tf.mean(kl));
   });
-  const value = score.dataSync()[0]!;
-  score.dispose();
-  return value;
+  try {
+    return (await score.data())[0]!;
+  } finally {
+    score.dispose();
+  }
 }
 
 /**
  * For each sample, the root-mean-square pixel distance to its nearest image in `reference`
  * (both [n, …] with the same pixels per image), computed in chunks of `chunk` samples. (Seed 001 §4.3)
  */
-export function nearestNeighbourDistances(samples: tf.Tensor, reference: tf.Tensor, chunk = 256): number[] {
+export async function nearestNeighbourDistances(samples: tf.Tensor, reference: tf.Tensor, chunk = 256): Promise<number[]> {
   const pixels = samples.size / Math.max(samples.shape[0] ?? 0, 1);
   const referencePixels = reference.size / Math.max(reference.shape[0] ?? 0, 1);
   if (samples.rank < 2 || reference.rank < 2 || samples.shape[0] === 0 || reference.shape[0] === 0 || pixels !== referencePixels) {
@@ -45,17 +47,23 @@ export function nearestNeighbourDistances(samples: tf.Tensor, reference: tf.Tens
   const referenceNorms = tf.tidy(() => tf.sum(tf.square(flatReference), 1));
   const distances: number[] = [];
   const count = samples.shape[0]!;
-  for (let start = 0; start < count; start += chunk) {
-    const size = Math.min(chunk, count - start);
-    const nearest = tf.tidy(() => {
-      const block = samples.reshape([count, pixels]).slice([start, 0], [size, pixels]) as tf.Tensor2D;
-      const squared = tf.add(tf.sub(tf.sum(tf.square(block), 1, true), tf.mul(2, tf.matMul(block, flatReference, false, true))), referenceNorms);
-      return tf.sqrt(tf.div(tf.relu(tf.min(squared, 1)), pixels));
-    });
-    distances.push(...nearest.dataSync());
-    nearest.dispose();
+  try {
+    for (let start = 0; start < count; start += chunk) {
+      const size = Math.min(chunk, count - start);
+      const nearest = tf.tidy(() => {
+        const block = samples.reshape([count, pixels]).slice([start, 0], [size, pixels]) as tf.Tensor2D;
+        const squared = tf.add(tf.sub(tf.sum(tf.square(block), 1, true), tf.mul(2, tf.matMul(block, flatReference, false, true))), referenceNorms);
+        return tf.sqrt(tf.div(tf.relu(tf.min(squared, 1)), pixels));
+      });
+      try {
+        distances.push(...(await nearest.data()));
+      } finally {
+        nearest.dispose();
+      }
+    }
+  } finally {
+    tf.dispose([flatReference, referenceNorms]);
   }
-  tf.dispose([flatReference, referenceNorms]);
   return distances;
 }
 
@@ -77,19 +85,24 @@ export interface SampleQuality {
  * Scores images (pixels in the classifier's range, e.g. [0, 1]) with a classifier trained on real
  * data (softmax output) and against `reference`, the images a generator learnt from. (Seed 001 §4.3)
  */
-export function sampleQuality(classifier: tf.LayersModel, images: tf.Tensor4D, reference: tf.Tensor4D): SampleQuality {
+export async function sampleQuality(classifier: tf.LayersModel, images: tf.Tensor4D, reference: tf.Tensor4D): Promise<SampleQuality> {
   const probabilities = tf.tidy(() => classifier.predict(images, { batchSize: 256 }) as tf.Tensor2D);
   if (probabilities.rank !== 2) {
     probabilities.dispose();
     throw new GanQualityError(`sampleQuality: the classifier must return [images, classes] probabilities, got [${probabilities.shape.join(", ")}]`);
   }
-  const score = inceptionScore(probabilities);
   const [predicted, confident] = tf.tidy(() => [tf.argMax(probabilities, 1), tf.mean(tf.cast(tf.greater(tf.max(probabilities, 1), 0.9), "float32"))]);
   const classCounts: number[] = new Array(probabilities.shape[1]).fill(0);
-  for (const k of predicted!.dataSync()) classCounts[k]! += 1;
-  const confidentShare = confident!.dataSync()[0]!;
-  tf.dispose([probabilities, predicted!, confident!]);
-  const distances = nearestNeighbourDistances(images, reference).sort((a, b) => a - b);
+  let score: number;
+  let confidentShare: number;
+  try {
+    score = await inceptionScore(probabilities);
+    for (const k of await predicted!.data()) classCounts[k]! += 1;
+    confidentShare = (await confident!.data())[0]!;
+  } finally {
+    tf.dispose([probabilities, predicted!, confident!]);
+  }
+  const distances = (await nearestNeighbourDistances(images, reference)).sort((a, b) => a - b);
   return {
     inceptionScore: score,
     confidentShare,

@@ -11,6 +11,7 @@
  * to [−1, 1], instead of an unbounded ReLU.
  */
 import * as tf from "@tensorflow/tfjs";
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { epochOrder } from "../training/epoch-order";
 
 /** A builder or training option that cannot work (non-integer sizes, bad learning rate, …). (Seed 001 §4.3) */
@@ -217,6 +218,11 @@ export interface GanTrainOptions {
   readonly batchSize?: number;
   /** Called after each epoch with the epoch (1-based) and the mean losses of its steps; may be async (e.g. to show samples). */
   readonly onEpochEnd?: (epoch: number, logs: GanStepLosses) => void | Promise<void>;
+  /**
+   * Stops training before the next step when aborted; a kernel interrupt of the cell that started
+   * the run does the same. The epoch in flight gets no epoch log; see {@link GanTrainer.stopped}.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -229,6 +235,8 @@ export class GanTrainer {
   /** Steps taken so far. */
   steps = 0;
   readonly history: GanHistory = { discriminator: [], generator: [], realScore: [], fakeScore: [] };
+  /** Where and why the last `train` stopped on a signal or an interrupt (0-based epoch and step of that epoch); undefined when it ran to the end. */
+  stopped: StopPoint | undefined;
   private readonly seed: number | undefined;
   private readonly generatorOptimizer: tf.Optimizer;
   private readonly discriminatorOptimizer: tf.Optimizer;
@@ -265,7 +273,7 @@ export class GanTrainer {
   }
 
   /** One adversarial step on a real batch (images in the generator's output range). (Seed 001 §4.3) */
-  step(real: tf.Tensor4D): GanStepLosses {
+  async step(real: tf.Tensor4D): Promise<GanStepLosses> {
     this.checkImages(real);
     const count = real.shape[0];
     const stepSeed = this.seed === undefined ? undefined : this.seed + 2 * this.steps + 1;
@@ -300,13 +308,14 @@ export class GanTrainer {
     )!;
     zG.dispose();
 
-    const losses: GanStepLosses = {
-      discriminator: discriminatorCost.dataSync()[0]!,
-      generator: generatorCost.dataSync()[0]!,
-      realScore: scores[0]!.dataSync()[0]!,
-      fakeScore: scores[1]!.dataSync()[0]!,
-    };
-    tf.dispose([discriminatorCost, generatorCost, ...scores]);
+    const read = [discriminatorCost, generatorCost, scores[0]!, scores[1]!];
+    let values: number[];
+    try {
+      values = await Promise.all(read.map(async (scalar) => (await scalar.data())[0]!)); // a GPU backend in Node reads only asynchronously
+    } finally {
+      tf.dispose(read);
+    }
+    const losses: GanStepLosses = { discriminator: values[0]!, generator: values[1]!, realScore: values[2]!, fakeScore: values[3]! };
     this.steps++;
     for (const key of Object.keys(this.history) as (keyof GanStepLosses)[]) this.history[key].push(losses[key]);
     return losses;
@@ -323,15 +332,26 @@ export class GanTrainer {
     this.checkImages(images);
     const count = images.shape[0];
     if (count < batchSize) throw new GanConfigError(`train: ${count} images are fewer than one batch of ${batchSize}`);
+    const signals = stopSignals(options.signal);
+    this.stopped = undefined;
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const order = epochOrder(count, this.seed, epoch);
       const sums = { discriminator: 0, generator: 0, realScore: 0, fakeScore: 0 };
       let steps = 0;
       for (let start = 0; start + batchSize <= count; start += batchSize) {
+        const reason = stopReason(signals);
+        if (reason !== undefined) {
+          this.stopped = { epoch: epoch - 1, batch: steps, reason };
+          return this.history;
+        }
         const picked = order.slice(start, start + batchSize);
         const batch = tf.tidy(() => tf.gather(images, tf.tensor1d(picked, "int32")) as tf.Tensor4D);
-        const losses = this.step(batch);
-        batch.dispose();
+        let losses: GanStepLosses;
+        try {
+          losses = await this.step(batch);
+        } finally {
+          batch.dispose();
+        }
         for (const [name, value] of Object.entries(losses) as [keyof GanStepLosses, number][]) {
           if (!Number.isFinite(value)) throw new GanDivergedError(`GAN training diverged at epoch ${epoch}, step ${this.steps}: ${name} = ${value}`);
           sums[name] += value;

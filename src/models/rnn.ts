@@ -15,6 +15,7 @@
  * h_t = f(x_t · W_x + h_{t−1} · W_h + b), with W_x: d_x × d_h, W_h: d_h × d_h, b: d_h, and f = tanh.
  */
 import * as tf from "@tensorflow/tfjs";
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { SeededRandom } from "../data/random";
 import { adoptOptimizer } from "./optimizer-ownership";
 
@@ -142,10 +143,33 @@ export interface ScratchFitOptions {
   readonly validationData?: readonly [tf.Tensor3D, tf.Tensor2D];
   /** Called after every epoch with its logs. */
   readonly onEpochEnd?: (epoch: number, logs: Readonly<Record<string, number>>) => void;
+  /**
+   * Stops training before the next batch when aborted; a kernel interrupt of the cell that started
+   * the run does the same. The epoch in flight is left out of the history; see {@link ScratchRnnForecaster.stopped}.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Per-epoch losses: `loss` (training MSE, averaged over the epoch's batches) and `val_loss`. (Seed 001 §6.3) */
 export type ScratchHistory = Record<string, number[]>;
+
+/** A scalar's value, freeing the scalar. */
+function readSync(scalar: tf.Scalar): number {
+  try {
+    return scalar.dataSync()[0]!;
+  } finally {
+    scalar.dispose();
+  }
+}
+
+/** {@link readSync}, asynchronously. */
+async function read(scalar: tf.Scalar): Promise<number> {
+  try {
+    return (await scalar.data())[0]!;
+  } finally {
+    scalar.dispose();
+  }
+}
 
 /**
  * A forecaster written from scratch with tf.variable weights: a recurrence (Seed 001 §4.2 as
@@ -161,6 +185,8 @@ export class ScratchRnnForecaster {
   readonly activation: RecurrentActivation;
   /** Recurrence weights (W, or W_x, W_h, b), then the read-out V and c. */
   readonly variables: readonly tf.Variable[];
+  /** Where and why the last `fit` stopped on a signal or an interrupt (0-based epoch and batch); undefined when it ran to the end. */
+  stopped: StopPoint | undefined;
   private readonly optimizer: tf.Optimizer;
 
   constructor(options: ScratchRnnOptions) {
@@ -218,20 +244,12 @@ export class ScratchRnnForecaster {
 
   /** Mean squared error of the forecast on (x, y), as a number. (Seed 001 §6.3) */
   loss(x: tf.Tensor3D, y: tf.Tensor2D): number {
-    this.checkTargets(x, y);
-    const value = tf.tidy(() => tf.losses.meanSquaredError(y, this.predict(x)));
-    const number = value.dataSync()[0]!;
-    value.dispose();
-    return number;
+    return readSync(this.lossTensor(x, y));
   }
 
   /** One Adam step on the mean squared error of (x, y) (gradients by tf autodiff through the unrolled steps); returns the loss before the step. (Seed 001 §3.1 step 2) */
   trainStep(x: tf.Tensor3D, y: tf.Tensor2D): number {
-    this.checkTargets(x, y);
-    const cost = this.optimizer.minimize(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar, true, [...this.variables]);
-    const value = cost!.dataSync()[0]!;
-    cost!.dispose();
-    return value;
+    return readSync(this.minimizeStep(x, y));
   }
 
   /**
@@ -245,21 +263,32 @@ export class ScratchRnnForecaster {
     this.checkTargets(x, y);
     const samples = x.shape[0];
     const history: ScratchHistory = { loss: [] };
+    const signals = stopSignals(options.signal);
+    this.stopped = undefined;
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const indices = Array.from({ length: samples }, (_, i) => i);
       const order = options.seed === undefined ? indices : new SeededRandom((options.seed * 2654435761 + epoch * 40503) >>> 0).shuffled(indices);
       let sum = 0;
       for (let start = 0; start < samples; start += batchSize) {
+        const reason = stopReason(signals);
+        if (reason !== undefined) {
+          this.stopped = { epoch, batch: start / batchSize, reason };
+          return history;
+        }
         const picked = order.slice(start, start + batchSize);
         const batch = tf.tidy(() => {
           const rows = tf.tensor1d(picked, "int32");
           return { xb: tf.gather(x, rows) as tf.Tensor3D, yb: tf.gather(y, rows) as tf.Tensor2D };
         });
-        sum += this.trainStep(batch.xb, batch.yb) * picked.length;
-        tf.dispose([batch.xb, batch.yb]);
+        try {
+          // Read asynchronously: a GPU backend in Node cannot read synchronously.
+          sum += (await read(this.minimizeStep(batch.xb, batch.yb))) * picked.length;
+        } finally {
+          tf.dispose([batch.xb, batch.yb]);
+        }
       }
       const logs: Record<string, number> = { loss: sum / samples };
-      if (options.validationData !== undefined) logs.val_loss = this.loss(options.validationData[0], options.validationData[1]);
+      if (options.validationData !== undefined) logs.val_loss = await read(this.lossTensor(options.validationData[0], options.validationData[1]));
       for (const [name, value] of Object.entries(logs)) (history[name] ??= []).push(value);
       options.onEpochEnd?.(epoch + 1, logs);
       await tf.nextFrame();
@@ -271,6 +300,16 @@ export class ScratchRnnForecaster {
   dispose(): void {
     this.optimizer.dispose();
     tf.dispose([...this.variables]);
+  }
+
+  private lossTensor(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
+    this.checkTargets(x, y);
+    return tf.tidy(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar);
+  }
+
+  private minimizeStep(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
+    this.checkTargets(x, y);
+    return this.optimizer.minimize(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar, true, [...this.variables])!;
   }
 
   private checkInput(x: tf.Tensor3D): void {

@@ -35,4 +35,4 @@ export async function chooseRunProfile(env: Readonly<Record<string, string | und
  * one: a standard-profile training cell takes minutes on 2 idle cores and several times that on
  * a busy machine, and the full profile trains for hours on a CPU.
  */
-export const DEFAULT_CELL_TIMEOUT_SECONDS: Readonly<Record<Profile, number>> = { test: 600, standard: 3600, full: 24 * 3600 };
+export const DEFAULT_CELL_TIMEOUT_SECONDS: Readonly<Record<Profile, number>> = { smoke: 600, test: 600, standard: 3600, full: 24 * 3600 };

@@ -5,7 +5,7 @@
  * killed mid-training continues from its last checkpoint and loses at most the epoch in flight.
  */
 import * as tf from "@tensorflow/tfjs";
-import { stopReason, stopSignals } from "../cancellation";
+import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { epochOrder } from "./epoch-order";
 import { progressBar } from "../display";
 import { CheckpointError, CheckpointStore, restoreCheckpoint, type RunFingerprint, type TrainingState } from "./checkpoint";
@@ -55,8 +55,8 @@ export interface FitOptions {
   readonly keepCheckpoints?: number;
   /** Show a progress bar per epoch; default true. */
   readonly progress?: boolean;
-  /** Transforms each training batch's inputs (e.g. ImageDataGenerator.augment); must return a new tensor. */
-  readonly augment?: (inputs: tf.Tensor, context: BatchContext) => tf.Tensor;
+  /** Transforms each training batch's inputs (e.g. ImageDataGenerator.augmentAsync); must return a new tensor. */
+  readonly augment?: (inputs: tf.Tensor, context: BatchContext) => tf.Tensor | Promise<tf.Tensor>;
   /** Called after each batch with its loss (awaited: a monitor may sample here). */
   readonly onBatchEnd?: (context: BatchContext, loss: number) => void | Promise<void>;
   /** Called after each epoch (and its checkpoint) with that epoch's logs. */
@@ -81,7 +81,7 @@ export interface FitResult {
   /** The epoch whose weights the model holds when early stopping restored the best ones. */
   readonly bestEpoch?: number;
   /** Where and why training stopped on a signal or an interrupt (0-based epoch and batch). */
-  readonly stopped?: { readonly epoch: number; readonly batch: number; readonly reason: string };
+  readonly stopped?: StopPoint;
   readonly seconds: number;
 }
 
@@ -89,14 +89,39 @@ function metricName(name: string): string {
   return name === "acc" ? "accuracy" : name;
 }
 
-function scalars(values: tf.Scalar | tf.Scalar[] | number | number[]): number[] {
+/** Reads (and frees) training or evaluation results; asynchronously, as a GPU backend in Node requires. */
+async function scalars(values: tf.Scalar | tf.Scalar[] | number | number[]): Promise<number[]> {
   const list = Array.isArray(values) ? values : [values];
-  return list.map((value) => {
-    if (typeof value === "number") return value;
-    const number = value.dataSync()[0]!;
-    value.dispose();
-    return number;
+  const numbers: number[] = [];
+  for (const value of list) {
+    if (typeof value === "number") numbers.push(value);
+    else {
+      try {
+        numbers.push((await value.data())[0]!);
+      } finally {
+        value.dispose();
+      }
+    }
+  }
+  return numbers;
+}
+
+/** The examples at `indices`, inputs passed through `augment` when given (which may read them back asynchronously). */
+async function batchOf(x: tf.Tensor, y: tf.Tensor, indices: number[], augment: FitOptions["augment"], context: BatchContext): Promise<{ xb: tf.Tensor; yb: tf.Tensor }> {
+  const { inputs, yb } = tf.tidy(() => {
+    const picked = tf.tensor1d(indices, "int32");
+    return { inputs: tf.gather(x, picked), yb: tf.gather(y, picked) };
   });
+  if (augment === undefined) return { xb: inputs, yb };
+  let xb: tf.Tensor;
+  try {
+    xb = await augment(inputs, context);
+  } catch (error) {
+    tf.dispose([inputs, yb]);
+    throw error;
+  }
+  if (xb !== inputs) inputs.dispose();
+  return { xb, yb };
 }
 
 function checkInputs(x: tf.Tensor, y: tf.Tensor, options: FitOptions, batchSize: number): void {
@@ -183,15 +208,11 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
         }
         const indices = order.slice(batch * batchSize, (batch + 1) * batchSize);
         const context = { epoch, batch };
-        const { xb, yb } = tf.tidy(() => {
-          const picked = tf.tensor1d(indices, "int32");
-          const inputs = tf.gather(x, picked);
-          return { xb: options.augment === undefined ? inputs : options.augment(inputs, context), yb: tf.gather(y, picked) };
-        });
+        const { xb, yb } = await batchOf(x, y, indices, options.augment, context);
         dropout?.seedStep(epoch, batch);
         let values: number[];
         try {
-          values = scalars(await model.trainOnBatch(xb, yb));
+          values = await scalars(await model.trainOnBatch(xb, yb));
         } finally {
           tf.dispose([xb, yb]);
         }
@@ -205,7 +226,7 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
       }
       const logs: Record<string, number> = Object.fromEntries(names.map((name, i) => [name, sums[i]! / samples]));
       if (validation !== undefined) {
-        const scores = scalars(model.evaluate(validation[0], validation[1], { batchSize }) as tf.Scalar | tf.Scalar[]);
+        const scores = await scalars(model.evaluate(validation[0], validation[1], { batchSize }) as tf.Scalar | tf.Scalar[]);
         names.forEach((name, i) => (logs[`val_${name}`] = scores[i]!));
       }
       for (const [name, value] of Object.entries(logs)) (history[name] ??= []).push(value);

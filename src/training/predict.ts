@@ -25,15 +25,19 @@ export class PredictionError extends Error {
  * Runs the model over `x` in batches and returns classes, scores and probabilities (Seed 000 §5.2.4
  * `loaded_model.predict(new_data)`); a single sigmoid output is thresholded at `threshold` (0.5).
  */
-export function predictClasses(model: tf.LayersModel, x: tf.Tensor, options: { readonly batchSize?: number; readonly threshold?: number } = {}): ClassPredictions {
+export async function predictClasses(model: tf.LayersModel, x: tf.Tensor, options: { readonly batchSize?: number; readonly threshold?: number } = {}): Promise<ClassPredictions> {
   const output = model.predict(x, { batchSize: options.batchSize ?? 256 });
   if (Array.isArray(output)) {
     tf.dispose(output);
     throw new PredictionError(`model ${model.name} has ${output.length} outputs; predictClasses reads a single classifier output`);
   }
   const [n, width] = output.shape as [number, number | undefined];
-  const values = output.dataSync() as Float32Array;
-  output.dispose();
+  let values: Float32Array;
+  try {
+    values = (await output.data()) as Float32Array; // a GPU backend in Node cannot read synchronously
+  } finally {
+    output.dispose();
+  }
   if (output.shape.length !== 2 || width === undefined) throw new PredictionError(`model ${model.name} outputs shape [${output.shape.join(", ")}], expected [n, classes]`);
   const classes = new Int32Array(n);
   const scores = new Float32Array(n);
@@ -59,12 +63,14 @@ export function predictClasses(model: tf.LayersModel, x: tf.Tensor, options: { r
 }
 
 /** True labels as integers from a label tensor: class indices [n] / [n, 1], or one-hot rows [n, k]. (Seed 001 §5.2 step 4) */
-export function labelsOf(y: tf.Tensor): Int32Array {
+export async function labelsOf(y: tf.Tensor): Promise<Int32Array> {
   if (y.rank === 2 && y.shape[1]! > 1) {
     const classes = tf.tidy(() => tf.argMax(y, 1));
-    const out = classes.dataSync() as Int32Array;
-    classes.dispose();
-    return Int32Array.from(out);
+    try {
+      return Int32Array.from((await classes.data()) as Int32Array);
+    } finally {
+      classes.dispose();
+    }
   }
-  return Int32Array.from(y.dataSync(), (value) => Math.round(value));
+  return Int32Array.from(await y.data(), (value) => Math.round(value));
 }

@@ -25,7 +25,7 @@ describe("loadConfig", () => {
 
   it("names the variable and the value it cannot use", () => {
     expect(() => loadConfig({ LEPTON_PROFILE: "huge" })).toThrow(ConfigError);
-    expect(() => loadConfig({ LEPTON_PROFILE: "huge" })).toThrow(/LEPTON_PROFILE must be one of test, standard, full, got "huge"/);
+    expect(() => loadConfig({ LEPTON_PROFILE: "huge" })).toThrow(/LEPTON_PROFILE must be one of smoke, test, standard, full, got "huge"/);
     expect(() => loadConfig({ LEPTON_SEED: "-1" })).toThrow(/LEPTON_SEED/);
     expect(() => loadConfig({ LEPTON_SEED: "1.5" })).toThrow(/LEPTON_SEED/);
     expect(() => loadConfig({ LEPTON_BACKEND: "cuda" })).toThrow(/LEPTON_BACKEND must be one of tensorflow, webgpu, wasm, cpu/);
@@ -39,6 +39,7 @@ describe("loadConfig", () => {
 describe("bySize", () => {
   it("picks the size of the active profile", () => {
     const sizes = { test: 2, full: 50 };
+    expect(bySize({ ...sizes, smoke: 1 }, loadConfig({ LEPTON_PROFILE: "smoke" }))).toBe(1);
     expect(bySize(sizes, loadConfig({ LEPTON_PROFILE: "test" }))).toBe(2);
     expect(bySize(sizes, loadConfig({ LEPTON_PROFILE: "full" }))).toBe(50);
     expect(bySize({ ...sizes, standard: 8 }, loadConfig({ LEPTON_PROFILE: "standard" }))).toBe(8);
@@ -46,5 +47,9 @@ describe("bySize", () => {
 
   it("runs a notebook's test size in the standard profile when it names no standard size", () => {
     expect(bySize({ test: 2, full: 50 }, loadConfig({ LEPTON_PROFILE: "standard" }))).toBe(2);
+  });
+
+  it("runs a notebook's test size in the smoke profile when it names no smoke size", () => {
+    expect(bySize({ test: 2, full: 50 }, loadConfig({ LEPTON_PROFILE: "smoke" }))).toBe(2);
   });
 });

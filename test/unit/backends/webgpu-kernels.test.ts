@@ -9,10 +9,14 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkBackendAgainstCpu, type BackendCheck } from "../../../src/backends/backend-check";
 import { probeWebgpu } from "../../../src/backends/probes";
-import { missingVulkanPiece } from "../../../src/backends/vulkan";
+import { missingVulkanPiece, vulkanDriverManifests } from "../../../src/backends/vulkan";
 
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
-if (missingVulkanPiece() !== undefined && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+// SwiftShader joins the system's drivers (Mesa's give no adapter without a GPU); the probe takes a
+// hardware adapter first, and this process then loads only the driver it took.
+if (existsSync(SWIFTSHADER_ICD) && process.env.VK_ICD_FILENAMES === undefined && process.env.VK_DRIVER_FILES === undefined) {
+  process.env.VK_ICD_FILENAMES = [...vulkanDriverManifests(), SWIFTSHADER_ICD].join(":");
+}
 const whyNot = missingVulkanPiece();
 
 describe.skipIf(whyNot !== undefined)("webgpu against cpu", () => {

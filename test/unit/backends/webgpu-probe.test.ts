@@ -66,3 +66,28 @@ describe.skipIf(!canRun)("the probe with SwiftShader's Vulkan driver visible", (
     expect(stderr).toBe("");
   });
 });
+
+const LAVAPIPE_ICD = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
+
+describe.skipIf(!canRun || !existsSync(LAVAPIPE_ICD))("a driver Dawn rejects (Mesa's lavapipe) beside SwiftShader", () => {
+  const bothDrivers = `${LAVAPIPE_ICD}:${SWIFTSHADER_ICD}`;
+
+  it("makes Dawn warn on stderr when it loads both drivers in one process", () => {
+    const script = `import("webgpu").then(async ({ create }) => { await create([]).requestAdapter(); process.exit(0); });`;
+    const child = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, env: { ...process.env, VK_ICD_FILENAMES: bothDrivers }, encoding: "utf8", timeout: 60_000 });
+    expect(child.stderr).toMatch(/Warning: Vulkan shaderUniform\*ArrayDynamicIndexing required/);
+  });
+
+  it("is never loaded by the process that takes the webgpu backend, so nothing reaches stderr", () => {
+    const { stdout, stderr } = chooseBackend({ VK_ICD_FILENAMES: bothDrivers, LEPTON_BACKEND: "webgpu" });
+    expect(stdout).toMatch(/^backend: webgpu \(Dawn \(Vulkan\), software adapter\) · device: google swiftshader/);
+    expect(stderr).toBe("");
+  });
+
+  it("alone, leaves no adapter and no text on stderr", () => {
+    const { stdout, stderr } = chooseBackend({ VK_ICD_FILENAMES: LAVAPIPE_ICD });
+    expect(stdout).toMatch(/^backend: wasm /);
+    expect(stdout).toMatch(/webgpu not chosen: Dawn found no adapter on the Vulkan drivers lvp_icd\.x86_64\.json/);
+    expect(stderr).toBe("");
+  });
+});

@@ -39,7 +39,7 @@ describe("model save / load (Seed 000 §5.2.4)", () => {
     const original = model.predict(x) as tf.Tensor;
     const again = loaded.predict(x) as tf.Tensor;
     expect(Array.from(again.dataSync())).toEqual(Array.from(original.dataSync()));
-    expect(Array.from(predictClasses(loaded, x).classes)).toEqual(Array.from(predictClasses(model, x).classes));
+    expect(Array.from((await predictClasses(loaded, x)).classes)).toEqual(Array.from((await predictClasses(model, x)).classes));
     expect(loaded.optimizer).toBeDefined(); // training config saved: compiled on load, as Keras' load_model
     tf.dispose([original, again]);
     loaded.dispose();

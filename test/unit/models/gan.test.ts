@@ -84,15 +84,15 @@ describe("Seed 001 §4.3 as written", () => {
 });
 
 describe("the corrected GAN", () => {
-  it("a DCGAN step updates both players and leaks no tensor", () => {
+  it("a DCGAN step updates both players and leaks no tensor", async () => {
     const trainer = new GanTrainer(tinyDcgan());
     const real = realBatch(4);
-    trainer.step(real); // Adam's moments are created on the first step
+    await trainer.step(real); // Adam's moments are created on the first step
     const generatorBefore = flatWeights(trainer.pair.generator);
     const discriminatorBefore = flatWeights(trainer.pair.discriminator);
     const tensors = tf.memory().numTensors;
-    const losses = trainer.step(real);
-    trainer.step(real);
+    const losses = await trainer.step(real);
+    await trainer.step(real);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(Number.isFinite(losses.discriminator) && Number.isFinite(losses.generator)).toBe(true);
     expect(losses.realScore).toBeGreaterThan(0);
@@ -151,7 +151,7 @@ describe("the corrected GAN", () => {
     expect(() => denseGan({ form: "corrected", latentDim: 0 })).toThrow(/latentDim must be a positive integer, got 0/);
     const trainer = new GanTrainer(tinyDcgan());
     const wrong = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
-    expect(() => trainer.step(wrong)).toThrow(/images must be \[batch, 8, 8, 1\], got \[2, 28, 28, 1\]/);
+    await expect(trainer.step(wrong)).rejects.toThrow(/images must be \[batch, 8, 8, 1\], got \[2, 28, 28, 1\]/);
     const few = realBatch(3);
     await expect(trainer.train(few, { epochs: 1, batchSize: 4 })).rejects.toThrow(/3 images are fewer than one batch of 4/);
     tf.dispose([wrong, few]);
@@ -169,25 +169,28 @@ describe("the corrected GAN", () => {
 });
 
 describe("GAN sample quality measures", () => {
-  it("inception score: the number of classes for confident, even predictions; 1 for identical ones", () => {
+  it("inception score: the number of classes for confident, even predictions; 1 for identical ones", async () => {
     const confident = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], "int32"), 4).toFloat() as tf.Tensor2D;
     const identical = tf.tensor2d([[0.7, 0.1, 0.1, 0.1], [0.7, 0.1, 0.1, 0.1]]);
-    expect(inceptionScore(confident)).toBeCloseTo(4, 4);
-    expect(inceptionScore(identical)).toBeCloseTo(1, 5);
-    expect(() => inceptionScore(tf.tensor2d([[1]]))).toThrow(GanQualityError);
+    expect(await inceptionScore(confident)).toBeCloseTo(4, 4);
+    expect(await inceptionScore(identical)).toBeCloseTo(1, 5);
+    const single = tf.tensor2d([[1]]);
+    await expect(inceptionScore(single)).rejects.toThrow(GanQualityError);
+    single.dispose();
     tf.dispose([confident, identical]);
   });
 
-  it("nearest-neighbour distance: 0 for a copy, the RMS pixel difference otherwise", () => {
+  it("nearest-neighbour distance: 0 for a copy, the RMS pixel difference otherwise", async () => {
     const reference = tf.tensor3d([[[0, 0], [0, 0]], [[1, 1], [1, 1]]]);
     const samples = tf.tensor3d([[[1, 1], [1, 1]], [[0.5, 0.5], [0.5, 0.1]]]);
     const before = tf.memory().numTensors;
-    const distances = nearestNeighbourDistances(samples, reference, 1);
+    const distances = await nearestNeighbourDistances(samples, reference, 1);
     expect(tf.memory().numTensors).toBe(before);
     expect(distances[0]!).toBeCloseTo(0, 3);
     expect(distances[1]!).toBeCloseTo(Math.sqrt((0.25 * 3 + 0.01) / 4), 4);
-    expect(() => nearestNeighbourDistances(samples, tf.zeros([1, 3]))).toThrow(/must be non-empty batches of equal-sized images/);
-    tf.dispose([reference, samples]);
+    const flat = tf.zeros([1, 3]);
+    await expect(nearestNeighbourDistances(samples, flat)).rejects.toThrow(/must be non-empty batches of equal-sized images/);
+    tf.dispose([reference, samples, flat]);
   });
 });
 
@@ -196,13 +199,13 @@ afterAll(() => {
 });
 
 describe("sampleQuality", () => {
-  it("reads a classifier's verdict and the distance to the reference, leaking nothing", () => {
+  it("reads a classifier's verdict and the distance to the reference, leaking nothing", async () => {
     const classifier = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2, activation: "softmax", useBias: false })] });
     classifier.layers[1]!.setWeights([tf.tensor2d([[20, -20], [-20, 20], [0, 0], [0, 0]])]);
     const images = tf.tensor4d([1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0.5, 0.5, 0, 0], [4, 2, 2, 1]);
     const reference = tf.tensor4d([1, 0, 0, 0, 0, 1, 0, 0], [2, 2, 2, 1]);
     const before = tf.memory().numTensors;
-    const quality = sampleQuality(classifier, images, reference);
+    const quality = await sampleQuality(classifier, images, reference);
     expect(tf.memory().numTensors).toBe(before);
     expect(quality.classCounts).toEqual([3, 1]);
     expect(quality.confidentShare).toBeCloseTo(0.75, 6);
