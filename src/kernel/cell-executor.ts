@@ -11,6 +11,7 @@ import vm from "node:vm";
 import { openInterruptScope } from "../cancellation";
 import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
 import { CellSourceMap } from "./source-map";
+import { isOwnPackageSpecifier, ownPackageRequire } from "./own-package";
 import { rebaseRelativeSpecifiers } from "./specifiers";
 import { stopTfjsFitOnInterrupt } from "./tfjs-stop";
 import type { AsyncCellCompiler } from "./compiler-client";
@@ -49,9 +50,10 @@ export class CellExecutor {
     private readonly projectRoot: string,
   ) {
     const base = createRequire(join(projectRoot, "__cell__.js"));
+    const own = ownPackageRequire();
     // After each import a cell makes: once tfjs-layers is loaded, its fit obeys interrupts too.
     this.cellRequire = Object.assign((id: string): unknown => {
-      const loaded: unknown = base(id);
+      const loaded: unknown = isOwnPackageSpecifier(id) ? own(id) : base(id);
       stopTfjsFitOnInterrupt(base);
       return loaded;
     }, base);

@@ -21,8 +21,12 @@ export interface AsyncCellCompiler {
 type Method = CompilerRequest["method"];
 type ArgsOf<M extends Method> = Extract<CompilerRequest, { method: M }>["args"];
 
-/** The worker's code: tsx registered (the worker is a fresh isolate), then compiler-worker.ts. */
-const WORKER_SOURCE = `require("tsx/cjs/api").register(); require(${JSON.stringify(require.resolve("./compiler-worker.ts"))});`;
+/**
+ * The worker's code: tsx registered (the worker is a fresh isolate), then compiler-worker.ts. Both
+ * by absolute path: evaluated code resolves modules from the working directory, which is the
+ * notebook's folder, anywhere.
+ */
+const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(require.resolve("./compiler-worker.ts"))});`;
 
 /** A compiler running in a worker thread. */
 export class CompilerWorker implements AsyncCellCompiler {

@@ -1,0 +1,148 @@
+/**
+ * The project's TypeScript as tslab 1.0.22's converter expects its TypeScript: the converter was
+ * written against `@tslab/typescript-for-tslab` (TypeScript 5.0.4 with a few internals exported
+ * and a `disableTopLevelAwait` checker option). Those few pieces are rebuilt here on the stock
+ * compiler's own internals, so cells compile with the project's TypeScript (`using`, newer lib
+ * typings, the same checker as `npm run typecheck`):
+ *
+ * - `getPreEmitDiagnosticsOfFiles`, `getNullTransformationContext`, `getDefaultTypeRoots`,
+ *   `getQuickInfoAtPosition`, `Completions.getCompletionsAtPositionForTslab`;
+ * - a top-level `await` in the cell is reported as diagnostic 1308 at its `await` keyword, which is
+ *   how the converter learns that the cell needs an async wrapper (the patched checker did that
+ *   under `disableTopLevelAwait`; the stock one accepts top-level await in a module silently);
+ * - options the stock compiler has removed (`noImplicitUseStrict`) are dropped.
+ */
+
+/* The compiler's internals are untyped; this module is the one place that reaches into them. */
+type Ts = Record<string | symbol, any>;
+type Node = any;
+
+/** The file name tslab gives the cell being compiled. */
+const CELL_FILE_SUFFIX = "/__tslab__.ts";
+/** "'await' expressions are only allowed within async functions and at the top levels of modules." */
+const TOP_LEVEL_AWAIT_CODE = 1308;
+/** Options tslab sets that newer TypeScript rejects as removed (TS5102). */
+const REMOVED_OPTIONS = ["noImplicitUseStrict", "disableTopLevelAwait"] as const;
+
+/** Raised when the stock compiler lacks an internal the adaptation needs. */
+export class TslabAdaptationError extends Error {
+  override name = "TslabAdaptationError";
+}
+
+function internal(ts: Ts, name: string): any {
+  const value = ts[name];
+  if (value === undefined) throw new TslabAdaptationError(`TypeScript ${String(ts.version)} has no internal ${name}; tslab's converter cannot run on it`);
+  return value;
+}
+
+/** The `await` keywords of a cell that are at its top level (outside every function and class). */
+function topLevelAwaits(ts: Ts, sourceFile: Node): Node[] {
+  const found: Node[] = [];
+  const K = ts.SyntaxKind;
+  const boundaries = new Set([K.ArrowFunction, K.FunctionExpression, K.FunctionDeclaration, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor, K.ClassDeclaration, K.ClassExpression, K.ModuleDeclaration]);
+  const visit = (node: Node): void => {
+    if (boundaries.has(node.kind)) return;
+    if (node.kind === K.AwaitExpression) found.push(node);
+    if (node.kind === K.ForOfStatement && node.awaitModifier !== undefined) found.push(node.awaitModifier);
+    if (node.kind === K.VariableDeclarationList && (ts.getCombinedNodeFlags(node) & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) found.push(node);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sourceFile, visit);
+  return found;
+}
+
+/** Diagnostic 1308 at each top-level `await` keyword of the cell. */
+function topLevelAwaitDiagnostics(ts: Ts, sourceFile: Node): unknown[] {
+  return topLevelAwaits(ts, sourceFile).map((node) => {
+    const start = node.getStart(sourceFile);
+    return { file: sourceFile, start, length: "await".length, category: ts.DiagnosticCategory.Error, code: TOP_LEVEL_AWAIT_CODE, messageText: "top-level await" };
+  });
+}
+
+function getPreEmitDiagnosticsOfFiles(ts: Ts) {
+  const sortAndDeduplicate = internal(ts, "sortAndDeduplicateDiagnostics");
+  const emitsDeclarations = internal(ts, "getEmitDeclarations");
+  return (program: any, sourceFiles: Node[], cancellationToken?: unknown) => {
+    const diagnostics: unknown[] = [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(cancellationToken), ...program.getGlobalDiagnostics(cancellationToken)];
+    for (const sourceFile of sourceFiles) {
+      diagnostics.push(...program.getSyntacticDiagnostics(sourceFile, cancellationToken), ...program.getSemanticDiagnostics(sourceFile, cancellationToken));
+      if (emitsDeclarations(program.getCompilerOptions())) diagnostics.push(...program.getDeclarationDiagnostics(sourceFile, cancellationToken));
+      if (String(sourceFile.fileName).endsWith(CELL_FILE_SUFFIX)) diagnostics.push(...topLevelAwaitDiagnostics(ts, sourceFile));
+    }
+    return sortAndDeduplicate(diagnostics);
+  };
+}
+
+function getDefaultTypeRoots(ts: Ts) {
+  const forEachAncestorDirectory = internal(ts, "forEachAncestorDirectory");
+  return (currentDirectory: string, host: { directoryExists?(path: string): boolean }): string[] | undefined => {
+    const roots: string[] = [];
+    forEachAncestorDirectory(ts.normalizePath(currentDirectory), (directory: string) => {
+      const atTypes = ts.combinePaths(directory, "node_modules/@types");
+      if (host.directoryExists === undefined || host.directoryExists(atTypes)) roots.push(atTypes);
+      return undefined;
+    });
+    return roots.length > 0 ? roots : undefined;
+  };
+}
+
+/** Quick info as the language service computes it, on a program without a language service. */
+function getQuickInfoAtPosition(ts: Ts) {
+  const touching = internal(ts, "getTouchingPropertyName");
+  const containerOf = internal(ts, "getContainerNode");
+  const typeToDisplayParts = internal(ts, "typeToDisplayParts");
+  const symbolDisplay = internal(ts, "SymbolDisplay");
+  return (sourceFile: Node, checker: any, _cancellationToken: unknown, position: number) => {
+    let node = touching(sourceFile, position);
+    if (node === sourceFile) return undefined;
+    if (ts.isNewExpression(node.parent) && node.pos === node.parent.pos) node = node.parent.expression;
+    const textSpan = ts.createTextSpanFromBounds(node.getStart(sourceFile), node.getEnd());
+    const symbol = checker.getSymbolAtLocation(node);
+    if (symbol === undefined || checker.isUnknownSymbol(symbol)) {
+      if (!ts.isExpressionNode(node)) return undefined;
+      const type = checker.getTypeAtLocation(node);
+      return type && { kind: "", kindModifiers: "", textSpan, displayParts: typeToDisplayParts(checker, type, containerOf(node)), documentation: type.symbol?.getDocumentationComment(checker) };
+    }
+    const info = symbolDisplay.getSymbolDisplayPartsDocumentationAndSymbolKind(checker, symbol, sourceFile, containerOf(node), node);
+    return { kind: info.symbolKind, kindModifiers: symbolDisplay.getSymbolModifiers(checker, symbol), textSpan, displayParts: info.displayParts, documentation: info.documentation, tags: info.tags };
+  };
+}
+
+function completions(ts: Ts): Ts {
+  const stock = internal(ts, "Completions");
+  return {
+    ...stock,
+    getCompletionsAtPositionForTslab: (host: unknown, program: unknown, log: unknown, sourceFile: unknown, position: number, preferences: unknown, triggerCharacter: unknown, completionKind: unknown, cancellationToken: unknown) =>
+      stock.getCompletionsAtPosition(host, program, log, sourceFile, position, preferences, triggerCharacter, completionKind, cancellationToken, undefined),
+  };
+}
+
+/**
+ * The stock module with tslab's extras, as one object: `__esModule` is set so the converter's
+ * `import * as ts` binds this object itself and every property read goes through it. `overrides`
+ * (the bridge's own hooks) take precedence; they get the adapted module without themselves.
+ */
+export function adaptTypeScriptForTslab(ts: Ts, overrides: (key: string | symbol, stock: Ts) => unknown): Ts {
+  const extras: Ts = {
+    __esModule: true,
+    getPreEmitDiagnosticsOfFiles: getPreEmitDiagnosticsOfFiles(ts),
+    getNullTransformationContext: () => internal(ts, "nullTransformationContext"),
+    getDefaultTypeRoots: getDefaultTypeRoots(ts),
+    getQuickInfoAtPosition: getQuickInfoAtPosition(ts),
+    Completions: completions(ts),
+  };
+  const createWatchCompilerHost = ts.createWatchCompilerHost as (files: string[], options: Record<string, unknown>, ...rest: unknown[]) => unknown;
+  extras.createWatchCompilerHost = (files: string[], options: Record<string, unknown>, ...rest: unknown[]) => {
+    const kept = { ...options };
+    for (const removed of REMOVED_OPTIONS) delete kept[removed];
+    return createWatchCompilerHost(files, kept, ...rest);
+  };
+  const transpileModule = ts.transpileModule as (source: string, options: { compilerOptions?: Record<string, unknown> }) => unknown;
+  extras.transpileModule = (source: string, options: { compilerOptions?: Record<string, unknown> }) => {
+    const compilerOptions = { ...options.compilerOptions };
+    for (const removed of REMOVED_OPTIONS) delete compilerOptions[removed];
+    return transpileModule(source, { ...options, compilerOptions });
+  };
+  const base: Ts = new Proxy(extras, { get: (target, key) => (key in target ? target[key] : ts[key]) });
+  return new Proxy(extras, { get: (_target, key) => overrides(key, base) ?? base[key] });
+}
