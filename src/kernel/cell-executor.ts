@@ -1,7 +1,8 @@
 /**
  * Runs converted cells: each cell's CommonJS code runs in the kernel's
  * context with a `require` that resolves from the project root (TypeScript sources load through
- * tsx, so a restarted kernel sees edits); top-level await and a promise-valued last expression
+ * tsx; a module edited since it was loaded is reloaded by the next cell that imports it,
+ * reload.ts); top-level await and a promise-valued last expression
  * are awaited, so a rejected promise fails the cell; SIGINT interrupts both synchronous code
  * (vm's breakOnSigint) and pending awaits.
  */
@@ -11,7 +12,8 @@ import vm from "node:vm";
 import { openInterruptScope } from "../cancellation";
 import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
 import { CellSourceMap } from "./source-map";
-import { isOwnPackageSpecifier, ownPackageRequire } from "./own-package";
+import { isOwnPackageSpecifier, ownPackageRequire, PACKAGE_ROOT } from "./own-package";
+import { ModuleReloader } from "./reload";
 import { rebaseRelativeSpecifiers } from "./specifiers";
 import { stopTfjsFitOnInterrupt } from "./tfjs-stop";
 import type { AsyncCellCompiler } from "./compiler-client";
@@ -44,16 +46,21 @@ export class CellExecutor {
   private rejectPending: ((error: Error) => void) | undefined;
   private interruptScope: AbortController | undefined;
   private readonly cellRequire: NodeJS.Require;
+  /** Created first, so the modules the kernel loaded itself are never reloaded. */
+  private readonly reloader: ModuleReloader;
 
   constructor(
     private readonly compiler: AsyncCellCompiler,
     private readonly projectRoot: string,
   ) {
+    this.reloader = new ModuleReloader([projectRoot, PACKAGE_ROOT]);
     const base = createRequire(join(projectRoot, "__cell__.js"));
+    const reloader = this.reloader;
     const own = ownPackageRequire();
     // After each import a cell makes: once tfjs-layers is loaded, its fit obeys interrupts too.
     this.cellRequire = Object.assign((id: string): unknown => {
       const loaded: unknown = isOwnPackageSpecifier(id) ? own(id) : base(id);
+      reloader.noteLoaded();
       stopTfjsFitOnInterrupt(base);
       return loaded;
     }, base);
@@ -103,6 +110,7 @@ export class CellExecutor {
   /** Compiles and runs a cell; `count` names it in tracebacks (`cell[count]`). */
   async run(source: string, count: number): Promise<CellOutcome> {
     this.interruptScope = openInterruptScope();
+    this.reloader.dropStale();
     const converted = await this.compiler.convert(this.prevDecl, this.rebase(source));
     if (converted.diagnostics.length > 0) return { status: "error", ...diagnosticsError(converted.diagnostics, count) };
     if (converted.output === undefined || converted.output.trim() === "") {

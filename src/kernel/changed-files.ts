@@ -7,10 +7,12 @@
 import { statSync } from "node:fs";
 import { relative, sep } from "node:path";
 
-/** Whether `path` is one of the project's own files (inside `projectRoot`, outside node_modules). */
-export function isProjectFile(projectRoot: string, path: string): boolean {
-  const rel = relative(projectRoot, path);
-  return rel !== "" && !rel.startsWith("..") && !rel.split(sep).includes("node_modules");
+/** Whether `path` is one of the project's own files (inside one of `roots`, outside node_modules). */
+export function isProjectFile(roots: readonly string[], path: string): boolean {
+  return roots.some((root) => {
+    const rel = relative(root, path);
+    return rel !== "" && !rel.startsWith("..") && !rel.split(sep).includes("node_modules");
+  });
 }
 
 function modifiedMs(path: string): number | undefined {
@@ -31,11 +33,12 @@ interface Watched<T> {
 export class ChangedFiles<T = (path: string, kind: number) => void> {
   private readonly files = new Map<string, Watched<T>>();
 
-  constructor(private readonly projectRoot: string) {}
+  /** `roots`: the project's folder and this package's, whose files are polled. */
+  constructor(private readonly roots: readonly string[]) {}
 
   /** Starts polling `path` if it is a project file; the handle stops it. */
   watch(path: string, onChange: T): { close(): void } {
-    if (!isProjectFile(this.projectRoot, path)) return { close: () => undefined };
+    if (!isProjectFile(this.roots, path)) return { close: () => undefined };
     const entry: Watched<T> = { path, onChange, mtime: modifiedMs(path) };
     this.files.set(path, entry);
     return { close: () => this.files.get(path) === entry && this.files.delete(path) };

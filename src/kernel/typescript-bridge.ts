@@ -229,7 +229,7 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   // pending rebuildTimer" and killed the kernel. The project's own files are polled instead, right
   // before each use of the program (changed-files.ts), so an edited src/ file is re-read.
   const unwatched = { close: () => undefined };
-  const watchedFiles = new ChangedFiles(projectRoot);
+  const watchedFiles = new ChangedFiles([projectRoot, modulesRoot]);
   const sys = Object.create(real.sys as object) as Record<string, unknown>;
   sys.getCurrentDirectory = () => projectRoot;
   sys.watchFile = (path: string, onChange: (path: string, kind: number) => void) => watchedFiles.watch(path, onChange);
