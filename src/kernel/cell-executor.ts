@@ -42,6 +42,8 @@ interface CellGlobals {
 /** Keeps the state cells share (declarations, exported locals) and runs them one at a time. */
 export class CellExecutor {
   private prevDecl = "";
+  /** The sources of the cells whose declarations were kept, for the definitions `name??` shows. */
+  private readonly declaringCells: string[] = [];
   private readonly locals: Record<string, unknown> = {};
   private rejectPending: ((error: Error) => void) | undefined;
   private interruptScope: AbortController | undefined;
@@ -101,10 +103,10 @@ export class CellExecutor {
     return { ...completion, start: completion.start - shift, end: completion.end - shift };
   }
 
-  /** Quick info (signature and documentation) at `cursor`, if any. */
-  inspect(source: string, cursor: number): Promise<string | undefined> {
+  /** Quick info (signature and documentation) at `cursor`, if any; at `detailLevel` 1 also the definition's source. */
+  inspect(source: string, cursor: number, detailLevel = 0): Promise<string | undefined> {
     const shift = this.rebase(source.slice(0, cursor)).length - cursor;
-    return this.compiler.inspect(this.prevDecl, this.rebase(source), cursor + shift);
+    return this.compiler.inspect(this.prevDecl, this.rebase(source), cursor + shift, detailLevel, this.declaringCells);
   }
 
   /** Compiles and runs a cell; `count` names it in tracebacks (`cell[count]`). */
@@ -114,7 +116,7 @@ export class CellExecutor {
     const converted = await this.compiler.convert(this.prevDecl, this.rebase(source));
     if (converted.diagnostics.length > 0) return { status: "error", ...diagnosticsError(converted.diagnostics, count) };
     if (converted.output === undefined || converted.output.trim() === "") {
-      this.prevDecl = converted.declOutput ?? "";
+      this.keepDeclarations(converted.declOutput ?? "", source);
       return { status: "ok", hasValue: false, value: undefined };
     }
     const cellFile = `lepton-cell-${count}.js`;
@@ -124,7 +126,7 @@ export class CellExecutor {
     try {
       const returned: unknown = vm.runInThisContext(wrapped, { filename: cellFile, breakOnSigint: true });
       if (converted.hasToplevelAwait) await this.awaitInterruptibly(returned);
-      this.prevDecl = converted.declOutput ?? "";
+      this.keepDeclarations(converted.declOutput ?? "", source);
       const name = converted.lastExpressionVar;
       if (name === undefined || !(name in this.locals)) return { status: "ok", hasValue: false, value: undefined };
       let value = this.locals[name];
@@ -133,9 +135,14 @@ export class CellExecutor {
       return { status: "ok", hasValue: value !== undefined, value };
     } catch (thrown) {
       // As in IPython, what the cell defined before it failed stays defined for later cells.
-      this.prevDecl = converted.declOutput ?? this.prevDecl;
+      if (converted.declOutput !== undefined) this.keepDeclarations(converted.declOutput, source);
       return { status: "error", ...runtimeError(thrown, { count, file: cellFile, map, lineCount: source.split("\n").length }) };
     }
+  }
+
+  private keepDeclarations(declarations: string, source: string): void {
+    this.prevDecl = declarations;
+    this.declaringCells.push(source);
   }
 
   private async awaitInterruptibly(value: unknown): Promise<unknown> {

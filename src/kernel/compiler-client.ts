@@ -13,7 +13,7 @@ import { KernelSetupError, type CellCompletion, type ConvertedCell } from "./typ
 export interface AsyncCellCompiler {
   convert(prevDecl: string, source: string): Promise<ConvertedCell>;
   complete(prevDecl: string, source: string, position: number): Promise<CellCompletion>;
-  inspect(prevDecl: string, source: string, position: number): Promise<string | undefined>;
+  inspect(prevDecl: string, source: string, position: number, detailLevel: number, cells: readonly string[]): Promise<string | undefined>;
   isComplete(source: string): Promise<Completeness>;
   close(): Promise<void>;
 }
@@ -87,9 +87,9 @@ export class CompilerWorker implements AsyncCellCompiler {
     return (await this.call("complete", [prevDecl, source, position])) as CellCompletion;
   }
 
-  /** Quick info at `position`, if any. */
-  async inspect(prevDecl: string, source: string, position: number): Promise<string | undefined> {
-    return (await this.call("inspect", [prevDecl, source, position])) as string | undefined;
+  /** Quick info at `position`, if any; with the definition's source at `detailLevel` 1. */
+  async inspect(prevDecl: string, source: string, position: number, detailLevel: number, cells: readonly string[]): Promise<string | undefined> {
+    return (await this.call("inspect", [prevDecl, source, position, detailLevel, cells])) as string | undefined;
   }
 
   /** Jupyter's is_complete verdict. */

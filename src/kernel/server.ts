@@ -15,7 +15,7 @@ import { CellContexts } from "./cell-context";
 import { CellExecutor } from "./cell-executor";
 import { CommManager } from "./comms";
 import type { AsyncCellCompiler } from "./compiler-client";
-import { helpTarget } from "./help";
+import { helpRequest } from "./help";
 import { InputHistory } from "./history";
 import { Outbox } from "./outbox";
 
@@ -283,8 +283,8 @@ export class KernelServer {
     const count = this.executionCount;
     if (!silent) this.publish("execute_input", { code, execution_count: count }, message.header);
     if (storeHistory) this.history.add(count, code);
-    const helpName = helpTarget(code);
-    if (helpName !== undefined) return this.help(message, helpName, count);
+    const help = helpRequest(code);
+    if (help !== undefined) return this.help(message, help.name, count, help.detailLevel);
     const cell = this.cells.run(message.header, () => this.executor.run(code, count));
     const outcome = await cell.result;
     // Displays the cell started without awaiting are sent before the cell reports done.
@@ -315,8 +315,8 @@ export class KernelServer {
   }
 
   /** `name?`: the name's documentation as a pager payload (help.ts). */
-  private async help(message: JupyterMessage, name: string, count: number): Promise<void> {
-    const text = await this.executor.inspect(name, name.length);
+  private async help(message: JupyterMessage, name: string, count: number, detailLevel: 0 | 1): Promise<void> {
+    const text = await this.executor.inspect(name, name.length, detailLevel);
     const payload = text === undefined ? [] : [{ source: "page", data: { "text/plain": text }, start: 0 }];
     if (text === undefined) this.publish("stream", { name: "stdout", text: `no documentation found for ${name}\n` }, message.header);
     await this.send(this.shell, message, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: {} });
@@ -352,7 +352,7 @@ export class KernelServer {
   private async inspect(message: JupyterMessage): Promise<void> {
     const code = String(message.content.code ?? "");
     const cursor = Number(message.content.cursor_pos ?? code.length);
-    const text = await this.executor.inspect(code, cursor);
+    const text = await this.executor.inspect(code, cursor, Number(message.content.detail_level ?? 0));
     await this.send(this.shell, message, "inspect_reply", {
       status: "ok",
       found: text !== undefined,

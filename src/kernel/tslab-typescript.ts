@@ -104,8 +104,35 @@ function getQuickInfoAtPosition(ts: Ts) {
       return type && { kind: "", kindModifiers: "", textSpan, displayParts: typeToDisplayParts(checker, type, containerOf(node)), documentation: type.symbol?.getDocumentationComment(checker) };
     }
     const info = symbolDisplay.getSymbolDisplayPartsDocumentationAndSymbolKind(checker, symbol, sourceFile, containerOf(node), node);
-    return { kind: info.symbolKind, kindModifiers: symbolDisplay.getSymbolModifiers(checker, symbol), textSpan, displayParts: info.displayParts, documentation: info.documentation, tags: info.tags };
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    return {
+      kind: info.symbolKind,
+      kindModifiers: symbolDisplay.getSymbolModifiers(checker, symbol),
+      textSpan,
+      displayParts: info.displayParts,
+      documentation: info.documentation,
+      tags: info.tags,
+      definitions: (target.declarations ?? []).map((declaration: Node) => definitionOf(ts, declaration)),
+    };
   };
+}
+
+/** Where a symbol is declared, with the declaration's source text (a variable's whole statement). */
+export interface Definition {
+  readonly fileName: string;
+  /** 0-based line of the declaration's start. */
+  readonly line: number;
+  readonly name: string | undefined;
+  readonly text: string;
+}
+
+function definitionOf(ts: Ts, declaration: Node): Definition {
+  let node = declaration;
+  if (ts.isVariableDeclaration(node) && ts.isVariableDeclarationList(node.parent) && ts.isVariableStatement(node.parent.parent)) node = node.parent.parent;
+  const sourceFile = node.getSourceFile();
+  const start = node.getStart(sourceFile);
+  const name = declaration.name !== undefined && ts.isIdentifier(declaration.name) ? String(declaration.name.text) : undefined;
+  return { fileName: sourceFile.fileName, line: sourceFile.getLineAndCharacterOfPosition(start).line, name, text: sourceFile.text.slice(start, node.end) };
 }
 
 function completions(ts: Ts): Ts {

@@ -32,9 +32,10 @@ import Module from "node:module";
 import { basename, dirname, join } from "node:path";
 import { completeness, type Completeness, type TypeScriptParser } from "./completeness";
 import { ChangedFiles } from "./changed-files";
+import { definitionsText, type CellParser } from "./definitions";
 import { ownPackagePaths } from "./own-package";
 import { expandShorthandProperties, type ShorthandParser } from "./shorthand";
-import { adaptTypeScriptForTslab } from "./tslab-typescript";
+import { adaptTypeScriptForTslab, type Definition } from "./tslab-typescript";
 import { loadTypeScript } from "./typescript-loader";
 
 /** A TypeScript diagnostic as tslab reports it (0-based line and character). */
@@ -71,8 +72,11 @@ export interface CellCompiler {
   readonly typescriptVersion: string;
   convert(prevDecl: string, source: string): ConvertedCell;
   complete(prevDecl: string, source: string, position: number): CellCompletion;
-  /** Quick info text at a position, or undefined when there is none. */
-  inspect(prevDecl: string, source: string, position: number): string | undefined;
+  /**
+   * Quick info text at a position, or undefined when there is none; at `detailLevel` 1 (`name??`)
+   * with the definition's source, a name from an earlier cell found in `cells` (their sources).
+   */
+  inspect(prevDecl: string, source: string, position: number, detailLevel?: number, cells?: readonly string[]): string | undefined;
   /** Jupyter's is_complete verdict for a cell. */
   isComplete(source: string): Completeness;
   /** Saves the V8 code cache of the compiler (typescript-loader.ts); returns its file, if written. */
@@ -83,7 +87,7 @@ export interface CellCompiler {
 interface TslabConverter {
   convert(prevDecl: string, src: string): Omit<ConvertedCell, "commonJsMap">;
   complete(prevDecl: string, src: string, position: number): CellCompletion;
-  inspect(prevDecl: string, src: string, position: number): { displayParts?: { text: string }[]; documentation?: { text: string }[] } | undefined;
+  inspect(prevDecl: string, src: string, position: number): { displayParts?: { text: string }[]; documentation?: { text: string }[]; definitions?: Definition[] } | undefined;
   close(): void;
 }
 
@@ -223,6 +227,7 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   const checks = cellCheckOptions(projectRoot);
   const parser = real as unknown as TypeScriptParser;
   const shorthandParser = real as unknown as ShorthandParser;
+  const cellParser = real as unknown as CellParser;
   let lastCommonJsMap: string | undefined;
   // tslab roots its program at ts.sys.getCurrentDirectory(): the project root instead.
   // No real file or directory watchers: one firing between cells made tslab throw "Unexpected
@@ -289,13 +294,14 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
       refresh();
       return converter.complete(prevDecl, source, position);
     },
-    inspect(prevDecl, source, position) {
+    inspect(prevDecl, source, position, detailLevel = 0, cells = []) {
       refresh();
       const info = converter.inspect(prevDecl, source, position);
       if (info === undefined) return undefined;
       const signature = (info.displayParts ?? []).map((p) => p.text).join("");
       const docs = (info.documentation ?? []).map((p) => p.text).join("");
-      const text = [signature, docs].filter((t) => t !== "").join("\n\n");
+      const definitions = detailLevel >= 1 ? definitionsText(cellParser, info.definitions ?? [], cells, projectRoot) : undefined;
+      const text = [signature, docs, definitions ?? ""].filter((t) => t !== "").join("\n\n");
       return text === "" ? undefined : text;
     },
     isComplete: (source) => completeness(parser, source),

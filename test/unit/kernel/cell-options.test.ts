@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { helpTarget } from "../../../src/kernel/help";
+import { helpRequest } from "../../../src/kernel/help";
 import { cellCheckOptions } from "../../../src/kernel/typescript-bridge";
 
 describe("cellCheckOptions", () => {
@@ -20,14 +20,16 @@ describe("cellCheckOptions", () => {
   });
 });
 
-describe("helpTarget", () => {
-  it("reads `name?` and `?name` as help requests", () => {
-    expect(helpTarget("Math.max?")).toBe("Math.max");
-    expect(helpTarget("  ? console . log \n")).toBe("console.log");
+describe("helpRequest", () => {
+  it("reads `name?` and `?name` as help requests, `name??` and `??name` with the definition's source", () => {
+    expect(helpRequest("Math.max?")).toEqual({ name: "Math.max", detailLevel: 0 });
+    expect(helpRequest("  ? console . log \n")).toEqual({ name: "console.log", detailLevel: 0 });
+    expect(helpRequest("Math.max??")).toEqual({ name: "Math.max", detailLevel: 1 });
+    expect(helpRequest("?? bySize")).toEqual({ name: "bySize", detailLevel: 1 });
   });
 
   it("leaves code alone", () => {
-    for (const code of ["a ? b : c", "x?.y", "Math.max(1, 2)", "const q = 1; q?", "?"]) expect(helpTarget(code)).toBeUndefined();
+    for (const code of ["a ? b : c", "x?.y", "a ?? b", "Math.max(1, 2)", "const q = 1; q?", "?", "x???"]) expect(helpRequest(code)).toBeUndefined();
   });
 });
 

@@ -1,0 +1,60 @@
+/**
+ * Introspection through jupyter_client: `x?` / inspect at detail 0 give the signature and
+ * documentation, `x??` / detail 1 add the definition's source, from an earlier cell or a library
+ * file.
+ */
+import { resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { askKernel, type ExecuteAnswer } from "./jupyter-requests";
+
+const NOTEBOOKS = resolve(__dirname, "..", "..", "..", "notebooks");
+
+interface InspectReply {
+  readonly status: string;
+  readonly found: boolean;
+  readonly data: Record<string, string>;
+}
+
+const pageText = (answer: unknown) => ((answer as ExecuteAnswer).reply.payload as { data: Record<string, string> }[])[0]?.data["text/plain"] ?? "";
+
+describe("introspection, through jupyter_client", () => {
+  let answers: unknown[];
+  const library = 'import { bySize } from "../src/config";\nbySize';
+  beforeAll(async () => {
+    answers = await askKernel(
+      [
+        { execute: "/** Halves a number. */\nfunction halve(n: number): number {\n  return n / 2;\n}\nconst unrelated = 1;" },
+        { inspect: "halve", cursor: 5, detail: 0 },
+        { inspect: "halve", cursor: 5, detail: 1 },
+        { inspect: library, cursor: library.length, detail: 1 },
+        { execute: "halve?" },
+        { execute: "halve??" },
+      ],
+      NOTEBOOKS,
+    );
+  }, 300_000);
+
+  it("shows the signature and documentation at detail 0, without the source", () => {
+    const reply = answers[1] as InspectReply;
+    expect(reply).toMatchObject({ status: "ok", found: true });
+    expect(reply.data["text/plain"]).toContain("function halve(n: number): number");
+    expect(reply.data["text/plain"]).toContain("Halves a number.");
+    expect(reply.data["text/plain"]).not.toContain("return n / 2");
+  });
+
+  it("adds the definition's source at detail 1: an earlier cell's, a library file's with its place", () => {
+    const cell = (answers[2] as InspectReply).data["text/plain"]!;
+    expect(cell).toContain("Source (an earlier cell)");
+    expect(cell).toContain("return n / 2;");
+    expect(cell).not.toContain("unrelated");
+    const file = (answers[3] as InspectReply).data["text/plain"]!;
+    expect(file).toMatch(/Source \(src\/config\.ts:\d+\)/);
+    expect(file).toContain("export function bySize");
+  });
+
+  it("pages `halve?` without the source and `halve??` with it", () => {
+    expect(pageText(answers[4])).toContain("function halve(n: number): number");
+    expect(pageText(answers[4])).not.toContain("return n / 2");
+    expect(pageText(answers[5])).toContain("return n / 2;");
+  });
+});
