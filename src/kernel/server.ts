@@ -345,7 +345,8 @@ export class KernelServer {
       matches: [...completion.candidates],
       cursor_start: completion.start,
       cursor_end: completion.end,
-      metadata: {},
+      // JupyterLab's completer shows each match's type and signature from here (as ipykernel sends it).
+      metadata: { _jupyter_types_experimental: completion.typed.map((item) => ({ start: completion.start, end: completion.end, ...item })) },
     });
   }
 

@@ -135,12 +135,47 @@ function definitionOf(ts: Ts, declaration: Node): Definition {
   return { fileName: sourceFile.fileName, line: sourceFile.getLineAndCharacterOfPosition(start).line, name, text: sourceFile.text.slice(start, node.end) };
 }
 
+/** Completion entries get a call signature only when they match what is typed, so a bare global completion stays cheap. */
+const SIGNATURES_AT_MOST = 200;
+
+/** The identifier typed up to `position`, lower-cased ("" after a dot or a space). */
+function typedPrefix(ts: Ts, sourceFile: Node, position: number): string {
+  const token = ts.findPrecedingToken(position, sourceFile);
+  return token !== undefined && ts.isIdentifier(token) && token.end === position ? String(token.text).toLowerCase() : "";
+}
+
+/** `(n: number): number` for a callable symbol, else "". */
+function callSignature(ts: Ts, checker: any, symbol: any, sourceFile: Node): string {
+  const type = checker.getTypeOfSymbolAtLocation(symbol, sourceFile);
+  const [first, ...more] = type.getCallSignatures();
+  if (first === undefined) return "";
+  const text = checker.signatureToString(first, undefined, ts.TypeFormatFlags.NoTruncation);
+  return more.length > 0 ? `${text} (+${more.length} overloads)` : text;
+}
+
+/**
+ * Completions as the language service computes them, each entry with its call signature (where
+ * it matches what is typed) and without the symbol objects, so the result crosses threads.
+ */
 function completions(ts: Ts): Ts {
   const stock = internal(ts, "Completions");
   return {
     ...stock,
-    getCompletionsAtPositionForTslab: (host: unknown, program: unknown, log: unknown, sourceFile: unknown, position: number, preferences: unknown, triggerCharacter: unknown, completionKind: unknown, cancellationToken: unknown) =>
-      stock.getCompletionsAtPosition(host, program, log, sourceFile, position, preferences, triggerCharacter, completionKind, cancellationToken, undefined),
+    getCompletionsAtPositionForTslab: (host: unknown, program: any, log: unknown, sourceFile: Node, position: number, preferences: unknown, triggerCharacter: unknown, completionKind: unknown, cancellationToken: unknown) => {
+      const info = stock.getCompletionsAtPosition(host, program, log, sourceFile, position, preferences, triggerCharacter, completionKind, cancellationToken, undefined, true);
+      if (info === undefined) return info;
+      const checker = program.getTypeChecker();
+      const prefix = typedPrefix(ts, sourceFile, position);
+      let signed = 0;
+      for (const entry of info.entries) {
+        if (entry.symbol !== undefined && signed < SIGNATURES_AT_MOST && String(entry.name).toLowerCase().includes(prefix)) {
+          signed++;
+          entry.signature = callSignature(ts, checker, entry.symbol, sourceFile);
+        }
+        delete entry.symbol;
+      }
+      return info;
+    },
   };
 }
 

@@ -59,11 +59,19 @@ export interface ConvertedCell {
   readonly commonJsMap?: string;
 }
 
-/** Completion candidates for a cursor position. */
+/** One completion candidate with what it is: TypeScript's kind (method, property, const …) and a callable's signature. */
+export interface TypedCompletion {
+  readonly text: string;
+  readonly type: string;
+  readonly signature: string;
+}
+
+/** Completion candidates for a cursor position: prefix matches first, then substring matches. */
 export interface CellCompletion {
   readonly start: number;
   readonly end: number;
   readonly candidates: readonly string[];
+  readonly typed: readonly TypedCompletion[];
 }
 
 /** What the kernel needs from the converter. */
@@ -84,9 +92,16 @@ export interface CellCompiler {
   close(): void;
 }
 
+interface TslabCompletion {
+  readonly start: number;
+  readonly end: number;
+  readonly candidates: readonly string[];
+  readonly original?: { readonly entries: readonly { readonly name: string; readonly kind: string; readonly signature?: string }[] };
+}
+
 interface TslabConverter {
   convert(prevDecl: string, src: string): Omit<ConvertedCell, "commonJsMap">;
-  complete(prevDecl: string, src: string, position: number): CellCompletion;
+  complete(prevDecl: string, src: string, position: number): TslabCompletion;
   inspect(prevDecl: string, src: string, position: number): { displayParts?: { text: string }[]; documentation?: { text: string }[]; definitions?: Definition[] } | undefined;
   close(): void;
 }
@@ -292,7 +307,11 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     },
     complete(prevDecl, source, position) {
       refresh();
-      return converter.complete(prevDecl, source, position);
+      const { start, end, candidates, original } = converter.complete(prevDecl, source, position);
+      const entries = new Map<string, { kind: string; signature?: string }>();
+      for (const entry of original?.entries ?? []) if (!entries.has(entry.name)) entries.set(entry.name, entry);
+      const typed = candidates.map((text) => ({ text, type: entries.get(text)?.kind ?? "", signature: entries.get(text)?.signature ?? "" }));
+      return { start, end, candidates, typed };
     },
     inspect(prevDecl, source, position, detailLevel = 0, cells = []) {
       refresh();

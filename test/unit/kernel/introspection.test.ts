@@ -1,7 +1,7 @@
 /**
  * Introspection through jupyter_client: `x?` / inspect at detail 0 give the signature and
  * documentation, `x??` / detail 1 add the definition's source, from an earlier cell or a library
- * file.
+ * file; completions carry their kind and signature, prefix matches first, and no DOM globals.
  */
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -56,5 +56,44 @@ describe("introspection, through jupyter_client", () => {
     expect(pageText(answers[4])).toContain("function halve(n: number): number");
     expect(pageText(answers[4])).not.toContain("return n / 2");
     expect(pageText(answers[5])).toContain("return n / 2;");
+  });
+});
+
+interface CompleteReply {
+  readonly status: string;
+  readonly matches: string[];
+  readonly cursor_start: number;
+  readonly cursor_end: number;
+  readonly metadata: { _jupyter_types_experimental?: { start: number; end: number; text: string; type: string; signature: string }[] };
+}
+
+describe("completions, through jupyter_client", () => {
+  let answers: unknown[];
+  beforeAll(async () => {
+    answers = await askKernel(
+      [
+        { execute: "const alphabet = 1;\nfunction betaAlpha(x: number): string {\n  return String(x);\n}" },
+        { complete: "alph", cursor: 4 },
+        { complete: "docu", cursor: 4 },
+      ],
+      NOTEBOOKS,
+    );
+  }, 300_000);
+
+  it("puts prefix matches before substring matches, each typed with its kind and signature", () => {
+    const reply = answers[1] as CompleteReply;
+    expect(reply).toMatchObject({ status: "ok", cursor_start: 0, cursor_end: 4 });
+    expect(reply.matches.indexOf("alphabet")).toBe(0);
+    expect(reply.matches).toContain("betaAlpha");
+    const types = reply.metadata._jupyter_types_experimental!;
+    expect(types.map((t) => t.text)).toEqual(reply.matches);
+    expect(types.find((t) => t.text === "alphabet")).toEqual({ start: 0, end: 4, text: "alphabet", type: "const", signature: "" });
+    expect(types.find((t) => t.text === "betaAlpha")).toEqual({ start: 0, end: 4, text: "betaAlpha", type: "function", signature: "(x: number): string" });
+  });
+
+  it("offers no DOM globals", () => {
+    const reply = answers[2] as CompleteReply;
+    expect(reply.status).toBe("ok");
+    expect(reply.matches).not.toContain("document");
   });
 });
