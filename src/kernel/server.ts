@@ -3,7 +3,7 @@
  * binds the five channels from the connection file and answers kernel_info (with status and the
  * TypeScript version really used), execute (errors as ename/evalue/traceback plus an iopub
  * `error`; the last value as `execute_result`, rich through src/display), is_complete,
- * complete, inspect, history, comm_info, interrupt and shutdown. stdout/stderr and src/display's
+ * complete, inspect, history, comm_info, interrupt, usage (JupyterLab's kernel-usage panel) and shutdown. stdout/stderr and src/display's
  * outputs are published on iopub under the request that caused them.
  */
 import { inspect as inspectValue } from "node:util";
@@ -18,6 +18,7 @@ import type { AsyncCellCompiler } from "./compiler-client";
 import { helpRequest } from "./help";
 import { InputHistory } from "./history";
 import { Outbox } from "./outbox";
+import { UsageSampler } from "./usage";
 
 /** What the server needs besides the connection: the compiler (already being built) and versions. */
 export interface KernelServerOptions {
@@ -66,6 +67,7 @@ export class KernelServer {
   private readonly cells = new CellContexts();
   private readonly comms = new CommManager((msgType, content, buffers) => this.publish(msgType, content, this.cells.outputParent(), buffers)).install();
   private readonly executor: CellExecutor;
+  private readonly usage: UsageSampler;
   private draining = false;
   private readonly originalWrite = {
     stdout: process.stdout.write.bind(process.stdout),
@@ -75,6 +77,7 @@ export class KernelServer {
   constructor(private readonly options: KernelServerOptions) {
     this.signer = new MessageSigner(options.connection.key);
     this.executor = new CellExecutor(options.compiler, options.projectRoot);
+    this.usage = new UsageSampler(options.projectRoot);
   }
 
   /** Binds the channels and starts serving. */
@@ -185,6 +188,9 @@ export class KernelServer {
         return;
       case "kernel_info_request":
         return this.kernelInfo(message, this.control);
+      case "usage_request":
+        await this.send(this.control, message, "usage_reply", { ...this.usage.sample() });
+        return;
       default:
         return;
     }

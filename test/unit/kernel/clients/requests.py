@@ -56,7 +56,7 @@ def answer(request):
     if "usage" in request:
         msg = kc.session.msg("usage_request", {})
         kc.control_channel.send(msg)
-        return reply_to(msg["header"]["msg_id"], kc.control_channel.get_msg, timeout=60)["content"]
+        return reply_to(msg["header"]["msg_id"], kc.get_control_msg, timeout=60)["content"]
     if "write" in request:
         # A later modification time than the file had, even on filesystems with coarse timestamps.
         time.sleep(1.1)
