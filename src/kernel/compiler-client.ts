@@ -38,7 +38,15 @@ export class CompilerWorker implements AsyncCellCompiler {
   readonly ready: Promise<string>;
 
   constructor(data: CompilerWorkerData) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...data, lepton: "compiler" }, stdout: false, stderr: false });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { ...data, lepton: "compiler" },
+      stdout: false,
+      stderr: false,
+      // Building the first program parses the lib and @types/node: a larger young generation
+      // spends less of that in scavenges (~10% of the build, alternating runs on one machine).
+      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+    });
     this.worker.unref();
     this.ready = new Promise<string>((resolve, reject) => {
       this.worker.on("message", (message: CompilerMessage) => {

@@ -10,7 +10,6 @@ import { relative, resolve } from "node:path";
 import type { ConnectionInfo } from "../runner/connection";
 import { CompilerWorker } from "./compiler-client";
 import { PACKAGE_ROOT } from "./own-package";
-import { KernelServer } from "./server";
 import { CELL_TYPESCRIPT } from "./typescript-loader";
 
 /** Raised when the kernel's command line or connection file is unusable. */
@@ -43,6 +42,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const projectRoot = compileRoot(process.cwd());
   const compiler = new CompilerWorker({ projectRoot, modulesRoot: PACKAGE_ROOT });
   const connection = readConnection(argv[0]);
+  // The server's modules (zeromq, display) load after the compiler worker has started, not before.
+  const { KernelServer } = require("./server") as typeof import("./server");
   const server = new KernelServer({
     connection,
     projectRoot,

@@ -13,7 +13,9 @@
  * - options the stock compiler has removed (`noImplicitUseStrict`) are dropped.
  */
 
-/* The compiler's internals are untyped; this module is the one place that reaches into them. */
+import { documentationParts } from "./lazy-jsdoc";
+
+/* The compiler's internals are untyped; this module and lazy-jsdoc.ts reach into them. */
 type Ts = Record<string | symbol, any>;
 type Node = any;
 
@@ -101,7 +103,7 @@ function getQuickInfoAtPosition(ts: Ts) {
     if (symbol === undefined || checker.isUnknownSymbol(symbol)) {
       if (!ts.isExpressionNode(node)) return undefined;
       const type = checker.getTypeAtLocation(node);
-      return type && { kind: "", kindModifiers: "", textSpan, displayParts: typeToDisplayParts(checker, type, containerOf(node)), documentation: type.symbol?.getDocumentationComment(checker) };
+      return type && { kind: "", kindModifiers: "", textSpan, displayParts: typeToDisplayParts(checker, type, containerOf(node)), documentation: documentationParts(ts, type.symbol, type.symbol?.getDocumentationComment(checker)) };
     }
     const info = symbolDisplay.getSymbolDisplayPartsDocumentationAndSymbolKind(checker, symbol, sourceFile, containerOf(node), node);
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
@@ -110,7 +112,7 @@ function getQuickInfoAtPosition(ts: Ts) {
       kindModifiers: symbolDisplay.getSymbolModifiers(checker, symbol),
       textSpan,
       displayParts: info.displayParts,
-      documentation: info.documentation,
+      documentation: documentationParts(ts, target, info.documentation),
       tags: info.tags,
       definitions: (target.declarations ?? []).map((declaration: Node) => definitionOf(ts, declaration)),
     };

@@ -12,7 +12,8 @@
  * - the converter is rooted at the project root instead of the notebook's folder, so
  *   `import … from "../src/x"` in notebooks/ is inside `rootDir`; from a folder outside the
  *   project, this package's types and entry points are found by absolute path (own-package.ts);
- * - only the cell is emitted (tslab also emitted every imported .ts file);
+ * - only the cell is emitted (tslab also emitted every imported .ts file), and JSDoc in .ts files
+ *   is parsed only when `x?` asks for it (lazy-jsdoc.ts);
  * - no file or directory watchers on real files: tslab's watch host throws "Unexpected pending
  *   rebuildTimer" from a watcher callback (killing the kernel) when files change under the
  *   project while a kernel runs. The project's files are polled before each use instead
@@ -33,6 +34,7 @@ import { basename, dirname, join } from "node:path";
 import { completeness, type Completeness, type TypeScriptParser } from "./completeness";
 import { ChangedFiles } from "./changed-files";
 import { definitionsText, type CellParser } from "./definitions";
+import { skipJsDocInTypeScript } from "./lazy-jsdoc";
 import { ownPackagePaths } from "./own-package";
 import { expandShorthandProperties, type ShorthandParser } from "./shorthand";
 import { adaptTypeScriptForTslab, type Definition } from "./tslab-typescript";
@@ -264,7 +266,7 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     if (key === "createWatchCompilerHost") {
       const create = base.createWatchCompilerHost as (files: string[], options: CompilerOptions, ...rest: unknown[]) => unknown;
       return (files: string[], options: CompilerOptions, ...rest: unknown[]) =>
-        emitCellOnly(create(files, { ...options, ...checks, ...packageOptions(modulesRoot, options), inlineSourceMap: true, inlineSources: false }, ...rest) as WatchHost);
+        skipJsDocInTypeScript(emitCellOnly(create(files, { ...options, ...checks, ...packageOptions(modulesRoot, options), inlineSourceMap: true, inlineSources: false }, ...rest) as WatchHost));
     }
     if (key === "getPreEmitDiagnostics" || key === "getPreEmitDiagnosticsOfFiles") {
       const diagnose = base[key] as (...args: unknown[]) => readonly DiagnosticLike[];
