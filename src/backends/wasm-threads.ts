@@ -64,8 +64,8 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): (
   const texts = new WeakMap<Blob, string>();
 
   class RecordingBlob extends OriginalBlob {
-    constructor(parts?: BlobPart[], options?: BlobPropertyBag) {
-      super(parts, options);
+    constructor(parts?: ConstructorParameters<typeof Blob>[0], options?: ConstructorParameters<typeof Blob>[1]) {
+      super(parts ?? [], options);
       const text = (parts ?? []).map((part) => (typeof part === "string" ? part : "")).join("");
       texts.set(this, text);
       if (text.startsWith(FACTORY_PREFIX)) writeFileSync(factoryPath, BUNDLE_IMPORTS + text);

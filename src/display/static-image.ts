@@ -73,7 +73,7 @@ export async function figurePng(spec: FigureSpec, width: number, height: number)
   try {
     const url = await ready.page.evaluate(
       async (figure: FigureSpec, w: number, h: number) => {
-        const plotly = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
+        const plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
         return plotly.toImage({ data: figure.data, layout: { ...figure.layout, width: w, height: h }, config: { ...figure.config, staticPlot: true } }, { format: "png", width: w, height: h, scale: 1 });
       },
       spec,

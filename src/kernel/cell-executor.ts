@@ -1,7 +1,8 @@
 /**
  * Runs converted cells: each cell's CommonJS code runs in the kernel's
  * context with a `require` that resolves from the project root (TypeScript sources load through
- * tsx, so a restarted kernel sees edits); top-level await and a promise-valued last expression
+ * tsx; a module edited since it was loaded is reloaded by the next cell that imports it,
+ * reload.ts); top-level await and a promise-valued last expression
  * are awaited, so a rejected promise fails the cell; SIGINT interrupts both synchronous code
  * (vm's breakOnSigint) and pending awaits.
  */
@@ -11,6 +12,8 @@ import vm from "node:vm";
 import { openInterruptScope } from "../cancellation";
 import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
 import { CellSourceMap } from "./source-map";
+import { isOwnPackageSpecifier, ownPackageRequire, PACKAGE_ROOT } from "./own-package";
+import { ModuleReloader } from "./reload";
 import { rebaseRelativeSpecifiers } from "./specifiers";
 import { stopTfjsFitOnInterrupt } from "./tfjs-stop";
 import type { AsyncCellCompiler } from "./compiler-client";
@@ -39,19 +42,27 @@ interface CellGlobals {
 /** Keeps the state cells share (declarations, exported locals) and runs them one at a time. */
 export class CellExecutor {
   private prevDecl = "";
+  /** The sources of the cells whose declarations were kept, for the definitions `name??` shows. */
+  private readonly declaringCells: string[] = [];
   private readonly locals: Record<string, unknown> = {};
   private rejectPending: ((error: Error) => void) | undefined;
   private interruptScope: AbortController | undefined;
   private readonly cellRequire: NodeJS.Require;
+  /** Created first, so the modules the kernel loaded itself are never reloaded. */
+  private readonly reloader: ModuleReloader;
 
   constructor(
     private readonly compiler: AsyncCellCompiler,
     private readonly projectRoot: string,
   ) {
+    this.reloader = new ModuleReloader([projectRoot, PACKAGE_ROOT]);
     const base = createRequire(join(projectRoot, "__cell__.js"));
+    const reloader = this.reloader;
+    const own = ownPackageRequire();
     // After each import a cell makes: once tfjs-layers is loaded, its fit obeys interrupts too.
     this.cellRequire = Object.assign((id: string): unknown => {
-      const loaded: unknown = base(id);
+      const loaded: unknown = isOwnPackageSpecifier(id) ? own(id) : base(id);
+      reloader.noteLoaded();
       stopTfjsFitOnInterrupt(base);
       return loaded;
     }, base);
@@ -92,19 +103,20 @@ export class CellExecutor {
     return { ...completion, start: completion.start - shift, end: completion.end - shift };
   }
 
-  /** Quick info (signature and documentation) at `cursor`, if any. */
-  inspect(source: string, cursor: number): Promise<string | undefined> {
+  /** Quick info (signature and documentation) at `cursor`, if any; at `detailLevel` 1 also the definition's source. */
+  inspect(source: string, cursor: number, detailLevel = 0): Promise<string | undefined> {
     const shift = this.rebase(source.slice(0, cursor)).length - cursor;
-    return this.compiler.inspect(this.prevDecl, this.rebase(source), cursor + shift);
+    return this.compiler.inspect(this.prevDecl, this.rebase(source), cursor + shift, detailLevel, this.declaringCells);
   }
 
   /** Compiles and runs a cell; `count` names it in tracebacks (`cell[count]`). */
   async run(source: string, count: number): Promise<CellOutcome> {
     this.interruptScope = openInterruptScope();
+    this.reloader.dropStale();
     const converted = await this.compiler.convert(this.prevDecl, this.rebase(source));
     if (converted.diagnostics.length > 0) return { status: "error", ...diagnosticsError(converted.diagnostics, count) };
     if (converted.output === undefined || converted.output.trim() === "") {
-      this.prevDecl = converted.declOutput ?? "";
+      this.keepDeclarations(converted.declOutput ?? "", source);
       return { status: "ok", hasValue: false, value: undefined };
     }
     const cellFile = `lepton-cell-${count}.js`;
@@ -114,7 +126,7 @@ export class CellExecutor {
     try {
       const returned: unknown = vm.runInThisContext(wrapped, { filename: cellFile, breakOnSigint: true });
       if (converted.hasToplevelAwait) await this.awaitInterruptibly(returned);
-      this.prevDecl = converted.declOutput ?? "";
+      this.keepDeclarations(converted.declOutput ?? "", source);
       const name = converted.lastExpressionVar;
       if (name === undefined || !(name in this.locals)) return { status: "ok", hasValue: false, value: undefined };
       let value = this.locals[name];
@@ -123,9 +135,14 @@ export class CellExecutor {
       return { status: "ok", hasValue: value !== undefined, value };
     } catch (thrown) {
       // As in IPython, what the cell defined before it failed stays defined for later cells.
-      this.prevDecl = converted.declOutput ?? this.prevDecl;
+      if (converted.declOutput !== undefined) this.keepDeclarations(converted.declOutput, source);
       return { status: "error", ...runtimeError(thrown, { count, file: cellFile, map, lineCount: source.split("\n").length }) };
     }
+  }
+
+  private keepDeclarations(declarations: string, source: string): void {
+    this.prevDecl = declarations;
+    this.declaringCells.push(source);
   }
 
   private async awaitInterruptibly(value: unknown): Promise<unknown> {

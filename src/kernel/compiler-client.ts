@@ -13,7 +13,7 @@ import { KernelSetupError, type CellCompletion, type ConvertedCell } from "./typ
 export interface AsyncCellCompiler {
   convert(prevDecl: string, source: string): Promise<ConvertedCell>;
   complete(prevDecl: string, source: string, position: number): Promise<CellCompletion>;
-  inspect(prevDecl: string, source: string, position: number): Promise<string | undefined>;
+  inspect(prevDecl: string, source: string, position: number, detailLevel: number, cells: readonly string[]): Promise<string | undefined>;
   isComplete(source: string): Promise<Completeness>;
   close(): Promise<void>;
 }
@@ -21,8 +21,12 @@ export interface AsyncCellCompiler {
 type Method = CompilerRequest["method"];
 type ArgsOf<M extends Method> = Extract<CompilerRequest, { method: M }>["args"];
 
-/** The worker's code: tsx registered (the worker is a fresh isolate), then compiler-worker.ts. */
-const WORKER_SOURCE = `require("tsx/cjs/api").register(); require(${JSON.stringify(require.resolve("./compiler-worker.ts"))});`;
+/**
+ * The worker's code: tsx registered (the worker is a fresh isolate), then compiler-worker.ts. Both
+ * by absolute path: evaluated code resolves modules from the working directory, which is the
+ * notebook's folder, anywhere.
+ */
+const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(require.resolve("./compiler-worker.ts"))});`;
 
 /** A compiler running in a worker thread. */
 export class CompilerWorker implements AsyncCellCompiler {
@@ -34,7 +38,15 @@ export class CompilerWorker implements AsyncCellCompiler {
   readonly ready: Promise<string>;
 
   constructor(data: CompilerWorkerData) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...data, lepton: "compiler" }, stdout: false, stderr: false });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { ...data, lepton: "compiler" },
+      stdout: false,
+      stderr: false,
+      // Building the first program parses the lib and @types/node: a larger young generation
+      // spends less of that in scavenges (~10% of the build, alternating runs on one machine).
+      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+    });
     this.worker.unref();
     this.ready = new Promise<string>((resolve, reject) => {
       this.worker.on("message", (message: CompilerMessage) => {
@@ -83,9 +95,9 @@ export class CompilerWorker implements AsyncCellCompiler {
     return (await this.call("complete", [prevDecl, source, position])) as CellCompletion;
   }
 
-  /** Quick info at `position`, if any. */
-  async inspect(prevDecl: string, source: string, position: number): Promise<string | undefined> {
-    return (await this.call("inspect", [prevDecl, source, position])) as string | undefined;
+  /** Quick info at `position`, if any; with the definition's source at `detailLevel` 1. */
+  async inspect(prevDecl: string, source: string, position: number, detailLevel: number, cells: readonly string[]): Promise<string | undefined> {
+    return (await this.call("inspect", [prevDecl, source, position, detailLevel, cells])) as string | undefined;
   }
 
   /** Jupyter's is_complete verdict. */

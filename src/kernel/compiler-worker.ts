@@ -18,7 +18,7 @@ export interface CompilerWorkerData {
 export type CompilerRequest =
   | { readonly id: number; readonly method: "convert"; readonly args: [prevDecl: string, source: string] }
   | { readonly id: number; readonly method: "complete"; readonly args: [prevDecl: string, source: string, position: number] }
-  | { readonly id: number; readonly method: "inspect"; readonly args: [prevDecl: string, source: string, position: number] }
+  | { readonly id: number; readonly method: "inspect"; readonly args: [prevDecl: string, source: string, position: number, detailLevel: number, cells: readonly string[]] }
   | { readonly id: number; readonly method: "isComplete"; readonly args: [source: string] };
 
 /** What the worker posts: its start-up outcome, or the answer to a request. */
@@ -41,6 +41,9 @@ function answer(compiler: CellCompiler, request: CompilerRequest): unknown {
   }
 }
 
+/** How long the worker waits for a first request before warming the checker up on its own. */
+const WARM_UP_DELAY_MS = 50;
+
 /** Runs in the worker: builds the compiler, reports, then serves requests until terminated. */
 export function serveCompiler(port: NonNullable<typeof parentPort>, data: CompilerWorkerData): void {
   const post = (message: CompilerMessage) => port.postMessage(message);
@@ -52,18 +55,21 @@ export function serveCompiler(port: NonNullable<typeof parentPort>, data: Compil
     return;
   }
   post({ kind: "ready", typescriptVersion: compiler.typescriptVersion });
+  let served = false;
   port.on("message", (request: CompilerRequest) => {
+    served = true;
     try {
       post({ kind: "result", id: request.id, value: answer(compiler, request) });
     } catch (error) {
       post({ kind: "error", id: request.id, message: (error as Error).stack ?? String(error) });
     }
   });
-  // The first conversion compiles most of the checker: save the code cache after it, off the critical path.
+  // The first conversion compiles most of the checker: save the code cache after it, off the
+  // critical path. A warm-up only while no cell waits: a cell already waiting warms it itself.
   setTimeout(() => {
-    compiler.convert("", "const warm: number = 1;");
+    if (!served) compiler.convert("", "const warm: number = 1;");
     compiler.saveCodeCache();
-  }, 0);
+  }, WARM_UP_DELAY_MS);
 }
 
 if (parentPort !== null && (workerData as { lepton?: unknown } | undefined)?.lepton === "compiler") {

@@ -9,12 +9,9 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { ConnectionInfo } from "../runner/connection";
 import { CompilerWorker } from "./compiler-client";
+import { PACKAGE_ROOT } from "./own-package";
 import { exitWhenParentDies } from "./parent-watch";
-import { KernelServer } from "./server";
-import { TSLAB_TYPESCRIPT } from "./typescript-loader";
-
-/** This checkout's root (src/kernel/../..). */
-export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+import { CELL_TYPESCRIPT } from "./typescript-loader";
 
 /** Raised when the kernel's command line or connection file is unusable. */
 export class KernelStartError extends Error {
@@ -32,25 +29,27 @@ function readConnection(file: string | undefined): ConnectionInfo {
 
 /** The root the converter compiles from: the project when the notebook is inside it, else the notebook's folder. */
 function compileRoot(notebookDir: string): string {
-  const rel = relative(PROJECT_ROOT, notebookDir);
-  return rel.startsWith("..") ? notebookDir : PROJECT_ROOT;
+  const rel = relative(PACKAGE_ROOT, notebookDir);
+  return rel.startsWith("..") ? notebookDir : PACKAGE_ROOT;
 }
 
 function packageVersion(name: string): string {
-  const file = require.resolve(`${name}/package.json`, { paths: [PROJECT_ROOT] });
+  const file = require.resolve(`${name}/package.json`, { paths: [PACKAGE_ROOT] });
   return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 /** Starts the kernel; resolves once its channels are bound. */
 export async function main(argv: readonly string[]): Promise<void> {
   const projectRoot = compileRoot(process.cwd());
-  const compiler = new CompilerWorker({ projectRoot, modulesRoot: PROJECT_ROOT });
+  const compiler = new CompilerWorker({ projectRoot, modulesRoot: PACKAGE_ROOT });
   const connection = readConnection(argv[0]);
+  // The server's modules (zeromq, display) load after the compiler worker has started, not before.
+  const { KernelServer } = require("./server") as typeof import("./server");
   const server = new KernelServer({
     connection,
     projectRoot,
-    typescriptVersion: packageVersion(TSLAB_TYPESCRIPT),
-    implementationVersion: (JSON.parse(readFileSync(resolve(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version,
+    typescriptVersion: packageVersion(CELL_TYPESCRIPT),
+    implementationVersion: (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version,
     compiler,
     onShutdown: (code) => process.exit(code),
   });

@@ -3,7 +3,7 @@
  * binds the five channels from the connection file and answers kernel_info (with status and the
  * TypeScript version really used), execute (errors as ename/evalue/traceback plus an iopub
  * `error`; the last value as `execute_result`, rich through src/display), is_complete,
- * complete, inspect, history, comm_info, interrupt and shutdown. stdout/stderr and src/display's
+ * complete, inspect, history, comm_info, interrupt, usage (JupyterLab's kernel-usage panel) and shutdown. stdout/stderr and src/display's
  * outputs are published on iopub under the request that caused them.
  */
 import { inspect as inspectValue } from "node:util";
@@ -15,10 +15,11 @@ import { CellContexts } from "./cell-context";
 import { CellExecutor } from "./cell-executor";
 import { CommManager } from "./comms";
 import type { AsyncCellCompiler } from "./compiler-client";
-import { helpTarget } from "./help";
+import { helpRequest } from "./help";
 import { InputHistory } from "./history";
 import { Outbox } from "./outbox";
 import { prompt, StdinChannel, type InputTarget } from "./stdin";
+import { UsageSampler } from "./usage";
 
 /** What the server needs besides the connection: the compiler (already being built) and versions. */
 export interface KernelServerOptions {
@@ -69,6 +70,7 @@ export class KernelServer {
   private readonly stdin: StdinChannel;
   /** The execute_request whose cell is running: where its prompts go. */
   private inputTarget: InputTarget | undefined;
+  private readonly usage: UsageSampler;
   private draining = false;
   private readonly originalWrite = {
     stdout: process.stdout.write.bind(process.stdout),
@@ -82,6 +84,7 @@ export class KernelServer {
     this.stdin = new StdinChannel({ key: info.key, url: url(info, info.stdin_port) }, () => this.inputTarget).install();
     // Node has no global prompt; cells get the browser's (and Deno's) synchronous one.
     (globalThis as { prompt?: unknown }).prompt ??= prompt;
+    this.usage = new UsageSampler(options.projectRoot);
   }
 
   /** Binds the channels and starts serving. */
@@ -195,6 +198,9 @@ export class KernelServer {
         return;
       case "kernel_info_request":
         return this.kernelInfo(message, this.control);
+      case "usage_request":
+        await this.send(this.control, message, "usage_reply", { ...this.usage.sample() });
+        return;
       default:
         return;
     }
@@ -293,8 +299,8 @@ export class KernelServer {
     const count = this.executionCount;
     if (!silent) this.publish("execute_input", { code, execution_count: count }, message.header);
     if (storeHistory) this.history.add(count, code);
-    const helpName = helpTarget(code);
-    if (helpName !== undefined) return this.help(message, helpName, count);
+    const help = helpRequest(code);
+    if (help !== undefined) return this.help(message, help.name, count, help.detailLevel);
     const cellId = typeof message.metadata.cellId === "string" ? message.metadata.cellId : undefined;
     this.inputTarget = { parent: message.header, identities: message.identities, allowStdin: message.content.allow_stdin === true };
     const cell = this.cells.run(message.header, () => this.executor.run(code, count), cellId);
@@ -327,8 +333,8 @@ export class KernelServer {
   }
 
   /** `name?`: the name's documentation as a pager payload (help.ts). */
-  private async help(message: JupyterMessage, name: string, count: number): Promise<void> {
-    const text = await this.executor.inspect(name, name.length);
+  private async help(message: JupyterMessage, name: string, count: number, detailLevel: 0 | 1): Promise<void> {
+    const text = await this.executor.inspect(name, name.length, detailLevel);
     const payload = text === undefined ? [] : [{ source: "page", data: { "text/plain": text }, start: 0 }];
     if (text === undefined) this.publish("stream", { name: "stdout", text: `no documentation found for ${name}\n` }, message.header);
     await this.send(this.shell, message, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: {} });
@@ -357,14 +363,15 @@ export class KernelServer {
       matches: [...completion.candidates],
       cursor_start: completion.start,
       cursor_end: completion.end,
-      metadata: {},
+      // JupyterLab's completer shows each match's type and signature from here (as ipykernel sends it).
+      metadata: { _jupyter_types_experimental: completion.typed.map((item) => ({ start: completion.start, end: completion.end, ...item })) },
     });
   }
 
   private async inspect(message: JupyterMessage): Promise<void> {
     const code = String(message.content.code ?? "");
     const cursor = Number(message.content.cursor_pos ?? code.length);
-    const text = await this.executor.inspect(code, cursor);
+    const text = await this.executor.inspect(code, cursor, Number(message.content.detail_level ?? 0));
     await this.send(this.shell, message, "inspect_reply", {
       status: "ok",
       found: text !== undefined,

@@ -1,10 +1,10 @@
 /**
- * Loads the TypeScript compiler tslab runs on (`@tslab/typescript-for-tslab`, a 9 MB script) fast
- *: compiled by V8 from a code cache kept in
+ * Loads the TypeScript compiler cells compile with (the project's `typescript`, a 9 MB script)
+ * fast: compiled by V8 from a code cache kept in
  * `node_modules/.cache/lepton-kernel/`, and outside tsx's require hook, which otherwise scans the
  * whole file for ES-module syntax on every start. Measured here: ~0.7 s through tsx, ~0.3 s by
  * plain require, well under that from the cache. The module lands in require's cache under its
- * real path, so tslab's converter requiring it gets this instance.
+ * real path, so a later `require("typescript")` gets this instance.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
@@ -21,8 +21,8 @@ export interface LoadedTypeScript {
   saveCache(): string | undefined;
 }
 
-/** The package tslab's converter compiles with. */
-export const TSLAB_TYPESCRIPT = "@tslab/typescript-for-tslab";
+/** The package cells compile with: the project's own TypeScript. */
+export const CELL_TYPESCRIPT = "typescript";
 
 type ModuleInternals = typeof Module & { _nodeModulePaths(dir: string): string[]; wrap(source: string): string };
 
@@ -39,9 +39,9 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Loads tslab's TypeScript, resolved from `modulesRoot`, through the code cache (or returns the copy already loaded). */
+/** Loads the project's TypeScript, resolved from `modulesRoot`, through the code cache (or returns the copy already loaded). */
 export function loadTypeScript(modulesRoot: string): LoadedTypeScript {
-  const path = require.resolve(TSLAB_TYPESCRIPT, { paths: [modulesRoot] });
+  const path = require.resolve(CELL_TYPESCRIPT, { paths: [modulesRoot] });
   const loaded = require.cache[path];
   if (loaded !== undefined) return { path, exports: loaded.exports, cache: "none", saveCache: () => undefined };
   const { version } = JSON.parse(readFileSync(join(dirname(path), "..", "package.json"), "utf8")) as { version: string };

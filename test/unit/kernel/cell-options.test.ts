@@ -4,30 +4,32 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { helpTarget } from "../../../src/kernel/help";
+import { helpRequest } from "../../../src/kernel/help";
 import { cellCheckOptions } from "../../../src/kernel/typescript-bridge";
 
 describe("cellCheckOptions", () => {
-  it("takes checking flags, types and lib from tsconfig.json, not unused-variable checks", () => {
+  it("takes checking flags, types and lib (without DOM) from tsconfig.json, not unused-variable checks", () => {
     const dir = mkdtempSync(join(tmpdir(), "lepton-tsconfig-"));
     const compilerOptions = { strict: true, noImplicitAny: false, noUnusedLocals: true, types: ["node"], lib: ["ES2022", "DOM"], module: "preserve" };
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions }));
-    expect(cellCheckOptions(dir)).toEqual({ strict: true, noImplicitAny: false, types: ["node"], lib: ["lib.es2022.d.ts", "lib.dom.d.ts"] });
+    expect(cellCheckOptions(dir)).toEqual({ strict: true, noImplicitAny: false, types: ["node"], lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"] });
   });
 
   it("is strict when there is no tsconfig.json", () => {
-    expect(cellCheckOptions(mkdtempSync(join(tmpdir(), "lepton-none-")))).toEqual({ strict: true });
+    expect(cellCheckOptions(mkdtempSync(join(tmpdir(), "lepton-none-")))).toEqual({ strict: true, types: ["node"], lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"] });
   });
 });
 
-describe("helpTarget", () => {
-  it("reads `name?` and `?name` as help requests", () => {
-    expect(helpTarget("Math.max?")).toBe("Math.max");
-    expect(helpTarget("  ? console . log \n")).toBe("console.log");
+describe("helpRequest", () => {
+  it("reads `name?` and `?name` as help requests, `name??` and `??name` with the definition's source", () => {
+    expect(helpRequest("Math.max?")).toEqual({ name: "Math.max", detailLevel: 0 });
+    expect(helpRequest("  ? console . log \n")).toEqual({ name: "console.log", detailLevel: 0 });
+    expect(helpRequest("Math.max??")).toEqual({ name: "Math.max", detailLevel: 1 });
+    expect(helpRequest("?? bySize")).toEqual({ name: "bySize", detailLevel: 1 });
   });
 
   it("leaves code alone", () => {
-    for (const code of ["a ? b : c", "x?.y", "Math.max(1, 2)", "const q = 1; q?", "?"]) expect(helpTarget(code)).toBeUndefined();
+    for (const code of ["a ? b : c", "x?.y", "a ?? b", "Math.max(1, 2)", "const q = 1; q?", "?", "x???"]) expect(helpRequest(code)).toBeUndefined();
   });
 });
 
@@ -44,6 +46,6 @@ describe("loadTypeScript", () => {
     const run = () => JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" })) as Record<string, unknown>;
     run();
     const second = run();
-    expect(second).toEqual({ version: require("@tslab/typescript-for-tslab/package.json").version, cache: "used", saved: true });
+    expect(second).toEqual({ version: require("typescript/package.json").version, cache: "used", saved: true });
   });
 });

@@ -25,7 +25,7 @@ describe("kernel_info", () => {
     expect(reply.status).toBe("ok");
     const language = reply.language_info as Record<string, unknown>;
     expect(language.name).toBe("typescript");
-    expect(language.version).toBe(require("@tslab/typescript-for-tslab/package.json").version);
+    expect(language.version).toBe(require("typescript/package.json").version);
     expect(language.file_extension).toBe(".ts");
   });
 });
