@@ -68,9 +68,14 @@ describe.runIf(process.platform === "linux")("the real kernel", () => {
     rmSync(markers, { recursive: true, force: true });
   });
 
-  it("listens on loopback only, on the connection file's five ports", () => {
-    const sockets = listeningSockets(kernel.pid!);
+  it("listens on loopback only, on the connection file's five ports", async () => {
     const ports = [kernel.connection.shell_port, kernel.connection.iopub_port, kernel.connection.stdin_port, kernel.connection.control_port, kernel.connection.hb_port];
+    // The stdin socket is bound by a worker thread just after the kernel starts answering.
+    let sockets = listeningSockets(kernel.pid!);
+    for (const deadline = Date.now() + 10_000; ports.some((port) => !sockets.some((s) => s.port === port)) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      sockets = listeningSockets(kernel.pid!);
+    }
     expect(sockets.map((socket) => socket.port).sort()).toEqual(expect.arrayContaining([...ports].sort()));
     expect(sockets.filter((socket) => !isLoopback(socket.address))).toEqual([]);
   });
