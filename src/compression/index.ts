@@ -8,3 +8,4 @@ export {
 export { pruneByMagnitude, kernelSparsity, smallestMagnitudes, PruningError, type PrunedWeight } from "./prune";
 export { modelFootprint, type ModelFootprint } from "./footprint";
 export { timeInference, type InferenceTime } from "./inference-time";
+export { compareCompressions, type CompareCompressionsOptions, type VariantResult } from "./compare";

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  affineRange, dequantisePerChannel, fromFloat16Bits, kernelSparsity, loadCompressedModel, modelFootprint, pruneByMagnitude, PruningError,
+  affineRange, compareCompressions, dequantisePerChannel, fromFloat16Bits, kernelSparsity, loadCompressedModel, modelFootprint, pruneByMagnitude, PruningError,
   QUANTISATIONS, quantiseAffine, quantisePerChannel, saveQuantisedModel, timeInference, toFloat16Bits, type PerChannelQuantization,
 } from "../../../src/compression";
 import { readModelArtifacts } from "../../../src/io";
+import { accuracy, labelsOf, predictClasses } from "../../../src/training";
 import { multiClassCnn } from "../../../src/models/cnn";
 import { SeededRandom } from "../../../src/data/random";
 import { failOnTensorLeaks } from "../tensor-leaks";
@@ -228,6 +229,29 @@ describe("inference time", () => {
     expect(timing.msPerImage).toBeGreaterThan(0);
     await expect(timeInference(model, x, { repeats: 0 })).rejects.toThrow(/repeats must be a positive integer/);
     x.dispose();
+    model.dispose();
+  });
+});
+
+describe("compareCompressions (Seed 000 §8.1, §2.4)", () => {
+  it("measures every variant from its own files and leaves the model unchanged", async () => {
+    const model = tinyCnn(9);
+    const before = weightsOf(model);
+    const x = tf.randomUniform([12, 8, 8, 1], 0, 1, "float32", 10);
+    const y = tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], "int32");
+    const rows = await compareCompressions(model, { dir: join(scratch, "compare"), test: [x, y], sparsities: [0.5, 0.9], repeats: 1 });
+    expect(rows.map((r) => r.variant)).toEqual(["float32", "float16", "uint8", "uint8-per-channel", "pruned 50 %", "pruned 90 %", "pruned 90 % + uint8"]);
+    const row = Object.fromEntries(rows.map((r) => [r.variant, r]));
+    expect(row.float32!.accuracy).toBe(accuracy(await labelsOf(y), (await predictClasses(model, x)).classes));
+    expect(row.float16!.bytes).toBeLessThan(row.float32!.bytes);
+    expect(row.uint8!.bytes).toBeLessThan(row.float16!.bytes);
+    expect(row["pruned 90 %"]!.bytes).toBe(row.float32!.bytes);
+    expect(row["pruned 90 %"]!.gzipBytes).toBeLessThan(row["pruned 50 %"]!.gzipBytes);
+    const gzippedWeights = (variant: string) => modelFootprint(row[variant]!.dir).files.find((f) => f.file === "weights.bin")!.gzipBytes;
+    expect(gzippedWeights("pruned 90 % + uint8")).toBeLessThan(gzippedWeights("pruned 90 %")); // model.json, larger with scales, dominates at this size
+    for (const r of rows) expect(r.bytes).toBe(modelFootprint(r.dir).bytes);
+    expect(weightsOf(model)).toEqual(before);
+    tf.dispose([x, y]);
     model.dispose();
   });
 });
