@@ -5,6 +5,7 @@
  * accuracy the best of several tries, biased upwards; a test split touched once stays an honest
  * estimate of the chosen model.
  */
+import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { fit, type FitOptions, type FitResult } from "./fit";
 import { accuracy } from "./metrics";
@@ -25,7 +26,10 @@ export interface SelectModelOptions {
   readonly train: Split;
   readonly validation: Split;
   readonly test: Split;
-  /** How each candidate is trained; the validation split is passed as `validationData`. */
+  /**
+   * How each candidate is trained; the validation split is passed as `validationData`. A
+   * `checkpointDir` gets one subfolder per candidate, so no candidate resumes from another's.
+   */
   readonly fit: Omit<FitOptions, "validationData">;
 }
 
@@ -71,10 +75,11 @@ export async function selectModel(options: SelectModelOptions): Promise<Selectio
   if (repeated !== undefined) throw new SelectionError(`two candidates are named ${JSON.stringify(repeated)}; names must tell them apart`);
   let best: { model: tf.LayersModel; score: CandidateScore } | undefined;
   const scores: CandidateScore[] = [];
-  for (const candidate of candidates) {
+  for (const [index, candidate] of candidates.entries()) {
     const model = candidate.build();
     try {
-      const run = await fit(model, options.train[0], options.train[1], { ...options.fit, validationData: options.validation });
+      const checkpointDir = options.fit.checkpointDir === undefined ? undefined : join(options.fit.checkpointDir, `candidate-${index}`);
+      const run = await fit(model, options.train[0], options.train[1], { ...options.fit, validationData: options.validation, ...(checkpointDir !== undefined ? { checkpointDir } : {}) });
       const score: CandidateScore = {
         name: candidate.name,
         parameters: model.countParams(),

@@ -66,6 +66,16 @@ describe("affine uint8 (tfjs-converter's ranges)", () => {
     values.forEach((v, i) => expect(Math.abs(codes[i]! * scale + min - v)).toBeLessThanOrEqual(scale / 2 + 1e-7));
   });
 
+  it("nudges the range as tfjs-converter does, so that zero is a code", () => {
+    const scale = 1.6 / 255;
+    const range = affineRange(-1, 0.6);
+    expect(range.scale).toBeCloseTo(scale, 12);
+    expect(range.min).toBeCloseTo(-159 * scale, 12); // -(-1 / scale) = 159.375 rounds to 159
+    const quantised = quantiseAffine(Float32Array.from([-1, 0, 0.6]));
+    expect(Array.from(quantised.codes)).toEqual([0, 159, 255]);
+    expect(159 * quantised.scale + quantised.min).toBe(0);
+  });
+
   it("handles a constant tensor and a range without zero", () => {
     expect(affineRange(0.5, 0.5)).toEqual({ scale: 1, min: 0.5, max: 0.5 });
     const positive = quantiseAffine(Float32Array.from([1, 2, 3]));

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { accuracy, labelsOf, predictClasses, selectModel, SelectionError, type Candidate } from "../../../src/training";
@@ -50,12 +53,16 @@ describe("model selection (Seed 000 §2.3)", () => {
     data.all.forEach((split) => tf.dispose([split.x, split.y]));
   });
 
-  it("keeps the first of candidates that tie on validation", async () => {
+  it("keeps the first of candidates that tie on validation, and checkpoints each in its own folder", async () => {
     const data = splits();
     const seen = new Map<string, number[]>();
-    const selection = await selectModel({ candidates: [recorded("a", 0, seen), recorded("b", 0, seen)], train: data.train, validation: data.validation, test: data.test, fit: { epochs: 1, seed: 4, progress: false } });
+    const checkpointDir = mkdtempSync(join(tmpdir(), "lepton-selection-"));
+    const selection = await selectModel({ candidates: [recorded("a", 0, seen), recorded("b", 0, seen)], train: data.train, validation: data.validation, test: data.test, fit: { epochs: 1, seed: 4, progress: false, checkpointDir } });
     expect(selection.scores[0]!.validationAccuracy).toBe(selection.scores[1]!.validationAccuracy);
     expect(selection.winner).toBe("a");
+    expect(readdirSync(checkpointDir).sort()).toEqual(["candidate-0", "candidate-1"]);
+    expect(existsSync(join(checkpointDir, "candidate-1")) && readdirSync(join(checkpointDir, "candidate-1")).length).toBeGreaterThan(0);
+    rmSync(checkpointDir, { recursive: true, force: true });
     selection.model.dispose();
     data.all.forEach((split) => tf.dispose([split.x, split.y]));
   });
