@@ -249,7 +249,7 @@ describe("compareCompressions (Seed 000 §8.1, §2.4)", () => {
     const before = weightsOf(model);
     const x = tf.randomUniform([12, 8, 8, 1], 0, 1, "float32", 10);
     const y = tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], "int32");
-    const rows = await compareCompressions(model, { dir: join(scratch, "compare"), test: [x, y], sparsities: [0.5, 0.9], repeats: 1 });
+    const rows = await compareCompressions(model, { dir: join(scratch, "compare"), test: [x, y], sparsities: [0.5, 0.9], repeats: 1, timedImages: 5 });
     expect(rows.map((r) => r.variant)).toEqual(["float32", "float16", "uint8", "uint8-per-channel", "pruned 50 %", "pruned 90 %", "pruned 90 % + uint8"]);
     const row = Object.fromEntries(rows.map((r) => [r.variant, r]));
     expect(row.float32!.accuracy).toBe(accuracy(await labelsOf(y), (await predictClasses(model, x)).classes));
