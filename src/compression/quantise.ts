@@ -79,7 +79,7 @@ function quantiseWeight(spec: Spec, bytes: Uint8Array, quantisation: Exclude<Qua
   return { spec: { ...spec, quantization: { dtype: "uint8", scale, min } }, bytes: codes };
 }
 
-/** Model artifacts with every float32 weight stored as `quantisation` (the topology and training config unchanged). (Seed 000 §8.1) */
+/** Model artifacts with every float32 weight stored as `quantisation` (the topology and training config unchanged). */
 export function quantiseArtifacts(artifacts: tf.io.ModelArtifacts, quantisation: Quantisation): tf.io.ModelArtifacts {
   if (!(QUANTISATIONS as readonly string[]).includes(quantisation)) throw new QuantisationError(`quantisation must be one of ${QUANTISATIONS.join(", ")}, got ${JSON.stringify(quantisation)}`);
   if (quantisation === "float32") return artifacts;
@@ -137,7 +137,7 @@ export async function saveQuantisedModel(model: tf.LayersModel, dir: string, qua
 /**
  * Loads a model saved by {@link saveQuantisedModel} (or any tfjs layers model): the files are
  * checked as io's loader checks them, per-channel weights are dequantised here, and tfjs's own
- * `tf.loadLayersModel` dequantises the float16 and uint8 ones. (Seed 000 §8.1)
+ * `tf.loadLayersModel` dequantises the float16 and uint8 ones.
  */
 export async function loadCompressedModel(location: string): Promise<tf.LayersModel> {
   return modelFromArtifacts(dequantisePerChannelArtifacts(readModelArtifacts(location), location));

@@ -11,7 +11,7 @@ import { fit, type FitOptions, type FitResult } from "./fit";
 import { accuracy } from "./metrics";
 import { labelsOf, predictClasses } from "./predict";
 
-/** A model to consider: a name and a builder returning it compiled and untrained. (Seed 000 §2.3) */
+/** A model to consider: a name and a builder returning it compiled and untrained. */
 export interface Candidate {
   readonly name: string;
   readonly build: () => tf.LayersModel;
