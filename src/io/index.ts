@@ -1,5 +1,5 @@
 /** Model files on the file system (Seed 000 §5.2.4), encrypted and signed at rest (Seed 000 §2.5); dataset storage formats (Seed 000 §2.4). */
-export { saveModel, loadModel, fileSaveHandler, modelJsonFor, concatWeightData, WEIGHTS_FILE, type SaveModelOptions, type SavedModel } from "./model-files";
+export { saveModel, loadModel, modelFromArtifacts, fileSaveHandler, modelJsonFor, concatWeightData, WEIGHTS_FILE, type SaveModelOptions, type SavedModel } from "./model-files";
 export { readModelArtifacts, modelArtifactsOf, parseModelJson, confinedWeightsFile, modelJsonPath, weightSpecBytes, ModelFileError, type ModelJson } from "./model-json";
 export {
   assertKeyNotBeside, createKeyFile, fileAccess, InsecureKeyFileError, KEY_BYTES, KEY_ENV, KEY_FILE_ENV, keyFingerprint, KeyError, loadKey, octal, readKeyFile,

@@ -109,7 +109,15 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
  * outside the folder, and missing or truncated weights files, with a ModelFileError naming the file.
  */
 export async function loadModel(location: string): Promise<tf.LayersModel> {
-  const artifacts = readModelArtifacts(location);
+  return modelFromArtifacts(readModelArtifacts(location));
+}
+
+/**
+ * A model from artifacts already read and checked, through tfjs's own `tf.loadLayersModel` (which
+ * dequantises weights stored as uint8 / float16), compiled again when a training config is present.
+ * (Seed 000 §5.2.4)
+ */
+export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts): Promise<tf.LayersModel> {
   // The optimizer was made from the saved config and nobody else holds it.
   return adoptOptimizer(await tf.loadLayersModel({ load: async () => artifacts }));
 }

@@ -8,3 +8,4 @@ export {
   type ClassScores, type AveragedScores, type ClassificationReport, type RocCurve,
 } from "./metrics";
 export { predictClasses, labelsOf, PredictionError, type ClassPredictions } from "./predict";
+export { selectModel, SelectionError, type Candidate, type CandidateScore, type Selection, type SelectModelOptions, type Split } from "./selection";
