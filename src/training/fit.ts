@@ -85,6 +85,13 @@ export interface FitResult {
   readonly seconds: number;
 }
 
+/**
+ * A training step on the cpu and wasm backends resolves in microtasks only, so without a turn of
+ * the event loop a stop that arrives as a message (a widget's Stop button, a comm, a timer) is
+ * never read until the run ends. This often, fit lets the loop run between batches.
+ */
+const EVENT_LOOP_TURN_MS = 50;
+
 function metricName(name: string): string {
   return name === "acc" ? "accuracy" : name;
 }
@@ -191,6 +198,7 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   const batches = Math.ceil(samples / batchSize);
   const signals = stopSignals(options.signal);
   let stopped: FitResult["stopped"];
+  let lastTurn = performance.now();
   try {
     for (let epoch = firstEpoch; epoch < options.epochs; epoch++) {
       if (stopper !== undefined && stopper.current.wait >= stopper.patience && stopper.current.best !== null && epoch > 0) {
@@ -219,6 +227,10 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
         values.forEach((value, i) => (sums[i]! += value * indices.length));
         bar?.update(batch + 1, formatLogs(Object.fromEntries(names.map((name, i) => [name, sums[i]! / Math.min(samples, (batch + 1) * batchSize)]))));
         await options.onBatchEnd?.(context, values[0]!);
+        if (performance.now() - lastTurn >= EVENT_LOOP_TURN_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastTurn = performance.now();
+        }
       }
       if (stopped !== undefined) {
         bar?.done(`stopped: ${stopped.reason}`);

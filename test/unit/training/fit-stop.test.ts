@@ -34,6 +34,20 @@ describe("fit stops on a signal", () => {
     model.dispose();
   });
 
+  it("lets the event loop turn between batches, so a stop sent from a timer or a message arrives mid-run", async () => {
+    const { x, y } = tinyData(32);
+    const model = tinyClassifier();
+    const controller = new AbortController();
+    // Without a turn of the loop this timer would fire only after all 100,000 epochs.
+    const timer = setTimeout(() => controller.abort("a message"), 30);
+    const result = await fit(model, x, y, { epochs: 100_000, batchSize: 8, seed: 1, progress: false, signal: controller.signal });
+    clearTimeout(timer);
+    expect(result.stopped?.reason).toBe("a message");
+    expect(result.epochs.length).toBeLessThan(100_000);
+    tf.dispose([x, y]);
+    model.dispose();
+  }, 60_000);
+
   it("stops when the interrupt scope it started in is aborted (a kernel interrupt)", async () => {
     const { x, y } = tinyData(32);
     const model = tinyClassifier();
