@@ -58,10 +58,8 @@ class KernelBridge {
       else {
         const parent = record.parent ?? "";
         this.byParent.set(parent, [...(this.byParent.get(parent) ?? []), record]);
-        if (record.kind === "iopub") {
-          this.onIopub(record);
-          if (record.msg_type === "status" && record.content?.execution_state === "idle") this.idleWaiters.get(parent)?.();
-        }
+        if (record.kind === "iopub") this.onIopub(record);
+        this.idleWaiters.get(parent)?.();
       }
     });
   }
@@ -74,14 +72,22 @@ class KernelBridge {
     });
   }
 
-  /** Resolves when the kernel has gone idle after `msgId`, with the messages it caused. */
-  idle(msgId: string, timeoutMs = 60_000): Promise<Record_[]> {
-    const done = () => (this.byParent.get(msgId) ?? []).some((r) => r.msg_type === "status" && r.content?.execution_state === "idle");
+  /**
+   * Resolves when the kernel has gone idle after `msgId` (and, with `withReply`, its shell reply has
+   * come too: the two travel on different sockets, in either order), with the messages it caused.
+   */
+  idle(msgId: string, timeoutMs = 60_000, withReply = false): Promise<Record_[]> {
+    const done = () => {
+      const records = this.byParent.get(msgId) ?? [];
+      return records.some((r) => r.msg_type === "status" && r.content?.execution_state === "idle") && (!withReply || records.some((r) => r.kind === "shell"));
+    };
     return new Promise((resolveIdle, reject) => {
       const finish = () => resolveIdle(this.byParent.get(msgId) ?? []);
       if (done()) return finish();
-      const timer = setTimeout(() => reject(new Error(`no idle for ${msgId} in ${timeoutMs} ms; kernel stderr: ${this.stderr.join("").slice(-2000)}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`no idle${withReply ? " and reply" : ""} for ${msgId} in ${timeoutMs} ms; kernel stderr: ${this.stderr.join("").slice(-2000)}`)), timeoutMs);
       this.idleWaiters.set(msgId, () => {
+        if (!done()) return;
+        this.idleWaiters.delete(msgId);
         clearTimeout(timer);
         finish();
       });
@@ -90,7 +96,7 @@ class KernelBridge {
 
   /** Runs a cell; returns its execute_result's text, if any. */
   async run(code: string): Promise<string | undefined> {
-    const records = await this.idle(await this.send({ op: "execute", code }));
+    const records = await this.idle(await this.send({ op: "execute", code }), 60_000, true);
     const reply = records.find((r) => r.kind === "shell")?.content;
     if (reply !== undefined && reply.status !== "ok") throw new Error(`cell failed: ${JSON.stringify(reply)}`);
     const result = records.find((r) => r.msg_type === "execute_result");
@@ -239,7 +245,7 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
     const stop = (await page.$$("button.widget-button")).at(-1)!;
     expect(await stop.evaluate((el) => el.textContent!.trim())).toBe("Stop");
     await stop.click();
-    await bridge.idle(running, 60_000);
+    await bridge.idle(running, 60_000, true);
     const reply = bridge.messagesOf(running).find((r) => r.kind === "shell")?.content;
     expect(reply?.status).toBe("ok");
     expect(await bridge.run("result.stopped?.reason")).toBe("'stopped from the Stop button'");
