@@ -127,6 +127,10 @@ const CELL_CHECKS = [
   "noImplicitOverride",
 ] as const;
 
+/** The globals the kernel installs for cells (`prompt`), as a types package under {@link CELL_TYPE_ROOT}. */
+const CELL_GLOBALS = "lepton-cell";
+const CELL_TYPE_ROOT = join(__dirname, "cell-types");
+
 /** Libs every cell gets besides tsconfig's: the types behind `using` / `await using`. */
 const CELL_LIB_ADDITIONS = ["esnext.disposable"] as const;
 
@@ -150,6 +154,7 @@ export function cellCheckOptions(projectRoot: string): CompilerOptions {
   for (const key of CELL_CHECKS) if (typeof compilerOptions[key] === "boolean") options[key] = compilerOptions[key];
   const types = compilerOptions.types;
   if (isStringList(types)) options.types = types;
+  options.types = [...(options.types as string[]), CELL_GLOBALS];
   // Cells run in Node, not a browser: tsconfig's lib without DOM (a cell naming `document` is an
   // error), plus the disposable types `using` declarations need.
   const lib = isStringList(compilerOptions.lib) ? compilerOptions.lib.map((name) => name.toLowerCase()) : ["es2022"];
@@ -165,7 +170,8 @@ export function cellCheckOptions(projectRoot: string): CompilerOptions {
 function packageOptions(modulesRoot: string, options: CompilerOptions): CompilerOptions {
   const typeRoots = isStringList(options.typeRoots) ? options.typeRoots : [];
   const ownTypes = join(modulesRoot, "node_modules", "@types");
-  return { typeRoots: typeRoots.includes(ownTypes) ? typeRoots : [...typeRoots, ownTypes], paths: ownPackagePaths() };
+  const roots = [...typeRoots, ...[ownTypes, CELL_TYPE_ROOT].filter((root) => !typeRoots.includes(root))];
+  return { typeRoots: roots, paths: ownPackagePaths() };
 }
 
 interface DiagnosticLike {
