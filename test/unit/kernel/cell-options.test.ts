@@ -8,15 +8,15 @@ import { helpRequest } from "../../../src/kernel/help";
 import { cellCheckOptions } from "../../../src/kernel/typescript-bridge";
 
 describe("cellCheckOptions", () => {
-  it("takes checking flags, types and lib (without DOM) from tsconfig.json, not unused-variable checks", () => {
+  it("takes checking flags, types (plus the kernel's cell globals) and lib (without DOM) from tsconfig.json, not unused-variable checks", () => {
     const dir = mkdtempSync(join(tmpdir(), "lepton-tsconfig-"));
     const compilerOptions = { strict: true, noImplicitAny: false, noUnusedLocals: true, types: ["node"], lib: ["ES2022", "DOM"], module: "preserve" };
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions }));
-    expect(cellCheckOptions(dir)).toEqual({ strict: true, noImplicitAny: false, types: ["node"], lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"] });
+    expect(cellCheckOptions(dir)).toEqual({ strict: true, noImplicitAny: false, types: ["node", "lepton-cell"], lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"] });
   });
 
   it("is strict when there is no tsconfig.json", () => {
-    expect(cellCheckOptions(mkdtempSync(join(tmpdir(), "lepton-none-")))).toEqual({ strict: true, types: ["node"], lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"] });
+    expect(cellCheckOptions(mkdtempSync(join(tmpdir(), "lepton-none-")))).toEqual({ strict: true, types: ["node", "lepton-cell"], lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"] });
   });
 });
 

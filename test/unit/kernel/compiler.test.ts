@@ -15,9 +15,10 @@ describe("the cell compiler, through jupyter_client", () => {
       [
         { execute: "const disposed: string[] = [];\n{\n  using resource = { [Symbol.dispose]() { disposed.push('resource'); } };\n}\ndisposed.join()" },
         { execute: "document.title" },
-        { execute: "prompt('name?')" },
+        { execute: "localStorage.getItem('name')" },
         { execute: "function untyped(a) { return a; }" },
         { execute: "const later = await Promise.resolve(41);\nlater + 1" },
+        { execute: "const ask: (message?: string) => string | null = prompt;\ntypeof ask" },
       ],
       NOTEBOOKS,
     )) as ExecuteAnswer[];
@@ -28,12 +29,17 @@ describe("the cell compiler, through jupyter_client", () => {
     expect(resultText(answers[0])).toBe("'resource'");
   });
 
-  it("has no DOM: `document` and `prompt` do not type-check", () => {
+  it("has no DOM: `document` and `localStorage` do not type-check", () => {
     for (const answer of [answers[1]!, answers[2]!]) {
       expect(answer.reply).toMatchObject({ status: "error", ename: "TypeScriptError" });
     }
     expect(String(answers[1]!.reply.evalue)).toMatch(/document/);
-    expect(String(answers[2]!.reply.evalue)).toMatch(/prompt/);
+    expect(String(answers[2]!.reply.evalue)).toMatch(/localStorage/);
+  });
+
+  it("types the `prompt` the kernel installs (Jupyter's input_request) for cells", () => {
+    expect(answers[5]!.reply.status).toBe("ok");
+    expect(resultText(answers[5])).toBe("'function'");
   });
 
   it("stays strict (noImplicitAny from tsconfig.json) and keeps top-level await", () => {
