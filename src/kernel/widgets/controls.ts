@@ -29,6 +29,17 @@ export interface LayoutProperties {
   readonly visibility?: string | null;
 }
 
+/** A widget whose `value` both the kernel and the front end change: read and set it as a property. */
+abstract class ValueWidget<S extends ModelKeys & { readonly value: unknown }> extends Widget<S> {
+  get value(): S["value"] {
+    return this.get("value");
+  }
+
+  set value(value: S["value"]) {
+    this.set({ value } as Partial<S>);
+  }
+}
+
 /** A widget's layout (CSS box) model. */
 export class Layout extends Widget<ModelKeys & LayoutProperties> {
   constructor(properties: LayoutProperties = {}) {
@@ -87,7 +98,7 @@ export type FloatSliderOptions = Partial<Pick<FloatSliderState, "value" | "min" 
 };
 
 /** A slider over real numbers; `value` follows the front end's slider. */
-export class FloatSlider extends Widget<FloatSliderState> {
+export class FloatSlider extends ValueWidget<FloatSliderState> {
   constructor(options: FloatSliderOptions = {}) {
     const { layout, ...rest } = options;
     super({
@@ -109,13 +120,6 @@ export class FloatSlider extends Widget<FloatSliderState> {
     });
   }
 
-  get value(): number {
-    return this.get("value");
-  }
-
-  set value(value: number) {
-    this.set({ value });
-  }
 }
 
 interface ProgressStyle {
@@ -136,7 +140,7 @@ export interface FloatProgressState extends DescriptionKeys<ProgressStyle> {
 export type FloatProgressOptions = Partial<Pick<FloatProgressState, "value" | "min" | "max" | "description" | "bar_style">> & { readonly layout?: LayoutProperties };
 
 /** A progress bar. */
-export class FloatProgress extends Widget<FloatProgressState> {
+export class FloatProgress extends ValueWidget<FloatProgressState> {
   constructor(options: FloatProgressOptions = {}) {
     const { layout, ...rest } = options;
     super({
@@ -153,13 +157,6 @@ export class FloatProgress extends Widget<FloatProgressState> {
     });
   }
 
-  get value(): number {
-    return this.get("value");
-  }
-
-  set value(value: number) {
-    this.set({ value });
-  }
 }
 
 interface LabelStyle {
@@ -181,7 +178,7 @@ export interface LabelState extends DescriptionKeys<LabelStyle> {
 }
 
 /** A line of text. */
-export class Label extends Widget<LabelState> {
+export class Label extends ValueWidget<LabelState> {
   constructor(value = "", options: { readonly layout?: LayoutProperties } = {}) {
     super({
       ...dom("LabelModel", "LabelView", options.layout),
@@ -203,13 +200,6 @@ export class Label extends Widget<LabelState> {
     });
   }
 
-  get value(): string {
-    return this.get("value");
-  }
-
-  set value(value: string) {
-    this.set({ value });
-  }
 }
 
 interface ButtonStyle {
