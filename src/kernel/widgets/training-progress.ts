@@ -74,16 +74,13 @@ export class TrainingProgress extends HBox {
     this.stopButton.set({ disabled: true, description: "Stopped" });
   }
 
-  private async batchEnded(context: BatchContext, loss: number): Promise<void> {
+  private batchEnded(context: BatchContext, loss: number): void {
     const now = Date.now();
     if (now - this.lastUpdate < (this.options.intervalMs ?? 100)) return;
     this.lastUpdate = now;
     const within = this.options.batchesPerEpoch === undefined ? 0 : (context.batch + 1) / this.options.batchesPerEpoch;
     this.bar.value = context.epoch + Math.min(1, within);
     this.label.value = `epoch ${context.epoch + 1}/${this.options.epochs} · batch ${context.batch + 1} · loss ${loss.toFixed(4)}`;
-    // A training step on the cpu backend resolves in microtasks only, which never lets the event
-    // loop read the socket the click arrives on; a turn of the loop here lets it in.
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   private epochEnded(epoch: number, logs: Readonly<Record<string, number>>): void {
