@@ -62,7 +62,7 @@ async function measure(dir: string, quantisation: Quantisation, sparsity: number
 /**
  * Writes `model` as float32, float16, uint8 and per-channel uint8, and pruned at each sparsity
  * (float32, and the largest sparsity also as uint8), then loads each back from its files and
- * measures it. `model` itself is left unchanged. (Seed 000 §8.1, §2.4)
+ * measures it. `model` itself is left unchanged.
  */
 export async function compareCompressions(model: tf.LayersModel, options: CompareCompressionsOptions): Promise<VariantResult[]> {
   const sparsities = options.sparsities ?? [0.5, 0.75, 0.9];

@@ -16,7 +16,7 @@ export interface ModelFootprint {
   readonly gzipBytes: number;
 }
 
-/** Sizes of the files in a saved model's folder (model.json and its weights). (Seed 000 §2.4) */
+/** Sizes of the files in a saved model's folder (model.json and its weights). */
 export function modelFootprint(dir: string): ModelFootprint {
   let names: string[];
   try {

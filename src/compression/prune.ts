@@ -30,7 +30,7 @@ export function smallestMagnitudes(values: Float32Array, count: number): Uint32A
 
 /**
  * Sets the smallest-magnitude `sparsity` share of every kernel of `model` to zero, in place
- * (prune a copy — e.g. the saved model loaded again — to keep the original). (Seed 000 §8.1)
+ * (prune a copy — e.g. the saved model loaded again — to keep the original).
  */
 export function pruneByMagnitude(model: tf.LayersModel, sparsity: number): PrunedWeight[] {
   if (!(sparsity >= 0 && sparsity < 1)) throw new PruningError(`sparsity must be in [0, 1), got ${sparsity}`);

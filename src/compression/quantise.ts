@@ -124,7 +124,7 @@ export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.Model
 /**
  * Saves a trained model for deployment (no optimizer state) with its weights stored as
  * `quantisation`: model.json + weights.bin, as tfjs-converter's `--quantize_float16` /
- * `--quantize_uint8` would write them (per-channel: see the module comment). (Seed 000 §8.1, §2.4)
+ * `--quantize_uint8` would write them (per-channel: see the module comment).
  */
 export async function saveQuantisedModel(model: tf.LayersModel, dir: string, quantisation: Quantisation): Promise<SavedModel> {
   const artifacts = quantiseArtifacts(await modelArtifacts(model), quantisation);

@@ -10,7 +10,7 @@ import sharp from "sharp";
 import { DatasetError } from "./errors";
 import { FASHION_MNIST_CLASSES, readFashionMnistBytes, type FashionMnistOptions } from "./fashion-mnist";
 
-/** Options of {@link writeFashionMnistFolder}. (Seed 000 §5.2.1) */
+/** Options of {@link writeFashionMnistFolder}. */
 export interface FashionMnistFolderOptions extends FashionMnistOptions {
   /** Where the class subfolders go (`dir`, as in loadFashionMnist, is where the idx files are read from). */
   readonly outDir: string;
@@ -22,12 +22,12 @@ export interface FashionMnistFolderOptions extends FashionMnistOptions {
   readonly exclude?: ReadonlySet<number>;
 }
 
-/** Folder name of a class: lower case, words joined by "-" ("T-shirt/top" → "t-shirt-top"). (Seed 000 §5.2.1) */
+/** Folder name of a class: lower case, words joined by "-" ("T-shirt/top" → "t-shirt-top"). */
 export function classFolderName(className: string): string {
   return className.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 }
 
-/** Writes up to `perClass` PNGs of each chosen class and returns how many per folder. (Seed 000 §5.2.1) */
+/** Writes up to `perClass` PNGs of each chosen class and returns how many per folder. */
 export async function writeFashionMnistFolder(options: FashionMnistFolderOptions): Promise<Record<string, number>> {
   const { outDir: out, perClass, exclude } = options;
   const classes = options.classes ?? FASHION_MNIST_CLASSES.map((_, i) => i);

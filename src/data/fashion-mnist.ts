@@ -69,7 +69,7 @@ function chooseDir(options: FashionMnistOptions): string {
   );
 }
 
-/** Reads one split's bytes with every check (magic numbers, sizes, label range, image/label counts) (Seed 001 §5.2 step 1). */
+/** Reads one split's bytes with every check (magic numbers, sizes, label range, image/label counts). */
 export function readFashionMnistBytes(options: FashionMnistOptions): FashionMnistBytes {
   const dir = chooseDir(options);
   const prefix = filePrefix(options.split);

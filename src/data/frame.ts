@@ -19,7 +19,7 @@ export type TableRecord = Readonly<Record<string, Cell>>;
 export const ROW_LABEL = "__lepton_row__";
 
 /**
- * A table held by polars, for inputs too large for danfo (Seed 000 §2.2 at 3M rows): the same cleaning
+ * A table held by polars, for inputs too large for danfo: the same cleaning
  * functions accept it and return it; `toDanfo({ limit })` hands a display-sized part to danfo.
  */
 export class PolarsFrame {
@@ -143,7 +143,7 @@ export function isNumericDtype(dtype: DataType): boolean {
   return NUMERIC_VARIANTS.has(dtype.variant);
 }
 
-/** Returns a polars result as the same kind of frame as the input (Seed 000 §2.2: notebooks see danfo). */
+/** Returns a polars result as the same kind of frame as the input. */
 export function asInputKind<F extends FrameInput>(input: F, result: pl.DataFrame): FrameOutput<F> {
   return (input instanceof PolarsFrame ? new PolarsFrame(result) : polarsToDanfo(result)) as FrameOutput<F>;
 }
@@ -176,7 +176,7 @@ export function requireNumeric(frame: pl.DataFrame, columns: readonly string[], 
   if (bad.length > 0) throw new CleaningError(`${step}: column(s) ${bad.map((c) => `"${c}"`).join(", ")} are not numeric`);
 }
 
-/** Reads a CSV file into a polars-backed frame (Seed 000 §2.2 data collection); DatasetError names the file. */
+/** Reads a CSV file into a polars-backed frame; DatasetError names the file. */
 export function readCsvFrame(path: string): PolarsFrame {
   if (!existsSync(path)) throw new DatasetError(path, "file not found");
   try {
@@ -186,7 +186,7 @@ export function readCsvFrame(path: string): PolarsFrame {
   }
 }
 
-/** Reads a CSV file into a danfo DataFrame, types inferred as pandas' read_csv would (Seed 000 §2.2). */
+/** Reads a CSV file into a danfo DataFrame, types inferred as pandas' read_csv would. */
 export function readCsv(path: string): DataFrame {
   return readCsvFrame(path).toDanfo();
 }

@@ -5,7 +5,7 @@
  * nothing. Entries are the decoded float32 pixels, so the budget is what they really occupy.
  */
 
-/** Hits, misses and what the cache holds. (Seed 000 §2.4 data caching) */
+/** Hits, misses and what the cache holds. */
 export interface CacheStats {
   readonly hits: number;
   readonly misses: number;
@@ -19,12 +19,12 @@ export interface CacheStats {
   readonly hitRate: number;
 }
 
-/** Raised for a cache budget that is not a non-negative number of bytes. (Seed 000 §2.4) */
+/** Raised for a cache budget that is not a non-negative number of bytes. */
 export class CacheBudgetError extends RangeError {
   override name = "CacheBudgetError";
 }
 
-/** LRU cache of decoded pixels, bounded by their bytes. (Seed 000 §2.4 data caching) */
+/** LRU cache of decoded pixels, bounded by their bytes. */
 export class DecodedImageCache {
   private readonly entries = new Map<string, Float32Array>();
   private held = 0;

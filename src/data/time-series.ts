@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DatasetError } from "./errors";
 import { seattleWeatherRecords, type SeattleWeatherRecord } from "./vega";
 
-/** An argument a time-series helper cannot use; `argument` names it and the message says why. (Seed 001 §6.3) */
+/** An argument a time-series helper cannot use; `argument` names it and the message says why. */
 export class TimeSeriesError extends Error {
   override name = "TimeSeriesError";
   constructor(
@@ -21,10 +21,10 @@ export class TimeSeriesError extends Error {
   }
 }
 
-/** A series of T time steps: plain numbers (one feature) or rows of F features, `rows[t][f]`. (Seed 001 §6.3) */
+/** A series of T time steps: plain numbers (one feature) or rows of F features, `rows[t][f]`. */
 export type SeriesInput = readonly number[] | readonly (readonly number[])[];
 
-/** One daily column of a table, oldest first. (Seed 001 §6.3) */
+/** One daily column of a table, oldest first. */
 export interface DailySeries {
   readonly name: string;
   /** ISO dates "YYYY-MM-DD", one per day with no gap. */
@@ -32,7 +32,7 @@ export interface DailySeries {
   readonly values: readonly number[];
 }
 
-/** The numeric columns of seattle-weather.csv. (Seed 001 §6.3) */
+/** The numeric columns of seattle-weather.csv. */
 export type SeattleWeatherColumn = "temp_max" | "temp_min" | "precipitation" | "wind";
 
 const SEATTLE_FILE = "seattle-weather.csv";
@@ -40,7 +40,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * Daily Seattle weather 2012–2015 (vega-datasets, 1461 days) as one series per requested
- * column (Seed 001 §6.3 on a real series); DatasetError naming the row if a day is missing or
+ * column; DatasetError naming the row if a day is missing or
  * out of order, since windows assume one step per day.
  */
 export function seattleDailySeries(columns: readonly SeattleWeatherColumn[]): DailySeries[] {
@@ -74,7 +74,7 @@ function checkCount(value: number, argument: string, minimum: number): void {
   if (!Number.isInteger(value) || value < minimum) throw new TimeSeriesError(argument, `must be an integer ≥ ${minimum}, got ${value}`);
 }
 
-/** Options of {@link slidingWindows}. (Seed 001 §6.3) */
+/** Options of {@link slidingWindows}. */
 export interface WindowOptions {
   /** L: time steps each input window holds. */
   readonly window: number;
@@ -84,7 +84,7 @@ export interface WindowOptions {
   readonly target?: number;
 }
 
-/** Sliding windows over a series: inputs `[n][L][F]` → targets `[n][H]`, with the time of each window's first target. (Seed 001 §6.3) */
+/** Sliding windows over a series: inputs `[n][L][F]` → targets `[n][H]`, with the time of each window's first target. */
 export interface Windows {
   readonly inputs: readonly (readonly (readonly number[])[])[];
   readonly targets: readonly (readonly number[])[];
@@ -97,8 +97,8 @@ export interface Windows {
 }
 
 /**
- * Every window of L consecutive steps and the H values of the target feature that follow it
- * (Seed 001 §6.3 time-series prediction): window i holds steps i … i+L−1 and predicts steps
+ * Every window of L consecutive steps and the H values of the target feature that follow it:
+ * window i holds steps i … i+L−1 and predicts steps
  * i+L … i+L+H−1, so a series of T steps gives T − L − H + 1 windows.
  */
 export function slidingWindows(series: SeriesInput, options: WindowOptions): Windows {
@@ -126,20 +126,20 @@ export function slidingWindows(series: SeriesInput, options: WindowOptions): Win
   return { inputs, targets, targetStart, window: options.window, horizon, features, target };
 }
 
-/** Half-open range of time indices `[start, end)`. (Seed 001 §6.3) */
+/** Half-open range of time indices `[start, end)`. */
 export interface TimeRange {
   readonly start: number;
   readonly end: number;
 }
 
-/** Fractions of the time axis; `test` defaults to what train and validation leave (0 for none). (Seed 001 §6.3) */
+/** Fractions of the time axis; `test` defaults to what train and validation leave (0 for none). */
 export interface SplitFractions {
   readonly train: number;
   readonly validation: number;
   readonly test?: number;
 }
 
-/** Consecutive time ranges, oldest first: train, then validation, then test when it has steps. (Seed 001 §6.3) */
+/** Consecutive time ranges, oldest first: train, then validation, then test when it has steps. */
 export interface ChronologicalSplit {
   readonly train: TimeRange;
   readonly validation: TimeRange;
@@ -169,7 +169,7 @@ export function chronologicalSplit(length: number, fractions: SplitFractions): C
 }
 
 /**
- * The windows whose targets all lie in `range` (Seed 001 §6.3): a window belongs to the split its
+ * The windows whose targets all lie in `range`: a window belongs to the split its
  * predicted steps fall in, so no training target comes from the validation time range; a window
  * whose H targets straddle a boundary is dropped. Inputs may reach back before `range` — the past
  * is known at forecast time.
@@ -185,7 +185,7 @@ export function windowsIn(windows: Windows, range: TimeRange): Windows {
   };
 }
 
-/** Per-feature standardisation `(x − mean) / std` of a series, fitted on one time range only (the table-wide z-score is src/data/cleaning's StandardScaler). (Seed 001 §3.1 step 1, §6.3) */
+/** Per-feature standardisation `(x − mean) / std` of a series, fitted on one time range only (the table-wide z-score is src/data/cleaning's StandardScaler). */
 export class SeriesScaler {
   private constructor(
     readonly mean: readonly number[],
@@ -196,7 +196,7 @@ export class SeriesScaler {
 
   /**
    * Mean and (population) standard deviation of each feature over `range` — the training range,
-   * so that no validation or test value leaks into the scaling (Seed 001 §6.3).
+   * so that no validation or test value leaks into the scaling.
    */
   static fit(series: SeriesInput, range: TimeRange): SeriesScaler {
     const rows = toRows(series, "series");
@@ -229,12 +229,12 @@ export class SeriesScaler {
   }
 }
 
-/** Options of {@link prepareForecastData}. (Seed 001 §6.3) */
+/** Options of {@link prepareForecastData}. */
 export interface ForecastDataOptions extends WindowOptions {
   readonly fractions: SplitFractions;
 }
 
-/** A series split by time, scaled with training statistics and windowed per split. (Seed 001 §6.3) */
+/** A series split by time, scaled with training statistics and windowed per split. */
 export interface ForecastData {
   readonly split: ChronologicalSplit;
   readonly scaler: SeriesScaler;
@@ -260,7 +260,7 @@ export function prepareForecastData(series: SeriesInput, options: ForecastDataOp
   return split.test === undefined ? data : { ...data, test: windowsIn(windows, split.test) };
 }
 
-/** Windows as tensors: x `[n, L, F]` (float32) and y `[n, H]`. The caller disposes them. (Seed 001 §6.3) */
+/** Windows as tensors: x `[n, L, F]` (float32) and y `[n, H]`. The caller disposes them. */
 export function windowTensors(windows: Windows): { x: tf.Tensor3D; y: tf.Tensor2D } {
   const n = windows.inputs.length;
   const x = new Float32Array(n * windows.window * windows.features);
@@ -269,13 +269,13 @@ export function windowTensors(windows: Windows): { x: tf.Tensor3D; y: tf.Tensor2
   return { x: tf.tensor3d(x, [n, windows.window, windows.features]), y: tf.tensor2d(y, [n, windows.horizon]) };
 }
 
-/** Naive forecast: every one of the H next values equals the target's last observed value in the window. (Seed 001 §6.3 baseline) */
+/** Naive forecast: every one of the H next values equals the target's last observed value in the window. */
 export function naiveLastValue(windows: Windows): number[][] {
   return windows.inputs.map((input) => new Array<number>(windows.horizon).fill(input[input.length - 1]![windows.target]!));
 }
 
 /**
- * Seasonal-naive forecast with season m (Seed 001 §6.3 baseline): the value one season before
+ * Seasonal-naive forecast with season m: the value one season before
  * each target step, `ŷ(t) = y(t − m·(⌊h/m⌋ + 1))` for the h-th (0-based) step of the horizon, so it
  * only uses steps before the window's first target. `series` holds the target in the windows' units.
  */
@@ -303,13 +303,13 @@ function flatPairs(truth: readonly number[] | readonly (readonly number[])[], fo
   return [a, b];
 }
 
-/** Mean absolute error `(1/n) Σ |y − ŷ|`, in float64, over all values (rows are flattened). (Seed 001 §3.1 step 4, §6.3) */
+/** Mean absolute error `(1/n) Σ |y − ŷ|`, in float64, over all values (rows are flattened). */
 export function meanAbsoluteError(truth: readonly number[] | readonly (readonly number[])[], forecast: readonly number[] | readonly (readonly number[])[]): number {
   const [a, b] = flatPairs(truth, forecast);
   return a.reduce((sum, value, i) => sum + Math.abs(value - b[i]!), 0) / a.length;
 }
 
-/** Root mean squared error `√((1/n) Σ (y − ŷ)²)`, in float64, over all values. (Seed 001 §3.1 step 4, §6.3) */
+/** Root mean squared error `√((1/n) Σ (y − ŷ)²)`, in float64, over all values. */
 export function rootMeanSquaredError(truth: readonly number[] | readonly (readonly number[])[], forecast: readonly number[] | readonly (readonly number[])[]): number {
   const [a, b] = flatPairs(truth, forecast);
   return Math.sqrt(a.reduce((sum, value, i) => sum + (value - b[i]!) ** 2, 0) / a.length);

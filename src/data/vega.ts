@@ -146,7 +146,7 @@ function required<T>(path: string, index: number, column: string, value: T | nul
   return value;
 }
 
-/** Palmer penguins as typed rows (Seed 000 §2.2 data collection). */
+/** Palmer penguins as typed rows. */
 export function penguinRecords(): PenguinRecord[] {
   const path = vegaDataPath(PENGUINS.file);
   return readJsonTable(PENGUINS).map((row, i) => {
@@ -164,7 +164,7 @@ export function penguinRecords(): PenguinRecord[] {
   });
 }
 
-/** Cars (1970–1982) as typed rows (Seed 000 §2.2 data collection); used for regressions too. */
+/** Cars (1970–1982) as typed rows; used for regressions too. */
 export function carRecords(): CarRecord[] {
   const path = vegaDataPath(CARS.file);
   return readJsonTable(CARS).map((row, i) => {
@@ -184,12 +184,12 @@ export function carRecords(): CarRecord[] {
   });
 }
 
-/** Movies as raw rows, wrong types and all (Seed 000 §2.2: the table the cleaning rules correct). */
+/** Movies as raw rows, wrong types and all. */
 export function movieRecords(): MovieRecord[] {
   return readJsonTable(MOVIES);
 }
 
-/** Seattle weather as typed rows (Seed 000 §2.2 data collection). */
+/** Seattle weather as typed rows. */
 export function seattleWeatherRecords(): SeattleWeatherRecord[] {
   const path = vegaDataPath(SEATTLE.file);
   const lines = readFileSync(path, "utf8").split(/\r?\n/).filter((line) => line !== "");
@@ -226,23 +226,23 @@ function toDanfo(records: readonly object[], columns: readonly string[]): DataFr
   return new DataFrame(records as object[], { columns: [...columns] });
 }
 
-/** Palmer penguins as a danfo DataFrame (344 × 7) (Seed 000 §2.2). */
+/** Palmer penguins as a danfo DataFrame (344 × 7). */
 export function loadPenguins(): DataFrame {
   return toDanfo(penguinRecords(), PENGUINS.columns);
 }
 
-/** Cars as a danfo DataFrame (406 × 9) (Seed 000 §2.2). */
+/** Cars as a danfo DataFrame (406 × 9). */
 export function loadCars(): DataFrame {
   return toDanfo(carRecords(), CARS.columns);
 }
 
-/** Movies as a danfo DataFrame (3201 × 16); numeric titles are kept as text so the column has one type (Seed 000 §2.2). */
+/** Movies as a danfo DataFrame (3201 × 16); numeric titles are kept as text so the column has one type. */
 export function loadMovies(): DataFrame {
   const rows = movieRecords().map((row) => ({ ...row, Title: row.Title === null ? null : String(row.Title) }));
   return toDanfo(rows, MOVIES.columns);
 }
 
-/** Seattle weather as a danfo DataFrame (1461 × 6) (Seed 000 §2.2). */
+/** Seattle weather as a danfo DataFrame (1461 × 6). */
 export function loadSeattleWeather(): DataFrame {
   return toDanfo(seattleWeatherRecords(), SEATTLE.columns);
 }
@@ -275,7 +275,7 @@ export function flightsFrame(options: FlightsOptions = {}): PolarsFrame {
   return new PolarsFrame(withText.select(...FLIGHTS_COLUMNS));
 }
 
-/** The first `rows` flights (default 2000) as a danfo DataFrame, for display-sized work (Seed 000 §2.2). */
+/** The first `rows` flights (default 2000) as a danfo DataFrame, for display-sized work. */
 export function loadFlights(options: FlightsOptions = {}): DataFrame {
   return flightsFrame({ rows: options.rows ?? 2000 }).toDanfo();
 }

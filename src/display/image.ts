@@ -210,7 +210,7 @@ async function gridBundle(batch: tf.Tensor, options: ImageGridOptions): Promise<
 }
 
 /**
- * A batch [n, h, w] or [n, h, w, c] shown as a grid (Seed 001 §5.4 misclassified examples, §4.3 GAN samples): text/html with one captioned image per tile,
+ * A batch [n, h, w] or [n, h, w, c] shown as a grid: text/html with one captioned image per tile,
  * image/png of the whole grid (no captions) for front ends without HTML.
  */
 export function imageGrid(batch: tf.Tensor, options: ImageGridOptions = {}): Displayable {

@@ -95,7 +95,7 @@ function traceOptions(options: NameOrOptions | undefined): TraceOptions {
   return typeof options === "string" ? { name: options } : (options ?? {});
 }
 
-/** A line through (x, y), e.g. a loss curve per epoch (Seed 000 §5.2.3). */
+/** A line through (x, y), e.g. a loss curve per epoch. */
 export function lineTrace(x: NumericArray | readonly string[], y: NumericArray, options?: NameOrOptions): PlotlyTrace {
   return { type: "scatter", mode: "lines", x, y, ...traceOptions(options) };
 }
@@ -121,12 +121,12 @@ export interface HeatmapOptions extends TraceOptions {
   readonly y?: readonly (string | number)[];
 }
 
-/** A heatmap of a matrix z (rows × columns), e.g. a confusion matrix (Seed 001 §5). */
+/** A heatmap of a matrix z (rows × columns), e.g. a confusion matrix. */
 export function heatmapTrace(z: readonly NumericArray[], options: HeatmapOptions = {}): PlotlyTrace {
   return { type: "heatmap", z, ...options };
 }
 
-/** A surface z[i][j] over the grid (x[j], y[i]), e.g. a loss surface (Seed 000 §4 gradient descent). */
+/** A surface z[i][j] over the grid (x[j], y[i]), e.g. a loss surface. */
 export function surfaceTrace(x: NumericArray, y: NumericArray, z: readonly NumericArray[], options?: NameOrOptions): PlotlyTrace {
   return { type: "surface", x, y, z, ...traceOptions(options) };
 }

@@ -111,7 +111,7 @@ export function recordsBundle(records: readonly TableRecord[], caption?: string)
   return tableBundle(recordsModel(records, caption));
 }
 
-/** A table of records to show (Seed 000 §2.2 looking at the data). */
+/** A table of records to show. */
 export function table(records: readonly TableRecord[], options: { readonly caption?: string } = {}): Displayable {
   return displayable(() => recordsBundle(records, options.caption), `[table: ${records.length} rows]`);
 }

@@ -43,7 +43,7 @@ export function sobelGradients(images: tf.Tensor4D): tf.Tensor4D {
   });
 }
 
-/** Mean Sobel gradient magnitude per image: one number for "how much edge" (Seed 000 §3.1). */
+/** Mean Sobel gradient magnitude per image: one number for "how much edge". */
 export function edgeDensity(images: tf.Tensor4D): tf.Tensor2D {
   return tf.tidy(() => {
     const g = sobelGradients(images);
@@ -98,7 +98,7 @@ export function classicFeatures(images: tf.Tensor4D, options: HogOptions & { rea
 
 /**
  * Accuracy of the nearest-centroid rule on features (each class's mean training feature; a test item
- * takes the class of the closest mean): a quick, parameter-free way to compare feature sets (Seed 000 §3.1).
+ * takes the class of the closest mean): a quick, parameter-free way to compare feature sets.
  */
 export function nearestCentroidAccuracy(trainFeatures: tf.Tensor2D, trainLabels: tf.Tensor1D, testFeatures: tf.Tensor2D, testLabels: tf.Tensor1D, classes: number): number {
   return tf.tidy(() => {

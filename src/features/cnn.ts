@@ -25,7 +25,7 @@ function pickLayer(model: tf.LayersModel, layer: string | number | undefined): t
   return found;
 }
 
-/** A model from `model`'s input to one of its layers (default: the penultimate, the classifier's input) (Seed 000 §3.1). */
+/** A model from `model`'s input to one of its layers (default: the penultimate, the classifier's input). */
 export function featureExtractor(model: tf.LayersModel, layer?: string | number): tf.LayersModel {
   const chosen = pickLayer(model, layer);
   return tf.model({ inputs: model.inputs, outputs: chosen.output as tf.SymbolicTensor, name: `${model.name}_features_${chosen.name}` });
@@ -39,7 +39,7 @@ export interface ExtractOptions {
   readonly batchSize?: number;
 }
 
-/** Features of every image, flattened to [n, d], computed batch by batch without leaking tensors (Seed 000 §3.1 extract_features). */
+/** Features of every image, flattened to [n, d], computed batch by batch without leaking tensors. */
 export function extractFeatures(model: tf.LayersModel, images: tf.Tensor4D, options: ExtractOptions = {}): tf.Tensor2D {
   const extractor = featureExtractor(model, options.layer);
   const batchSize = options.batchSize ?? 256;

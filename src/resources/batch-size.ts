@@ -26,19 +26,19 @@ import type * as tf from "@tensorflow/tfjs";
 import { queryNvidiaSmi } from "./readers";
 
 const FLOAT32_BYTES = 4;
-/** Times a layer's output is held during a training step (Seed 000 §3.3 resource scheduling; see the file comment). */
+/** Times a layer's output is held during a training step. */
 export const ACTIVATION_COPIES = 6;
-/** Extra tensors of the output's size the loss and its gradient make (Seed 000 §3.3 resource scheduling; see the file comment). */
+/** Extra tensors of the output's size the loss and its gradient make. */
 export const LOSS_COPIES = 20;
 
-/** How a tfjs optimizer holds memory: slots per weight, full-size temporaries of its update, and whether they pile up over all weights (Seed 000 §3.3 resource scheduling). */
+/** How a tfjs optimizer holds memory: slots per weight, full-size temporaries of its update, and whether they pile up over all weights. */
 export interface OptimizerMemory {
   readonly slots: number;
   readonly updateTemporaries: number;
   readonly allWeightsAtOnce: boolean;
 }
 
-/** Optimizer memory by tfjs class name, counted in tfjs-core 4.22's optimizers (Seed 000 §3.3 resource scheduling). */
+/** Optimizer memory by tfjs class name, counted in tfjs-core 4.22's optimizers. */
 export const OPTIMIZER_MEMORY: Readonly<Record<string, OptimizerMemory>> = {
   SGD: { slots: 0, updateTemporaries: 2, allWeightsAtOnce: false },
   Momentum: { slots: 1, updateTemporaries: 4, allWeightsAtOnce: false },
@@ -49,7 +49,7 @@ export const OPTIMIZER_MEMORY: Readonly<Record<string, OptimizerMemory>> = {
   Adamax: { slots: 2, updateTemporaries: 10, allWeightsAtOnce: true },
 };
 
-/** The estimated memory of one training step (Seed 000 §3.3 resource scheduling). */
+/** The estimated memory of one training step. */
 export interface TrainingMemoryEstimate {
   readonly parameters: number;
   /** Weights and optimizer slots: held between steps. */
@@ -64,7 +64,7 @@ export interface TrainingMemoryEstimate {
   readonly detail: string;
 }
 
-/** Raised when a model's shapes or a memory figure do not allow an estimate or a choice (Seed 000 §3.3 resource scheduling). */
+/** Raised when a model's shapes or a memory figure do not allow an estimate or a choice. */
 export class BatchSizeError extends Error {
   override name = "BatchSizeError";
 }
@@ -90,7 +90,7 @@ function optimizerMemory(model: tf.LayersModel): { memory: OptimizerMemory; name
   return { memory: centered ? { slots: 3, updateTemporaries: 17, allWeightsAtOnce: false } : known, name: centered ? "centered RMSProp" : name, known: true };
 }
 
-/** Estimates a compiled model's training-step memory from its parameters and layer output shapes (Seed 000 §3.3 resource scheduling). */
+/** Estimates a compiled model's training-step memory from its parameters and layer output shapes. */
 export function estimateTrainingMemory(model: tf.LayersModel): TrainingMemoryEstimate {
   const parameters = model.countParams();
   const largestWeight = model.trainableWeights.reduce((most, w) => Math.max(most, w.read().size), 0);
@@ -112,19 +112,19 @@ export function estimateTrainingMemory(model: tf.LayersModel): TrainingMemoryEst
   };
 }
 
-/** The estimated peak bytes of a training step at `batchSize`, state included (Seed 000 §3.3 resource scheduling). */
+/** The estimated peak bytes of a training step at `batchSize`, state included. */
 export function estimatedStepBytes(estimate: TrainingMemoryEstimate, batchSize: number): number {
   return estimate.stateBytes + estimate.gradientBytes + Math.max(batchSize * estimate.bytesPerExample, estimate.updateBytes);
 }
 
-/** Memory a backend can still use, and where the figure comes from (Seed 000 §3.3 resource scheduling). */
+/** Memory a backend can still use, and where the figure comes from. */
 export interface AvailableMemory {
   readonly bytes: number;
   readonly source: string;
 }
 
 /**
- * Free memory for tensors (Seed 000 §3.3 resource scheduling): GPU 0's free memory from nvidia-smi
+ * Free memory for tensors: GPU 0's free memory from nvidia-smi
  * when `onGpu` and it answers; the system's free memory (`os.freemem()`) otherwise — where the
  * cpu and wasm backends (and tensorflow on CPU) keep their tensors.
  */
@@ -139,7 +139,7 @@ export async function availableMemory(onGpu: boolean): Promise<AvailableMemory> 
   return { bytes: freemem(), source: "system free memory (os.freemem)" };
 }
 
-/** Options of {@link chooseBatchSize} (Seed 000 §3.3 resource scheduling). */
+/** Options of {@link chooseBatchSize}. */
 export interface ChooseBatchSizeOptions {
   readonly estimate: TrainingMemoryEstimate;
   readonly freeBytes: number;
@@ -150,7 +150,7 @@ export interface ChooseBatchSizeOptions {
   readonly maxBatchSize?: number;
 }
 
-/** A batch size and why (Seed 000 §3.3 resource scheduling). */
+/** A batch size and why. */
 export interface BatchSizeChoice {
   readonly batchSize: number;
   /** Bytes the step may use: `fraction` × free memory. */
@@ -162,7 +162,7 @@ export interface BatchSizeChoice {
 
 /**
  * The largest power-of-two batch size whose estimated step fits in `fraction` of the free memory,
- * capped at `maxBatchSize` (Seed 000 §3.3 step 2 resource scheduling). Throws BatchSizeError when
+ * capped at `maxBatchSize`. Throws BatchSizeError when
  * not even `minBatchSize` fits.
  */
 export function chooseBatchSize(options: ChooseBatchSizeOptions): BatchSizeChoice {

@@ -8,10 +8,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ResourceSample } from "./monitor";
 
-/** Where Linux publishes powercap zones. (Seed 001 §2.2) */
+/** Where Linux publishes powercap zones. */
 export const POWERCAP_ROOT = "/sys/class/powercap";
 
-/** One RAPL zone's cumulative energy counter. (Seed 001 §2.2) */
+/** One RAPL zone's cumulative energy counter. */
 export interface RaplZone {
   /** The zone folder, e.g. `intel-rapl:0`. */
   readonly zone: string;
@@ -22,10 +22,10 @@ export interface RaplZone {
   readonly maxEnergyRangeUj: number;
 }
 
-/** RAPL counters, or why there are none. (Seed 001 §2.2) */
+/** RAPL counters, or why there are none. */
 export type RaplReading = { readonly zones: readonly RaplZone[] } | { readonly zones: null; readonly reason: string };
 
-/** Raised for a RAPL file that holds no number, or counters that cannot be compared; names the file or zone. (Seed 001 §2.2) */
+/** Raised for a RAPL file that holds no number, or counters that cannot be compared; names the file or zone. */
 export class EnergyError extends Error {
   override name = "EnergyError";
 }
@@ -41,7 +41,7 @@ function readNumber(file: string): number {
  * Reads the top-level RAPL zones under `root` (`intel-rapl:N`, one per CPU package; AMD's
  * packages appear under the same name). Sub-zones (`intel-rapl:N:M`: cores, uncore, dram) are
  * parts of their package and are left out so nothing is counted twice. `root` lets a test point
- * at a prepared tree. Unreadable counters give the reason, not a number. (Seed 001 §2.2)
+ * at a prepared tree. Unreadable counters give the reason, not a number.
  */
 export function readRapl(root = POWERCAP_ROOT): RaplReading {
   let entries: string[];
@@ -77,7 +77,7 @@ export function readRapl(root = POWERCAP_ROOT): RaplReading {
 /**
  * Joules between two readings of the same zones, summed over packages; a counter lower than
  * before wrapped once past `max_energy_range_uj` (sampled often enough, it cannot wrap twice:
- * the range is hundreds of kilojoules). (Seed 001 §2.2)
+ * the range is hundreds of kilojoules).
  */
 export function raplJoulesBetween(before: readonly RaplZone[], after: readonly RaplZone[]): number {
   let microjoules = 0;
@@ -91,17 +91,17 @@ export function raplJoulesBetween(before: readonly RaplZone[], after: readonly R
   return microjoules / 1e6;
 }
 
-/** The assumption behind a CPU energy estimate: watts per fully busy core, and where that number comes from. (Seed 001 §2.2) */
+/** The assumption behind a CPU energy estimate: watts per fully busy core, and where that number comes from. */
 export interface CpuPowerAssumption {
   readonly wattsPerBusyCore: number;
   /** Where the figure comes from, said in the report (e.g. "280 W TDP / 64 cores of an EPYC 7763"). */
   readonly basis: string;
 }
 
-/** How the CPU's energy was obtained. (Seed 001 §2.2) */
+/** How the CPU's energy was obtained. */
 export type CpuEnergySource = "rapl" | "estimate";
 
-/** Energy over a window of monitor samples. (Seed 001 §2.2) */
+/** Energy over a window of monitor samples. */
 export interface EnergyReport {
   readonly seconds: number;
   readonly cpuJoules: number;
@@ -125,7 +125,7 @@ function gpuWatts(sample: ResourceSample): number | null {
 /**
  * The energy between the first and the last of `samples` (consecutive samples of one monitor):
  * RAPL when every sample carries counters, else the CPU estimate from `assumption`; GPU power
- * integrated where reported. (Seed 001 §2.2)
+ * integrated where reported.
  */
 export function energyOf(samples: readonly ResourceSample[], assumption: CpuPowerAssumption): EnergyReport {
   if (samples.length < 2) throw new EnergyError(`an energy window needs at least two samples, got ${samples.length}`);

@@ -10,7 +10,7 @@ import { currentSink } from "../display/sink";
 import type { ResourceMonitor, ResourceSample } from "./monitor";
 import { resourceFigure } from "./monitor-report";
 
-/** Options of {@link liveResourcePlot} (Seed 000 §3.3 resource monitoring). */
+/** Options of {@link liveResourcePlot}. */
 export interface LiveResourcePlotOptions {
   /** The output's display id; default a fresh one. */
   readonly displayId?: string;
@@ -19,7 +19,7 @@ export interface LiveResourcePlotOptions {
   readonly title?: string;
 }
 
-/** A live plot attached to a monitor (Seed 000 §3.3 resource monitoring). */
+/** A live plot attached to a monitor. */
 export interface LiveResourcePlot {
   readonly displayId: string;
   /** Redraws sent so far (the first display included). */
@@ -28,7 +28,7 @@ export interface LiveResourcePlot {
   close(): Promise<void>;
 }
 
-/** Draws the monitor's samples live under one display id, throttled (Seed 000 §3.3 real-time resource monitoring). */
+/** Draws the monitor's samples live under one display id, throttled. */
 export function liveResourcePlot(monitor: ResourceMonitor, options: LiveResourcePlotOptions = {}): LiveResourcePlot {
   const displayId = options.displayId ?? `lepton-resources-${randomUUID()}`;
   const throttleMs = options.throttleMs ?? 1000;

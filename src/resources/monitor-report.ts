@@ -60,12 +60,12 @@ function panels(samples: readonly ResourceSample[]): Panel[] {
   return result;
 }
 
-/** The monitor's samples as plotly line traces, each on the y axis of its panel (y, y2, …) (Seed 000 §3.3 resource monitoring). */
+/** The monitor's samples as plotly line traces, each on the y axis of its panel (y, y2, …). */
 export function resourceTraces(samples: readonly ResourceSample[]): PlotlyTrace[] {
   return panels(samples).flatMap((panel, i) => panel.traces.map((trace) => ({ ...trace, yaxis: i === 0 ? "y" : `y${i + 1}` })));
 }
 
-/** A stacked figure of the samples — CPU, memory, tensors (and network where read) over seconds (Seed 000 §3.3 resource monitoring). */
+/** A stacked figure of the samples — CPU, memory, tensors (and network where read) over seconds. */
 export function resourceFigure(samples: readonly ResourceSample[], title = "Resources over time"): PlotlyFigure {
   const list = panels(samples);
   const gap = 0.06;
@@ -78,7 +78,7 @@ export function resourceFigure(samples: readonly ResourceSample[], title = "Reso
   return figure(resourceTraces(samples), layout as PlotlyLayout);
 }
 
-/** Peaks and means of a monitored run (Seed 000 §3.3 resource monitoring; the figures §2.4's optimisation starts from). */
+/** Peaks and means of a monitored run. */
 export interface ResourceSummary {
   readonly samples: number;
   readonly seconds: number;
@@ -103,7 +103,7 @@ function weightedMean(samples: readonly ResourceSample[], value: (s: ResourceSam
   return total > 0 ? samples.reduce((sum, s) => sum + value(s) * s.windowMs, 0) / total : Number.NaN;
 }
 
-/** Summarises a monitored run; throws on an empty list (Seed 000 §3.3 resource monitoring). */
+/** Summarises a monitored run; throws on an empty list. */
 export function summarizeSamples(samples: readonly ResourceSample[]): ResourceSummary {
   const first = samples[0];
   const last = samples[samples.length - 1];

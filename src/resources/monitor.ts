@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readRapl, type RaplZone } from "./energy";
 import { queryNvidiaSmi, readCpuTimes, readDiskSpace, readNetworkCounters, type CpuTimes, type DiskSpace, type GpuUsage, type NetworkCounters } from "./readers";
 
-/** CPU use since the previous sample (Seed 000 §3.3 compute monitoring). */
+/** CPU use since the previous sample. */
 export interface CpuSample {
   /** Busy share of all cores of the machine, 0–100. */
   readonly systemPercent: number;
@@ -20,7 +20,7 @@ export interface CpuSample {
   readonly processPercent: number;
 }
 
-/** Memory of the machine and of this process, in bytes (Seed 000 §3.3 storage monitoring). */
+/** Memory of the machine and of this process, in bytes. */
 export interface MemorySample {
   readonly totalBytes: number;
   /** `os.freemem()`: memory the system can hand out now. */
@@ -31,7 +31,7 @@ export interface MemorySample {
   readonly externalBytes: number;
 }
 
-/** Network traffic since the previous sample, over every interface but loopback (Seed 000 §3.3 network monitoring). */
+/** Network traffic since the previous sample, over every interface but loopback. */
 export interface NetworkSample {
   readonly rxBytesPerSecond: number;
   readonly txBytesPerSecond: number;
@@ -40,14 +40,14 @@ export interface NetworkSample {
   readonly txBytes: number;
 }
 
-/** tfjs' own accounting (`tf.memory()`) on the active backend (Seed 000 §3.3 storage monitoring). */
+/** tfjs' own accounting (`tf.memory()`) on the active backend. */
 export interface TensorSample {
   readonly backend: string;
   readonly numTensors: number;
   readonly numBytes: number;
 }
 
-/** One reading of every resource (Seed 000 §3.3 resource monitoring). `null` marks a resource this machine cannot report. */
+/** One reading of every resource. `null` marks a resource this machine cannot report. */
 export interface ResourceSample {
   /** Milliseconds since the monitor started. */
   readonly t: number;
@@ -66,7 +66,7 @@ export interface ResourceSample {
   readonly tensors: TensorSample;
 }
 
-/** Options of {@link ResourceMonitor} (Seed 000 §3.3 resource monitoring). */
+/** Options of {@link ResourceMonitor}. */
 export interface ResourceMonitorOptions {
   /** Time between samples; default 1000 ms. */
   readonly intervalMs?: number;
@@ -80,15 +80,15 @@ export interface ResourceMonitorOptions {
   readonly maxSamples?: number;
 }
 
-/** Raised for monitor options that cannot work (Seed 000 §3.3 resource monitoring). */
+/** Raised for monitor options that cannot work. */
 export class ResourceMonitorError extends Error {
   override name = "ResourceMonitorError";
 }
 
-/** A listener told of every new sample (Seed 000 §3.3 resource monitoring). */
+/** A listener told of every new sample. */
 export type SampleListener = (sample: ResourceSample, samples: readonly ResourceSample[]) => void;
 
-/** The shortest window {@link ResourceMonitor.stop} takes a last sample over, in ms (Seed 000 §3.3 resource monitoring). */
+/** The shortest window {@link ResourceMonitor.stop} takes a last sample over, in ms. */
 export const MIN_WINDOW_MS = 50;
 
 interface Baseline {
@@ -98,7 +98,7 @@ interface Baseline {
   readonly network: NetworkCounters | null;
 }
 
-/** Samples the machine's resources at an interval (Seed 000 §3.3 step 1 "资源监测": compute, storage and network in real time). */
+/** Samples the machine's resources at an interval. */
 export class ResourceMonitor {
   readonly intervalMs: number;
   readonly diskPath: string;

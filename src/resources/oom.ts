@@ -11,7 +11,7 @@ import { trackTensors } from "./release";
 /**
  * Raised by a {@link MemoryBudget} when a step would need more than the budget — an out-of-memory
  * error by decision rather than by exhaustion, for running the back-off against a limit smaller
- * than the machine's (Seed 000 §3.3 resource scheduling).
+ * than the machine's.
  */
 export class MemoryBudgetExceededError extends RangeError {
   override name = "MemoryBudgetExceededError";
@@ -20,7 +20,7 @@ export class MemoryBudgetExceededError extends RangeError {
   }
 }
 
-/** An artificial memory limit: `check` throws MemoryBudgetExceededError above it (Seed 000 §3.3 resource scheduling). */
+/** An artificial memory limit: `check` throws MemoryBudgetExceededError above it. */
 export class MemoryBudget {
   constructor(readonly bytes: number) {
     if (!(bytes > 0)) throw new RangeError(`a memory budget must be > 0 bytes, got ${bytes}`);
@@ -36,7 +36,7 @@ export class MemoryBudget {
  * Messages of out-of-memory failures: V8 ("Array buffer allocation failed"), WebAssembly and
  * Emscripten ("Cannot enlarge memory arrays", "could not allocate memory", "Maximum memory size
  * exceeded", abort "OOM"), WebGPU / CUDA / TensorFlow ("out of memory", "OUT_OF_MEMORY",
- * "OOM when allocating tensor"). (Seed 000 §3.3 resource scheduling)
+ * "OOM when allocating tensor").
  */
 export const OUT_OF_MEMORY_PATTERNS: readonly RegExp[] = [
   /array buffer allocation failed/i,
@@ -48,14 +48,14 @@ export const OUT_OF_MEMORY_PATTERNS: readonly RegExp[] = [
   /failed to allocate/i,
 ];
 
-/** Whether `error` is an out-of-memory failure (a budget's, or a message of {@link OUT_OF_MEMORY_PATTERNS}) (Seed 000 §3.3 resource scheduling). */
+/** Whether `error` is an out-of-memory failure (a budget's, or a message of {@link OUT_OF_MEMORY_PATTERNS}). */
 export function isOutOfMemoryError(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   if (error instanceof MemoryBudgetExceededError || error.name === "GPUOutOfMemoryError") return true;
   return OUT_OF_MEMORY_PATTERNS.some((pattern) => pattern.test(error.message));
 }
 
-/** One back-off: the batch size that ran out of memory and the one tried next (Seed 000 §3.3 resource scheduling). */
+/** One back-off: the batch size that ran out of memory and the one tried next. */
 export interface BackoffEvent {
   readonly batchSize: number;
   readonly nextBatchSize: number;
@@ -64,7 +64,7 @@ export interface BackoffEvent {
   readonly releasedTensors: number;
 }
 
-/** Raised when even the minimum batch size runs out of memory; names it (Seed 000 §3.3 resource scheduling). */
+/** Raised when even the minimum batch size runs out of memory; names it. */
 export class BatchSizeExhaustedError extends Error {
   override name = "BatchSizeExhaustedError";
   constructor(readonly batchSize: number, readonly backoffs: readonly BackoffEvent[], cause: Error) {
@@ -72,7 +72,7 @@ export class BatchSizeExhaustedError extends Error {
   }
 }
 
-/** Options of {@link withOomBackoff} (Seed 000 §3.3 resource scheduling). */
+/** Options of {@link withOomBackoff}. */
 export interface OomBackoffOptions {
   readonly initialBatchSize: number;
   /** Default 1. */
@@ -81,7 +81,7 @@ export interface OomBackoffOptions {
   readonly onBackoff?: (event: BackoffEvent) => void;
 }
 
-/** What {@link withOomBackoff} ran (Seed 000 §3.3 resource scheduling). */
+/** What {@link withOomBackoff} ran. */
 export interface OomBackoffResult<T> {
   readonly result: T;
   /** The batch size the step succeeded at. */
@@ -92,7 +92,7 @@ export interface OomBackoffResult<T> {
 /**
  * Runs `step(batchSize)`; on an out-of-memory error halves the batch size (never below
  * `minBatchSize`) and retries, reporting each back-off; rethrows any other error as it came and
- * throws BatchSizeExhaustedError when the minimum fails too (Seed 000 §3.3 step 2 resource scheduling).
+ * throws BatchSizeExhaustedError when the minimum fails too.
  */
 export async function withOomBackoff<T>(step: (batchSize: number) => T | Promise<T>, options: OomBackoffOptions): Promise<OomBackoffResult<T>> {
   const minBatchSize = options.minBatchSize ?? 1;

@@ -8,13 +8,13 @@ import { execFile } from "node:child_process";
 import { readFileSync, statfsSync } from "node:fs";
 import { cpus } from "node:os";
 
-/** Summed CPU time of every core since boot, in milliseconds (Seed 000 §3.3 compute monitoring). */
+/** Summed CPU time of every core since boot, in milliseconds. */
 export interface CpuTimes {
   readonly busyMs: number;
   readonly totalMs: number;
 }
 
-/** Reads the CPU time counters of all cores from `os.cpus()` (Seed 000 §3.3 compute monitoring). */
+/** Reads the CPU time counters of all cores from `os.cpus()`. */
 export function readCpuTimes(): CpuTimes {
   let busyMs = 0;
   let totalMs = 0;
@@ -26,7 +26,7 @@ export function readCpuTimes(): CpuTimes {
   return { busyMs, totalMs };
 }
 
-/** Free and total bytes of the file system holding a path (Seed 000 §3.3 storage monitoring). */
+/** Free and total bytes of the file system holding a path. */
 export interface DiskSpace {
   readonly path: string;
   /** Bytes an unprivileged process may still write (statfs `bavail`). */
@@ -34,7 +34,7 @@ export interface DiskSpace {
   readonly totalBytes: number;
 }
 
-/** Reads the disk space of the file system holding `path`, or `null` if statfs fails (Seed 000 §3.3 storage monitoring). */
+/** Reads the disk space of the file system holding `path`, or `null` if statfs fails. */
 export function readDiskSpace(path: string): DiskSpace | null {
   try {
     const stats = statfsSync(path);
@@ -44,7 +44,7 @@ export function readDiskSpace(path: string): DiskSpace | null {
   }
 }
 
-/** Bytes received and sent since boot, summed over every interface but loopback (Seed 000 §3.3 network monitoring). */
+/** Bytes received and sent since boot, summed over every interface but loopback. */
 export interface NetworkCounters {
   readonly rxBytes: number;
   readonly txBytes: number;
@@ -53,7 +53,7 @@ export interface NetworkCounters {
 
 /**
  * Parses Linux's /proc/net/dev (two header lines, then `iface: rx_bytes rx_packets … tx_bytes …`),
- * skipping `lo` (Seed 000 §3.3 network monitoring). Returns `null` for text in another format.
+ * skipping `lo`. Returns `null` for text in another format.
  */
 export function parseProcNetDev(text: string): NetworkCounters | null {
   const lines = text.split("\n").slice(2).filter((line) => line.includes(":"));
@@ -74,7 +74,7 @@ export function parseProcNetDev(text: string): NetworkCounters | null {
   return { rxBytes, txBytes, interfaces };
 }
 
-/** Reads the network byte counters from /proc/net/dev, or `null` off Linux or when unreadable (Seed 000 §3.3 network monitoring). */
+/** Reads the network byte counters from /proc/net/dev, or `null` off Linux or when unreadable. */
 export function readNetworkCounters(path = "/proc/net/dev"): NetworkCounters | null {
   if (process.platform !== "linux") return null;
   try {
@@ -84,7 +84,7 @@ export function readNetworkCounters(path = "/proc/net/dev"): NetworkCounters | n
   }
 }
 
-/** One GPU as nvidia-smi reports it; a field nvidia-smi leaves "[N/A]" (e.g. under MIG) is `null` (Seed 000 §3.3 compute monitoring). */
+/** One GPU as nvidia-smi reports it; a field nvidia-smi leaves "[N/A]" (e.g. under MIG) is `null`. */
 export interface GpuUsage {
   readonly index: number;
   readonly utilizationPercent: number | null;
@@ -94,10 +94,10 @@ export interface GpuUsage {
   readonly powerWatts: number | null;
 }
 
-/** The nvidia-smi arguments of one GPU reading (utilisation %, memory used and total in MiB, power draw in W). (Seed 000 §3.3) */
+/** The nvidia-smi arguments of one GPU reading (utilisation %, memory used and total in MiB, power draw in W). */
 export const NVIDIA_SMI_ARGS = ["--query-gpu=utilization.gpu,memory.used,memory.total,power.draw", "--format=csv,noheader,nounits"] as const;
 
-/** Parses `nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total,power.draw --format=csv,noheader,nounits` (Seed 000 §3.3 compute monitoring). */
+/** Parses `nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total,power.draw --format=csv,noheader,nounits`. */
 export function parseNvidiaSmi(text: string): GpuUsage[] {
   const number = (field: string | undefined): number | null => {
     const value = Number(field?.trim());
@@ -113,10 +113,10 @@ export function parseNvidiaSmi(text: string): GpuUsage[] {
     });
 }
 
-/** What one nvidia-smi call gave: readings, or why there are none (`missing`: the command does not exist here). (Seed 000 §3.3) */
+/** What one nvidia-smi call gave: readings, or why there are none (`missing`: the command does not exist here). */
 export type GpuReading = { readonly gpus: readonly GpuUsage[] } | { readonly gpus: null; readonly missing: boolean; readonly reason: string };
 
-/** Asks nvidia-smi for every GPU's utilisation, memory and power draw, without blocking the event loop (Seed 000 §3.3 compute monitoring). */
+/** Asks nvidia-smi for every GPU's utilisation, memory and power draw, without blocking the event loop. */
 export function queryNvidiaSmi(timeoutMs = 3_000): Promise<GpuReading> {
   return new Promise((resolve) => {
     execFile("nvidia-smi", [...NVIDIA_SMI_ARGS], { encoding: "utf8", timeout: timeoutMs }, (error, stdout) => {

@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** One tensor a step left allocated (Seed 000 §3.3 resource release). */
+/** One tensor a step left allocated. */
 export interface LeftTensor {
   readonly id: number;
   readonly dtype: tf.DataType;
@@ -18,7 +18,7 @@ export interface LeftTensor {
   readonly bytes: number;
 }
 
-/** What a step allocated and left behind (Seed 000 §3.3 resource release). */
+/** What a step allocated and left behind. */
 export interface TrackedStep<T> {
   readonly result: T;
   /** Tensors created by the step, still alive, not returned in `result` and not kept. */
@@ -40,17 +40,17 @@ function tensorsIn(value: unknown, found: Set<number>, seen = new Set<unknown>()
   return found;
 }
 
-/** Bytes of a tensor's data as tfjs counts them (strings: 0). (Seed 000 §3.3 resource release) */
+/** Bytes of a tensor's data as tfjs counts them (strings: 0). */
 export function tensorBytes(tensor: tf.Tensor): number {
   return tensor.dtype === "string" || tensor.dtype === "complex64" ? 0 : tensor.size * tf.util.bytesPerElement(tensor.dtype);
 }
 
-/** Describes tensors by id, dtype, shape and bytes (Seed 000 §3.3 resource release). */
+/** Describes tensors by id, dtype, shape and bytes. */
 export function describeTensors(tensors: readonly tf.Tensor[]): LeftTensor[] {
   return tensors.map((t) => ({ id: t.id, dtype: t.dtype, shape: [...t.shape], bytes: tensorBytes(t) }));
 }
 
-/** Options of {@link trackTensors} (Seed 000 §3.3 resource release). */
+/** Options of {@link trackTensors}. */
 export interface TrackTensorsOptions {
   /** Told of the tensors a failing step had allocated, just before they are disposed. */
   readonly onFailureRelease?: (tensors: readonly LeftTensor[]) => void;
@@ -89,7 +89,7 @@ export async function trackTensors<T>(name: string, step: () => T | Promise<T>, 
   };
 }
 
-/** The leak report of one step (Seed 000 §3.3 resource release). */
+/** The leak report of one step. */
 export interface LeakReport {
   readonly step: string;
   readonly leakedTensors: number;
@@ -101,7 +101,7 @@ export interface LeakReport {
   readonly released: boolean;
 }
 
-/** Raised by {@link leakGuard} with `throwOnLeak`; the message names the step and the tensors (Seed 000 §3.3 resource release). */
+/** Raised by {@link leakGuard} with `throwOnLeak`; the message names the step and the tensors. */
 export class TensorLeakError extends Error {
   override name = "TensorLeakError";
   constructor(readonly report: LeakReport) {
@@ -109,7 +109,7 @@ export class TensorLeakError extends Error {
   }
 }
 
-/** Options of {@link leakGuard} (Seed 000 §3.3 resource release). */
+/** Options of {@link leakGuard}. */
 export interface LeakGuardOptions {
   /** Dispose what the step left behind (after describing it); default false. */
   readonly release?: boolean;
@@ -117,7 +117,7 @@ export interface LeakGuardOptions {
   readonly throwOnLeak?: boolean;
 }
 
-/** One line per leak report: the step, the count, the bytes and the first shapes (Seed 000 §3.3 resource release). */
+/** One line per leak report: the step, the count, the bytes and the first shapes. */
 export function formatLeakReport(report: LeakReport): string {
   if (report.leakedTensors === 0) return `step "${report.step}" left no tensor behind`;
   const shown = report.tensors.slice(0, 6).map((t) => `${t.dtype}[${t.shape.join(",")}]`);
@@ -125,7 +125,7 @@ export function formatLeakReport(report: LeakReport): string {
   return `step "${report.step}" left ${report.leakedTensors} tensor${report.leakedTensors === 1 ? "" : "s"} (${report.leakedBytes.toLocaleString("en")} B) allocated: ${shown.join(", ")}${more}${report.released ? " — released" : ""}`;
 }
 
-/** Runs a step and reports the tensors it leaked; releases them or throws on request (Seed 000 §3.3 step 3 "资源释放"). */
+/** Runs a step and reports the tensors it leaked; releases them or throws on request. */
 export async function leakGuard<T>(name: string, step: () => T | Promise<T>, options: LeakGuardOptions = {}): Promise<{ result: T; report: LeakReport }> {
   const tracked = await trackTensors(name, step);
   const tensors = describeTensors(tracked.left);

@@ -22,7 +22,7 @@ function aggExpr(columns: readonly string[], how: Aggregation, isFloat: boolean)
 
 /**
  * Aggregates columns per group, as pandas' `df.groupby(by).agg({...})`: one row per key (rows with a
- * missing key dropped), sorted by key, keys as columns (Seed 000 §2.2).
+ * missing key dropped), sorted by key, keys as columns.
  */
 export function groupAggregate<F extends FrameInput>(input: F, by: string | readonly string[], aggregations: Readonly<Record<string, Aggregation>>): FrameOutput<F> {
   const frame = toPolars(input);
@@ -54,7 +54,7 @@ export function groupAggregate<F extends FrameInput>(input: F, by: string | read
   return asInputKind(input, grouped);
 }
 
-/** Means of numeric columns (all but the keys by default) per group — pandas' `df.groupby(by).mean()` (Seed 000 §2.2). */
+/** Means of numeric columns (all but the keys by default) per group — pandas' `df.groupby(by).mean()`. */
 export function groupMeans<F extends FrameInput>(input: F, by: string | readonly string[], columns?: readonly string[]): FrameOutput<F> {
   const frame = toPolars(input);
   const keys = typeof by === "string" ? [by] : [...by];

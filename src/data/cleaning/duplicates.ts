@@ -10,7 +10,7 @@ export interface DropDuplicatesOptions {
 
 /**
  * Drops repeated rows, keeping the first (or last) copy in original order, as pandas'
- * `drop_duplicates()`; missing cells compare equal to each other (Seed 000 §2.2). Never mutates the input.
+ * `drop_duplicates()`; missing cells compare equal to each other. Never mutates the input.
  */
 export function dropDuplicates<F extends FrameInput>(input: F, options: DropDuplicatesOptions = {}): Cleaned<F> {
   const before = toPolars(input);

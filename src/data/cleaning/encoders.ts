@@ -62,7 +62,7 @@ function saveState(path: string, state: EncoderState): void {
   writeFileSync(path, JSON.stringify(state, null, 2));
 }
 
-/** One-hot encoding with pandas' `get_dummies(df, columns=…)` layout: other columns first, then `col_value` 0/1 columns in sorted category order; a missing cell gives all zeros, or all missing with `missing: "null"` (Seed 000 §3.1). */
+/** One-hot encoding with pandas' `get_dummies(df, columns=…)` layout: other columns first, then `col_value` 0/1 columns in sorted category order; a missing cell gives all zeros, or all missing with `missing: "null"`. */
 export class OneHotEncoder {
   private constructor(readonly state: EncoderState) {}
 
@@ -135,7 +135,7 @@ export class OneHotEncoder {
   }
 }
 
-/** Label / ordinal codes: each category becomes its position (sorted as pandas' `astype("category").cat.codes`, or a given order); missing and unseen values stay missing (pandas writes −1) (Seed 000 §3.1). */
+/** Label / ordinal codes: each category becomes its position (sorted as pandas' `astype("category").cat.codes`, or a given order); missing and unseen values stay missing (pandas writes −1). */
 export class LabelEncoder {
   private constructor(readonly state: EncoderState) {}
 
@@ -186,7 +186,7 @@ export class LabelEncoder {
   }
 }
 
-/** One-hot encodes columns in one call: `OneHotEncoder.fit(input, columns).transform(input)` (pandas' get_dummies) (Seed 000 §3.1). */
+/** One-hot encodes columns in one call: `OneHotEncoder.fit(input, columns).transform(input)` (pandas' get_dummies). */
 export function oneHotEncode<F extends FrameInput>(input: F, columns: readonly string[]): Cleaned<F> {
   return OneHotEncoder.fit(input, columns).transform(input);
 }

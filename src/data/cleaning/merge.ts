@@ -21,7 +21,7 @@ function withoutLabels(frame: pl.DataFrame): pl.DataFrame {
 /**
  * Joins two tables on key columns as pandas' `merge`: inner and left keep the left table's row order,
  * right keeps the right's, outer is the left join followed by the unmatched right rows; clashing columns get suffixes. Missing keys never match.
- * The result is the kind of the left input (Seed 000 §2.2 data aggregation).
+ * The result is the kind of the left input.
  */
 export function mergeFrames<L extends FrameInput>(left: L, right: FrameInput, options: MergeOptions): Cleaned<L> {
   const keys = typeof options.on === "string" ? [options.on] : [...options.on];
@@ -46,7 +46,7 @@ export function mergeFrames<L extends FrameInput>(left: L, right: FrameInput, op
   return { frame: asInputKind(left, after), report };
 }
 
-/** Stacks tables row-wise, as pandas' `concat(frames, ignore_index=True)`: columns united, absent cells missing (Seed 000 §2.2). */
+/** Stacks tables row-wise, as pandas' `concat(frames, ignore_index=True)`: columns united, absent cells missing. */
 export function concatFrames<F extends FrameInput>(frames: readonly [F, ...FrameInput[]]): FrameOutput<F> {
   const parts = frames.map((f) => withoutLabels(toPolars(f)));
   return asInputKind(frames[0], pl.concat(parts, { how: "diagonalRelaxed" }));

@@ -15,7 +15,7 @@ export type MissingSummary = {
   readonly percent: number;
 };
 
-/** Per-column count of missing cells (null, undefined or NaN), as pandas' `df.isna().sum()` (Seed 000 §2.2). */
+/** Per-column count of missing cells (null, undefined or NaN), as pandas' `df.isna().sum()`. */
 export function missingReport(input: FrameInput): MissingSummary[] {
   const frame = toPolars(input);
   return dataColumns(frame).map((column) => {
@@ -42,7 +42,7 @@ function missingExpr(frame: pl.DataFrame, column: string): pl.Expr {
   return dtype.variant.startsWith("Float") ? col.isNull().or(col.isNan()) : col.isNull();
 }
 
-/** Drops rows with a missing cell (any, or all, of `subset`), as pandas' `dropna()` (Seed 000 §2.2). */
+/** Drops rows with a missing cell (any, or all, of `subset`), as pandas' `dropna()`. */
 export function dropMissing<F extends FrameInput>(input: F, options: DropMissingOptions = {}): Cleaned<F> {
   const before = toPolars(input);
   const subset = options.subset ?? dataColumns(before);
@@ -103,7 +103,7 @@ function fillExpr(frame: pl.DataFrame, column: string, strategy: FillStrategy): 
 /**
  * Fills missing cells column by column — mean, median, mode (smallest of ties, as pandas' `mode()[0]`),
  * a constant, forward or backward fill — computed from the non-missing cells; returns a new frame and
- * the number filled per column (Seed 000 §2.2). Never mutates the input (danfo's fillNa does).
+ * the number filled per column. Never mutates the input (danfo's fillNa does).
  */
 export function fillMissing<F extends FrameInput>(input: F, strategies: Readonly<Record<string, FillStrategy>>): Cleaned<F> {
   const before = toPolars(input);

@@ -24,7 +24,7 @@ export interface StepReport {
   readonly detail: string;
 }
 
-/** Report of one step or of a whole run (Seed 000 §2.2). */
+/** Report of one step or of a whole run. */
 export interface CleaningReport {
   readonly rowsIn: number;
   readonly rowsOut: number;
@@ -72,7 +72,7 @@ export function combineReports(...reports: readonly CleaningReport[]): CleaningR
   return { rowsIn: first.rowsIn, rowsOut: last.rowsOut, steps: reports.flatMap((r) => r.steps), columns };
 }
 
-/** One line per column of a report, ready for `table()` (Seed 000 §2.2). */
+/** One line per column of a report, ready for `table()`. */
 export function reportRows(report: CleaningReport): { column: string; filled: number; rejected: number; encoded: string }[] {
   return Object.entries(report.columns).map(([column, c]) => ({ column, filled: c.filled, rejected: c.rejected, encoded: c.encoded.join(", ") }));
 }

@@ -63,8 +63,8 @@ function checkFor(frame: pl.DataFrame, column: string, rule: ColumnRule): Column
 
 /**
  * Checks cells against per-column rules; a broken cell becomes missing (counted as `rejected`), its
- * row stays in the frame and a copy goes to `rejects` with the original value and the reason
- * (Seed 000 §2.2 data cleaning). Never mutates the input.
+ * row stays in the frame and a copy goes to `rejects` with the original value and the reason.
+ * Never mutates the input.
  */
 export function validate<F extends FrameInput>(input: F, rules: Readonly<Record<string, ColumnRule>>): Validated<F> {
   const before = toPolars(input);

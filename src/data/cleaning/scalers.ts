@@ -35,7 +35,7 @@ function present(frame: pl.DataFrame, column: string): pl.Series {
   return frame.select(pl.col(column).cast(pl.Float64).fillNan(pl.lit(null))).getColumn(column).dropNulls();
 }
 
-/** Min-max scaling to [0, 1]: x' = (x − min) / (max − min); a constant column maps to 0 (Seed 000 §3.1). */
+/** Min-max scaling to [0, 1]: x' = (x − min) / (max − min); a constant column maps to 0. */
 export class MinMaxScaler {
   private constructor(readonly state: MinMaxState) {}
 
@@ -100,7 +100,7 @@ export class MinMaxScaler {
 
 /**
  * z-score scaling: x' = (x − mean) / std, with std's ddof 0 (scikit-learn's StandardScaler, the
- * default) or 1 (pandas' `df.std()`); a constant column maps to 0 (Seed 000 §3.1 normalization).
+ * default) or 1 (pandas' `df.std()`); a constant column maps to 0.
  */
 export class StandardScaler {
   private constructor(readonly state: StandardState) {}
