@@ -3,10 +3,10 @@
  * get_dummies) and label / ordinal codes, as fitted encoders that treat missing as missing — no
  * `_null` category (danfo makes one) — and can be saved and applied to new data.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import pl from "nodejs-polars";
 import { CleaningError, DatasetError } from "../errors";
 import { asInputKind, dataColumns, isNumericDtype, requireColumns, ROW_LABEL, toPolars, type FrameInput } from "../frame";
+import { readFittedState, saveFittedState } from "./fitted-state";
 import { stepReport, type Cleaned, type ColumnCounts } from "./report";
 
 /** A category value: text, or a number for numeric columns. */
@@ -56,10 +56,6 @@ function unknownCount(frame: pl.DataFrame, column: string, categories: readonly 
 /** Side-by-side frames; nodejs-polars' first `hstack` overload is typed `void`, the call returns the new frame. */
 function hstack(left: pl.DataFrame, right: pl.DataFrame): pl.DataFrame {
   return left.hstack(right) as unknown as pl.DataFrame;
-}
-
-function saveState(path: string, state: EncoderState): void {
-  writeFileSync(path, JSON.stringify(state, null, 2));
 }
 
 /** One-hot encoding with pandas' `get_dummies(df, columns=…)` layout: other columns first, then `col_value` 0/1 columns in sorted category order; a missing cell gives all zeros, or all missing with `missing: "null"`. */
@@ -131,7 +127,7 @@ export class OneHotEncoder {
 
   /** Saves the fitted categories as JSON. */
   save(path: string): void {
-    saveState(path, this.state);
+    saveFittedState(path, this.state);
   }
 }
 
@@ -182,7 +178,7 @@ export class LabelEncoder {
 
   /** Saves the fitted categories as JSON. */
   save(path: string): void {
-    saveState(path, this.state);
+    saveFittedState(path, this.state);
   }
 }
 
@@ -193,12 +189,7 @@ export function oneHotEncode<F extends FrameInput>(input: F, columns: readonly s
 
 /** Loads an encoder saved with `save()`; DatasetError names the file when its content is not an encoder state. */
 export function loadEncoder(path: string): OneHotEncoder | LabelEncoder {
-  let state: unknown;
-  try {
-    state = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new DatasetError(path, `not a saved encoder (${(error as Error).message})`);
-  }
+  const state = readFittedState(path, "encoder");
   const s = state as Partial<EncoderState>;
   const valid =
     (s.kind === "onehot" || s.kind === "label") &&

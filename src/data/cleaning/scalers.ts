@@ -3,10 +3,10 @@
  * z-score learn their parameters on one table, skip missing cells (danfo's scalers turn them into 0),
  * and apply the same parameters to new data; their state saves to JSON and loads back.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import pl from "nodejs-polars";
 import { CleaningError, DatasetError } from "../errors";
 import { asInputKind, dataColumns, isNumericDtype, requireNumeric, toPolars, type FrameInput } from "../frame";
+import { readFittedState, saveFittedState } from "./fitted-state";
 import { stepReport, type Cleaned } from "./report";
 
 /** Saved state of a min-max scaler: per column the minimum and maximum seen at fit time. */
@@ -35,9 +35,67 @@ function present(frame: pl.DataFrame, column: string): pl.Series {
   return frame.select(pl.col(column).cast(pl.Float64).fillNan(pl.lit(null))).getColumn(column).dropNulls();
 }
 
+/** How a scaler names itself in errors and cleaning reports. */
+interface ScalerNames {
+  readonly scaler: string;
+  readonly step: string;
+  readonly inverseStep: string;
+  readonly describe: string;
+  readonly describeInverse: string;
+}
+
+/**
+ * A per-column affine scaling x' = (x − offset) / scale, fitted elsewhere; a column whose scale is
+ * 0 (constant at fit time) maps to x − offset, that is 0.
+ */
+abstract class AffineScaler<S extends ScalerState> {
+  protected constructor(
+    readonly state: S,
+    private readonly names: ScalerNames,
+  ) {}
+
+  /** The offset and scale of one fitted column. */
+  protected abstract affine(column: string): { readonly offset: number; readonly scale: number };
+
+  private apply<F extends FrameInput>(input: F, inverse: boolean): Cleaned<F> {
+    const before = toPolars(input);
+    const columns = Object.keys(this.state.columns);
+    const { scaler, step, inverseStep, describe, describeInverse } = this.names;
+    requireNumeric(before, columns, `${scaler}.${inverse ? "inverseTransform" : "transform"}`);
+    const after = before.withColumns(
+      ...columns.map((c) => {
+        const { offset, scale } = this.affine(c);
+        const x = pl.col(c).cast(pl.Float64);
+        if (inverse) return x.mul(pl.lit(scale)).plus(pl.lit(offset)).alias(c);
+        const centred = x.fillNan(pl.lit(null)).minus(pl.lit(offset));
+        return (scale === 0 ? centred : centred.div(pl.lit(scale))).alias(c);
+      }),
+    );
+    const detail = `${inverse ? describeInverse : describe} on ${columns.length} column(s)`;
+    return { frame: asInputKind(input, after), report: stepReport(inverse ? inverseStep : step, before, after, detail) };
+  }
+
+  /** Scales the fitted columns of a (new) table with the fitted parameters; missing stays missing. */
+  transform<F extends FrameInput>(input: F): Cleaned<F> {
+    return this.apply(input, false);
+  }
+
+  /** Maps scaled values back: x = x' · scale + offset. */
+  inverseTransform<F extends FrameInput>(input: F): Cleaned<F> {
+    return this.apply(input, true);
+  }
+
+  /** Saves the fitted state as JSON. */
+  save(path: string): void {
+    saveFittedState(path, this.state);
+  }
+}
+
 /** Min-max scaling to [0, 1]: x' = (x − min) / (max − min); a constant column maps to 0. */
-export class MinMaxScaler {
-  private constructor(readonly state: MinMaxState) {}
+export class MinMaxScaler extends AffineScaler<MinMaxState> {
+  private constructor(state: MinMaxState) {
+    super(state, { scaler: "MinMaxScaler", step: "minMax", inverseStep: "minMaxInverse", describe: "min-max", describeInverse: "inverse min-max" });
+  }
 
   /** Learns min and max of each column (all numeric columns by default), ignoring missing cells. */
   static fit(input: FrameInput, columns?: readonly string[]): MinMaxScaler {
@@ -63,38 +121,9 @@ export class MinMaxScaler {
     return new MinMaxScaler(state);
   }
 
-  /** Scales the fitted columns of a (new) table with the fitted parameters; missing stays missing. */
-  transform<F extends FrameInput>(input: F): Cleaned<F> {
-    const before = toPolars(input);
-    const names = Object.keys(this.state.columns);
-    requireNumeric(before, names, "MinMaxScaler.transform");
-    const exprs = names.map((c) => {
-      const { min, max } = this.state.columns[c]!;
-      const range = max - min;
-      const x = pl.col(c).cast(pl.Float64).fillNan(pl.lit(null));
-      return (range === 0 ? x.minus(pl.lit(min)) : x.minus(pl.lit(min)).div(pl.lit(range))).alias(c);
-    });
-    const after = before.withColumns(...exprs);
-    return { frame: asInputKind(input, after), report: stepReport("minMax", before, after, `min-max on ${names.length} column(s)`) };
-  }
-
-  /** Maps scaled values back: x = x' · (max − min) + min. */
-  inverseTransform<F extends FrameInput>(input: F): Cleaned<F> {
-    const before = toPolars(input);
-    const names = Object.keys(this.state.columns);
-    requireNumeric(before, names, "MinMaxScaler.inverseTransform");
-    const after = before.withColumns(
-      ...names.map((c) => {
-        const { min, max } = this.state.columns[c]!;
-        return pl.col(c).cast(pl.Float64).mul(pl.lit(max - min)).plus(pl.lit(min)).alias(c);
-      }),
-    );
-    return { frame: asInputKind(input, after), report: stepReport("minMaxInverse", before, after, `inverse min-max on ${names.length} column(s)`) };
-  }
-
-  /** Saves the fitted state as JSON. */
-  save(path: string): void {
-    writeFileSync(path, JSON.stringify(this.state, null, 2));
+  protected affine(column: string): { offset: number; scale: number } {
+    const { min, max } = this.state.columns[column]!;
+    return { offset: min, scale: max - min };
   }
 }
 
@@ -102,8 +131,16 @@ export class MinMaxScaler {
  * z-score scaling: x' = (x − mean) / std, with std's ddof 0 (scikit-learn's StandardScaler, the
  * default) or 1 (pandas' `df.std()`); a constant column maps to 0.
  */
-export class StandardScaler {
-  private constructor(readonly state: StandardState) {}
+export class StandardScaler extends AffineScaler<StandardState> {
+  private constructor(state: StandardState) {
+    super(state, {
+      scaler: "StandardScaler",
+      step: "zScore",
+      inverseStep: "zScoreInverse",
+      describe: `z-score (ddof ${state.ddof})`,
+      describeInverse: "inverse z-score",
+    });
+  }
 
   /** Learns mean and standard deviation of each column (all numeric by default), ignoring missing cells. */
   static fit(input: FrameInput, columns?: readonly string[], options: { readonly ddof?: 0 | 1 } = {}): StandardScaler {
@@ -125,38 +162,9 @@ export class StandardScaler {
     return new StandardScaler(state);
   }
 
-  /** Standardizes the fitted columns of a (new) table; missing stays missing. */
-  transform<F extends FrameInput>(input: F): Cleaned<F> {
-    const before = toPolars(input);
-    const names = Object.keys(this.state.columns);
-    requireNumeric(before, names, "StandardScaler.transform");
-    const after = before.withColumns(
-      ...names.map((c) => {
-        const { mean, std } = this.state.columns[c]!;
-        const centred = pl.col(c).cast(pl.Float64).fillNan(pl.lit(null)).minus(pl.lit(mean));
-        return (std === 0 ? centred : centred.div(pl.lit(std))).alias(c);
-      }),
-    );
-    return { frame: asInputKind(input, after), report: stepReport("zScore", before, after, `z-score (ddof ${this.state.ddof}) on ${names.length} column(s)`) };
-  }
-
-  /** Maps standardized values back: x = x' · std + mean. */
-  inverseTransform<F extends FrameInput>(input: F): Cleaned<F> {
-    const before = toPolars(input);
-    const names = Object.keys(this.state.columns);
-    requireNumeric(before, names, "StandardScaler.inverseTransform");
-    const after = before.withColumns(
-      ...names.map((c) => {
-        const { mean, std } = this.state.columns[c]!;
-        return pl.col(c).cast(pl.Float64).mul(pl.lit(std)).plus(pl.lit(mean)).alias(c);
-      }),
-    );
-    return { frame: asInputKind(input, after), report: stepReport("zScoreInverse", before, after, `inverse z-score on ${names.length} column(s)`) };
-  }
-
-  /** Saves the fitted state as JSON. */
-  save(path: string): void {
-    writeFileSync(path, JSON.stringify(this.state, null, 2));
+  protected affine(column: string): { offset: number; scale: number } {
+    const { mean, std } = this.state.columns[column]!;
+    return { offset: mean, scale: std };
   }
 }
 
@@ -166,12 +174,7 @@ function isParams(value: unknown, keys: readonly string[]): boolean {
 
 /** Loads a scaler saved with `save()`; DatasetError names the file when its content is not a scaler state. */
 export function loadScaler(path: string): MinMaxScaler | StandardScaler {
-  let state: unknown;
-  try {
-    state = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new DatasetError(path, `not a saved scaler (${(error as Error).message})`);
-  }
+  const state = readFittedState(path, "scaler");
   const s = state as { kind?: unknown; columns?: unknown; ddof?: unknown };
   const columns = typeof s.columns === "object" && s.columns !== null ? Object.values(s.columns) : null;
   if (s.kind === "minmax" && columns !== null && columns.every((p) => isParams(p, ["min", "max"]))) {
