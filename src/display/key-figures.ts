@@ -5,17 +5,17 @@
  */
 import { currentSink, type MimeBundle } from "./sink";
 
-/** The MIME type under which key figures travel in a notebook output. (README "npm run workbook") */
+/** The MIME type under which key figures travel in a notebook output. */
 export const KERNEL_FIGURES_MIME = "application/vnd.lepton.figures+json";
 
-/** A figure's value: a number (shown with 4 significant digits) or a short text. (README "npm run workbook") */
+/** A figure's value: a number (shown with 4 significant digits) or a short text. */
 export type KeyFigure = string | number;
 
 function formatFigure(value: KeyFigure): string {
   return typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : String(value);
 }
 
-/** The bundle for a set of key figures: text/plain, text/markdown and the runner's JSON. (README "npm run workbook") */
+/** The bundle for a set of key figures: text/plain, text/markdown and the runner's JSON. */
 function keyFiguresBundle(figures: Readonly<Record<string, KeyFigure>>): MimeBundle {
   const entries = Object.entries(figures);
   const plain = entries.map(([name, value]) => `${name}: ${formatFigure(value)}`).join("\n");

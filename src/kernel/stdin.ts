@@ -35,7 +35,8 @@ interface AtomicsWaitAsync {
 }
 
 const ANSWER_BYTES = 1 << 20;
-const WORKER_SOURCE = `require("tsx/cjs/api").register(); require(${JSON.stringify(require.resolve("./stdin-worker.ts"))});`;
+// Both by absolute path: an eval'd worker resolves bare names from the working directory, which may be any folder.
+const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(require.resolve("./stdin-worker.ts"))});`;
 const CHANNEL_KEY = Symbol.for("lepton.kernel.stdin");
 
 /** The kernel's stdin channel: a worker thread bound to the stdin port. */
