@@ -15,7 +15,8 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { startKernel } from "../src/runner/kernel-client";
-import { findKernelSpec, type ResolvedKernelSpec } from "../src/runner/kernelspec";
+import { findKernelSpec, type ResolvedKernelSpec } from "../src/jupyter";
+import { kernelSearchDirs } from "../src/runner/kernel-dirs";
 import { BenchUsageError } from "./args";
 
 const ROOT = resolve(__dirname, "..");
@@ -53,7 +54,7 @@ function ipykernelPresent(): boolean {
 function specOf(kernel: BenchKernel): ResolvedKernelSpec | string {
   switch (kernel) {
     case "lepton":
-      return findKernelSpec("lepton");
+      return findKernelSpec("lepton", kernelSearchDirs());
     case "tslab": {
       const bin = join(ROOT, "node_modules", ".bin", "tslab");
       if (!existsSync(bin)) return `${bin} is missing`;

@@ -5,8 +5,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { kernelSpecDir, prefixDataDir, userDataDir, type JupyterEnv } from "../jupyter";
 
 /** Where a kernelspec goes. */
 export type InstallTarget = { readonly kind: "user" } | { readonly kind: "sys-prefix" } | { readonly kind: "prefix"; readonly prefix: string };
@@ -19,7 +19,7 @@ export class KernelInstallError extends Error {
 /** The kernel name Jupyter knows this kernel by. */
 export const KERNEL_NAME = "lepton";
 const ENTRY = resolve(__dirname, "entry.js");
-const SPEC_DIR = resolve(__dirname, "jupyter", "kernels", KERNEL_NAME);
+const SPEC_DIR = kernelSpecDir(resolve(__dirname, "jupyter"), KERNEL_NAME);
 
 function pythonSysPrefix(): string {
   try {
@@ -30,14 +30,14 @@ function pythonSysPrefix(): string {
 }
 
 /** The Jupyter data directory of a target. */
-export function dataDir(target: InstallTarget, env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function dataDir(target: InstallTarget, env: JupyterEnv = process.env): string {
   switch (target.kind) {
     case "user":
-      return env.JUPYTER_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "jupyter");
+      return userDataDir(env);
     case "sys-prefix":
-      return join(pythonSysPrefix(), "share", "jupyter");
+      return prefixDataDir(pythonSysPrefix());
     case "prefix":
-      return join(resolve(target.prefix), "share", "jupyter");
+      return prefixDataDir(target.prefix);
   }
 }
 
@@ -53,8 +53,8 @@ export function installedSpec(nodePath: string = process.execPath): Record<strin
 }
 
 /** Installs the kernelspec; returns the directory written. */
-export function installKernelSpec(target: InstallTarget, env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const dir = join(dataDir(target, env), "kernels", KERNEL_NAME);
+export function installKernelSpec(target: InstallTarget, env: JupyterEnv = process.env): string {
+  const dir = kernelSpecDir(dataDir(target, env), KERNEL_NAME);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "kernel.json"), JSON.stringify(installedSpec(), null, 1) + "\n");

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import type { ConnectionInfo } from "../runner/connection";
+import { readConnectionFile, type ConnectionInfo } from "../jupyter";
 import { CompilerWorker } from "./compiler-client";
 import { PACKAGE_ROOT } from "./own-package";
 import { exitWhenParentDies } from "./parent-watch";
@@ -20,11 +20,7 @@ export class KernelStartError extends Error {
 
 function readConnection(file: string | undefined): ConnectionInfo {
   if (file === undefined) throw new KernelStartError("usage: lepton-kernel CONNECTION_FILE");
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as ConnectionInfo;
-  } catch (error) {
-    throw new KernelStartError(`${file}: cannot read the connection file (${(error as Error).message})`);
-  }
+  return readConnectionFile(file);
 }
 
 /** The root the converter compiles from: the project when the notebook is inside it, else the notebook's folder. */

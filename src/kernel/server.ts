@@ -9,8 +9,17 @@
 import { inspect as inspectValue } from "node:util";
 import * as zmq from "zeromq";
 import { installSink, type MimeBundle } from "../display/sink";
-import { decodeMessage, encodeMessage, MessageSigner, PROTOCOL_VERSION, type JupyterMessage, type MessageHeader } from "../runner/protocol";
-import type { ConnectionInfo } from "../runner/connection";
+import {
+  encodeMessage,
+  endpoint,
+  MessageSigner,
+  messageHeader,
+  PROTOCOL_VERSION,
+  receiveMessages,
+  type ConnectionInfo,
+  type JupyterMessage,
+  type MessageHeader,
+} from "../jupyter";
 import { CellContexts } from "./cell-context";
 import { CellExecutor } from "./cell-executor";
 import { CommManager } from "./comms";
@@ -50,8 +59,6 @@ async function valueBundle(value: unknown): Promise<MimeBundle> {
 
 type Router = zmq.Router;
 
-const url = (info: ConnectionInfo, port: number) => `${info.transport}://${info.ip}:${port}`;
-
 /** One kernel process's server. */
 export class KernelServer {
   private readonly signer: MessageSigner;
@@ -81,7 +88,7 @@ export class KernelServer {
     this.signer = new MessageSigner(options.connection.key);
     this.executor = new CellExecutor(options.compiler, options.projectRoot);
     const info = options.connection;
-    this.stdin = new StdinChannel({ key: info.key, url: url(info, info.stdin_port) }, () => this.inputTarget).install();
+    this.stdin = new StdinChannel({ key: info.key, url: endpoint(info, info.stdin_port) }, () => this.inputTarget).install();
     // Node has no global prompt; cells get the browser's (and Deno's) synchronous one.
     (globalThis as { prompt?: unknown }).prompt ??= prompt;
     this.usage = new UsageSampler(options.projectRoot);
@@ -91,10 +98,10 @@ export class KernelServer {
   async start(): Promise<void> {
     const info = this.options.connection;
     await Promise.all([
-      this.shell.bind(url(info, info.shell_port)),
-      this.control.bind(url(info, info.control_port)),
-      this.iopub.bind(url(info, info.iopub_port)),
-      this.heartbeat.bind(url(info, info.hb_port)),
+      this.shell.bind(endpoint(info, info.shell_port)),
+      this.control.bind(endpoint(info, info.control_port)),
+      this.iopub.bind(endpoint(info, info.iopub_port)),
+      this.heartbeat.bind(endpoint(info, info.hb_port)),
     ]);
     this.stdin.bound.catch((error: Error) => this.originalWrite.stderr(`[lepton kernel] ${error.message}\n`));
     this.captureStreams();
@@ -116,17 +123,10 @@ export class KernelServer {
     for await (const frames of this.heartbeat) await this.heartbeat.send(frames);
   }
 
-  private async serve(socket: Router, handle: (message: JupyterMessage) => void | Promise<void>): Promise<void> {
-    for await (const frames of socket) {
-      let message: JupyterMessage;
-      try {
-        message = decodeMessage(this.signer, frames);
-      } catch (error) {
-        this.originalWrite.stderr(`[lepton kernel] dropped a message: ${(error as Error).message}\n`);
-        continue;
-      }
-      await handle(message);
-    }
+  private serve(socket: Router, handle: (message: JupyterMessage) => void | Promise<void>): Promise<void> {
+    return receiveMessages(socket, this.signer, handle, (error) =>
+      this.originalWrite.stderr(`[lepton kernel] dropped a message: ${error.message}\n`),
+    );
   }
 
   private send(socket: Router, request: JupyterMessage, msgType: string, content: Record<string, unknown>): Promise<void> {
@@ -135,14 +135,7 @@ export class KernelServer {
   }
 
   private header(msgType: string): MessageHeader {
-    return {
-      msg_id: crypto.randomUUID(),
-      session: this.parent?.session ?? "lepton-kernel",
-      username: "lepton",
-      date: new Date().toISOString(),
-      msg_type: msgType,
-      version: PROTOCOL_VERSION,
-    };
+    return messageHeader(msgType, this.parent?.session ?? "lepton-kernel");
   }
 
   private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined, buffers: readonly Buffer[] = [], metadata: Record<string, unknown> = {}): void {

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { decodeMessage, encodeMessage, MessageSigner, PROTOCOL_VERSION, type MessageHeader } from "../runner/protocol";
+import { encodeMessage, MessageSigner, messageHeader, receiveMessages, type JupyterMessage, type MessageHeader } from "../jupyter";
 
 /** What the main thread passes to the worker. */
 export interface StdinWorkerData {
@@ -63,14 +63,7 @@ async function serve(data: StdinWorkerData): Promise<void> {
     }
     // One prompt at a time, as in ipykernel: a new request ends an older one still waiting.
     if (pending !== undefined) deliver(pending.answer, { error: "a newer input request replaced this one" });
-    const header: MessageHeader = {
-      msg_id: crypto.randomUUID(),
-      session: request.parent.session,
-      username: "lepton",
-      date: new Date().toISOString(),
-      msg_type: "input_request",
-      version: PROTOCOL_VERSION,
-    };
+    const header = messageHeader("input_request", request.parent.session);
     const current = { msgId: header.msg_id, answer: request.answer };
     pending = current;
     const frames = encodeMessage(signer, {
@@ -86,21 +79,15 @@ async function serve(data: StdinWorkerData): Promise<void> {
     });
   });
 
-  for await (const frames of socket) {
-    if (socket.closed) break;
-    let reply;
-    try {
-      reply = decodeMessage(signer, frames);
-    } catch {
-      continue;
-    }
-    if (reply.header.msg_type !== "input_reply" || pending === undefined) continue;
+  const answer = (reply: JupyterMessage): void => {
+    if (reply.header.msg_type !== "input_reply" || pending === undefined) return;
     // jupyter_client's `input()` sends no parent header; a reply naming another request is stale.
     const answers = reply.parent_header.msg_id;
-    if (answers !== undefined && answers !== pending.msgId) continue;
+    if (answers !== undefined && answers !== pending.msgId) return;
     deliver(pending.answer, { value: String(reply.content.value ?? "") });
     pending = undefined;
-  }
+  };
+  await receiveMessages(socket, signer, answer, () => undefined);
 }
 
 serve(workerData as StdinWorkerData).catch((error: Error) => parentPort!.postMessage({ kind: "failed", message: error.message } satisfies StdinWorkerMessage));

@@ -10,9 +10,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
 import { processCpuSeconds } from "./process-cpu";
-import { endpoint, newConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
-import { findKernelSpec, kernelArgv, type ResolvedKernelSpec } from "./kernelspec";
-import { decodeMessage, encodeMessage, MessageSigner, Session, type JupyterMessage } from "./protocol";
+import {
+  encodeMessage,
+  endpoint,
+  findKernelSpec,
+  kernelArgv,
+  MessageSigner,
+  newConnectionInfo,
+  receiveMessages,
+  Session,
+  writeConnectionFile,
+  type ConnectionInfo,
+  type JupyterMessage,
+  type ResolvedKernelSpec,
+} from "../jupyter";
+import { kernelSearchDirs } from "./kernel-dirs";
 
 /** How to start a kernel. */
 export interface KernelLaunchOptions {
@@ -122,16 +134,12 @@ export class KernelClient {
 
   private async receiveLoop(socket: zmq.Dealer | zmq.Subscriber): Promise<void> {
     try {
-      for await (const frames of socket) {
-        let message: JupyterMessage;
-        try {
-          message = decodeMessage(this.signer, frames);
-        } catch (error) {
-          this.keepStderr(`[runner] dropped a message: ${(error as Error).message}\n`);
-          continue;
-        }
-        this.route(socket === this.iopub, message);
-      }
+      await receiveMessages(
+        socket,
+        this.signer,
+        (message) => this.route(socket === this.iopub, message),
+        (error) => this.keepStderr(`[runner] dropped a message: ${error.message}\n`),
+      );
     } catch (error) {
       if (!this.closed) this.keepStderr(`[runner] socket closed: ${(error as Error).message}\n`);
     }
@@ -292,7 +300,7 @@ export class KernelClient {
 
 /** Starts a kernel from its kernelspec and waits until it is ready. */
 export async function startKernel(options: KernelLaunchOptions = {}): Promise<KernelClient> {
-  const kernel = options.kernelSpec ?? findKernelSpec(options.kernelName ?? "lepton");
+  const kernel = options.kernelSpec ?? findKernelSpec(options.kernelName ?? "lepton", kernelSearchDirs());
   const info = await newConnectionInfo(kernel.name);
   const connectionFile = join(tmpdir(), `lepton-kernel-${randomUUID()}.json`);
   await writeConnectionFile(connectionFile, info);

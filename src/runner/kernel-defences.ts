@@ -9,8 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as zmq from "zeromq";
-import { endpoint, type ConnectionInfo } from "./connection";
-import { decodeMessage, encodeMessage, MessageSigner, Session } from "./protocol";
+import { decodeMessage, encodeMessage, endpoint, MessageSigner, Session, type ConnectionInfo } from "../jupyter";
 
 /** One TCP socket in LISTEN state. (Seed 000 §2.5 system security) */
 export interface ListeningSocket {

@@ -4,7 +4,7 @@
  * `update_display_data` replacing every earlier output shown under the same display_id,
  * in any cell of the notebook.
  */
-import type { JupyterMessage } from "./protocol";
+import type { JupyterMessage } from "../jupyter";
 import type { CellOutput, OutputData } from "./notebook";
 
 type DisplayOutput = Extract<CellOutput, { output_type: "display_data" | "execute_result" }>;

@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKernel, type KernelClient } from "../../../src/runner/kernel-client";
-import type { JupyterMessage } from "../../../src/runner/protocol";
+import type { JupyterMessage } from "../../../src/jupyter";
 
 const NOTEBOOKS = resolve(__dirname, "..", "..", "..", "notebooks");
 let kernel: KernelClient;

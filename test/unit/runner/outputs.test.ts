@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CellOutput } from "../../../src/runner/notebook";
 import { OutputCollector } from "../../../src/runner/outputs";
-import type { JupyterMessage } from "../../../src/runner/protocol";
+import type { JupyterMessage } from "../../../src/jupyter";
 
 function message(msgType: string, content: Record<string, unknown>): JupyterMessage {
   return {

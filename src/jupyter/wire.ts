@@ -1,11 +1,11 @@
 /**
- * The Jupyter messaging protocol, version 5.3, as the headless runner speaks it
- *: message shapes, HMAC-SHA256 signing, and the wire format
- * `[identities…, "<IDS|MSG>", signature, header, parent_header, metadata, content, buffers…]`.
+ * The Jupyter messaging protocol, version 5.3, on the wire: message shapes, headers, and the
+ * multipart format `[identities…, "<IDS|MSG>", signature, header, parent_header, metadata, content, buffers…]`.
  */
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import type { MessageSigner } from "./signing";
 
-/** The protocol version this client implements. */
+/** The protocol version spoken here. */
 export const PROTOCOL_VERSION = "5.3";
 
 const DELIMITER = "<IDS|MSG>";
@@ -35,28 +35,16 @@ export class ProtocolError extends Error {
   override name = "ProtocolError";
 }
 
-/** Signs and checks messages with the connection file's key (HMAC-SHA256). */
-export class MessageSigner {
-  private readonly key: Buffer;
-
-  constructor(key: string) {
-    this.key = Buffer.from(key, "utf8");
-  }
-
-  /** The hex HMAC of the four JSON frames; the empty string when the key is empty (signing off). */
-  sign(frames: readonly (string | Buffer)[]): string {
-    if (this.key.length === 0) return "";
-    const hmac = createHmac("sha256", this.key);
-    for (const frame of frames) hmac.update(frame);
-    return hmac.digest("hex");
-  }
-
-  /** Whether `signature` is the HMAC of `frames`, compared in constant time. */
-  verify(signature: string, frames: readonly Buffer[]): boolean {
-    const expected = Buffer.from(this.sign(frames), "utf8");
-    const actual = Buffer.from(signature, "utf8");
-    return expected.length === actual.length && timingSafeEqual(expected, actual);
-  }
+/** A fresh header for a message of type `msgType` in session `session`. */
+export function messageHeader(msgType: string, session: string, username = "lepton"): MessageHeader {
+  return {
+    msg_id: randomUUID(),
+    session,
+    username,
+    date: new Date().toISOString(),
+    msg_type: msgType,
+    version: PROTOCOL_VERSION,
+  };
 }
 
 /** Builds headers for one client session. */
@@ -67,14 +55,7 @@ export class Session {
 
   /** A fresh header for a message of type `msgType`. */
   header(msgType: string): MessageHeader {
-    return {
-      msg_id: randomUUID(),
-      session: this.id,
-      username: this.username,
-      date: new Date().toISOString(),
-      msg_type: msgType,
-      version: PROTOCOL_VERSION,
-    };
+    return messageHeader(msgType, this.id, this.username);
   }
 }
 

@@ -1,14 +1,12 @@
 /**
- * Finding a kernelspec the way jupyter_client does: `kernels/NAME/kernel.json`
- * under each Jupyter data directory — JUPYTER_PATH first, then this repository's own
- * src/kernel/jupyter (so the workbook runs without registering anything), then the user's and the
- * system's data directories.
+ * Finding a kernelspec the way jupyter_client does: the first `kernels/NAME/kernel.json` under the
+ * Jupyter data directories, in order.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { join } from "node:path";
+import { jupyterDataDirs, kernelSpecDir } from "./data-dirs";
 
-/** The fields of kernel.json the runner uses. */
+/** The fields of kernel.json that starting a kernel uses. */
 export interface KernelSpec {
   readonly argv: readonly string[];
   readonly display_name: string;
@@ -27,16 +25,6 @@ export interface ResolvedKernelSpec {
 /** Raised when no kernelspec of a name exists or its kernel.json is unusable. */
 export class KernelSpecError extends Error {
   override name = "KernelSpecError";
-}
-
-/** This repository's own Jupyter data directory, holding kernels/lepton. */
-export const PROJECT_JUPYTER_DIR = resolve(__dirname, "..", "kernel", "jupyter");
-
-/** The Jupyter data directories searched for kernels, in order of precedence. */
-export function jupyterDataDirs(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
-  const fromEnv = (env.JUPYTER_PATH ?? "").split(delimiter).filter((dir) => dir !== "");
-  const userDir = env.JUPYTER_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "jupyter");
-  return [...fromEnv, PROJECT_JUPYTER_DIR, userDir, "/usr/local/share/jupyter", "/usr/share/jupyter"];
 }
 
 function parseSpec(file: string): KernelSpec {
@@ -62,7 +50,7 @@ function parseSpec(file: string): KernelSpec {
 /** Finds kernelspec `name`; throws KernelSpecError listing the directories searched. */
 export function findKernelSpec(name: string, dirs: readonly string[] = jupyterDataDirs()): ResolvedKernelSpec {
   for (const dir of dirs) {
-    const resourceDir = join(dir, "kernels", name);
+    const resourceDir = kernelSpecDir(dir, name);
     const file = join(resourceDir, "kernel.json");
     if (existsSync(file)) return { name, resourceDir, spec: parseSpec(file) };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeMessage, encodeMessage, MessageSigner, ProtocolError, Session } from "../../../src/runner/protocol";
+import { decodeMessage, encodeMessage, MessageSigner, ProtocolError, Session } from "../../../src/jupyter";
 
 const toBuffers = (frames: (string | Buffer)[]) => frames.map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(f)));
 

@@ -1,8 +1,9 @@
 /**
- * Connection files for kernels the runner starts (Jupyter "connection files"): five free
- * loopback ports, a random HMAC key, written readable by the owner only.
+ * Jupyter connection files: the ports and HMAC key of one kernel. A new one gets five free
+ * loopback ports and a random key, and is written readable by the owner only.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 
@@ -18,6 +19,11 @@ export interface ConnectionInfo {
   readonly key: string;
   readonly signature_scheme: "hmac-sha256";
   readonly kernel_name: string;
+}
+
+/** Raised when a connection file cannot be read; the message names the file. */
+export class ConnectionFileError extends Error {
+  override name = "ConnectionFileError";
 }
 
 const LOOPBACK = "127.0.0.1";
@@ -57,6 +63,15 @@ export async function newConnectionInfo(kernelName: string): Promise<ConnectionI
 /** Writes the connection file with mode 0600, as jupyter_client does. */
 export async function writeConnectionFile(file: string, info: ConnectionInfo): Promise<void> {
   await writeFile(file, JSON.stringify(info, null, 1), { mode: 0o600 });
+}
+
+/** Reads a connection file. */
+export function readConnectionFile(file: string): ConnectionInfo {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as ConnectionInfo;
+  } catch (error) {
+    throw new ConnectionFileError(`${file}: cannot read the connection file (${(error as Error).message})`);
+  }
 }
 
 /** The zeromq endpoint of one channel. */

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findKernelSpec, jupyterDataDirs, kernelArgv, KernelSpecError, PROJECT_JUPYTER_DIR } from "../../../src/runner/kernelspec";
+import { findKernelSpec, jupyterDataDirs, kernelArgv, KernelSpecError } from "../../../src/jupyter";
+import { kernelSearchDirs, PROJECT_JUPYTER_DIR } from "../../../src/runner/kernel-dirs";
 
 function specDir(root: string, name: string, json: string): string {
   const dir = join(root, "kernels", name);
@@ -13,8 +14,14 @@ function specDir(root: string, name: string, json: string): string {
 
 describe("kernelspec lookup", () => {
   it("searches JUPYTER_PATH first, then the project's own kernels", () => {
-    const dirs = jupyterDataDirs({ JUPYTER_PATH: "/a:/b", HOME: "/h" });
+    const dirs = kernelSearchDirs({ JUPYTER_PATH: "/a:/b", HOME: "/h" });
     expect(dirs.slice(0, 3)).toEqual(["/a", "/b", PROJECT_JUPYTER_DIR]);
+  });
+
+  it("orders the data directories as jupyter_client does, bundled ones before the user's", () => {
+    const dirs = jupyterDataDirs({ JUPYTER_PATH: "/a", JUPYTER_DATA_DIR: "/u" }, ["/b"]);
+    expect(dirs).toEqual(["/a", "/b", "/u", "/usr/local/share/jupyter", "/usr/share/jupyter"]);
+    expect(jupyterDataDirs({ XDG_DATA_HOME: "/x" })[0]).toBe("/x/jupyter");
   });
 
   it("finds the first kernel.json of the name and fills in the argv placeholders", () => {
