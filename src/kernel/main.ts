@@ -8,10 +8,8 @@
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { readConnectionFile, type ConnectionInfo } from "../jupyter";
-import { CompilerWorker } from "./compiler-client";
-import { PACKAGE_ROOT } from "./own-package";
+import { CELL_TYPESCRIPT, CompilerWorker, PACKAGE_ROOT } from "./compiler";
 import { exitWhenParentDies } from "./parent-watch";
-import { CELL_TYPESCRIPT } from "./typescript-loader";
 
 /** Raised when the kernel's command line or connection file is unusable. */
 export class KernelStartError extends Error {

@@ -4,7 +4,7 @@
  * running cell's execute_request while its work runs, as ipywidgets' `with out:` does; the
  * outputs themselves are published as usual.
  */
-import { currentOutputParent } from "../cell-context";
+import { currentOutputParent } from "../server/cell-context";
 import { Layout, type DomKeys, type LayoutProperties } from "./controls";
 import { Widget, WidgetError } from "./widget";
 

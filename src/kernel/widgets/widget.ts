@@ -9,7 +9,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { currentSink, JUPYTER_DISPLAY, type MimeBundle } from "../../display/sink";
-import { kernelComms, type Comm, type CommMessage } from "../comms";
+import { kernelComms, type Comm, type CommMessage } from "../server/comms";
 import { joinBuffers, splitBuffers, type BufferPath } from "./buffers";
 
 /** The comm target of widget models. */

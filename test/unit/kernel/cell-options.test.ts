@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { helpRequest } from "../../../src/kernel/help";
-import { cellCheckOptions } from "../../../src/kernel/typescript-bridge";
+import { helpRequest } from "../../../src/kernel/server/help";
+import { cellCheckOptions } from "../../../src/kernel/compiler/typescript-bridge";
 
 describe("cellCheckOptions", () => {
   it("takes checking flags, types (plus the kernel's cell globals) and lib (without DOM) from tsconfig.json, not unused-variable checks", () => {
@@ -38,7 +38,7 @@ describe("loadTypeScript", () => {
     const root = resolve(__dirname, "..", "..", "..");
     const script = [
       'require("tsx/cjs/api").register();',
-      `const { loadTypeScript } = require(${JSON.stringify(join(root, "src/kernel/typescript-loader.ts"))});`,
+      `const { loadTypeScript } = require(${JSON.stringify(join(root, "src/kernel/compiler/typescript-loader.ts"))});`,
       `const loaded = loadTypeScript(${JSON.stringify(root)});`,
       "const file = loaded.saveCache();",
       "console.log(JSON.stringify({ version: loaded.exports.version, cache: loaded.cache, saved: file !== undefined }));",

@@ -3,21 +3,12 @@
  * target gets a comm_close, a target registered by a cell answers with data and binary buffers,
  * and comm_info lists open comms, filtered by target.
  */
-import { execFile } from "node:child_process";
-import { resolve } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(__dirname, "..", "..", "..");
+import { runKernelClient, sourcePath } from "./jupyter-requests";
 
 describe("comms, through jupyter_client", () => {
   it("close unknown targets, echo through a cell's target with buffers, and list open comms", async () => {
-    const { stdout } = await promisify(execFile)("/usr/bin/python3", [resolve(__dirname, "clients", "comms.py"), resolve(ROOT, "src", "kernel", "comms")], {
-      cwd: resolve(ROOT, "notebooks"),
-      env: { ...process.env, JUPYTER_PATH: resolve(ROOT, "src", "kernel", "jupyter") },
-      timeout: 200_000,
-    });
-    const observed = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+    const observed = await runKernelClient("comms.py", [sourcePath("kernel", "server", "comms")]);
     expect(observed.unknown_closed).toBe(true);
     const id = observed.echo_id as string;
     expect(observed.info).toEqual({ [id]: { target_name: "lepton.echo" } });

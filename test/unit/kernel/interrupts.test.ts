@@ -2,21 +2,12 @@
  * An interrupt stops the work of the cell, as Jupyter's own client drives it: an awaiting loop's
  * counter and tfjs's model.fit's epoch count stop moving, and the kernel keeps its state.
  */
-import { execFile } from "node:child_process";
-import { resolve } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(__dirname, "..", "..", "..");
+import { runKernelClient } from "./jupyter-requests";
 
 describe("interrupts, through jupyter_client", () => {
   it("stop the interrupted cell's loops and tfjs's fit, and keep the kernel's state", async () => {
-    const { stdout } = await promisify(execFile)("/usr/bin/python3", [resolve(__dirname, "clients", "interrupts.py")], {
-      cwd: resolve(ROOT, "notebooks"),
-      env: { ...process.env, JUPYTER_PATH: resolve(ROOT, "src", "kernel", "jupyter") },
-      timeout: 280_000,
-    });
-    const observed = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+    const observed = await runKernelClient("interrupts.py", [], { timeoutMs: 280_000 });
     expect(observed.loop_reply).toBe("error");
     const [loopBefore, loopAfter] = observed.loop_after as [string, string];
     expect(Number(loopBefore)).toBeGreaterThan(10);

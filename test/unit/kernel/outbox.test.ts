@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Outbox, type FrameSender } from "../../../src/kernel/outbox";
+import { Outbox, type FrameSender } from "../../../src/kernel/server/outbox";
 
 /** A socket that behaves as zeromq.js does: a send while another is in flight throws EBUSY. */
 class OneAtATimeSocket implements FrameSender {

@@ -2,12 +2,8 @@
  * Outputs belong to the cell that made them, as Jupyter's own client sees it: an un-awaited
  * display, a timer's late output while another cell runs, and output after a completion request.
  */
-import { execFile } from "node:child_process";
-import { resolve } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(__dirname, "..", "..", "..");
+import { runKernelClient, sourcePath } from "./jupyter-requests";
 
 interface Observed {
   readonly cells: Record<string, string>;
@@ -17,12 +13,7 @@ interface Observed {
 
 describe("output parents, through jupyter_client", () => {
   it("parents every output to the execute_request whose code started it", async () => {
-    const { stdout } = await promisify(execFile)(
-      "/usr/bin/python3",
-      [resolve(__dirname, "clients", "output_parents.py"), resolve(ROOT, "src", "display")],
-      { cwd: resolve(ROOT, "notebooks"), env: { ...process.env, JUPYTER_PATH: resolve(ROOT, "src", "kernel", "jupyter") }, timeout: 280_000 },
-    );
-    const observed = JSON.parse(stdout.trim().split("\n").at(-1)!) as Observed;
+    const observed = await runKernelClient<Observed>("output_parents.py", [sourcePath("display")], { timeoutMs: 280_000 });
     const outputOf = (needle: string) => {
       const found = observed.outputs.filter((o) => o.text.includes(needle));
       expect(found, `one output containing "${needle}" in ${JSON.stringify(observed.outputs)}`).toHaveLength(1);

@@ -4,25 +4,17 @@
  * reason at the next batch, the history and the last checkpoint hold the same whole epochs, and no
  * tensor is left behind.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-
-const ROOT = resolve(__dirname, "..", "..", "..");
+import { runKernelClient, sourcePath } from "./jupyter-requests";
 const checkpoints = mkdtempSync(join(tmpdir(), "lepton-stop-"));
 afterAll(() => rmSync(checkpoints, { recursive: true, force: true }));
 
 describe("training-progress widget, through jupyter_client", () => {
   it("ends fit cleanly at the next batch when its Stop button is clicked", async () => {
-    const { stdout } = await promisify(execFile)("/usr/bin/python3", [resolve(__dirname, "clients", "training_stop.py"), ROOT, checkpoints], {
-      cwd: resolve(ROOT, "notebooks"),
-      env: { ...process.env, JUPYTER_PATH: resolve(ROOT, "src", "kernel", "jupyter") },
-      timeout: 200_000,
-    });
-    const observed = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+    const observed = await runKernelClient("training_stop.py", [sourcePath(), checkpoints]);
     expect(observed.display_is_box).toBe(true);
     expect(observed.box_children).toBe(3);
     expect(observed.click_handled_while_running).toBe(true);

@@ -5,13 +5,9 @@
  * update, a button click as a custom message, request_state, binary buffers both ways, the
  * Output widget's msg_id, and the control comm's update_states.
  */
-import { execFile } from "node:child_process";
-import { resolve } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { joinBuffers, splitBuffers } from "../../../src/kernel/widgets/buffers";
-
-const ROOT = resolve(__dirname, "..", "..", "..");
+import { runKernelClient, sourcePath } from "./jupyter-requests";
 
 interface CommMsg {
   readonly data: Record<string, unknown>;
@@ -34,12 +30,7 @@ describe("widget state buffers", () => {
 
 describe("widgets, through jupyter_client", () => {
   it("speak the widget messaging protocol 2.1.0 both ways", async () => {
-    const { stdout } = await promisify(execFile)("/usr/bin/python3", [resolve(__dirname, "clients", "widgets.py"), resolve(ROOT, "src", "kernel", "widgets")], {
-      cwd: resolve(ROOT, "notebooks"),
-      env: { ...process.env, JUPYTER_PATH: resolve(ROOT, "src", "kernel", "jupyter") },
-      timeout: 200_000,
-    });
-    const observed = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+    const observed = await runKernelClient("widgets.py", [sourcePath("kernel", "widgets")]);
     const ids = observed.ids as Record<string, string>;
     const opens = observed.opens as { target: string; metadata: unknown; content_keys: string[]; model: string; buffer_paths: unknown; buffers: string[] }[];
     // The protocol version is the message's metadata (as ipykernel sends it), not a content field.

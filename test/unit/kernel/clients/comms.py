@@ -1,6 +1,6 @@
 """Exercises the Lepton kernel's comms with Jupyter's own client. Prints one JSON object.
 
-Usage: JUPYTER_PATH=<repo>/src/kernel/jupyter /usr/bin/python3 comms.py <path of src/kernel/comms>
+Usage: JUPYTER_PATH=<repo>/src/kernel/jupyter /usr/bin/python3 comms.py <path of src/kernel/server/comms>
 """
 import json
 import sys

@@ -2,7 +2,7 @@
 awaited input() answered on the stdin channel, and a cell run with allow_stdin=False, and an interrupted prompt.
 Prints one JSON object on stdout.
 
-Usage: JUPYTER_PATH=<repo>/src/kernel/jupyter /usr/bin/python3 stdin.py <path of src/kernel/stdin>
+Usage: JUPYTER_PATH=<repo>/src/kernel/jupyter /usr/bin/python3 stdin.py <path of src/kernel/server/stdin>
 """
 import json
 import queue

@@ -1,7 +1,7 @@
 """Clicks the Stop button of the training-progress widget with Jupyter's own client while `fit`
 runs in a cell, and reports how the run ended. Prints one JSON object on stdout.
 
-Usage: JUPYTER_PATH=<repo>/src/kernel/jupyter /usr/bin/python3 training_stop.py <repo root> <checkpoint folder>
+Usage: JUPYTER_PATH=<repo>/src/kernel/jupyter /usr/bin/python3 training_stop.py <repo>/src <checkpoint folder>
 """
 import json
 import re
@@ -9,7 +9,7 @@ import sys
 
 from jupyter_client.manager import start_new_kernel
 
-ROOT, CHECKPOINTS = sys.argv[1], sys.argv[2]
+SRC, CHECKPOINTS = sys.argv[1], sys.argv[2]
 km, kc = start_new_kernel(kernel_name="lepton", startup_timeout=120)
 
 
@@ -38,9 +38,9 @@ try:
     out = {}
     code = "\n".join([
         'import * as tf from "@tensorflow/tfjs";',
-        'import { fit } from "' + ROOT + '/src/training/fit";',
-        'import { CheckpointStore } from "' + ROOT + '/src/training/checkpoint";',
-        'import { TrainingProgress } from "' + ROOT + '/src/kernel/widgets";',
+        'import { fit } from "' + SRC + '/training/fit";',
+        'import { CheckpointStore } from "' + SRC + '/training/checkpoint";',
+        'import { TrainingProgress } from "' + SRC + '/kernel/widgets";',
         "const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 1 })] });",
         "model.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });",
         "const x = tf.randomNormal([64, 4], 0, 1, 'float32', 1);",

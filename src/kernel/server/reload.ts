@@ -5,7 +5,7 @@
  * Everything else — variables, tensors, trained weights, the kernel's own modules — stays.
  */
 import { statSync } from "node:fs";
-import { isProjectFile } from "./changed-files";
+import { isProjectFile } from "../compiler";
 
 type ModuleCache = NodeJS.Dict<NodeJS.Module>;
 

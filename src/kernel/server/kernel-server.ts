@@ -8,7 +8,8 @@
  */
 import { inspect as inspectValue } from "node:util";
 import * as zmq from "zeromq";
-import { installSink, type MimeBundle } from "../display/sink";
+import { installSink, type MimeBundle } from "../../display/sink";
+import type { AsyncCellCompiler } from "../compiler";
 import {
   encodeMessage,
   endpoint,
@@ -19,11 +20,10 @@ import {
   type ConnectionInfo,
   type JupyterMessage,
   type MessageHeader,
-} from "../jupyter";
+} from "../../jupyter";
 import { CellContexts } from "./cell-context";
 import { CellExecutor } from "./cell-executor";
 import { CommManager } from "./comms";
-import type { AsyncCellCompiler } from "./compiler-client";
 import { helpRequest } from "./help";
 import { InputHistory } from "./history";
 import { Outbox } from "./outbox";
@@ -48,7 +48,7 @@ export interface KernelServerOptions {
  */
 async function richBundle(value: unknown): Promise<MimeBundle | undefined> {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
-  const { toMimeBundle } = require("../display/bundle") as typeof import("../display/bundle");
+  const { toMimeBundle } = require("../../display/bundle") as typeof import("../../display/bundle");
   return toMimeBundle(value);
 }
 

@@ -6,7 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Completeness } from "./completeness";
-import type { CompilerMessage, CompilerRequest, CompilerWorkerData } from "./compiler-worker";
+import type { CompilerMessage, CompilerRequest, CompilerWorkerData } from "./worker";
 import { KernelSetupError, type CellCompletion, type ConvertedCell } from "./typescript-bridge";
 
 /** The cell compiler, asynchronous because it runs in another thread. */
@@ -26,7 +26,7 @@ type ArgsOf<M extends Method> = Extract<CompilerRequest, { method: M }>["args"];
  * by absolute path: evaluated code resolves modules from the working directory, which is the
  * notebook's folder, anywhere.
  */
-const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(require.resolve("./compiler-worker.ts"))});`;
+const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(require.resolve("./worker.ts"))});`;
 
 /** A compiler running in a worker thread. */
 export class CompilerWorker implements AsyncCellCompiler {

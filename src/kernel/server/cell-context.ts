@@ -7,7 +7,7 @@
  * reported idle while one is still being prepared.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { MessageHeader } from "../jupyter";
+import type { MessageHeader } from "../../jupyter";
 
 /** One cell's execution: its request header, the displays and the timers it started. */
 export interface CellContext {

@@ -3,7 +3,7 @@
  * tfjs-layers, both are wrapped so that aborting the interrupt scope current at the call sets the
  * model's `stopTraining`, which tfjs checks after every batch (the Keras `model.stop_training`).
  */
-import { currentInterruptSignal } from "../cancellation";
+import { currentInterruptSignal } from "../../cancellation";
 
 const PATCHED = Symbol.for("lepton.tfjs.fit.stops-on-interrupt");
 

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { encodeMessage, MessageSigner, messageHeader, receiveMessages, type JupyterMessage, type MessageHeader } from "../jupyter";
+import { encodeMessage, MessageSigner, messageHeader, receiveMessages, type JupyterMessage, type MessageHeader } from "../../jupyter";
 
 /** What the main thread passes to the worker. */
 export interface StdinWorkerData {

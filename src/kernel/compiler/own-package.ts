@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 
-/** This package's root (src/kernel/../..). */
-export const PACKAGE_ROOT = resolve(__dirname, "..", "..");
+/** This package's root (src/kernel/compiler/../../..). */
+export const PACKAGE_ROOT = resolve(__dirname, "..", "..", "..");
 
 interface PackageJson {
   readonly name: string;

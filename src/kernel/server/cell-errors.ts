@@ -3,7 +3,7 @@
  * never empty — for thrown errors (with frames in the cell mapped to its TypeScript lines), for
  * thrown non-errors, for rejected promises and for TypeScript diagnostics.
  */
-import type { CellDiagnostic } from "./typescript-bridge";
+import type { CellDiagnostic } from "../compiler";
 import type { CellSourceMap } from "./source-map";
 
 /** A failed cell as Jupyter's `error` message carries it. */

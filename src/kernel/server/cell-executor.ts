@@ -9,15 +9,13 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
-import { openInterruptScope } from "../cancellation";
+import { openInterruptScope } from "../../cancellation";
+import { isOwnPackageSpecifier, ownPackageRequire, PACKAGE_ROOT, type AsyncCellCompiler, type CellCompletion } from "../compiler";
 import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
 import { CellSourceMap } from "./source-map";
-import { isOwnPackageSpecifier, ownPackageRequire, PACKAGE_ROOT } from "./own-package";
 import { ModuleReloader } from "./reload";
 import { rebaseRelativeSpecifiers } from "./specifiers";
 import { stopTfjsFitOnInterrupt } from "./tfjs-stop";
-import type { AsyncCellCompiler } from "./compiler-client";
-import type { CellCompletion } from "./typescript-bridge";
 
 /** What running a cell produced. */
 export type CellOutcome =

@@ -8,7 +8,7 @@
  * instead of a cell that waits forever.
  */
 import { Worker } from "node:worker_threads";
-import type { MessageHeader } from "../jupyter";
+import type { MessageHeader } from "../../jupyter";
 import type { StdinAnswer, StdinRequest, StdinWorkerData, StdinWorkerMessage } from "./stdin-worker";
 
 /** Raised when input cannot be asked for: stdin not allowed, no running cell, no stdin channel. */
