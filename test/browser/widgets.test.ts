@@ -9,7 +9,7 @@
  * A screenshot goes to out/browser/.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -21,6 +21,8 @@ import { chromiumPath } from "../../src/display/static-image";
 const ROOT = resolve(__dirname, "..", "..");
 const SHOTS = join(ROOT, "out", "browser");
 const WIDGETS = resolve(ROOT, "src", "kernel", "widgets");
+/** The cell that makes a slider and a button, as the wire-level widgets test runs it too. */
+const SLIDER_AND_BUTTON_CELL = readFileSync(resolve(ROOT, "test", "unit", "kernel", "clients", "slider_and_button_cell.txt"), "utf8");
 const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 const chromium = chromiumPath();
 
@@ -176,17 +178,7 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
 
   it("draws the kernel's slider and button, and carries clicks, kernel updates and typed values both ways", async () => {
     await bridge.run(
-      [
-        `import { Button, FloatSlider } from ${JSON.stringify(WIDGETS)};`,
-        'const slider = new FloatSlider({ min: 0, max: 1, step: 0.05, value: 0.25, description: "rate" });',
-        "const seen: number[] = [];",
-        'slider.observe("value", (change) => { seen.push(change.new); });',
-        'const button = new Button({ description: "Stop" });',
-        "let clicks = 0;",
-        "button.onClick(() => { clicks++; });",
-        "slider.display();",
-        "button",
-      ].join("\n"),
+      [`import { Button, FloatSlider } from ${JSON.stringify(WIDGETS)};`, SLIDER_AND_BUTTON_CELL, "button"].join("\n"),
     );
     await forwarding;
     await page.waitForSelector(".widget-slider .widget-readout", { timeout: 30_000 });

@@ -31,6 +31,11 @@ export function sourcePath(...parts: string[]): string {
   return resolve(ROOT, "src", ...parts);
 }
 
+/** The clients' environment: kernels found on `jupyterPath`, and no __pycache__ left in clients/. */
+function clientEnv(jupyterPath: string): NodeJS.ProcessEnv {
+  return { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONDONTWRITEBYTECODE: "1" };
+}
+
 function lastJsonLine<T>(stdout: string): T {
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as T;
 }
@@ -49,7 +54,7 @@ export interface ClientOptions {
 export async function runKernelClient<T = Record<string, unknown>>(script: string, args: readonly string[] = [], options: ClientOptions = {}): Promise<T> {
   const { stdout } = await promisify(execFile)("/usr/bin/python3", [resolve(__dirname, "clients", script), ...args], {
     cwd: options.cwd ?? resolve(ROOT, "notebooks"),
-    env: { ...process.env, JUPYTER_PATH: CHECKOUT_KERNELSPECS },
+    env: clientEnv(CHECKOUT_KERNELSPECS),
     timeout: options.timeoutMs ?? 200_000,
   });
   return lastJsonLine<T>(stdout);
@@ -64,7 +69,7 @@ export function askKernel(requests: readonly KernelRequest[], cwd: string, jupyt
     const child = execFile(
       "/usr/bin/python3",
       [resolve(__dirname, "clients", "requests.py")],
-      { cwd, env: { ...process.env, JUPYTER_PATH: jupyterPath }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: clientEnv(jupyterPath), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error !== null) return fail(new Error(`requests.py failed in ${cwd}: ${error.message}\n${stderr}`));
         done(lastJsonLine<unknown[]>(stdout));

@@ -7,17 +7,9 @@ import sys
 import time
 import uuid
 
-from jupyter_client.manager import start_new_kernel
+from lepton_session import lepton_kernel, reply_to
 
 COMMS = sys.argv[1]
-km, kc = start_new_kernel(kernel_name="lepton", startup_timeout=120)
-
-
-def shell_reply(msg_id, timeout=120):
-    while True:
-        reply = kc.get_shell_msg(timeout=timeout)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply
 
 
 def iopub_of(comm_id, kind, timeout=30):
@@ -35,7 +27,7 @@ def send(msg_type, content, buffers=None):
     return msg["header"]["msg_id"]
 
 
-try:
+with lepton_kernel() as (km, kc):
     out = {}
     unknown = str(uuid.uuid4())
     send("comm_open", {"comm_id": unknown, "target_name": "nobody.listens", "data": {}})
@@ -47,12 +39,12 @@ try:
         '  comm.onMessage = ({ data, buffers }) => comm.send({ echo: data, opened: open.data, bytes: buffers.map((b) => b.length) }, buffers);',
         '});',
     ])
-    shell_reply(kc.execute(code))
+    reply_to(kc.get_shell_msg, kc.execute(code))
     echo = str(uuid.uuid4())
     send("comm_open", {"comm_id": echo, "target_name": "lepton.echo", "data": {"hello": 1}})
     time.sleep(0.5)
-    info = shell_reply(kc.comm_info())["content"]
-    info_filtered = shell_reply(kc.comm_info(target_name="other.target"))["content"]
+    info = reply_to(kc.get_shell_msg, kc.comm_info())["content"]
+    info_filtered = reply_to(kc.get_shell_msg, kc.comm_info(target_name="other.target"))["content"]
     send("comm_msg", {"comm_id": echo, "data": {"value": 0.5}}, buffers=[b"\x01\x02\x03"])
     reply = iopub_of(echo, "comm_msg")
     out["info"] = info["comms"]
@@ -61,6 +53,3 @@ try:
     out["echo_buffers"] = [bytes(b).hex() for b in reply["buffers"]] if reply else None
     out["echo_id"] = echo
     print(json.dumps(out))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)

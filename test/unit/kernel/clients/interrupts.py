@@ -7,45 +7,23 @@ Usage: JUPYTER_PATH=<repo>/src/kernel/jupyter /usr/bin/python3 interrupts.py
 import json
 import time
 
-from jupyter_client.manager import start_new_kernel
-
-km, kc = start_new_kernel(kernel_name="lepton", startup_timeout=120)
-
-
-def run(code, timeout=180):
-    msg_id = kc.execute(code)
-    while True:
-        reply = kc.get_shell_msg(timeout=timeout)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"]
+from lepton_session import lepton_kernel, reply_to, result_text, until_idle
 
 
 def value(expression):
-    msg_id = kc.execute(expression)
-    result = None
-    while True:
-        msg = kc.get_iopub_msg(timeout=60)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["header"]["msg_type"] == "execute_result":
-            result = msg["content"]["data"]["text/plain"]
-        if msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return result
+    return result_text(until_idle(kc, kc.execute(expression)))
 
 
 def interrupted_after(code, seconds):
     msg_id = kc.execute(code)
     time.sleep(seconds)
     km.interrupt_kernel()
-    while True:
-        reply = kc.get_shell_msg(timeout=120)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"]
+    return reply_to(kc.get_shell_msg, msg_id)["content"]
 
 
-try:
+with lepton_kernel() as (km, kc):
     out = {}
-    run('const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));\nlet counter = 0;\nlet epochsSeen = 0;')
+    reply_to(kc.get_shell_msg, kc.execute('const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));\nlet counter = 0;\nlet epochsSeen = 0;'), timeout=180)
     # 1. An awaiting loop started by the cell.
     out["loop_reply"] = interrupted_after("(async () => { for (;;) { counter++; await sleep(20); } })();\nawait sleep(600_000);", 3)["status"]
     out["loop_after"] = [value("counter"), None]
@@ -68,6 +46,3 @@ try:
     # 3. The kernel keeps its state and runs the next cell.
     out["state"] = value("typeof model.predict === 'function' && counter > 0")
     print(json.dumps(out))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)

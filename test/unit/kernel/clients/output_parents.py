@@ -7,19 +7,15 @@ import json
 import sys
 import time
 
-from jupyter_client.manager import start_new_kernel
+from lepton_session import lepton_kernel, reply_to
 
 DISPLAY = sys.argv[1]
 OUTPUT_TYPES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
 
-km, kc = start_new_kernel(kernel_name="lepton", startup_timeout=120)
-try:
+with lepton_kernel() as (km, kc):
     def run(code, timeout=180):
         msg_id = kc.execute(code)
-        reply = kc.get_shell_msg(timeout=timeout)
-        while reply["parent_header"].get("msg_id") != msg_id:
-            reply = kc.get_shell_msg(timeout=timeout)
-        return msg_id, reply["content"]["status"]
+        return msg_id, reply_to(kc.get_shell_msg, msg_id, timeout)["content"]["status"]
 
     warm = run('import { show, markdown } from "' + DISPLAY + '";\nconst sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));')
     kc.get_iopub_msg  # drain below
@@ -54,6 +50,3 @@ try:
             text = content.get("text") or json.dumps(content.get("data", {}))[:200]
             outputs.append({"index": index, "type": kind, "parent": parent, "text": text})
     print(json.dumps({"cells": cells, "outputs": outputs, "idle": idle_index}))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)

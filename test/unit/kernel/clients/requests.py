@@ -15,32 +15,16 @@ import json
 import sys
 import time
 
-from jupyter_client.manager import start_new_kernel
+from lepton_session import lepton_kernel, reply_to, until_idle
 
+OUTPUT_TYPES = ("stream", "execute_result", "display_data", "error")
 requests = json.load(sys.stdin)
-km, kc = start_new_kernel(kernel_name="lepton", startup_timeout=180)
-
-
-def reply_to(msg_id, get, timeout=180):
-    while True:
-        msg = get(timeout=timeout)
-        if msg["parent_header"].get("msg_id") == msg_id:
-            return msg
 
 
 def execute(code):
     msg_id = kc.execute(code, stop_on_error=False)
-    outputs = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=180)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        kind = msg["header"]["msg_type"]
-        if kind == "status" and msg["content"]["execution_state"] == "idle":
-            break
-        if kind in ("stream", "execute_result", "display_data", "error"):
-            outputs.append({"msg_type": kind, **msg["content"]})
-    reply = reply_to(msg_id, kc.get_shell_msg)["content"]
+    outputs = [{"msg_type": m["header"]["msg_type"], **m["content"]} for m in until_idle(kc, msg_id, 180) if m["header"]["msg_type"] in OUTPUT_TYPES]
+    reply = reply_to(kc.get_shell_msg, msg_id, 180)["content"]
     return {"reply": reply, "outputs": outputs}
 
 
@@ -49,14 +33,14 @@ def answer(request):
         return execute(request["execute"])
     if "complete" in request:
         msg_id = kc.complete(request["complete"], request.get("cursor"))
-        return reply_to(msg_id, kc.get_shell_msg)["content"]
+        return reply_to(kc.get_shell_msg, msg_id, 180)["content"]
     if "inspect" in request:
         msg_id = kc.inspect(request["inspect"], request.get("cursor"), request.get("detail", 0))
-        return reply_to(msg_id, kc.get_shell_msg)["content"]
+        return reply_to(kc.get_shell_msg, msg_id, 180)["content"]
     if "usage" in request:
         msg = kc.session.msg("usage_request", {})
         kc.control_channel.send(msg)
-        return reply_to(msg["header"]["msg_id"], kc.get_control_msg, timeout=60)["content"]
+        return reply_to(kc.get_control_msg, msg["header"]["msg_id"], 60)["content"]
     if "write" in request:
         # A later modification time than the file had, even on filesystems with coarse timestamps.
         time.sleep(1.1)
@@ -66,8 +50,5 @@ def answer(request):
     raise ValueError(f"unknown request {request!r}")
 
 
-try:
+with lepton_kernel(startup_timeout=180) as (km, kc):
     print(json.dumps([answer(request) for request in requests]))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)

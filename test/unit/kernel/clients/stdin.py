@@ -8,10 +8,9 @@ import json
 import queue
 import sys
 
-from jupyter_client.manager import start_new_kernel
+from lepton_session import lepton_kernel, reply_to, result_text, until_idle
 
 STDIN = sys.argv[1]
-km, kc = start_new_kernel(kernel_name="lepton", startup_timeout=120)
 
 
 def answered(code, answers, allow_stdin=True, timeout=120):
@@ -31,18 +30,10 @@ def answered(code, answers, allow_stdin=True, timeout=120):
                 reply = shell["content"]
         except queue.Empty:
             pass
-    text = ""
-    while True:
-        msg = kc.get_iopub_msg(timeout=30)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["header"]["msg_type"] == "execute_result":
-            text += msg["content"]["data"]["text/plain"]
-        if msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return requests, reply, text
+    return requests, reply, result_text(until_idle(kc, msg_id, 30)) or ""
 
 
-try:
+with lepton_kernel() as (km, kc):
     out = {}
     requests, reply, text = answered('const name = prompt("your name?");\n`hello ${name}`', ["Ada"])
     out["sync"] = {"requests": requests, "status": reply["status"], "value": text}
@@ -55,14 +46,7 @@ try:
     msg_id = kc.execute('prompt("waiting")', allow_stdin=True)
     waiting = kc.get_stdin_msg(timeout=60)["content"]["prompt"]
     km.interrupt_kernel()
-    while True:
-        shell = kc.get_shell_msg(timeout=60)
-        if shell["parent_header"].get("msg_id") == msg_id:
-            out["interrupted"] = {"prompt": waiting, "status": shell["content"]["status"]}
-            break
+    out["interrupted"] = {"prompt": waiting, "status": reply_to(kc.get_shell_msg, msg_id, 60)["content"]["status"]}
     _, reply, text = answered("name?.toUpperCase()", [])
     out["after"] = text
     print(json.dumps(out))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)

@@ -7,34 +7,18 @@ import json
 import re
 import sys
 
-from jupyter_client.manager import start_new_kernel
+from lepton_session import lepton_kernel, reply_to, until_idle
 
 SRC, CHECKPOINTS = sys.argv[1], sys.argv[2]
-km, kc = start_new_kernel(kernel_name="lepton", startup_timeout=120)
-
-
-def shell_reply(msg_id, timeout=180):
-    while True:
-        reply = kc.get_shell_msg(timeout=timeout)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"]
 
 
 def printed(expression):
     """What `console.log(JSON.stringify(expression))` prints, parsed."""
-    msg_id = kc.execute("console.log(JSON.stringify(" + expression + "));")
-    text = ""
-    while True:
-        msg = kc.get_iopub_msg(timeout=60)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["header"]["msg_type"] == "stream":
-            text += msg["content"]["text"]
-        if msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return json.loads(text)
+    messages = until_idle(kc, kc.execute("console.log(JSON.stringify(" + expression + "));"))
+    return json.loads("".join(m["content"]["text"] for m in messages if m["header"]["msg_type"] == "stream"))
 
 
-try:
+with lepton_kernel() as (km, kc):
     out = {}
     code = "\n".join([
         'import * as tf from "@tensorflow/tfjs";',
@@ -89,7 +73,7 @@ try:
             break
     out["click_updates"] = click_updates
     out["click_handled_while_running"] = click_idle_before_reply
-    out["reply"] = shell_reply(run_id)["status"]
+    out["reply"] = reply_to(kc.get_shell_msg, run_id, 180)["content"]["status"]
     out["labels_seen"] = len(label_values)
     out["result"] = printed(
         "{ stopped: result.stopped, epochs: result.epochs.length, lossEpochs: result.history.loss!.length,"
@@ -97,6 +81,3 @@ try:
         " label: progress.label.value, button: progress.stopButton.get('disabled') }"
     )
     print(json.dumps(out))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)

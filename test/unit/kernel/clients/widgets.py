@@ -4,48 +4,34 @@ messaging protocol 2.1.0 would. Prints one JSON object on stdout.
 Usage: JUPYTER_PATH=<repo>/src/kernel/jupyter /usr/bin/python3 widgets.py <path of src/kernel/widgets>
 """
 import json
+import os
 import sys
 import uuid
 
-from jupyter_client.manager import start_new_kernel
+from lepton_session import lepton_kernel, reply_to, result_text, until_idle
 
 WIDGETS = sys.argv[1]
-km, kc = start_new_kernel(kernel_name="lepton", startup_timeout=120)
-
-
-def collect(msg_id, timeout=60):
-    """The iopub messages of a request, up to its idle status."""
-    messages = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return messages
-        messages.append(msg)
+# The slider and button cell the browser test draws too.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "slider_and_button_cell.txt")) as f:
+    SLIDER_AND_BUTTON = f.read()
 
 
 def run(code):
     msg_id = kc.execute(code)
-    messages = collect(msg_id)
-    reply = kc.get_shell_msg(timeout=60)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=60)
+    messages = until_idle(kc, msg_id)
+    reply = reply_to(kc.get_shell_msg, msg_id, 60)
     assert reply["content"]["status"] == "ok", reply["content"]
     return messages
 
 
 def value(expression):
-    for msg in run(expression):
-        if msg["header"]["msg_type"] == "execute_result":
-            return msg["content"]["data"]["text/plain"]
-    return None
+    return result_text(run(expression))
 
 
 def comm_send(comm_id, data, buffers=None, msg_type="comm_msg"):
     msg = kc.session.msg(msg_type, {"comm_id": comm_id, "data": data})
     kc.session.send(kc.shell_channel.socket, msg, buffers=buffers or [])
-    return collect(msg["header"]["msg_id"])
+    return until_idle(kc, msg["header"]["msg_id"])
 
 
 def comm_msgs(messages, comm_id=None):
@@ -56,19 +42,13 @@ def comm_msgs(messages, comm_id=None):
     ]
 
 
-try:
+with lepton_kernel() as (km, kc):
     out = {}
     created = run("\n".join([
         'import { Button, FloatSlider, Output, Widget } from "' + WIDGETS + '";',
-        'const slider = new FloatSlider({ min: 0, max: 1, step: 0.05, value: 0.25, description: "rate" });',
-        "const seen: number[] = [];",
-        'slider.observe("value", (change) => { seen.push(change.new); });',
-        'const button = new Button({ description: "Stop" });',
-        "let clicks = 0;",
-        "button.onClick(() => { clicks++; });",
+        SLIDER_AND_BUTTON,
         "const out = new Output();",
         'const blob = new Widget({ _model_module: "lepton-test", _model_module_version: "1.0.0", _model_name: "BlobModel", _view_module: null, _view_module_version: "", _view_name: null, data: Buffer.from([1, 2, 3]) });',
-        "slider.display();",
         "button",
     ]))
     opens = [m for m in created if m["header"]["msg_type"] == "comm_open"]
@@ -102,18 +82,15 @@ try:
     out["binary_value"] = value("(blob.get('data') as Buffer).toString('hex')")
     # The Output widget shows a cell's outputs through its msg_id.
     msg_id = kc.execute('await out.capture(() => console.log("captured"));')
-    captured = collect(msg_id)
+    captured = until_idle(kc, msg_id)
     out["capture"] = {"updates": comm_msgs(captured, output_id), "cell": msg_id,
                       "stream": [m["content"]["text"] for m in captured if m["header"]["msg_type"] == "stream"]}
     # The control comm answers request_states with every widget's state.
     control = str(uuid.uuid4())
     msg = kc.session.msg("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}, "metadata": {"version": "2.1.0"}})
     kc.shell_channel.send(msg)
-    collect(msg["header"]["msg_id"])
+    until_idle(kc, msg["header"]["msg_id"])
     states = comm_msgs(comm_send(control, {"method": "request_states"}), control)
     out["control"] = {"method": states[0]["data"]["method"], "ids": sorted(states[0]["data"]["states"]), "slider": states[0]["data"]["states"][slider_id],
                       "buffer_paths": states[0]["data"]["buffer_paths"], "buffers": states[0]["buffers"]} if states else None
     print(json.dumps(out))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
