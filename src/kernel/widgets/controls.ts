@@ -73,6 +73,38 @@ function dom(model: string, view: string, layout?: LayoutProperties): DomKeys {
   return { ...controls(model, view), _dom_classes: [], layout: new Layout(layout), tabbable: null, tooltip: null };
 }
 
+/** The keys of a widget with an (empty) description label and its own style model. */
+function described<P extends object>(model: string, view: string, layout: LayoutProperties | undefined, styleModel: string, style: P): DescriptionKeys<P> {
+  return { ...dom(model, view, layout), description: "", description_allow_html: false, style: new Style<P>(styleModel, style) };
+}
+
+/** The keys a slider or a progress bar starts from: a description, a style, ipywidgets' default range, horizontal. */
+function ranged<P extends object>(model: string, view: string, layout: LayoutProperties | undefined, styleModel: string, style: P) {
+  return { ...described(model, view, layout, styleModel, style), value: 0, min: 0, max: 100, orientation: "horizontal" as const };
+}
+
+/** Font and colour of a widget's text. */
+interface TextStyle {
+  readonly font_family: string | null;
+  readonly font_size: string | null;
+  readonly font_style: string | null;
+  readonly font_variant: string | null;
+  readonly font_weight: string | null;
+  readonly text_color: string | null;
+  readonly text_decoration: string | null;
+}
+
+/** The front end's default text: every property left to it. */
+const DEFAULT_TEXT: TextStyle = {
+  font_family: null,
+  font_size: null,
+  font_style: null,
+  font_variant: null,
+  font_weight: null,
+  text_color: null,
+  text_decoration: null,
+};
+
 interface SliderStyle {
   readonly description_width: string;
   readonly handle_color: string | null;
@@ -102,15 +134,8 @@ export class FloatSlider extends ValueWidget<FloatSliderState> {
   constructor(options: FloatSliderOptions = {}) {
     const { layout, ...rest } = options;
     super({
-      ...dom("FloatSliderModel", "FloatSliderView", layout),
-      description: "",
-      description_allow_html: false,
-      style: new Style<SliderStyle>("SliderStyleModel", { description_width: "", handle_color: null }),
-      value: 0,
-      min: 0,
-      max: 100,
+      ...ranged<SliderStyle>("FloatSliderModel", "FloatSliderView", layout, "SliderStyleModel", { description_width: "", handle_color: null }),
       step: 0.1,
-      orientation: "horizontal",
       readout: true,
       readout_format: ".2f",
       continuous_update: true,
@@ -119,7 +144,6 @@ export class FloatSlider extends ValueWidget<FloatSliderState> {
       ...rest,
     });
   }
-
 }
 
 interface ProgressStyle {
@@ -144,31 +168,16 @@ export class FloatProgress extends ValueWidget<FloatProgressState> {
   constructor(options: FloatProgressOptions = {}) {
     const { layout, ...rest } = options;
     super({
-      ...dom("FloatProgressModel", "ProgressView", layout),
-      description: "",
-      description_allow_html: false,
-      style: new Style<ProgressStyle>("ProgressStyleModel", { description_width: "", bar_color: null }),
-      value: 0,
-      min: 0,
-      max: 100,
-      orientation: "horizontal",
+      ...ranged<ProgressStyle>("FloatProgressModel", "ProgressView", layout, "ProgressStyleModel", { description_width: "", bar_color: null }),
       bar_style: "",
       ...rest,
     });
   }
-
 }
 
-interface LabelStyle {
+interface LabelStyle extends TextStyle {
   readonly description_width: string;
   readonly background: string | null;
-  readonly font_family: string | null;
-  readonly font_size: string | null;
-  readonly font_style: string | null;
-  readonly font_variant: string | null;
-  readonly font_weight: string | null;
-  readonly text_color: string | null;
-  readonly text_decoration: string | null;
 }
 
 /** State of a Label. */
@@ -181,36 +190,15 @@ export interface LabelState extends DescriptionKeys<LabelStyle> {
 export class Label extends ValueWidget<LabelState> {
   constructor(value = "", options: { readonly layout?: LayoutProperties } = {}) {
     super({
-      ...dom("LabelModel", "LabelView", options.layout),
-      description: "",
-      description_allow_html: false,
-      style: new Style<LabelStyle>("LabelStyleModel", {
-        description_width: "",
-        background: null,
-        font_family: null,
-        font_size: null,
-        font_style: null,
-        font_variant: null,
-        font_weight: null,
-        text_color: null,
-        text_decoration: null,
-      }),
+      ...described<LabelStyle>("LabelModel", "LabelView", options.layout, "LabelStyleModel", { description_width: "", background: null, ...DEFAULT_TEXT }),
       value,
       placeholder: "\u200b",
     });
   }
-
 }
 
-interface ButtonStyle {
+interface ButtonStyle extends TextStyle {
   readonly button_color: string | null;
-  readonly font_family: string | null;
-  readonly font_size: string | null;
-  readonly font_style: string | null;
-  readonly font_variant: string | null;
-  readonly font_weight: string | null;
-  readonly text_color: string | null;
-  readonly text_decoration: string | null;
 }
 
 /** State of a Button. */
@@ -235,16 +223,7 @@ export class Button extends Widget<ButtonState> {
       disabled: false,
       icon: "",
       button_style: "",
-      style: new Style<ButtonStyle>("ButtonStyleModel", {
-        button_color: null,
-        font_family: null,
-        font_size: null,
-        font_style: null,
-        font_variant: null,
-        font_weight: null,
-        text_color: null,
-        text_decoration: null,
-      }),
+      style: new Style<ButtonStyle>("ButtonStyleModel", { button_color: null, ...DEFAULT_TEXT }),
       ...rest,
     });
   }
