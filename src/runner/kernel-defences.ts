@@ -1,7 +1,6 @@
 /**
- * The kernel's own network defences, measured on a running kernel (Seed 000 §2.5 system
- * security): which TCP ports its process listens on and on which addresses (read from
- * /proc/PID/fd and /proc/PID/net/tcp{,6}, what `ss -ltnp` reads too), and whether a message with
+ * The kernel's own network defences, measured on a running kernel: which TCP ports its process
+ * listens on and on which addresses (read from /proc/PID/fd and /proc/PID/net/tcp{,6}, what `ss -ltnp` reads too), and whether a message with
  * a forged HMAC signature is executed — sent on a socket of our own, so nothing in the client
  * can help or hide the result.
  */
@@ -11,7 +10,7 @@ import { join } from "node:path";
 import * as zmq from "zeromq";
 import { decodeMessage, encodeMessage, endpoint, MessageSigner, Session, type ConnectionInfo } from "../jupyter";
 
-/** One TCP socket in LISTEN state. (Seed 000 §2.5 system security) */
+/** One TCP socket in LISTEN state. */
 export interface ListeningSocket {
   readonly family: "tcp" | "tcp6";
   /** The bound address as text: `127.0.0.1`, `0.0.0.0`, `::1`, `::`. */
@@ -20,7 +19,7 @@ export interface ListeningSocket {
   readonly inode: number;
 }
 
-/** Raised when a process's sockets cannot be read; the message names the path. (Seed 000 §2.5) */
+/** Raised when a process's sockets cannot be read; the message names the path. */
 export class SocketTableError extends Error {
   override name = "SocketTableError";
 }
@@ -48,7 +47,7 @@ function decodeAddress(hex: string, family: "tcp" | "tcp6"): string {
 
 /**
  * Parses /proc/net/tcp or /proc/net/tcp6 and returns its LISTEN sockets; `file` names the table
- * in errors. (Seed 000 §2.5 system security)
+ * in errors.
  */
 export function parseTcpTable(text: string, family: "tcp" | "tcp6", file: string): ListeningSocket[] {
   const lines = text.split("\n");
@@ -107,12 +106,12 @@ export function listeningSockets(pid: number, procRoot = "/proc"): ListeningSock
   return sockets.sort((a, b) => a.port - b.port);
 }
 
-/** Whether an address is loopback only (127.0.0.0/8, ::1, or IPv4-mapped loopback). (Seed 000 §2.5) */
+/** Whether an address is loopback only (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
 export function isLoopback(address: string): boolean {
   return /^127\./.test(address) || address === "::1" || /^::ffff:127\./i.test(address);
 }
 
-/** What one execute_request caused. (Seed 000 §2.5 system security) */
+/** What one execute_request caused. */
 export interface RequestOutcome {
   /** Whether a reply to it came back on its shell socket. */
   readonly replied: boolean;
@@ -122,7 +121,7 @@ export interface RequestOutcome {
   readonly executed: boolean;
 }
 
-/** The forged and the signed request, side by side. (Seed 000 §2.5 system security) */
+/** The forged and the signed request, side by side. */
 export interface SigningProbe {
   readonly forged: RequestOutcome;
   readonly signed: RequestOutcome;
@@ -130,7 +129,7 @@ export interface SigningProbe {
   readonly forgedWaitMs: number;
 }
 
-/** Options of {@link probeMessageSigning}. (Seed 000 §2.5) */
+/** Options of {@link probeMessageSigning}. */
 export interface SigningProbeOptions {
   /** A folder for the requests' marker files (`forged.marker`, `signed.marker`; removed afterwards). */
   readonly markerFolder: string;

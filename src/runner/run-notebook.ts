@@ -214,7 +214,7 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
   };
 }
 
-// eslint-disable-next-line no-control-regex
+/** Terminal colour codes (SGR sequences), which tracebacks may carry. */
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** A failure as the text printed to the terminal: notebook, cell index and first line, error, traceback. */

@@ -1,6 +1,6 @@
 /**
  * The main-thread side of the cell compiler:
- * starts compiler-worker.ts in a worker thread at once and forwards the kernel's requests to it.
+ * starts worker.ts in a worker thread at once and forwards the kernel's requests to it.
  * Requests made before the compiler is built wait for it; a worker that fails or dies fails them
  * with a KernelSetupError naming the cause.
  */
@@ -22,7 +22,7 @@ type Method = CompilerRequest["method"];
 type ArgsOf<M extends Method> = Extract<CompilerRequest, { method: M }>["args"];
 
 /**
- * The worker's code: tsx registered (the worker is a fresh isolate), then compiler-worker.ts. Both
+ * The worker's code: tsx registered (the worker is a fresh isolate), then worker.ts. Both
  * by absolute path: evaluated code resolves modules from the working directory, which is the
  * notebook's folder, anywhere.
  */

@@ -240,7 +240,7 @@ export class KernelSetupError extends Error {
  * Creates the cell compiler rooted at `projectRoot`, with tslab and its TypeScript resolved from
  * `modulesRoot` (the kernel's own checkout). Synchronous and slow (~2 s: TypeScript parses the
  * lib and @types/node declarations for its first program), so the kernel runs it in a worker
- * thread (compiler-worker.ts) while the main thread answers kernel_info.
+ * thread (worker.ts) while the main thread answers kernel_info.
  */
 export function createCellCompiler(projectRoot: string, modulesRoot: string = projectRoot): CellCompiler {
   const typescript = loadTypeScript(modulesRoot);

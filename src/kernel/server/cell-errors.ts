@@ -13,7 +13,7 @@ export interface CellError {
   readonly traceback: readonly string[];
 }
 
-/** Frames from the kernel's own machinery, hidden from tracebacks. */
+/** Frames from the kernel's own code and Node's internals, hidden from tracebacks. */
 const INTERNAL_FRAME = /\(node:vm|at node:vm|src\/kernel\/|node:internal\/|runInThisContext/;
 
 /** The error for TypeScript diagnostics of cell `count`. */

@@ -36,7 +36,7 @@ export interface KernelServerOptions {
   readonly projectRoot: string;
   readonly typescriptVersion: string;
   readonly implementationVersion: string;
-  /** The cell compiler, built in a worker thread from the kernel's start (compiler-client.ts). */
+  /** The cell compiler, built in a worker thread from the kernel's start (compiler/client.ts). */
   readonly compiler: AsyncCellCompiler;
   /** Called when the kernel should exit. */
   readonly onShutdown: (exitCode: number) => void;

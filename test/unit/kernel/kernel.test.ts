@@ -1,6 +1,6 @@
 /**
- * The Lepton kernel over the Jupyter protocol: the defects of plain tslab listed in the kernel
- * issue, each checked against the running kernel.
+ * The Lepton kernel over the Jupyter protocol: each defect of plain tslab that this kernel
+ * fixes, checked against the running kernel.
  */
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

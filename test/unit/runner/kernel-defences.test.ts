@@ -1,5 +1,5 @@
 /**
- * The kernel's network defences (Seed 000 §2.5 system security): the /proc socket reader on a
+ * The kernel's network defences: the /proc socket reader on a
  * prepared tree, then the real kernel — loopback-only sockets, and a forged signature refused.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
