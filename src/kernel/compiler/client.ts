@@ -4,7 +4,8 @@
  * Requests made before the compiler is built wait for it; a worker that fails or dies fails them
  * with a KernelSetupError naming the cause.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { typeScriptWorker } from "../typescript-worker";
 import type { Completeness } from "./completeness";
 import type { CompilerMessage, CompilerRequest, CompilerWorkerData } from "./worker";
 import { KernelSetupError, type CellCompletion, type ConvertedCell } from "./typescript-bridge";
@@ -21,13 +22,6 @@ export interface AsyncCellCompiler {
 type Method = CompilerRequest["method"];
 type ArgsOf<M extends Method> = Extract<CompilerRequest, { method: M }>["args"];
 
-/**
- * The worker's code: tsx registered (the worker is a fresh isolate), then worker.ts. Both
- * by absolute path: evaluated code resolves modules from the working directory, which is the
- * notebook's folder, anywhere.
- */
-const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(require.resolve("./worker.ts"))});`;
-
 /** A compiler running in a worker thread. */
 export class CompilerWorker implements AsyncCellCompiler {
   private readonly worker: Worker;
@@ -38,8 +32,7 @@ export class CompilerWorker implements AsyncCellCompiler {
   readonly ready: Promise<string>;
 
   constructor(data: CompilerWorkerData) {
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
+    this.worker = typeScriptWorker(require.resolve("./worker.ts"), {
       workerData: { ...data, lepton: "compiler" },
       stdout: false,
       stderr: false,

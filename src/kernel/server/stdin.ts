@@ -7,7 +7,8 @@
  * A front end that sent `allow_stdin: false` (nbconvert, the headless runner) gets a clear error
  * instead of a cell that waits forever.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { typeScriptWorker } from "../typescript-worker";
 import type { MessageHeader } from "../../jupyter";
 import type { StdinAnswer, StdinRequest, StdinWorkerData, StdinWorkerMessage } from "./stdin-worker";
 
@@ -35,8 +36,6 @@ interface AtomicsWaitAsync {
 }
 
 const ANSWER_BYTES = 1 << 20;
-// Both by absolute path: an eval'd worker resolves bare names from the working directory, which may be any folder.
-const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(require.resolve("./stdin-worker.ts"))});`;
 const CHANNEL_KEY = Symbol.for("lepton.kernel.stdin");
 
 /** The kernel's stdin channel: a worker thread bound to the stdin port. */
@@ -55,7 +54,7 @@ export class StdinChannel {
     data: StdinWorkerData,
     private readonly target: () => InputTarget | undefined,
   ) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data, stdout: false, stderr: false });
+    this.worker = typeScriptWorker(require.resolve("./stdin-worker.ts"), { workerData: data, stdout: false, stderr: false });
     this.worker.unref();
     this.exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
     this.bound = new Promise<void>((resolve, reject) => {
