@@ -15,7 +15,8 @@ export function isProjectFile(roots: readonly string[], path: string): boolean {
   });
 }
 
-function modifiedMs(path: string): number | undefined {
+/** A file's modification time in ms, undefined when it cannot be read (deleted, never there). */
+export function modifiedMs(path: string): number | undefined {
   try {
     return statSync(path).mtimeMs;
   } catch {

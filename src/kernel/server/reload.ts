@@ -4,18 +4,9 @@
  * module that imports it (directly or not), so the next cell that imports it loads the new code.
  * Everything else — variables, tensors, trained weights, the kernel's own modules — stays.
  */
-import { statSync } from "node:fs";
-import { isProjectFile } from "../compiler";
+import { isProjectFile, modifiedMs } from "../compiler";
 
 type ModuleCache = NodeJS.Dict<NodeJS.Module>;
-
-function modifiedMs(path: string): number | undefined {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Tracks the project modules cells load and drops the stale ones. */
 export class ModuleReloader {
