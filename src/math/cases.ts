@@ -9,7 +9,7 @@ import * as act from "./activations";
 import * as f64 from "./float64";
 import { probabilityStepScale, type GradientCase } from "./gradcheck";
 import * as loss from "./losses";
-import { seededRandom, type Random } from "./random";
+import { seededRandom, type Random } from "../random";
 import { linearRegressionGradient } from "./regression";
 
 const ROWS = 4;

@@ -3,7 +3,7 @@
  * every fitting method can be checked against the truth it should recover.
  */
 import { MathInputError } from "./errors";
-import { seededRandom } from "./random";
+import { seededRandom } from "../random";
 import type { Line } from "./regression";
 
 /** How to draw the synthetic houses: count, true line, noise and area range. (Seed 000 §4.4) */

@@ -16,7 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { stopReason, stopSignals, type StopPoint } from "../cancellation";
-import { SeededRandom } from "../data/random";
+import { epochOrder } from "../training/epoch-order";
 import { adoptOptimizer } from "./optimizer-ownership";
 
 /** A tensor shape that the recurrence cannot take; the message names the argument and both sizes. (Seed 001 §4.2) */
@@ -266,8 +266,7 @@ export class ScratchRnnForecaster {
     const signals = stopSignals(options.signal);
     this.stopped = undefined;
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const indices = Array.from({ length: samples }, (_, i) => i);
-      const order = options.seed === undefined ? indices : new SeededRandom((options.seed * 2654435761 + epoch * 40503) >>> 0).shuffled(indices);
+      const order = options.seed === undefined ? Array.from({ length: samples }, (_, i) => i) : epochOrder(samples, options.seed, epoch);
       let sum = 0;
       for (let start = 0; start < samples; start += batchSize) {
         const reason = stopReason(signals);
