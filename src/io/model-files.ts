@@ -8,7 +8,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { adoptOptimizer } from "../models/optimizer-ownership";
+import { adoptOptimizer } from "./optimizer-ownership";
 import { writeDurably } from "./durable-write";
 import { readModelArtifacts } from "./model-json";
 

@@ -8,6 +8,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { deriveSeed } from "../random";
+import type { Callback } from "./loop";
 
 interface SeedableDropout {
   seed?: number;
@@ -34,5 +35,14 @@ export function seedDropout(model: tf.LayersModel, runSeed: number): DropoutSeed
     release() {
       layers.forEach((layer, index) => (layer.seed = original[index]));
     },
+  };
+}
+
+/** The loop callback of a seeded run: a fresh dropout seed before every batch, the layers' own seeds back at the end. */
+export function dropoutSeeding(model: tf.LayersModel, runSeed: number): Callback {
+  const seeder = seedDropout(model, runSeed);
+  return {
+    onBatchBegin: ({ epoch, batch }) => seeder.seedStep(epoch, batch),
+    onTrainEnd: () => seeder.release(),
   };
 }

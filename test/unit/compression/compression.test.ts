@@ -9,7 +9,7 @@ import {
 } from "../../../src/compression";
 import { readModelArtifacts } from "../../../src/io";
 import { accuracy, labelsOf, predictClasses } from "../../../src/training";
-import { multiClassCnn } from "../../../src/models/cnn";
+import { multiClassCnn } from "../../../src/models";
 import { seededRandom } from "../../../src/random";
 import { failOnTensorLeaks } from "../tensor-leaks";
 

@@ -5,7 +5,7 @@ import {
   DistributedSetupError, gatherBatch, lossNameOf, meanLoss, packShard, sampleSetFromTensors, shardGradients, ShardPositionError,
   trainableVariables, weightedAverage, weightLayout,
 } from "../../../src/distributed";
-import { multiClassCnn } from "../../../src/models/cnn";
+import { multiClassCnn } from "../../../src/models";
 
 beforeAll(async () => {
   await initBackend({ quiet: true });

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
-import { adoptOptimizer } from "../../../src/models/optimizer-ownership";
+import { adoptOptimizer } from "../../../src/io";
 import { DataParallelPool, dataParallelStep, sampleSetFromTensors, trainDataParallel, WorkerError, type PoolShutdown } from "../../../src/distributed";
 
 const INPUT = [6, 6, 1] as const;

@@ -151,7 +151,7 @@ describe("checkpoints and resume (Seed 000 §5.3.3)", () => {
 
 describe("fit on the documents' CNNs (Seed 000 §5.2.1–5.2.2)", () => {
   it("trains the binary CNN at a tiny shape through an augmentation hook with no tensor leak", async () => {
-    const { binaryCnn } = await import("../../../src/models/cnn");
+    const { binaryCnn } = await import("../../../src/models");
     const { ImageDataGenerator } = await import("../../../src/data/augment");
     const model = binaryCnn({ inputShape: [22, 22, 3], denseUnits: 8, seed: 1 });
     const x = tf.randomUniform([12, 22, 22, 3], 0, 1, "float32", 2);
