@@ -13,3 +13,4 @@ export { imageDatasetFromDirectory, ImageFolderDataset, IMAGE_EXTENSIONS, type I
 export { CacheBudgetError, DecodedImageCache, type CacheStats } from "./image-cache";
 export { ImageDataGenerator, RandomCrop, applyTransform, affineMatrix, IDENTITY_TRANSFORM, type AugmentOptions, type RandomCropOptions, type TransformParams, type FillMode } from "./augment";
 export { kMeans, PCA, symmetricEigen, type KMeansOptions, type KMeansResult, type Matrix } from "./mining";
+export * from "./time-series";
