@@ -7,20 +7,20 @@
 import { deriveSeed, seededRandom, shuffleInPlace } from "../random";
 import { AllocationError } from "./errors";
 
-/** One worker's part of the dataset: the sample indices it owns. (Seed 001 §3.2 step 1) */
+/** One worker's part of the dataset: the sample indices it owns. */
 export interface Shard {
   readonly worker: number;
   /** Indices into the full dataset, in the order the worker stores them. */
   readonly indices: Int32Array;
 }
 
-/** Options of {@link allocateShards}. (Seed 001 §3.2 step 1) */
+/** Options of {@link allocateShards}. */
 export interface AllocationOptions {
   /** Shuffle the samples with this seed before cutting shards (default: contiguous ranges in file order). */
   readonly seed?: number;
 }
 
-/** Options of {@link planEpoch}. (Seed 001 §3.2 step 1) */
+/** Options of {@link planEpoch}. */
 export interface EpochPlanOptions {
   /** Samples per synchronous step over all workers together. */
   readonly globalBatch: number;
@@ -32,7 +32,7 @@ export interface EpochPlanOptions {
   readonly shuffle?: boolean;
 }
 
-/** The steps of one epoch: `steps[s][w]` lists the positions inside worker w's shard used at step s. (Seed 001 §3.2 step 1) */
+/** The steps of one epoch: `steps[s][w]` lists the positions inside worker w's shard used at step s. */
 export type EpochPlan = readonly (readonly Int32Array[])[];
 
 function checkCount(value: number, what: string): void {

@@ -12,7 +12,7 @@ import { DataParallelPool, type PoolShutdown, type WorkerInfo } from "./pool";
 import { trainDataParallel, type DataParallelRun, type StepReport } from "./trainer";
 import { packShard, trainableVariables, type SampleSet } from "./transmission";
 
-/** What to train and how, the same for every run compared. (Seed 001 §3.2) */
+/** What to train and how, the same for every run compared. */
 export interface ComparisonSetup {
   /** Builds the model, compiled; called once per run and must give equal initial weights (seeded initialisers). */
   readonly build: () => tf.LayersModel;
@@ -28,7 +28,7 @@ export interface ComparisonSetup {
   readonly signal?: AbortSignal;
 }
 
-/** One run's result. (Seed 001 §3.2) */
+/** One run's result. */
 export interface ComparisonRun {
   /** Worker threads; 0 for the in-thread reference. */
   readonly workers: number;

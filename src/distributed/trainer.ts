@@ -11,7 +11,7 @@ import { DistributedSetupError } from "./errors";
 import type { DataParallelPool, GradientRound, RoundBytes } from "./pool";
 import { trainableVariables } from "./transmission";
 
-/** One training step's numbers. (Seed 001 §3.2 steps 2–4) */
+/** One training step's numbers. */
 export interface StepReport {
   /** 0-based epoch. */
   readonly epoch: number;
@@ -30,7 +30,7 @@ export interface StepReport {
   readonly workerTensors: readonly number[];
 }
 
-/** Options of {@link trainDataParallel}. (Seed 001 §3.2) */
+/** Options of {@link trainDataParallel}. */
 export interface DataParallelOptions {
   readonly epochs: number;
   /** Samples per step over all workers (split over them as evenly as possible). */
@@ -49,7 +49,7 @@ export interface DataParallelOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What a run did. (Seed 001 §3.2) */
+/** What a run did. */
 export interface DataParallelRun {
   readonly steps: readonly StepReport[];
   /** Mean training loss of each epoch (over its samples). */

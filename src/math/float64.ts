@@ -9,7 +9,7 @@ import { assertSameLength, MathInputError } from "./errors";
 
 type Values = ArrayLike<number>;
 
-/** Clip bound of the probability forms (Keras' epsilon): log(p) is taken of p clipped to [ε, 1 − ε]. (Seed 000 §4.1.2) */
+/** Clip bound of the probability forms (Keras' epsilon): log(p) is taken of p clipped to [ε, 1 − ε]. */
 export const PROBABILITY_EPSILON = 1e-7;
 
 function rowsOf(where: string, size: number, columns: number): number {
@@ -220,7 +220,7 @@ function sparse<R>(name: string, dense: (y: Values, v: Values, columns: number) 
   };
 }
 
-/** Sparse categorical cross-entropy from logits (integer labels): mean of logsumexp(z) − z_label. (Seed 000 §4.1.2) */
+/** Sparse categorical cross-entropy from logits (integer labels): mean of logsumexp(z) − z_label. */
 export const sparseCategoricalCrossEntropyFromLogits = sparse("sparseCategoricalCrossEntropyFromLogits", categoricalCrossEntropyFromLogits);
 
 /** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. */

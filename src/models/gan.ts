@@ -13,18 +13,18 @@
 import * as tf from "@tensorflow/tfjs";
 import { binaryCrossEntropyFromLogits } from "../math";
 
-/** A builder or training option that cannot work (non-integer sizes, bad learning rate, …). (Seed 001 §4.3) */
+/** A builder or training option that cannot work (non-integer sizes, bad learning rate, …). */
 export class GanConfigError extends Error {
   override name = "GanConfigError";
 }
 
-/** Image shape [height, width, channels] of a GAN's samples. (Seed 001 §4.3) */
+/** Image shape [height, width, channels] of a GAN's samples. */
 export type GanImageShape = readonly [height: number, width: number, channels: number];
 
-/** Fashion-MNIST's image shape, the workbook's GAN data. (Seed 001 §4.3) */
+/** Fashion-MNIST's image shape, the workbook's GAN data. */
 export const FASHION_MNIST_GAN_SHAPE: GanImageShape = [28, 28, 1];
 
-/** A generator and a discriminator trained against each other. (Seed 001 §4.3) */
+/** A generator and a discriminator trained against each other. */
 export interface GanPair {
   readonly generator: tf.LayersModel;
   readonly discriminator: tf.LayersModel;
@@ -34,13 +34,13 @@ export interface GanPair {
   readonly discriminatorOutput: DiscriminatorOutput;
 }
 
-/** What a discriminator's output means to the losses: the document's value read as a probability, or a logit. (Seed 001 §4.3) */
+/** What a discriminator's output means to the losses: the document's value read as a probability, or a logit. */
 export type DiscriminatorOutput = "probability" | "logit";
 
 /** Seed 001 §4.3 as written ("document") or corrected (tanh generator, logit discriminator). */
 export type GanForm = "document" | "corrected";
 
-/** Options of {@link denseGan}. (Seed 001 §4.3) */
+/** Options of {@link denseGan}. */
 export interface DenseGanOptions {
   readonly form: GanForm;
   /** Length of the noise vector z; default 64. */
@@ -50,7 +50,7 @@ export interface DenseGanOptions {
   readonly seed?: number;
 }
 
-/** Options of {@link dcgan}. (Seed 001 §4.3, DCGAN-style) */
+/** Options of {@link dcgan}. */
 export interface DcganOptions {
   /** Length of the noise vector z; default 64. */
   readonly latentDim?: number;

@@ -17,12 +17,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { adoptOptimizer } from "../io";
 
-/** A tensor shape that the recurrence cannot take; the message names the argument and both sizes. (Seed 001 §4.2) */
+/** A tensor shape that the recurrence cannot take; the message names the argument and both sizes. */
 export class RnnShapeError extends Error {
   override name = "RnnShapeError";
 }
 
-/** A builder or training option that cannot work (non-integer units, bad learning rate, …). (Seed 001 §4.2) */
+/** A builder or training option that cannot work (non-integer units, bad learning rate, …). */
 export class RnnConfigError extends Error {
   override name = "RnnConfigError";
 }
@@ -36,7 +36,7 @@ let scratchModels = 0;
 /** Which recurrence a from-scratch forecaster runs: Seed 001 §4.2 as written, or corrected. */
 export type RecurrenceForm = "document" | "corrected";
 
-/** Parameters of the corrected (Elman) recurrence h_t = f(x_t·W_x + h_{t−1}·W_h + b). (Seed 001 §4.2, corrected) */
+/** Parameters of the corrected (Elman) recurrence h_t = f(x_t·W_x + h_{t−1}·W_h + b). */
 export interface ElmanWeights {
   /** W_x: [d_x, d_h]. */
   readonly wx: tf.Tensor2D;
@@ -113,7 +113,7 @@ function checkLearningRate(value: number, what: string): void {
   if (!(Number.isFinite(value) && value > 0)) throw new RnnConfigError(`${what}: learningRate must be a positive number, got ${value}`);
 }
 
-/** Options of {@link ScratchRnnForecaster}. (Seed 001 §4.2, §6.3) */
+/** Options of {@link ScratchRnnForecaster}. */
 export interface ScratchRnnOptions {
   /** "document": h_t = ReLU(x_t·W + h_{t−1}·W); "corrected": h_t = f(x_t·W_x + h_{t−1}·W_h + b). */
   readonly form: RecurrenceForm;
@@ -252,13 +252,13 @@ export class ScratchRnnForecaster {
   }
 }
 
-/** The tfjs-layers recurrent cells compared in §6.3's forecasting. (Seed 001 §4.2, §6.3) */
+/** The tfjs-layers recurrent cells compared in §6.3's forecasting. */
 export type RecurrentLayerKind = "simpleRNN" | "lstm" | "gru";
 
-/** The three cells, in the order the workbook compares them. (Seed 001 §6.3) */
+/** The three cells, in the order the workbook compares them. */
 export const RECURRENT_LAYER_KINDS: readonly RecurrentLayerKind[] = ["simpleRNN", "lstm", "gru"];
 
-/** Options of {@link recurrentForecaster}. (Seed 001 §6.3) */
+/** Options of {@link recurrentForecaster}. */
 export interface RecurrentForecasterOptions {
   readonly kind: RecurrentLayerKind;
   /** L, time steps per input window. */

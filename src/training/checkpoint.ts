@@ -11,7 +11,7 @@ import { readModelArtifacts, saveModel } from "../io";
 import type { EarlyStopping, EarlyStoppingState } from "./early-stopping";
 import type { Callback, History, TrainingRun } from "./loop";
 
-/** Raised when a checkpoint does not fit the model or the run being resumed; names the folder. (Seed 000 §5.3.3) */
+/** Raised when a checkpoint does not fit the model or the run being resumed; names the folder. */
 export class CheckpointError extends Error {
   override name = "CheckpointError";
   constructor(readonly path: string, detail: string) {
@@ -19,14 +19,14 @@ export class CheckpointError extends Error {
   }
 }
 
-/** What must match for a run to continue from a checkpoint. (Seed 000 §5.3.3) */
+/** What must match for a run to continue from a checkpoint. */
 export interface RunFingerprint {
   readonly seed: number | null;
   readonly batchSize: number;
   readonly samples: number;
 }
 
-/** The run's state after an epoch, saved next to the model as state.json. (Seed 000 §5.3.3) */
+/** The run's state after an epoch, saved next to the model as state.json. */
 export interface TrainingState {
   /** Epochs completed (1-based count). */
   readonly epoch: number;
@@ -35,7 +35,7 @@ export interface TrainingState {
   readonly fingerprint: RunFingerprint;
 }
 
-/** A complete checkpoint on disk. (Seed 000 §5.3.3) */
+/** A complete checkpoint on disk. */
 export interface Checkpoint {
   readonly dir: string;
   readonly state: TrainingState;
@@ -149,7 +149,7 @@ export async function restoreCheckpoint(model: tf.LayersModel, dir: string, with
   }
 }
 
-/** Where a resumed run continues: the epochs completed and the history up to them. (Seed 000 §5.3.3) */
+/** Where a resumed run continues: the epochs completed and the history up to them. */
 export interface Resumed {
   readonly epoch: number;
   readonly history: History;

@@ -18,7 +18,7 @@ function dropoutLayers(model: tf.LayersModel): SeedableDropout[] {
   return model.layers.filter((layer) => layer.getClassName() === "Dropout" || layer.getClassName() === "SpatialDropout1D") as unknown as SeedableDropout[];
 }
 
-/** Per-step dropout seeding of one model; `release()` restores the layers' own seeds. (Seed 000 §5.2.2) */
+/** Per-step dropout seeding of one model; `release()` restores the layers' own seeds. */
 export interface DropoutSeeder {
   seedStep(epoch: number, batch: number): void;
   release(): void;

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { restoreCheckpoint, type CheckpointStore } from "./checkpoint";
 import type { Callback, TrainEnd, TrainingRun } from "./loop";
 
-/** Options of {@link EarlyStopping}. (Seed 000 §5.3.3) */
+/** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
   /** The logged quantity to watch; default "val_loss" (or "loss" without validation data). */
   readonly monitor?: string;
@@ -21,14 +21,14 @@ export interface EarlyStoppingOptions {
   readonly restoreBestWeights?: boolean;
 }
 
-/** The part of early stopping that a checkpoint carries. (Seed 000 §5.3.3) */
+/** The part of early stopping that a checkpoint carries. */
 export interface EarlyStoppingState {
   readonly best: number | null;
   readonly bestEpoch: number | null;
   readonly wait: number;
 }
 
-/** Raised for early-stopping options that cannot work. (Seed 000 §5.3.3) */
+/** Raised for early-stopping options that cannot work. */
 export class EarlyStoppingError extends Error {
   override name = "EarlyStoppingError";
 }

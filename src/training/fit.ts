@@ -14,12 +14,12 @@ import { trainLoop, type BatchContext, type Callback, type History } from "./loo
 import { ProgressCallback } from "./progress";
 import { scalars } from "./scalars";
 
-/** Raised for fit arguments that cannot work (sizes disagree, bad epochs or batch size). (Seed 000 §5.2.2) */
+/** Raised for fit arguments that cannot work (sizes disagree, bad epochs or batch size). */
 export class FitError extends Error {
   override name = "FitError";
 }
 
-/** Options of {@link fit}. (Seed 000 §5.2.2) */
+/** Options of {@link fit}. */
 export interface FitOptions {
   readonly epochs: number;
   /** Default 32, as Keras. */
@@ -62,7 +62,7 @@ export interface FitOptions {
   readonly callbacks?: readonly Callback[];
 }
 
-/** What a run did. (Seed 000 §5.2.3) */
+/** What a run did. */
 export interface FitResult {
   readonly history: History;
   /** 1-based epochs the history covers (a resumed run includes the epochs done before). */

@@ -8,12 +8,12 @@ import { checkGanSize, discriminatorLoss, GanConfigError, generatorLoss, type Ga
 import { epochBatches } from "./batches";
 import { trainLoop, type History } from "./loop";
 
-/** Training produced a non-finite loss; the message names the epoch, the step and the loss. (Seed 001 §4.3) */
+/** Training produced a non-finite loss; the message names the epoch, the step and the loss. */
 export class GanDivergedError extends Error {
   override name = "GanDivergedError";
 }
 
-/** Losses and discriminator scores of one adversarial step. (Seed 001 §4.3) */
+/** Losses and discriminator scores of one adversarial step. */
 export interface GanStepLosses {
   /** Discriminator loss (real + fake terms) before its update. */
   readonly discriminator: number;
@@ -25,10 +25,10 @@ export interface GanStepLosses {
   readonly fakeScore: number;
 }
 
-/** Per-step history of a GAN run. (Seed 001 §4.3) */
+/** Per-step history of a GAN run. */
 export type GanHistory = Readonly<History<keyof GanStepLosses>>;
 
-/** Options of {@link GanTrainer}. (Seed 001 §4.3) */
+/** Options of {@link GanTrainer}. */
 export interface GanTrainerOptions {
   /** Adam learning rate of both players; default 2e-4 (DCGAN). */
   readonly learningRate?: number;
@@ -38,7 +38,7 @@ export interface GanTrainerOptions {
   readonly seed?: number;
 }
 
-/** Options of {@link GanTrainer.train}. (Seed 001 §4.3) */
+/** Options of {@link GanTrainer.train}. */
 export interface GanTrainOptions {
   readonly epochs: number;
   /** Default 64. */

@@ -6,7 +6,7 @@
  */
 import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 
-/** Per-epoch values by name: loss, accuracy, val_loss, … (Keras' `history.history`). (Seed 000 §5.2.3) */
+/** Per-epoch values by name: loss, accuracy, val_loss, … (Keras' `history.history`). */
 export type History<K extends string = string> = Record<K, number[]>;
 
 /** Named values of one batch or one epoch. */

@@ -10,7 +10,7 @@ import { epochBatches } from "./batches";
 import { trainLoop, type History, type Logs } from "./loop";
 import { scalars } from "./scalars";
 
-/** Options of {@link fitScratchRnn}. (Seed 001 §3.1 step 2, §6.3) */
+/** Options of {@link fitScratchRnn}. */
 export interface ScratchFitOptions {
   readonly epochs: number;
   /** Default 32. */
@@ -28,7 +28,7 @@ export interface ScratchFitOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What a run did: per-epoch `loss` (training MSE over the epoch's windows) and `val_loss`. (Seed 001 §6.3) */
+/** What a run did: per-epoch `loss` (training MSE over the epoch's windows) and `val_loss`. */
 export interface ScratchFitResult {
   readonly history: History;
   /** Where and why the run stopped on a signal or an interrupt (0-based epoch and batch). */
