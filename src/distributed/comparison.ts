@@ -125,7 +125,8 @@ export async function runInThread(setup: ComparisonSetup, workers: number): Prom
   const { history, stopped } = await trainLoop<readonly Int32Array[]>({
     epochs: setup.epochs,
     history: { loss: [] },
-    batches: (epoch) => planEpoch(shards.map((shard) => shard.indices.length), { globalBatch: setup.globalBatch, seed: setup.seed, epoch }),
+    batches: (epoch) =>
+      planEpoch(shards.map((shard) => shard.indices.length), { globalBatch: setup.globalBatch, seed: setup.seed, epoch }),
     step: async (positions) => {
       const samples = Int32Array.from(positions.flatMap((list, w) => Array.from(list, (p) => shards[w]!.indices[p]!)));
       const batch = packShard(setup.train, samples);

@@ -100,7 +100,10 @@ export async function trainDataParallel(pool: DataParallelPool, options: DataPar
   const { history, stopped } = await trainLoop<readonly Int32Array[]>({
     epochs: options.epochs,
     history: { loss: [] },
-    batches: (epoch) => planEpoch(shardCounts, { globalBatch: options.globalBatch, seed: options.seed, epoch, ...(options.shuffle === undefined ? {} : { shuffle: options.shuffle }) }),
+    batches: (epoch) =>
+      planEpoch(shardCounts, {
+        globalBatch: options.globalBatch, seed: options.seed, epoch, ...(options.shuffle === undefined ? {} : { shuffle: options.shuffle }),
+      }),
     step: async (positions, at) => {
       const report = await dataParallelStep(pool, positions, at.epoch);
       steps.push(report);

@@ -38,7 +38,7 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sum;
 }
 
-/** A loss as a case: its value and gradient in float64 and as tfjs ops (float32), at `where.x`. Section default: Seed 000 §4.1.2. */
+/** A loss as a case: its value and gradient in float64 and as tfjs ops (float32), at `where.x` (section default: §4.1.2). */
 function lossCase(
   where: { name: string; section?: string; objective: string; shape: readonly number[]; x: Float64Array },
   [value64, gradient64]: [(x: Float64Array) => number, (x: Float64Array) => Float64Array],
@@ -101,40 +101,55 @@ export function gradientCases(seed: number): GradientCase[] {
   ));
 
   const bits = draw(8, () => (random.uniform() < 0.5 ? 0 : 1));
+  const bitsTensor = () => constant(bits, vector);
   cases.push(lossCase(
     { name: "binary cross-entropy (logits)", objective: "BCE(y, z) in the logits z", shape: vector, x: draw(8, () => 3 * random.normal()) },
     [(z) => f64.binaryCrossEntropyFromLogits(bits, z), (z) => f64.binaryCrossEntropyFromLogitsGrad(bits, z)],
-    [(z) => loss.binaryCrossEntropyFromLogits(constant(bits, vector), z), (z) => loss.binaryCrossEntropyFromLogitsGrad(constant(bits, vector), z)],
+    [(z) => loss.binaryCrossEntropyFromLogits(bitsTensor(), z), (z) => loss.binaryCrossEntropyFromLogitsGrad(bitsTensor(), z)],
   ));
+  const between = draw(8, () => random.between(0.05, 0.95));
   cases.push(lossCase(
-    { name: "binary cross-entropy (probabilities)", objective: "BCE(y, p) in the probabilities p", shape: vector, x: draw(8, () => random.between(0.05, 0.95)) },
+    { name: "binary cross-entropy (probabilities)", objective: "BCE(y, p) in the probabilities p", shape: vector, x: between },
     [(p) => f64.binaryCrossEntropy(bits, p), (p) => f64.binaryCrossEntropyGrad(bits, p)],
-    [(p) => loss.binaryCrossEntropy(constant(bits, vector), p), (p) => loss.binaryCrossEntropyGrad(constant(bits, vector), p)],
+    [(p) => loss.binaryCrossEntropy(bitsTensor(), p), (p) => loss.binaryCrossEntropyGrad(bitsTensor(), p)],
     probabilityStepScale,
   ));
 
   const labels = Array.from({ length: ROWS }, () => random.int(CLASSES));
   const targets = f64.oneHot(labels, CLASSES);
+  const targetsTensor = () => constant(targets, matrix);
   const logits = draw(n, () => 2 * random.normal());
   const probabilities = f64.softmax(draw(n, normal), CLASSES);
   cases.push(lossCase(
     { name: "categorical cross-entropy (logits)", objective: "CCE(Y, Z) in the logits Z", shape: matrix, x: logits },
-    [(z) => f64.categoricalCrossEntropyFromLogits(targets, z, CLASSES), (z) => f64.categoricalCrossEntropyFromLogitsGrad(targets, z, CLASSES)],
-    [(z) => loss.categoricalCrossEntropyFromLogits(constant(targets, matrix), z), (z) => loss.categoricalCrossEntropyFromLogitsGrad(constant(targets, matrix), z)],
+    [
+      (z) => f64.categoricalCrossEntropyFromLogits(targets, z, CLASSES),
+      (z) => f64.categoricalCrossEntropyFromLogitsGrad(targets, z, CLASSES),
+    ],
+    [
+      (z) => loss.categoricalCrossEntropyFromLogits(targetsTensor(), z),
+      (z) => loss.categoricalCrossEntropyFromLogitsGrad(targetsTensor(), z),
+    ],
   ));
   cases.push(lossCase(
     { name: "categorical cross-entropy (probabilities)", objective: "CCE(Y, P) in the probabilities P", shape: matrix, x: probabilities },
     [(p) => f64.categoricalCrossEntropy(targets, p, CLASSES), (p) => f64.categoricalCrossEntropyGrad(targets, p, CLASSES)],
-    [(p) => loss.categoricalCrossEntropy(constant(targets, matrix), p), (p) => loss.categoricalCrossEntropyGrad(constant(targets, matrix), p)],
+    [(p) => loss.categoricalCrossEntropy(targetsTensor(), p), (p) => loss.categoricalCrossEntropyGrad(targetsTensor(), p)],
     probabilityStepScale,
   ));
   cases.push(lossCase(
     { name: "sparse categorical cross-entropy (logits)", objective: "SCCE(labels, Z) in the logits Z", shape: matrix, x: logits },
-    [(z) => f64.sparseCategoricalCrossEntropyFromLogits(labels, z, CLASSES), (z) => f64.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, CLASSES)],
+    [
+      (z) => f64.sparseCategoricalCrossEntropyFromLogits(labels, z, CLASSES),
+      (z) => f64.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, CLASSES),
+    ],
     [(z) => loss.sparseCategoricalCrossEntropyFromLogits(labels, z), (z) => loss.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z)],
   ));
+  const sparseProbabilities = {
+    name: "sparse categorical cross-entropy (probabilities)", objective: "SCCE(labels, P) in the probabilities P", shape: matrix, x: probabilities,
+  };
   cases.push(lossCase(
-    { name: "sparse categorical cross-entropy (probabilities)", objective: "SCCE(labels, P) in the probabilities P", shape: matrix, x: probabilities },
+    sparseProbabilities,
     [(p) => f64.sparseCategoricalCrossEntropy(labels, p, CLASSES), (p) => f64.sparseCategoricalCrossEntropyGrad(labels, p, CLASSES)],
     [(p) => loss.sparseCategoricalCrossEntropy(labels, p), (p) => loss.sparseCategoricalCrossEntropyGrad(labels, p)],
     probabilityStepScale,

@@ -213,7 +213,10 @@ function assertLabelsMatchRows(where: string, labels: Values, size: number, colu
 }
 
 /** `dense` (a function of one-hot targets) taken at integer labels, refusing a label count that is not the row count. */
-function sparse<R>(name: string, dense: (y: Values, v: Values, columns: number) => R): (labels: Values, v: Values, columns: number) => R {
+function sparse<R>(
+  name: string,
+  dense: (y: Values, v: Values, columns: number) => R,
+): (labels: Values, v: Values, columns: number) => R {
   return (labels, v, columns) => {
     assertLabelsMatchRows(`${name}(labels, ${name.includes("Logits") ? "z" : "p"}, columns)`, labels, v.length, columns);
     return dense(oneHot(labels, columns), v, columns);
@@ -221,10 +224,12 @@ function sparse<R>(name: string, dense: (y: Values, v: Values, columns: number) 
 }
 
 /** Sparse categorical cross-entropy from logits (integer labels): mean of logsumexp(z) − z_label. */
-export const sparseCategoricalCrossEntropyFromLogits = sparse("sparseCategoricalCrossEntropyFromLogits", categoricalCrossEntropyFromLogits);
+export const sparseCategoricalCrossEntropyFromLogits =
+  sparse("sparseCategoricalCrossEntropyFromLogits", categoricalCrossEntropyFromLogits);
 
 /** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. */
-export const sparseCategoricalCrossEntropyFromLogitsGrad = sparse("sparseCategoricalCrossEntropyFromLogitsGrad", categoricalCrossEntropyFromLogitsGrad);
+export const sparseCategoricalCrossEntropyFromLogitsGrad =
+  sparse("sparseCategoricalCrossEntropyFromLogitsGrad", categoricalCrossEntropyFromLogitsGrad);
 
 /** Sparse categorical cross-entropy from probabilities (integer labels): −mean of log clip(p_label). */
 export const sparseCategoricalCrossEntropy = sparse("sparseCategoricalCrossEntropy", categoricalCrossEntropy);

@@ -25,7 +25,8 @@ export interface EpochBatchOptions {
 
 /** One epoch's mini-batches of sample indices, in the order the epoch visits them. */
 export function epochBatches(samples: number, options: EpochBatchOptions): number[][] {
-  const order = options.shuffle === false ? Array.from({ length: samples }, (_, i) => i) : epochOrder(samples, options.seed, options.epoch);
+  const order =
+    options.shuffle === false ? Array.from({ length: samples }, (_, i) => i) : epochOrder(samples, options.seed, options.epoch);
   const { batchSize } = options;
   const end = options.dropRemainder === true ? samples - (samples % batchSize) : samples;
   const batches: number[][] = [];

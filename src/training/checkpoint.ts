@@ -187,17 +187,20 @@ export class ModelCheckpoint implements Callback {
     const latest = this.store.latest();
     if (latest === undefined) return undefined;
     const mismatch = fingerprintMismatch(latest.state.fingerprint, this.fingerprint);
-    if (mismatch !== undefined) throw new CheckpointError(latest.dir, `cannot resume: ${mismatch} (use another checkpointDir or resume: false)`);
+    if (mismatch !== undefined) {
+      throw new CheckpointError(latest.dir, `cannot resume: ${mismatch} (use another checkpointDir or resume: false)`);
+    }
     await restoreCheckpoint(this.model, latest.dir);
     const history: History = {};
     for (const [name, values] of Object.entries(latest.state.history)) history[name] = [...values];
-    if (this.earlyStopping !== undefined && latest.state.earlyStopping !== null) this.earlyStopping.restore(latest.state.earlyStopping);
+    if (latest.state.earlyStopping !== null) this.earlyStopping?.restore(latest.state.earlyStopping);
     console.log(`resuming from the epoch ${latest.state.epoch} checkpoint in ${latest.dir}`);
     return { epoch: latest.state.epoch, history };
   }
 
   async onEpochEnd(epoch: number, _logs: unknown, run: TrainingRun): Promise<void> {
-    const state: TrainingState = { epoch: epoch + 1, history: run.history, earlyStopping: this.earlyStopping?.current ?? null, fingerprint: this.fingerprint };
+    const earlyStopping = this.earlyStopping?.current ?? null;
+    const state: TrainingState = { epoch: epoch + 1, history: run.history, earlyStopping, fingerprint: this.fingerprint };
     await this.store.save(this.model, state);
   }
 }

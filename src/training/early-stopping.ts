@@ -87,7 +87,11 @@ export class EarlyStoppingCallback implements Callback {
   bestEpoch: number | undefined;
   private bestWeights: tf.Tensor[] | undefined;
 
-  constructor(readonly tracker: EarlyStopping, private readonly model: tf.LayersModel, private readonly store?: CheckpointStore) {}
+  constructor(
+    readonly tracker: EarlyStopping,
+    private readonly model: tf.LayersModel,
+    private readonly store?: CheckpointStore,
+  ) {}
 
   onEpochBegin(epoch: number, run: TrainingRun): void {
     const { wait, best } = this.tracker.current;

@@ -126,8 +126,10 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   const fingerprint: RunFingerprint = { seed: seed ?? null, batchSize, samples };
   const names = model.metricsNames.map(metricName);
   const validation = options.validationData;
-  const tracker = options.earlyStopping === undefined ? undefined : new EarlyStopping(options.earlyStopping, validation === undefined ? "loss" : "val_loss");
-  const store = options.checkpointDir === undefined ? undefined : new CheckpointStore(options.checkpointDir, options.keepCheckpoints ?? 2);
+  const monitored = validation === undefined ? "loss" : "val_loss";
+  const tracker = options.earlyStopping === undefined ? undefined : new EarlyStopping(options.earlyStopping, monitored);
+  const store =
+    options.checkpointDir === undefined ? undefined : new CheckpointStore(options.checkpointDir, options.keepCheckpoints ?? 2);
   const checkpoint = store === undefined ? undefined : new ModelCheckpoint(model, store, fingerprint, tracker);
   const resumed = await checkpoint?.resume(options.resume === false);
   const earlyStopping = tracker === undefined ? undefined : new EarlyStoppingCallback(tracker, model, store);

@@ -36,7 +36,12 @@ export interface ScratchFitResult {
 }
 
 /** Trains `model` for `options.epochs` passes over (x, y) in mini-batches. (Seed 001 §3.1 steps 2–4) */
-export async function fitScratchRnn(model: ScratchRnnForecaster, x: tf.Tensor3D, y: tf.Tensor2D, options: ScratchFitOptions): Promise<ScratchFitResult> {
+export async function fitScratchRnn(
+  model: ScratchRnnForecaster,
+  x: tf.Tensor3D,
+  y: tf.Tensor2D,
+  options: ScratchFitOptions,
+): Promise<ScratchFitResult> {
   checkRnnSize(options.epochs, "fit: epochs");
   const batchSize = options.batchSize ?? 32;
   checkRnnSize(batchSize, "fit: batchSize");
