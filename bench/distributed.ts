@@ -19,7 +19,7 @@ import * as tf from "@tensorflow/tfjs";
 import { backendLine, initBackend } from "../src/backends";
 import { loadFashionMnist } from "../src/data/fashion-mnist";
 import { comparisonRows, runInThread, runWithWorkers, sampleSetFromTensors, weightGap, type ComparisonRun, type ComparisonSetup } from "../src/distributed";
-import { FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
+import { FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models";
 import { BenchUsageError, positiveInteger } from "./args";
 
 const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();

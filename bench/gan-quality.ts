@@ -14,10 +14,8 @@ import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { backendLine, initBackend } from "../src/backends";
 import { loadFashionMnist } from "../src/data/fashion-mnist";
-import { FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
-import { dcgan, fromTanhRange, GanTrainer, toTanhRange } from "../src/models/gan";
-import { sampleQuality, type SampleQuality } from "../src/models/gan-quality";
-import { accuracy, fit, predictClasses } from "../src/training";
+import { dcgan, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, fromTanhRange, multiClassCnn, toTanhRange } from "../src/models";
+import { accuracy, fit, GanTrainer, predictClasses, sampleQuality, type SampleQuality } from "../src/training";
 import { BenchUsageError, positiveInteger } from "./args";
 
 const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();

@@ -13,7 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backends";
 import { loadConfig } from "../src/config";
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from "../src/data";
-import { FASHION_MNIST_INPUT, SEED001_CONV_FILTERS, multiClassCnn } from "../src/models/cnn";
+import { FASHION_MNIST_INPUT, SEED001_CONV_FILTERS, multiClassCnn } from "../src/models";
 import { classificationReport, fit, labelsOf, predictClasses } from "../src/training";
 
 function option(args: readonly string[], name: string, fallback: string): string {

@@ -4,7 +4,7 @@
  * software Vulkan driver, on every commit) and by `npm run bench -- gpu` on a real GPU.
  */
 import * as tf from "@tensorflow/tfjs";
-import { seededRandom } from "../math/random";
+import { seededRandom } from "../random";
 
 /** One comparison: the worst error relative to the largest reference magnitude, within `tolerance`. */
 export interface BackendCheck {

@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { CleaningError } from "./errors";
 import { imageDatasetFromDirectory, type ImageBatch, type ImageFolderOptions } from "./image-folder";
-import { SeededRandom } from "./random";
+import { seededRandom, shuffle, type Random } from "../random";
 
 /** How points outside the image are filled (scipy.ndimage modes as Keras passes them). */
 export type FillMode = "constant" | "nearest" | "reflect" | "wrap";
@@ -138,7 +138,7 @@ export function applyTransform(image: Float32Array, height: number, width: numbe
 
 /** Keras' ImageDataGenerator in TypeScript: random per-image transforms, seeded (Seed 000 §5.2.1). */
 export class ImageDataGenerator {
-  private readonly random: SeededRandom;
+  private readonly random: Random;
   private readonly zoom: readonly [number, number];
 
   /** Checks the options as Keras does (zoom range, non-negative ranges). */
@@ -150,14 +150,14 @@ export class ImageDataGenerator {
       const v = options[key] ?? 0;
       if (!(v >= 0)) throw new CleaningError(`${key} must be ≥ 0, got ${v}`);
     }
-    this.random = new SeededRandom(options.seed ?? 1337);
+    this.random = seededRandom(options.seed ?? 1337);
   }
 
   /** Draws one transform for an h×w image (Keras `get_random_transform`). */
   randomTransform(height: number, width: number): TransformParams {
     const o = this.options;
     const rnd = this.random;
-    const pick = (range: number | undefined) => (range === undefined || range === 0 ? 0 : rnd.uniform(-range, range));
+    const pick = (range: number | undefined) => (range === undefined || range === 0 ? 0 : rnd.between(-range, range));
     const theta = pick(o.rotationRange);
     const h = o.heightShiftRange ?? 0;
     const w = o.widthShiftRange ?? 0;
@@ -165,10 +165,10 @@ export class ImageDataGenerator {
     const ty = pick(w) * (w < 1 ? width : 1);
     const shear = pick(o.shearRange);
     const [lo, hi] = this.zoom;
-    const zx = lo === 1 && hi === 1 ? 1 : rnd.uniform(lo, hi);
-    const zy = lo === 1 && hi === 1 ? 1 : rnd.uniform(lo, hi);
-    const flipHorizontal = o.horizontalFlip === true && rnd.next() < 0.5;
-    const flipVertical = o.verticalFlip === true && rnd.next() < 0.5;
+    const zx = lo === 1 && hi === 1 ? 1 : rnd.between(lo, hi);
+    const zy = lo === 1 && hi === 1 ? 1 : rnd.between(lo, hi);
+    const flipHorizontal = o.horizontalFlip === true && rnd.uniform() < 0.5;
+    const flipVertical = o.verticalFlip === true && rnd.uniform() < 0.5;
     return { theta, tx, ty, shear, zx, zy, flipHorizontal, flipVertical };
   }
 
@@ -202,7 +202,7 @@ export class ImageDataGenerator {
   *flow(images: tf.Tensor4D, labels?: tf.Tensor, options: { readonly batchSize?: number; readonly shuffle?: boolean } = {}): Generator<{ images: tf.Tensor4D; labels?: tf.Tensor }> {
     const n = images.shape[0];
     const batchSize = options.batchSize ?? 32;
-    const order = options.shuffle === false ? [...Array(n).keys()] : this.random.shuffled([...Array(n).keys()]);
+    const order = options.shuffle === false ? [...Array(n).keys()] : shuffle([...Array(n).keys()], this.random);
     for (let start = 0; start < n; start += batchSize) {
       const idx = tf.tensor1d(order.slice(start, start + batchSize), "int32");
       const raw = tf.gather(images, idx) as tf.Tensor4D;
@@ -249,7 +249,7 @@ export interface RandomCropOptions {
  * layer and torchvision's RandomCrop do; pixels are copied, never resampled.
  */
 export class RandomCrop {
-  private readonly random: SeededRandom;
+  private readonly random: Random;
 
   /** Checks that the sizes are positive integers and the padding a non-negative one. */
   constructor(readonly options: RandomCropOptions) {
@@ -259,7 +259,7 @@ export class RandomCrop {
     }
     const padding = options.padding ?? 0;
     if (!Number.isInteger(padding) || padding < 0) throw new CleaningError(`RandomCrop: padding must be a non-negative integer, got ${padding}`);
-    this.random = new SeededRandom(options.seed ?? 1337);
+    this.random = seededRandom(options.seed ?? 1337);
   }
 
   /** Draws one window's top-left corner, in padded coordinates, for an h×w image. */
@@ -270,7 +270,7 @@ export class RandomCrop {
     if (rows < 0 || cols < 0) {
       throw new CleaningError(`RandomCrop: a ${this.options.height}×${this.options.width} window does not fit a ${height}×${width} image padded by ${padding}`);
     }
-    return { top: Math.floor(this.random.next() * (rows + 1)), left: Math.floor(this.random.next() * (cols + 1)) };
+    return { top: this.random.int(rows + 1), left: this.random.int(cols + 1) };
   }
 
   /** Crops every image of a batch [b, h, w, c] at its own random window; returns a new [b, height, width, c] tensor. */

@@ -11,7 +11,7 @@ import sharp from "sharp";
 import { stopReason, stopSignals, type StopPoint } from "../cancellation";
 import { DatasetError, ImageFileError } from "./errors";
 import type { DecodedImageCache } from "./image-cache";
-import { SeededRandom } from "./random";
+import { deriveSeed, seededRandom, shuffle } from "../random";
 
 /** File extensions Keras indexes. */
 export const IMAGE_EXTENSIONS = [".bmp", ".gif", ".jpeg", ".jpg", ".png"] as const;
@@ -140,7 +140,7 @@ export class ImageFolderDataset {
   private order(pass: number): number[] {
     const indices = this.filePaths.map((_, i) => i);
     if (!this.options.shuffle) return indices;
-    return new SeededRandom(this.options.seed + 7919 * (pass + 1)).shuffled(indices);
+    return shuffle(indices, seededRandom(deriveSeed(this.options.seed, pass)));
   }
 
   private labelTensor(labels: readonly number[]): tf.Tensor | undefined {
@@ -281,7 +281,7 @@ export function imageDatasetFromDirectory(dir: string, options: ImageFolderOptio
   });
   if (paths.length === 0) throw new DatasetError(dir, `no image files (${IMAGE_EXTENSIONS.join(" ")}) in ${classNames.map((c) => relative(dir, join(dir, c))).join(", ")}`);
   if (resolved.shuffle) {
-    const order = new SeededRandom(resolved.seed).shuffled(paths.map((_, i) => i));
+    const order = shuffle(paths.map((_, i) => i), seededRandom(resolved.seed));
     paths = order.map((i) => paths[i]!);
     labels = order.map((i) => labels[i]!);
   }

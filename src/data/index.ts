@@ -12,5 +12,5 @@ export { readIdx, parseIdx, type IdxArray } from "./idx";
 export { imageDatasetFromDirectory, ImageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageBatch, type SkippedFile } from "./image-folder";
 export { CacheBudgetError, DecodedImageCache, type CacheStats } from "./image-cache";
 export { ImageDataGenerator, RandomCrop, applyTransform, affineMatrix, IDENTITY_TRANSFORM, type AugmentOptions, type RandomCropOptions, type TransformParams, type FillMode } from "./augment";
-export { SeededRandom } from "./random";
 export { kMeans, PCA, symmetricEigen, type KMeansOptions, type KMeansResult, type Matrix } from "./mining";
+export * from "./time-series";

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { CleaningError } from "./errors";
-import { SeededRandom } from "./random";
+import { seededRandom, type Random } from "../random";
 
 /** Rows of numbers: a nested array or a 2-D tensor (read once into float64). */
 export type Matrix = readonly (readonly number[])[] | tf.Tensor2D;
@@ -62,10 +62,10 @@ export interface KMeansResult {
   readonly converged: boolean;
 }
 
-function kMeansPlusPlus(x: Dense, k: number, random: SeededRandom): Float64Array {
+function kMeansPlusPlus(x: Dense, k: number, random: Random): Float64Array {
   const { n, d, data } = x;
   const centroids = new Float64Array(k * d);
-  const first = Math.floor(random.next() * n);
+  const first = random.int(n);
   centroids.set(data.subarray(first * d, first * d + d), 0);
   const closest = new Float64Array(n).fill(Infinity);
   for (let c = 1; c < k; c++) {
@@ -74,7 +74,7 @@ function kMeansPlusPlus(x: Dense, k: number, random: SeededRandom): Float64Array
       closest[i] = Math.min(closest[i]!, squaredDistance(data, i * d, centroids, (c - 1) * d, d));
       total += closest[i]!;
     }
-    let target = random.next() * total;
+    let target = random.uniform() * total;
     let chosen = n - 1;
     for (let i = 0; i < n; i++) {
       target -= closest[i]!;
@@ -99,7 +99,7 @@ export function kMeans(x: Matrix, options: KMeansOptions): KMeansResult {
   if (!Number.isInteger(k) || k < 1 || k > n) throw new CleaningError(`kMeans: k must be an integer in 1..${n}, got ${k}`);
   let centroids: Float64Array;
   if (options.init === undefined || options.init === "k-means++") {
-    centroids = kMeansPlusPlus(dense, k, new SeededRandom(options.seed ?? 0));
+    centroids = kMeansPlusPlus(dense, k, seededRandom(options.seed ?? 0));
   } else {
     if (options.init.length !== k || options.init.some((row) => row.length !== d)) throw new CleaningError(`kMeans: init must be ${k} rows of ${d} numbers`);
     centroids = Float64Array.from(options.init.flat());
@@ -261,9 +261,9 @@ function subspaceEigen(cov: readonly (readonly number[])[], k: number, seed: num
   const m = Math.min(d, k + 15);
   const c = new Float64Array(d * d);
   cov.forEach((row, i) => row.forEach((v, j) => (c[i * d + j] = v)));
-  const random = new SeededRandom(seed);
+  const random = seededRandom(seed);
   // m vectors of length d, stored row after row
-  let q: Float64Array = Float64Array.from({ length: m * d }, () => random.next() - 0.5);
+  let q: Float64Array = Float64Array.from({ length: m * d }, () => random.uniform() - 0.5);
   const multiply = (vs: Float64Array) => {
     const out = new Float64Array(m * d);
     for (let a = 0; a < m; a++) {

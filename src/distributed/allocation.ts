@@ -4,23 +4,23 @@
  * seed), and each epoch is cut into synchronous steps in which every worker takes its share of
  * the global batch from its own shard.
  */
-import { SeededRandom } from "../data/random";
+import { deriveSeed, seededRandom, shuffleInPlace } from "../random";
 import { AllocationError } from "./errors";
 
-/** One worker's part of the dataset: the sample indices it owns. (Seed 001 §3.2 step 1) */
+/** One worker's part of the dataset: the sample indices it owns. */
 export interface Shard {
   readonly worker: number;
   /** Indices into the full dataset, in the order the worker stores them. */
   readonly indices: Int32Array;
 }
 
-/** Options of {@link allocateShards}. (Seed 001 §3.2 step 1) */
+/** Options of {@link allocateShards}. */
 export interface AllocationOptions {
   /** Shuffle the samples with this seed before cutting shards (default: contiguous ranges in file order). */
   readonly seed?: number;
 }
 
-/** Options of {@link planEpoch}. (Seed 001 §3.2 step 1) */
+/** Options of {@link planEpoch}. */
 export interface EpochPlanOptions {
   /** Samples per synchronous step over all workers together. */
   readonly globalBatch: number;
@@ -32,7 +32,7 @@ export interface EpochPlanOptions {
   readonly shuffle?: boolean;
 }
 
-/** The steps of one epoch: `steps[s][w]` lists the positions inside worker w's shard used at step s. (Seed 001 §3.2 step 1) */
+/** The steps of one epoch: `steps[s][w]` lists the positions inside worker w's shard used at step s. */
 export type EpochPlan = readonly (readonly Int32Array[])[];
 
 function checkCount(value: number, what: string): void {
@@ -56,27 +56,13 @@ export function shardSizes(total: number, parts: number): number[] {
 export function allocateShards(sampleCount: number, workers: number, options: AllocationOptions = {}): Shard[] {
   const sizes = shardSizes(sampleCount, workers);
   const order = Int32Array.from({ length: sampleCount }, (_, i) => i);
-  if (options.seed !== undefined) shuffleInPlace(order, new SeededRandom(options.seed));
+  if (options.seed !== undefined) shuffleInPlace(order, seededRandom(options.seed));
   let start = 0;
   return sizes.map((size, worker) => {
     const indices = order.slice(start, start + size);
     start += size;
     return { worker, indices };
   });
-}
-
-function shuffleInPlace(values: Int32Array, random: SeededRandom): void {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
-    const swap = values[i]!;
-    values[i] = values[j]!;
-    values[j] = swap;
-  }
-}
-
-/** A seed for one worker's shuffle in one epoch, spread so neighbouring epochs and workers differ. */
-function streamSeed(seed: number, epoch: number, worker: number): number {
-  return (seed ^ Math.imul(epoch + 1, 0x9e3779b1) ^ Math.imul(worker + 1, 0x85ebca6b)) >>> 0;
 }
 
 /**
@@ -95,7 +81,7 @@ export function planEpoch(shardSampleCounts: readonly number[], options: EpochPl
   const local = shardSizes(options.globalBatch, shardSampleCounts.length);
   const orders = shardSampleCounts.map((count, worker) => {
     const order = Int32Array.from({ length: count }, (_, i) => i);
-    if (options.shuffle !== false) shuffleInPlace(order, new SeededRandom(streamSeed(options.seed, options.epoch, worker)));
+    if (options.shuffle !== false) shuffleInPlace(order, seededRandom(deriveSeed(options.seed, options.epoch, worker)));
     return order;
   });
   const stepCount = Math.max(...shardSampleCounts.map((count, worker) => Math.ceil(count / local[worker]!)));

@@ -8,7 +8,7 @@ import { ShardPositionError } from "./errors";
 import { meanLoss, type LossName } from "./losses";
 import type { ShardPayload } from "./transmission";
 
-/** A step's batch gathered from a shard, as flat arrays. (Seed 001 §3.2 step 3) */
+/** A step's batch gathered from a shard, as flat arrays. */
 export interface LocalBatch {
   readonly count: number;
   readonly inputs: Float32Array;

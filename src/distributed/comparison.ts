@@ -5,14 +5,14 @@
  * held-out data. Used by bench/distributed.ts and notebook 08.
  */
 import * as tf from "@tensorflow/tfjs";
-import { stopReason, stopSignals, type StopPoint } from "../cancellation";
-import { accuracy, labelsOf, predictClasses } from "../training";
+import type { StopPoint } from "../cancellation";
+import { accuracy, labelsOf, predictClasses, trainLoop } from "../training";
 import { allocateShards, planEpoch } from "./allocation";
 import { DataParallelPool, type PoolShutdown, type WorkerInfo } from "./pool";
 import { trainDataParallel, type DataParallelRun, type StepReport } from "./trainer";
 import { packShard, trainableVariables, type SampleSet } from "./transmission";
 
-/** What to train and how, the same for every run compared. (Seed 001 §3.2) */
+/** What to train and how, the same for every run compared. */
 export interface ComparisonSetup {
   /** Builds the model, compiled; called once per run and must give equal initial weights (seeded initialisers). */
   readonly build: () => tf.LayersModel;
@@ -28,7 +28,7 @@ export interface ComparisonSetup {
   readonly signal?: AbortSignal;
 }
 
-/** One run's result. (Seed 001 §3.2) */
+/** One run's result. */
 export interface ComparisonRun {
   /** Worker threads; 0 for the in-thread reference. */
   readonly workers: number;
@@ -122,27 +122,23 @@ export async function runInThread(setup: ComparisonSetup, workers: number): Prom
   const model = setup.build();
   const shards = allocateShards(setup.train.count, workers, { seed: setup.seed });
   const began = performance.now();
-  const epochLoss: number[] = [];
-  const signals = stopSignals(setup.signal);
-  let stopped: StopPoint | undefined;
-  for (let epoch = 0; epoch < setup.epochs && stopped === undefined; epoch++) {
-    let lossSum = 0;
-    for (const [step, positions] of planEpoch(shards.map((shard) => shard.indices.length), { globalBatch: setup.globalBatch, seed: setup.seed, epoch }).entries()) {
-      const reason = stopReason(signals);
-      if (reason !== undefined) {
-        stopped = { epoch, batch: step, reason };
-        break;
-      }
+  const { history, stopped } = await trainLoop<readonly Int32Array[]>({
+    epochs: setup.epochs,
+    history: { loss: [] },
+    batches: (epoch) =>
+      planEpoch(shards.map((shard) => shard.indices.length), { globalBatch: setup.globalBatch, seed: setup.seed, epoch }),
+    step: async (positions) => {
       const samples = Int32Array.from(positions.flatMap((list, w) => Array.from(list, (p) => shards[w]!.indices[p]!)));
       const batch = packShard(setup.train, samples);
       const x = tf.tensor(batch.inputs, [batch.count, ...setup.train.inputShape]);
       const y = tf.tensor2d(batch.targets, [batch.count, setup.train.targetSize]);
       const scores = await model.trainOnBatch(x, y);
       tf.dispose([x, y]);
-      lossSum += (Array.isArray(scores) ? scores[0]! : scores) * batch.count;
-    }
-    if (stopped === undefined) epochLoss.push(lossSum / setup.train.count);
-  }
+      return { logs: { loss: Array.isArray(scores) ? scores[0]! : scores }, weight: batch.count };
+    },
+    signal: setup.signal,
+  });
+  const epochLoss = history.loss!;
   const trainSeconds = (performance.now() - began) / 1000;
   const score = await testAccuracy(model, setup);
   const finalWeights = flatWeights(model);

@@ -2,17 +2,17 @@
  * Typed errors of src/distributed (Seed 001 §3.2 distributed computing).
  */
 
-/** Bad sizes for task allocation: no samples, no workers, a global batch smaller than the worker count. (Seed 001 §3.2 step 1) */
+/** Bad sizes for task allocation: no samples, no workers, a global batch smaller than the worker count. */
 export class AllocationError extends Error {
   override name = "AllocationError";
 }
 
-/** A model or dataset the data-parallel trainer cannot take (loss, weights, shapes); the message names the model or array. (Seed 001 §3.2) */
+/** A model or dataset the data-parallel trainer cannot take (loss, weights, shapes); the message names the model or array. */
 export class DistributedSetupError extends Error {
   override name = "DistributedSetupError";
 }
 
-/** A step asked a worker for a sample its shard does not have; the message names the position. (Seed 001 §3.2 step 3) */
+/** A step asked a worker for a sample its shard does not have; the message names the position. */
 export class ShardPositionError extends Error {
   override name = "ShardPositionError";
 }
@@ -20,7 +20,6 @@ export class ShardPositionError extends Error {
 /**
  * A worker failed: during start-up (`step` null) or while computing the gradients of a step.
  * The message names the worker index and the step; `workerStack` is the stack inside the worker.
- * (Seed 001 §3.2 step 3 collaborative processing)
  */
 export class WorkerError extends Error {
   override name = "WorkerError";
@@ -34,7 +33,7 @@ export class WorkerError extends Error {
   }
 }
 
-/** The pool was used after close() or after a worker died. (Seed 001 §3.2) */
+/** The pool was used after close() or after a worker died. */
 export class PoolClosedError extends Error {
   override name = "PoolClosedError";
 }

@@ -5,9 +5,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { DistributedSetupError } from "./errors";
 
-/** Losses data-parallel training supports (the documents' models use the first and third). (Seed 001 §3.2 step 3) */
+/** Losses data-parallel training supports (the documents' models use the first and third). */
 export const LOSS_NAMES = ["sparseCategoricalCrossentropy", "categoricalCrossentropy", "binaryCrossentropy", "meanSquaredError"] as const;
-/** One of {@link LOSS_NAMES}. (Seed 001 §3.2 step 3) */
+/** One of {@link LOSS_NAMES}. */
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** The loss name `model` was compiled with; refuses uncompiled models, several outputs and loss functions. (Seed 001 §3.2 step 3) */

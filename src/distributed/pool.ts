@@ -19,7 +19,7 @@ import {
   type SampleSet, type SharedExchange, type WeightLayout,
 } from "./transmission";
 
-/** Options of {@link DataParallelPool.start}. (Seed 001 §3.2) */
+/** Options of {@link DataParallelPool.start}. */
 export interface PoolOptions {
   /** Worker threads, one shard each. */
   readonly workers: number;
@@ -29,7 +29,7 @@ export interface PoolOptions {
   readonly backend?: BackendName;
 }
 
-/** One started worker: its shard and what starting it cost. (Seed 001 §3.2 steps 1–2) */
+/** One started worker: its shard and what starting it cost. */
 export interface WorkerInfo {
   readonly index: number;
   readonly samples: number;
@@ -42,7 +42,7 @@ export interface WorkerInfo {
   readonly backend: string;
 }
 
-/** Bytes that crossed between the coordinator and its workers in one round. (Seed 001 §3.2 step 2) */
+/** Bytes that crossed between the coordinator and its workers in one round. */
 export interface RoundBytes {
   /** Weights copied by the workers out of shared memory (workers × weight bytes). */
   readonly weights: number;
@@ -52,7 +52,7 @@ export interface RoundBytes {
   readonly positions: number;
 }
 
-/** What one round produced. (Seed 001 §3.2 steps 2–4) */
+/** What one round produced. */
 export interface GradientRound {
   readonly step: number;
   /** The weighted average of the workers' gradients, in layout order (valid until the next round). */
@@ -76,7 +76,7 @@ export interface GradientRound {
   readonly bytes: RoundBytes;
 }
 
-/** What closing the pool found. (Seed 001 §3.2) */
+/** What closing the pool found. */
 export interface PoolShutdown {
   /** Tensors left in each worker after it disposed its model (0 when nothing leaked). */
   readonly workerTensors: readonly (number | undefined)[];

@@ -7,7 +7,7 @@ import type { BackendName } from "../config";
 import type { LossName } from "./losses";
 import type { SharedExchange, ShardPayload, WeightLayout } from "./transmission";
 
-/** A worker's start-up data (worker_threads `workerData`; the shard's buffers are transferred). (Seed 001 §3.2 steps 1–2) */
+/** A worker's start-up data (worker_threads `workerData`; the shard's buffers are transferred). */
 export interface WorkerStart {
   readonly index: number;
   /** The backend the coordinator runs on, forced in the worker so both compute alike. */
@@ -21,14 +21,14 @@ export interface WorkerStart {
   readonly shard: ShardPayload;
 }
 
-/** Coordinator → worker. (Seed 001 §3.2 step 3) */
+/** Coordinator → worker. */
 export type ToWorker =
   /** Compute the gradients of step `step` on the shard samples at `positions`. */
   | { readonly kind: "step"; readonly step: number; readonly positions: Int32Array }
   /** Dispose everything and exit. */
   | { readonly kind: "stop" };
 
-/** Worker → coordinator. (Seed 001 §3.2 steps 3–4) */
+/** Worker → coordinator. */
 export type FromWorker =
   | { readonly kind: "ready"; readonly index: number; readonly backend: string; readonly startupMs: number; readonly numTensors: number }
   | {

@@ -3,14 +3,15 @@
  * pool broadcasts the weights and gathers the workers' averaged gradients, and the coordinator's
  * optimizer applies them (step 4, result aggregation); epochs are planned by allocation.ts.
  */
-import { stopReason, stopSignals, type StopPoint } from "../cancellation";
+import type { StopPoint } from "../cancellation";
+import { trainLoop } from "../training";
 import { applyAveragedGradients } from "./aggregation";
 import { planEpoch } from "./allocation";
 import { DistributedSetupError } from "./errors";
 import type { DataParallelPool, GradientRound, RoundBytes } from "./pool";
 import { trainableVariables } from "./transmission";
 
-/** One training step's numbers. (Seed 001 §3.2 steps 2–4) */
+/** One training step's numbers. */
 export interface StepReport {
   /** 0-based epoch. */
   readonly epoch: number;
@@ -29,7 +30,7 @@ export interface StepReport {
   readonly workerTensors: readonly number[];
 }
 
-/** Options of {@link trainDataParallel}. (Seed 001 §3.2) */
+/** Options of {@link trainDataParallel}. */
 export interface DataParallelOptions {
   readonly epochs: number;
   /** Samples per step over all workers (split over them as evenly as possible). */
@@ -48,7 +49,7 @@ export interface DataParallelOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What a run did. (Seed 001 §3.2) */
+/** What a run did. */
 export interface DataParallelRun {
   readonly steps: readonly StepReport[];
   /** Mean training loss of each epoch (over its samples). */
@@ -96,23 +97,20 @@ export async function trainDataParallel(pool: DataParallelPool, options: DataPar
   const began = performance.now();
   const shardCounts = pool.shards.map((shard) => shard.indices.length);
   const steps: StepReport[] = [];
-  const epochLoss: number[] = [];
-  const signals = stopSignals(options.signal);
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    const plan = planEpoch(shardCounts, { globalBatch: options.globalBatch, seed: options.seed, epoch, ...(options.shuffle === undefined ? {} : { shuffle: options.shuffle }) });
-    let lossSum = 0;
-    let samples = 0;
-    for (const [batch, positions] of plan.entries()) {
-      const reason = stopReason(signals);
-      if (reason !== undefined) return { steps, epochLoss, seconds: (performance.now() - began) / 1000, stopped: { epoch, batch, reason } };
-      const report = await dataParallelStep(pool, positions, epoch);
-      const count = report.samples.reduce((a, b) => a + b, 0);
-      lossSum += report.loss * count;
-      samples += count;
+  const { history, stopped } = await trainLoop<readonly Int32Array[]>({
+    epochs: options.epochs,
+    history: { loss: [] },
+    batches: (epoch) =>
+      planEpoch(shardCounts, {
+        globalBatch: options.globalBatch, seed: options.seed, epoch, ...(options.shuffle === undefined ? {} : { shuffle: options.shuffle }),
+      }),
+    step: async (positions, at) => {
+      const report = await dataParallelStep(pool, positions, at.epoch);
       steps.push(report);
       await options.onStep?.(report);
-    }
-    epochLoss.push(lossSum / samples);
-  }
-  return { steps, epochLoss, seconds: (performance.now() - began) / 1000 };
+      return { logs: { loss: report.loss }, weight: report.samples.reduce((a, b) => a + b, 0) };
+    },
+    signal: options.signal,
+  });
+  return { steps, epochLoss: history.loss!, seconds: (performance.now() - began) / 1000, ...(stopped !== undefined ? { stopped } : {}) };
 }

@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DistributedSetupError } from "./errors";
 
-/** Where one trainable weight lives in the flat weight / gradient vector. (Seed 001 §3.2 step 2) */
+/** Where one trainable weight lives in the flat weight / gradient vector. */
 export interface WeightSlot {
   readonly name: string;
   readonly shape: readonly number[];
@@ -16,7 +16,7 @@ export interface WeightSlot {
   readonly size: number;
 }
 
-/** The flat layout of a model's trainable weights, shared by coordinator and workers. (Seed 001 §3.2 step 2) */
+/** The flat layout of a model's trainable weights, shared by coordinator and workers. */
 export interface WeightLayout {
   readonly slots: readonly WeightSlot[];
   /** Float32 values in the whole vector. */
@@ -25,7 +25,7 @@ export interface WeightLayout {
   readonly bytes: number;
 }
 
-/** A dataset as flat float32 arrays: sample i is inputs[i·inputSize …] and targets[i·targetSize …]. (Seed 001 §3.2 step 2) */
+/** A dataset as flat float32 arrays: sample i is inputs[i·inputSize …] and targets[i·targetSize …]. */
 export interface SampleSet {
   readonly count: number;
   readonly inputShape: readonly number[];
@@ -34,14 +34,14 @@ export interface SampleSet {
   readonly targets: Float32Array;
 }
 
-/** One worker's shard, each array on an ArrayBuffer of its own so it can be transferred. (Seed 001 §3.2 step 2) */
+/** One worker's shard, each array on an ArrayBuffer of its own so it can be transferred. */
 export interface ShardPayload {
   readonly count: number;
   readonly inputs: Float32Array;
   readonly targets: Float32Array;
 }
 
-/** The shared memory of a pool: weights (one copy), gradients (one slot per worker), stamps. (Seed 001 §3.2 step 2) */
+/** The shared memory of a pool: weights (one copy), gradients (one slot per worker), stamps. */
 export interface SharedExchange {
   readonly weights: SharedArrayBuffer;
   readonly gradients: SharedArrayBuffer;

@@ -12,10 +12,10 @@ import type { DataKey } from "./keys";
 import { concatWeightData, modelJsonFor, WEIGHTS_FILE } from "./model-files";
 import { ModelFileError, modelArtifactsOf, parseModelJson, weightSpecBytes } from "./model-json";
 
-/** File names of an encrypted model in its folder. (Seed 000 §2.5 model encryption) */
+/** File names of an encrypted model in its folder. */
 export const ENCRYPTED_MODEL_FILES = { modelJson: "model.json.enc", weights: `${WEIGHTS_FILE}.enc` } as const;
 
-/** What {@link saveEncryptedModel} wrote. (Seed 000 §2.5 model encryption) */
+/** What {@link saveEncryptedModel} wrote. */
 export interface EncryptedModelFiles {
   readonly modelJson: string;
   readonly weights: string;

@@ -20,7 +20,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = MAGIC.length + FINGERPRINT_BYTES + IV_BYTES;
 
-/** Raised for an encrypted file that cannot be opened; the message names the file. (Seed 000 §2.5) */
+/** Raised for an encrypted file that cannot be opened; the message names the file. */
 export class EncryptedFileError extends Error {
   override name = "EncryptedFileError";
   constructor(readonly path: string, detail: string) {
@@ -28,17 +28,17 @@ export class EncryptedFileError extends Error {
   }
 }
 
-/** The file was encrypted with another key (its fingerprint differs). (Seed 000 §2.5) */
+/** The file was encrypted with another key (its fingerprint differs). */
 export class WrongKeyError extends EncryptedFileError {
   override name = "WrongKeyError";
 }
 
-/** The file's authentication tag does not match: it was changed after it was written. (Seed 000 §2.5) */
+/** The file's authentication tag does not match: it was changed after it was written. */
 export class TamperedFileError extends EncryptedFileError {
   override name = "TamperedFileError";
 }
 
-/** Bytes an encrypted file adds to its plaintext (header and tag). (Seed 000 §2.5) */
+/** Bytes an encrypted file adds to its plaintext (header and tag). */
 export const ENCRYPTION_OVERHEAD_BYTES = HEADER_BYTES + TAG_BYTES;
 
 function associatedData(header: Buffer, label: string): Buffer {

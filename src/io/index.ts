@@ -12,5 +12,6 @@ export {
   compareStorageFormats, decodeImages, encodeImages, packImages, STORAGE_FORMAT_DETAIL, STORAGE_FORMATS, StorageFormatError, unpackImages,
   type ImageBytes, type StorageFormat, type StoredImages,
 } from "./storage-formats";
+export { adoptOptimizer } from "./optimizer-ownership";
 export { ENCRYPTED_MODEL_FILES, loadEncryptedModel, saveEncryptedModel, type EncryptedModelFiles } from "./encrypted-model";
 export { generateSigningKeys, ManifestError, MANIFEST_FILE, SIGNATURE_FILE, signManifest, verifyManifest, type ManifestEntry, type SigningKeys } from "./signed-manifest";

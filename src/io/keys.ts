@@ -7,14 +7,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, openSync, readFileSync, realpathSync, statSync, writeSync } from "node:fs";
 import { dirname, relative, resolve, isAbsolute } from "node:path";
 
-/** Bytes of an AES-256 key. (Seed 000 §2.5) */
+/** Bytes of an AES-256 key. */
 export const KEY_BYTES = 32;
-/** The environment variable holding a key (64 hex digits or base64 of 32 bytes). (Seed 000 §2.5) */
+/** The environment variable holding a key (64 hex digits or base64 of 32 bytes). */
 export const KEY_ENV = "LEPTON_DATA_KEY";
-/** The environment variable naming a key file. (Seed 000 §2.5) */
+/** The environment variable naming a key file. */
 export const KEY_FILE_ENV = "LEPTON_DATA_KEY_FILE";
 
-/** Raised for a key that cannot be used: missing, malformed, too open, or kept beside the data; the message names the file or variable. (Seed 000 §2.5) */
+/** Raised for a key that cannot be used: missing, malformed, too open, or kept beside the data; the message names the file or variable. */
 export class KeyError extends Error {
   override name = "KeyError";
   constructor(readonly source: string, detail: string) {
@@ -22,7 +22,7 @@ export class KeyError extends Error {
   }
 }
 
-/** A key file whose permissions let its group or others read it. (Seed 000 §2.5 access control) */
+/** A key file whose permissions let its group or others read it. */
 export class InsecureKeyFileError extends KeyError {
   override name = "InsecureKeyFileError";
   constructor(readonly path: string, readonly mode: number) {
@@ -30,7 +30,7 @@ export class InsecureKeyFileError extends KeyError {
   }
 }
 
-/** A 256-bit data key with its source and a short fingerprint (never the key itself) for messages. (Seed 000 §2.5) */
+/** A 256-bit data key with its source and a short fingerprint (never the key itself) for messages. */
 export interface DataKey {
   readonly bytes: Buffer;
   /** Where it came from: a file path or `env:NAME`. */
@@ -105,7 +105,7 @@ export function readKeyFile(path: string): DataKey {
   return makeKey(parseKeyText(path, readFileSync(path, "utf8")), path);
 }
 
-/** Options of {@link loadKey}. (Seed 000 §2.5) */
+/** Options of {@link loadKey}. */
 export interface LoadKeyOptions {
   /** A key file; wins over the environment. */
   readonly file?: string;

@@ -8,14 +8,14 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { adoptOptimizer } from "../models/optimizer-ownership";
+import { adoptOptimizer } from "./optimizer-ownership";
 import { writeDurably } from "./durable-write";
 import { readModelArtifacts } from "./model-json";
 
-/** Name of the weights file next to model.json (as tfjs-node writes it). (Seed 000 §5.2.4) */
+/** Name of the weights file next to model.json (as tfjs-node writes it). */
 export const WEIGHTS_FILE = "weights.bin";
 
-/** Options of {@link saveModel}. (Seed 000 §5.2.4) */
+/** Options of {@link saveModel}. */
 export interface SaveModelOptions {
   /**
    * Also save the training configuration (loss, metrics, optimizer) and the optimizer's state
@@ -25,7 +25,7 @@ export interface SaveModelOptions {
   readonly includeOptimizer?: boolean;
 }
 
-/** What {@link saveModel} wrote. (Seed 000 §5.2.4) */
+/** What {@link saveModel} wrote. */
 export interface SavedModel {
   readonly dir: string;
   readonly modelJson: string;

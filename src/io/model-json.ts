@@ -7,7 +7,7 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 
-/** Raised for a model folder, model.json or weights file that cannot be used; the message names the file. (Seed 000 §5.2.4) */
+/** Raised for a model folder, model.json or weights file that cannot be used; the message names the file. */
 export class ModelFileError extends Error {
   override name = "ModelFileError";
   constructor(readonly path: string, detail: string) {
@@ -17,7 +17,7 @@ export class ModelFileError extends Error {
 
 type WeightsManifestEntry = tf.io.WeightsManifestEntry;
 
-/** The parts of model.json the loader uses, after checking. (Seed 000 §5.2.4) */
+/** The parts of model.json the loader uses, after checking. */
 export interface ModelJson {
   readonly modelTopology: object;
   readonly weightsManifest: readonly { readonly paths: readonly string[]; readonly weights: readonly WeightsManifestEntry[] }[];

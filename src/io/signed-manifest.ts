@@ -9,18 +9,18 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Name of the manifest and its detached signature inside the folder. (Seed 000 §2.5) */
+/** Name of the manifest and its detached signature inside the folder. */
 export const MANIFEST_FILE = "manifest.json";
 export const SIGNATURE_FILE = "manifest.json.sig";
 
-/** One listed file. (Seed 000 §2.5) */
+/** One listed file. */
 export interface ManifestEntry {
   readonly file: string;
   readonly bytes: number;
   readonly sha256: string;
 }
 
-/** Raised when a manifest's signature or a listed file does not verify; names the file. (Seed 000 §2.5) */
+/** Raised when a manifest's signature or a listed file does not verify; names the file. */
 export class ManifestError extends Error {
   override name = "ManifestError";
   constructor(readonly path: string, detail: string) {
@@ -28,7 +28,7 @@ export class ManifestError extends Error {
   }
 }
 
-/** An Ed25519 key pair as PEM text (the private one to publish, the public one to check). (Seed 000 §2.5) */
+/** An Ed25519 key pair as PEM text (the private one to publish, the public one to check). */
 export interface SigningKeys {
   readonly publicKeyPem: string;
   readonly privateKeyPem: string;

@@ -15,7 +15,7 @@ import * as zstd from "@bokuweb/zstd-wasm";
 import pl from "nodejs-polars";
 import { writeDurably } from "./durable-write";
 
-/** Labelled 8-bit grey images, the shape Fashion-MNIST's bytes come in. (Seed 000 §2.4) */
+/** Labelled 8-bit grey images, the shape Fashion-MNIST's bytes come in. */
 export interface ImageBytes {
   readonly count: number;
   readonly height: number;
@@ -25,12 +25,12 @@ export interface ImageBytes {
   readonly labels: Uint8Array;
 }
 
-/** The formats compared, smallest effort first. (Seed 000 §2.4 data compression) */
+/** The formats compared, smallest effort first. */
 export const STORAGE_FORMATS = ["raw", "gzip", "brotli", "zstd", "parquet"] as const;
-/** One storage format. (Seed 000 §2.4) */
+/** One storage format. */
 export type StorageFormat = (typeof STORAGE_FORMATS)[number];
 
-/** What each format is, in words for a table. (Seed 000 §2.4) */
+/** What each format is, in words for a table. */
 export const STORAGE_FORMAT_DETAIL: Readonly<Record<StorageFormat, string>> = {
   raw: "uncompressed bytes",
   gzip: "node:zlib gzip, level 9",
@@ -39,7 +39,7 @@ export const STORAGE_FORMAT_DETAIL: Readonly<Record<StorageFormat, string>> = {
   parquet: "nodejs-polars: a label column and a List(UInt8) pixels column, zstd pages",
 };
 
-/** Raised for a stored dataset that cannot be read or does not read back as written; names the file. (Seed 000 §2.4) */
+/** Raised for a stored dataset that cannot be read or does not read back as written; names the file. */
 export class StorageFormatError extends Error {
   override name = "StorageFormatError";
   constructor(readonly path: string, detail: string) {
@@ -150,7 +150,7 @@ export async function decodeImages(bytes: Buffer, format: StorageFormat, path: s
   return unpackImages(raw, path);
 }
 
-/** One format's file, size and timings. (Seed 000 §2.4 data compression) */
+/** One format's file, size and timings. */
 export interface StoredImages {
   readonly format: StorageFormat;
   readonly path: string;

@@ -9,7 +9,7 @@ import * as act from "./activations";
 import * as f64 from "./float64";
 import { probabilityStepScale, type GradientCase } from "./gradcheck";
 import * as loss from "./losses";
-import { seededRandom, type Random } from "./random";
+import { seededRandom, type Random } from "../random";
 import { linearRegressionGradient } from "./regression";
 
 const ROWS = 4;
@@ -36,6 +36,24 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
+}
+
+/** A loss as a case: its value and gradient in float64 and as tfjs ops (float32), at `where.x` (section default: §4.1.2). */
+function lossCase(
+  where: { name: string; section?: string; objective: string; shape: readonly number[]; x: Float64Array },
+  [value64, gradient64]: [(x: Float64Array) => number, (x: Float64Array) => Float64Array],
+  [value32, gradient32]: [(x: tf.Tensor) => tf.Scalar, (x: tf.Tensor) => tf.Tensor],
+  stepScale?: (value: number) => number,
+): GradientCase {
+  return {
+    ...where,
+    section: where.section ?? "Seed 000 §4.1.2",
+    value64,
+    gradient64,
+    value32: (x) => tf.tidy(() => value32(x)),
+    gradient32: (x) => tf.tidy(() => gradient32(x)),
+    ...(stepScale === undefined ? {} : { stepScale }),
+  };
 }
 
 function activationCase(
@@ -75,93 +93,67 @@ export function gradientCases(seed: number): GradientCase[] {
   const cases: GradientCase[] = [];
 
   const y = draw(8, normal);
-  cases.push({
-    name: "mse",
-    section: "Seed 000 §4.1.1",
-    objective: "MSE(y, ŷ) in ŷ",
-    shape: [8],
-    x: draw(8, normal),
-    value64: (yHat) => f64.mse(y, yHat),
-    gradient64: (yHat) => f64.mseGrad(y, yHat),
-    value32: (yHat) => tf.tidy(() => loss.mse(constant(y, [8]), yHat)),
-    gradient32: (yHat) => tf.tidy(() => loss.mseGrad(constant(y, [8]), yHat)),
-  });
+  const vector = [8];
+  cases.push(lossCase(
+    { name: "mse", section: "Seed 000 §4.1.1", objective: "MSE(y, ŷ) in ŷ", shape: vector, x: draw(8, normal) },
+    [(yHat) => f64.mse(y, yHat), (yHat) => f64.mseGrad(y, yHat)],
+    [(yHat) => loss.mse(constant(y, vector), yHat), (yHat) => loss.mseGrad(constant(y, vector), yHat)],
+  ));
 
   const bits = draw(8, () => (random.uniform() < 0.5 ? 0 : 1));
-  cases.push({
-    name: "binary cross-entropy (logits)",
-    section: "Seed 000 §4.1.2",
-    objective: "BCE(y, z) in the logits z",
-    shape: [8],
-    x: draw(8, () => 3 * random.normal()),
-    value64: (z) => f64.binaryCrossEntropyFromLogits(bits, z),
-    gradient64: (z) => f64.binaryCrossEntropyFromLogitsGrad(bits, z),
-    value32: (z) => tf.tidy(() => loss.binaryCrossEntropyFromLogits(constant(bits, [8]), z)),
-    gradient32: (z) => tf.tidy(() => loss.binaryCrossEntropyFromLogitsGrad(constant(bits, [8]), z)),
-  });
-  cases.push({
-    name: "binary cross-entropy (probabilities)",
-    section: "Seed 000 §4.1.2",
-    objective: "BCE(y, p) in the probabilities p",
-    shape: [8],
-    x: draw(8, () => random.between(0.05, 0.95)),
-    value64: (p) => f64.binaryCrossEntropy(bits, p),
-    gradient64: (p) => f64.binaryCrossEntropyGrad(bits, p),
-    value32: (p) => tf.tidy(() => loss.binaryCrossEntropy(constant(bits, [8]), p)),
-    gradient32: (p) => tf.tidy(() => loss.binaryCrossEntropyGrad(constant(bits, [8]), p)),
-    stepScale: probabilityStepScale,
-  });
+  const bitsTensor = () => constant(bits, vector);
+  cases.push(lossCase(
+    { name: "binary cross-entropy (logits)", objective: "BCE(y, z) in the logits z", shape: vector, x: draw(8, () => 3 * random.normal()) },
+    [(z) => f64.binaryCrossEntropyFromLogits(bits, z), (z) => f64.binaryCrossEntropyFromLogitsGrad(bits, z)],
+    [(z) => loss.binaryCrossEntropyFromLogits(bitsTensor(), z), (z) => loss.binaryCrossEntropyFromLogitsGrad(bitsTensor(), z)],
+  ));
+  const between = draw(8, () => random.between(0.05, 0.95));
+  cases.push(lossCase(
+    { name: "binary cross-entropy (probabilities)", objective: "BCE(y, p) in the probabilities p", shape: vector, x: between },
+    [(p) => f64.binaryCrossEntropy(bits, p), (p) => f64.binaryCrossEntropyGrad(bits, p)],
+    [(p) => loss.binaryCrossEntropy(bitsTensor(), p), (p) => loss.binaryCrossEntropyGrad(bitsTensor(), p)],
+    probabilityStepScale,
+  ));
 
   const labels = Array.from({ length: ROWS }, () => random.int(CLASSES));
   const targets = f64.oneHot(labels, CLASSES);
+  const targetsTensor = () => constant(targets, matrix);
   const logits = draw(n, () => 2 * random.normal());
   const probabilities = f64.softmax(draw(n, normal), CLASSES);
-  cases.push({
-    name: "categorical cross-entropy (logits)",
-    section: "Seed 000 §4.1.2",
-    objective: "CCE(Y, Z) in the logits Z",
-    shape: matrix,
-    x: logits,
-    value64: (z) => f64.categoricalCrossEntropyFromLogits(targets, z, CLASSES),
-    gradient64: (z) => f64.categoricalCrossEntropyFromLogitsGrad(targets, z, CLASSES),
-    value32: (z) => tf.tidy(() => loss.categoricalCrossEntropyFromLogits(constant(targets, matrix), z)),
-    gradient32: (z) => tf.tidy(() => loss.categoricalCrossEntropyFromLogitsGrad(constant(targets, matrix), z)),
-  });
-  cases.push({
-    name: "categorical cross-entropy (probabilities)",
-    section: "Seed 000 §4.1.2",
-    objective: "CCE(Y, P) in the probabilities P",
-    shape: matrix,
-    x: probabilities,
-    value64: (p) => f64.categoricalCrossEntropy(targets, p, CLASSES),
-    gradient64: (p) => f64.categoricalCrossEntropyGrad(targets, p, CLASSES),
-    value32: (p) => tf.tidy(() => loss.categoricalCrossEntropy(constant(targets, matrix), p)),
-    gradient32: (p) => tf.tidy(() => loss.categoricalCrossEntropyGrad(constant(targets, matrix), p)),
-    stepScale: probabilityStepScale,
-  });
-  cases.push({
-    name: "sparse categorical cross-entropy (logits)",
-    section: "Seed 000 §4.1.2",
-    objective: "SCCE(labels, Z) in the logits Z",
-    shape: matrix,
-    x: logits,
-    value64: (z) => f64.sparseCategoricalCrossEntropyFromLogits(labels, z, CLASSES),
-    gradient64: (z) => f64.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, CLASSES),
-    value32: (z) => loss.sparseCategoricalCrossEntropyFromLogits(labels, z),
-    gradient32: (z) => loss.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z),
-  });
-  cases.push({
-    name: "sparse categorical cross-entropy (probabilities)",
-    section: "Seed 000 §4.1.2",
-    objective: "SCCE(labels, P) in the probabilities P",
-    shape: matrix,
-    x: probabilities,
-    value64: (p) => f64.sparseCategoricalCrossEntropy(labels, p, CLASSES),
-    gradient64: (p) => f64.sparseCategoricalCrossEntropyGrad(labels, p, CLASSES),
-    value32: (p) => loss.sparseCategoricalCrossEntropy(labels, p),
-    gradient32: (p) => loss.sparseCategoricalCrossEntropyGrad(labels, p),
-    stepScale: probabilityStepScale,
-  });
+  cases.push(lossCase(
+    { name: "categorical cross-entropy (logits)", objective: "CCE(Y, Z) in the logits Z", shape: matrix, x: logits },
+    [
+      (z) => f64.categoricalCrossEntropyFromLogits(targets, z, CLASSES),
+      (z) => f64.categoricalCrossEntropyFromLogitsGrad(targets, z, CLASSES),
+    ],
+    [
+      (z) => loss.categoricalCrossEntropyFromLogits(targetsTensor(), z),
+      (z) => loss.categoricalCrossEntropyFromLogitsGrad(targetsTensor(), z),
+    ],
+  ));
+  cases.push(lossCase(
+    { name: "categorical cross-entropy (probabilities)", objective: "CCE(Y, P) in the probabilities P", shape: matrix, x: probabilities },
+    [(p) => f64.categoricalCrossEntropy(targets, p, CLASSES), (p) => f64.categoricalCrossEntropyGrad(targets, p, CLASSES)],
+    [(p) => loss.categoricalCrossEntropy(targetsTensor(), p), (p) => loss.categoricalCrossEntropyGrad(targetsTensor(), p)],
+    probabilityStepScale,
+  ));
+  cases.push(lossCase(
+    { name: "sparse categorical cross-entropy (logits)", objective: "SCCE(labels, Z) in the logits Z", shape: matrix, x: logits },
+    [
+      (z) => f64.sparseCategoricalCrossEntropyFromLogits(labels, z, CLASSES),
+      (z) => f64.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, CLASSES),
+    ],
+    [(z) => loss.sparseCategoricalCrossEntropyFromLogits(labels, z), (z) => loss.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z)],
+  ));
+  const sparseProbabilities = {
+    name: "sparse categorical cross-entropy (probabilities)", objective: "SCCE(labels, P) in the probabilities P", shape: matrix, x: probabilities,
+  };
+  cases.push(lossCase(
+    sparseProbabilities,
+    [(p) => f64.sparseCategoricalCrossEntropy(labels, p, CLASSES), (p) => f64.sparseCategoricalCrossEntropyGrad(labels, p, CLASSES)],
+    [(p) => loss.sparseCategoricalCrossEntropy(labels, p), (p) => loss.sparseCategoricalCrossEntropyGrad(labels, p)],
+    probabilityStepScale,
+  ));
 
   const v = draw(8, normal);
   const x = draw(8, () => 2 * random.normal());

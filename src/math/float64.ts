@@ -9,7 +9,7 @@ import { assertSameLength, MathInputError } from "./errors";
 
 type Values = ArrayLike<number>;
 
-/** Clip bound of the probability forms (Keras' epsilon): log(p) is taken of p clipped to [ε, 1 − ε]. (Seed 000 §4.1.2) */
+/** Clip bound of the probability forms (Keras' epsilon): log(p) is taken of p clipped to [ε, 1 − ε]. */
 export const PROBABILITY_EPSILON = 1e-7;
 
 function rowsOf(where: string, size: number, columns: number): number {
@@ -212,29 +212,30 @@ function assertLabelsMatchRows(where: string, labels: Values, size: number, colu
   if (labels.length !== rows) throw new MathInputError(`${where}: ${labels.length} labels for ${rows} rows`);
 }
 
-/** Sparse categorical cross-entropy from logits (integer labels): mean of logsumexp(z) − z_label. (Seed 000 §4.1.2) */
-export function sparseCategoricalCrossEntropyFromLogits(labels: Values, z: Values, columns: number): number {
-  assertLabelsMatchRows("sparseCategoricalCrossEntropyFromLogits(labels, z, columns)", labels, z.length, columns);
-  return categoricalCrossEntropyFromLogits(oneHot(labels, columns), z, columns);
+/** `dense` (a function of one-hot targets) taken at integer labels, refusing a label count that is not the row count. */
+function sparse<R>(
+  name: string,
+  dense: (y: Values, v: Values, columns: number) => R,
+): (labels: Values, v: Values, columns: number) => R {
+  return (labels, v, columns) => {
+    assertLabelsMatchRows(`${name}(labels, ${name.includes("Logits") ? "z" : "p"}, columns)`, labels, v.length, columns);
+    return dense(oneHot(labels, columns), v, columns);
+  };
 }
 
-/** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. (Seed 000 §4.1.2) */
-export function sparseCategoricalCrossEntropyFromLogitsGrad(labels: Values, z: Values, columns: number): Float64Array {
-  assertLabelsMatchRows("sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, columns)", labels, z.length, columns);
-  return categoricalCrossEntropyFromLogitsGrad(oneHot(labels, columns), z, columns);
-}
+/** Sparse categorical cross-entropy from logits (integer labels): mean of logsumexp(z) − z_label. */
+export const sparseCategoricalCrossEntropyFromLogits =
+  sparse("sparseCategoricalCrossEntropyFromLogits", categoricalCrossEntropyFromLogits);
 
-/** Sparse categorical cross-entropy from probabilities (integer labels): −mean of log clip(p_label). (Seed 000 §4.1.2) */
-export function sparseCategoricalCrossEntropy(labels: Values, p: Values, columns: number): number {
-  assertLabelsMatchRows("sparseCategoricalCrossEntropy(labels, p, columns)", labels, p.length, columns);
-  return categoricalCrossEntropy(oneHot(labels, columns), p, columns);
-}
+/** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. */
+export const sparseCategoricalCrossEntropyFromLogitsGrad =
+  sparse("sparseCategoricalCrossEntropyFromLogitsGrad", categoricalCrossEntropyFromLogitsGrad);
 
-/** ∂/∂p of sparse categorical cross-entropy from probabilities: −1 / (p_label n) at the label, 0 elsewhere. (Seed 000 §4.1.2) */
-export function sparseCategoricalCrossEntropyGrad(labels: Values, p: Values, columns: number): Float64Array {
-  assertLabelsMatchRows("sparseCategoricalCrossEntropyGrad(labels, p, columns)", labels, p.length, columns);
-  return categoricalCrossEntropyGrad(oneHot(labels, columns), p, columns);
-}
+/** Sparse categorical cross-entropy from probabilities (integer labels): −mean of log clip(p_label). */
+export const sparseCategoricalCrossEntropy = sparse("sparseCategoricalCrossEntropy", categoricalCrossEntropy);
+
+/** ∂/∂p of sparse categorical cross-entropy from probabilities: −1 / (p_label n) at the label, 0 elsewhere. */
+export const sparseCategoricalCrossEntropyGrad = sparse("sparseCategoricalCrossEntropyGrad", categoricalCrossEntropyGrad);
 
 /** Shapes of Seed 001 §4.1's dense layer ReLU(x W + b): x is [rows, inputs], W is [inputs, units], b is [units]. */
 export interface DenseShape {

@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { MathInputError } from "./errors";
 
-/** A scalar function L(x) of one input, in float64 and in float32, with its analytic gradient in both. (Seed 000 §4.2.1 gradient check) */
+/** A scalar function L(x) of one input, in float64 and in float32, with its analytic gradient in both. */
 export interface GradientCase {
   /** What is differentiated, e.g. "sigmoid" or "mse". */
   readonly name: string;
@@ -47,7 +47,7 @@ export function probabilityStepScale(value: number): number {
   return Math.min(value, 1 - value);
 }
 
-/** Which two gradients a comparison holds side by side. (Seed 000 §4.2.1 gradient check) */
+/** Which two gradients a comparison holds side by side. */
 export type ComparisonKind =
   | "analytic vs finite differences"
   | "analytic vs tf.grad"
@@ -66,7 +66,7 @@ export interface GradientComparison {
   readonly passed: boolean;
 }
 
-/** Tolerances of the four comparisons (relative errors). (Seed 000 §4.2.1 gradient check) */
+/** Tolerances of the four comparisons (relative errors). */
 export interface GradientTolerances {
   /** Analytic vs central differences, both float64 (default 1e-7; worst seen over 1000 seeds: 9.2e-9, softmax). */
   readonly float64: number;
@@ -76,7 +76,7 @@ export interface GradientTolerances {
   readonly finiteDifferences32: number;
 }
 
-/** Tolerances used unless told otherwise. (Seed 000 §4.2.1 gradient check) */
+/** Tolerances used unless told otherwise. */
 export const DEFAULT_TOLERANCES: GradientTolerances = { float64: 1e-7, float32: 1e-4, finiteDifferences32: 5e-3 };
 
 const FLOAT64 = "float64 (JS numbers)";

@@ -3,10 +3,10 @@
  * every fitting method can be checked against the truth it should recover.
  */
 import { MathInputError } from "./errors";
-import { seededRandom } from "./random";
+import { seededRandom } from "../random";
 import type { Line } from "./regression";
 
-/** How to draw the synthetic houses: count, true line, noise and area range. (Seed 000 §4.4) */
+/** How to draw the synthetic houses: count, true line, noise and area range. */
 export interface HousePriceOptions {
   readonly n: number;
   /** The true line: price = w · area + b (default w = 2.5 per m², b = 30). */

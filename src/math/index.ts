@@ -11,5 +11,4 @@ export { gradientCases } from "./cases";
 export * from "./regression";
 export * from "./house-prices";
 export * from "./convolution";
-export { seededRandom, type Random } from "./random";
 export { MathInputError } from "./errors";

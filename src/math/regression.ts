@@ -133,7 +133,7 @@ export function standardizer(x: ArrayLike<number>): Standardizer {
   };
 }
 
-/** How gradient descent gets its gradient: the hand-written formula (either convention) or `tf.grads`. (Seed 000 §4.4) */
+/** How gradient descent gets its gradient: the hand-written formula (either convention) or `tf.grads`. */
 export type GradientSource = "analytic" | "document" | "autodiff";
 
 /** Options of {@link gradientDescent} (Seed 000 §4.2.2 / §4.4.3). */
@@ -146,7 +146,7 @@ export interface DescentOptions {
   readonly start?: Line;
 }
 
-/** The outcome of {@link gradientDescent}: the last line, the loss and (w, b) before each step and after the last. (Seed 000 §4.4) */
+/** The outcome of {@link gradientDescent}: the last line, the loss and (w, b) before each step and after the last. */
 export interface DescentResult extends Line {
   readonly losses: number[];
   readonly path: Line[];

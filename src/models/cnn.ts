@@ -4,7 +4,7 @@
  * Seed 001 §5.2 step 2 (10-class classifier, softmax, sparse categorical cross-entropy).
  */
 import * as tf from "@tensorflow/tfjs";
-import { adoptOptimizer } from "./optimizer-ownership";
+import { adoptOptimizer } from "../io";
 
 /** Raised when a CNN builder gets a shape or size it cannot build. */
 export class CnnConfigError extends Error {

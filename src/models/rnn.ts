@@ -15,16 +15,14 @@
  * h_t = f(x_t · W_x + h_{t−1} · W_h + b), with W_x: d_x × d_h, W_h: d_h × d_h, b: d_h, and f = tanh.
  */
 import * as tf from "@tensorflow/tfjs";
-import { stopReason, stopSignals, type StopPoint } from "../cancellation";
-import { SeededRandom } from "../data/random";
-import { adoptOptimizer } from "./optimizer-ownership";
+import { adoptOptimizer } from "../io";
 
-/** A tensor shape that the recurrence cannot take; the message names the argument and both sizes. (Seed 001 §4.2) */
+/** A tensor shape that the recurrence cannot take; the message names the argument and both sizes. */
 export class RnnShapeError extends Error {
   override name = "RnnShapeError";
 }
 
-/** A builder or training option that cannot work (non-integer units, bad learning rate, …). (Seed 001 §4.2) */
+/** A builder or training option that cannot work (non-integer units, bad learning rate, …). */
 export class RnnConfigError extends Error {
   override name = "RnnConfigError";
 }
@@ -38,7 +36,7 @@ let scratchModels = 0;
 /** Which recurrence a from-scratch forecaster runs: Seed 001 §4.2 as written, or corrected. */
 export type RecurrenceForm = "document" | "corrected";
 
-/** Parameters of the corrected (Elman) recurrence h_t = f(x_t·W_x + h_{t−1}·W_h + b). (Seed 001 §4.2, corrected) */
+/** Parameters of the corrected (Elman) recurrence h_t = f(x_t·W_x + h_{t−1}·W_h + b). */
 export interface ElmanWeights {
   /** W_x: [d_x, d_h]. */
   readonly wx: tf.Tensor2D;
@@ -106,7 +104,8 @@ export function elmanRecurrence(x: tf.Tensor3D, weights: ElmanWeights, activatio
   return unroll(x, units, (xt, previous) => activate(tf.add(tf.add(tf.matMul(xt, wx), tf.matMul(previous, wh)), b), activation));
 }
 
-function checkPositiveInteger(value: number, what: string): void {
+/** Throws RnnConfigError unless `value` is a positive integer; `what` names it. */
+export function checkRnnSize(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 1) throw new RnnConfigError(`${what} must be a positive integer, got ${value}`);
 }
 
@@ -114,7 +113,7 @@ function checkLearningRate(value: number, what: string): void {
   if (!(Number.isFinite(value) && value > 0)) throw new RnnConfigError(`${what}: learningRate must be a positive number, got ${value}`);
 }
 
-/** Options of {@link ScratchRnnForecaster}. (Seed 001 §4.2, §6.3) */
+/** Options of {@link ScratchRnnForecaster}. */
 export interface ScratchRnnOptions {
   /** "document": h_t = ReLU(x_t·W + h_{t−1}·W); "corrected": h_t = f(x_t·W_x + h_{t−1}·W_h + b). */
   readonly form: RecurrenceForm;
@@ -132,40 +131,10 @@ export interface ScratchRnnOptions {
   readonly seed?: number;
 }
 
-/** Options of {@link ScratchRnnForecaster.fit}. (Seed 001 §3.1 step 2, §6.3) */
-export interface ScratchFitOptions {
-  readonly epochs: number;
-  /** Default 32. */
-  readonly batchSize?: number;
-  /** Seed of the per-epoch shuffle of the training windows (inside the training split only). */
-  readonly seed?: number;
-  /** Windows scored after every epoch (val_loss). */
-  readonly validationData?: readonly [tf.Tensor3D, tf.Tensor2D];
-  /** Called after every epoch with its logs. */
-  readonly onEpochEnd?: (epoch: number, logs: Readonly<Record<string, number>>) => void;
-  /**
-   * Stops training before the next batch when aborted; a kernel interrupt of the cell that started
-   * the run does the same. The epoch in flight is left out of the history; see {@link ScratchRnnForecaster.stopped}.
-   */
-  readonly signal?: AbortSignal;
-}
-
-/** Per-epoch losses: `loss` (training MSE, averaged over the epoch's batches) and `val_loss`. (Seed 001 §6.3) */
-export type ScratchHistory = Record<string, number[]>;
-
 /** A scalar's value, freeing the scalar. */
 function readSync(scalar: tf.Scalar): number {
   try {
     return scalar.dataSync()[0]!;
-  } finally {
-    scalar.dispose();
-  }
-}
-
-/** {@link readSync}, asynchronously. */
-async function read(scalar: tf.Scalar): Promise<number> {
-  try {
-    return (await scalar.data())[0]!;
   } finally {
     scalar.dispose();
   }
@@ -185,23 +154,21 @@ export class ScratchRnnForecaster {
   readonly activation: RecurrentActivation;
   /** Recurrence weights (W, or W_x, W_h, b), then the read-out V and c. */
   readonly variables: readonly tf.Variable[];
-  /** Where and why the last `fit` stopped on a signal or an interrupt (0-based epoch and batch); undefined when it ran to the end. */
-  stopped: StopPoint | undefined;
   private readonly optimizer: tf.Optimizer;
 
   constructor(options: ScratchRnnOptions) {
-    checkPositiveInteger(options.features, "ScratchRnnForecaster: features");
+    checkRnnSize(options.features, "ScratchRnnForecaster: features");
     this.form = options.form;
     this.features = options.features;
     this.units = options.units ?? (options.form === "document" ? options.features : 16);
-    checkPositiveInteger(this.units, "ScratchRnnForecaster: units");
+    checkRnnSize(this.units, "ScratchRnnForecaster: units");
     if (options.form === "document" && this.units !== this.features) {
       throw new RnnShapeError(
         `the document's h_t = ReLU(x_t·W + h_{t−1}·W) uses one W for both products, so units (${this.units}) must equal features (${this.features})`,
       );
     }
     this.horizon = options.horizon ?? 1;
-    checkPositiveInteger(this.horizon, "ScratchRnnForecaster: horizon");
+    checkRnnSize(this.horizon, "ScratchRnnForecaster: horizon");
     this.activation = options.activation ?? (options.form === "document" ? "relu" : "tanh");
     const learningRate = options.learningRate ?? 0.01;
     checkLearningRate(learningRate, "ScratchRnnForecaster");
@@ -252,62 +219,20 @@ export class ScratchRnnForecaster {
     return readSync(this.minimizeStep(x, y));
   }
 
-  /**
-   * Trains for `epochs` passes over (x, y) in mini-batches (shuffled within the given training
-   * windows, seeded), scoring `validationData` after each epoch; returns the loss history. (Seed 001 §3.1 step 2–4)
-   */
-  async fit(x: tf.Tensor3D, y: tf.Tensor2D, options: ScratchFitOptions): Promise<ScratchHistory> {
-    checkPositiveInteger(options.epochs, "fit: epochs");
-    const batchSize = options.batchSize ?? 32;
-    checkPositiveInteger(batchSize, "fit: batchSize");
-    this.checkTargets(x, y);
-    const samples = x.shape[0];
-    const history: ScratchHistory = { loss: [] };
-    const signals = stopSignals(options.signal);
-    this.stopped = undefined;
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const indices = Array.from({ length: samples }, (_, i) => i);
-      const order = options.seed === undefined ? indices : new SeededRandom((options.seed * 2654435761 + epoch * 40503) >>> 0).shuffled(indices);
-      let sum = 0;
-      for (let start = 0; start < samples; start += batchSize) {
-        const reason = stopReason(signals);
-        if (reason !== undefined) {
-          this.stopped = { epoch, batch: start / batchSize, reason };
-          return history;
-        }
-        const picked = order.slice(start, start + batchSize);
-        const batch = tf.tidy(() => {
-          const rows = tf.tensor1d(picked, "int32");
-          return { xb: tf.gather(x, rows) as tf.Tensor3D, yb: tf.gather(y, rows) as tf.Tensor2D };
-        });
-        try {
-          // Read asynchronously: a GPU backend in Node cannot read synchronously.
-          sum += (await read(this.minimizeStep(batch.xb, batch.yb))) * picked.length;
-        } finally {
-          tf.dispose([batch.xb, batch.yb]);
-        }
-      }
-      const logs: Record<string, number> = { loss: sum / samples };
-      if (options.validationData !== undefined) logs.val_loss = await read(this.lossTensor(options.validationData[0], options.validationData[1]));
-      for (const [name, value] of Object.entries(logs)) (history[name] ??= []).push(value);
-      options.onEpochEnd?.(epoch + 1, logs);
-      await tf.nextFrame();
-    }
-    return history;
-  }
-
   /** Frees the weights and Adam's moments. */
   dispose(): void {
     this.optimizer.dispose();
     tf.dispose([...this.variables]);
   }
 
-  private lossTensor(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
+  /** The mean squared error of the forecast on (x, y), as a scalar tensor. (Seed 001 §6.3) */
+  lossTensor(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
     this.checkTargets(x, y);
     return tf.tidy(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar);
   }
 
-  private minimizeStep(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
+  /** One Adam step on the mean squared error of (x, y); returns the loss before the step as a scalar tensor. */
+  minimizeStep(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
     this.checkTargets(x, y);
     return this.optimizer.minimize(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar, true, [...this.variables])!;
   }
@@ -318,7 +243,8 @@ export class ScratchRnnForecaster {
     }
   }
 
-  private checkTargets(x: tf.Tensor3D, y: tf.Tensor2D): void {
+  /** Throws RnnShapeError unless x is [batch, time, features] and y [batch, horizon]. */
+  checkTargets(x: tf.Tensor3D, y: tf.Tensor2D): void {
     this.checkInput(x);
     if (y.rank !== 2 || y.shape[0] !== x.shape[0] || y.shape[1] !== this.horizon) {
       throw new RnnShapeError(`y must be [${x.shape[0]}, ${this.horizon}] for x [${x.shape.join(", ")}], got [${y.shape.join(", ")}]`);
@@ -326,13 +252,13 @@ export class ScratchRnnForecaster {
   }
 }
 
-/** The tfjs-layers recurrent cells compared in §6.3's forecasting. (Seed 001 §4.2, §6.3) */
+/** The tfjs-layers recurrent cells compared in §6.3's forecasting. */
 export type RecurrentLayerKind = "simpleRNN" | "lstm" | "gru";
 
-/** The three cells, in the order the workbook compares them. (Seed 001 §6.3) */
+/** The three cells, in the order the workbook compares them. */
 export const RECURRENT_LAYER_KINDS: readonly RecurrentLayerKind[] = ["simpleRNN", "lstm", "gru"];
 
-/** Options of {@link recurrentForecaster}. (Seed 001 §6.3) */
+/** Options of {@link recurrentForecaster}. */
 export interface RecurrentForecasterOptions {
   readonly kind: RecurrentLayerKind;
   /** L, time steps per input window. */
@@ -358,10 +284,10 @@ export function recurrentForecaster(options: RecurrentForecasterOptions): tf.Seq
   const horizon = options.horizon ?? 1;
   const learningRate = options.learningRate ?? 0.005;
   if (!RECURRENT_LAYER_KINDS.includes(options.kind)) throw new RnnConfigError(`recurrentForecaster: kind must be one of ${RECURRENT_LAYER_KINDS.join(", ")}, got ${String(options.kind)}`);
-  checkPositiveInteger(options.window, "recurrentForecaster: window");
-  checkPositiveInteger(options.features, "recurrentForecaster: features");
-  checkPositiveInteger(units, "recurrentForecaster: units");
-  checkPositiveInteger(horizon, "recurrentForecaster: horizon");
+  checkRnnSize(options.window, "recurrentForecaster: window");
+  checkRnnSize(options.features, "recurrentForecaster: features");
+  checkRnnSize(units, "recurrentForecaster: units");
+  checkRnnSize(horizon, "recurrentForecaster: horizon");
   checkLearningRate(learningRate, "recurrentForecaster");
   const seed = options.seed;
   const seeded =

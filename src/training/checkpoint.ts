@@ -8,9 +8,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { readModelArtifacts, saveModel } from "../io";
-import type { EarlyStoppingState } from "./early-stopping";
+import type { EarlyStopping, EarlyStoppingState } from "./early-stopping";
+import type { Callback, History, TrainingRun } from "./loop";
 
-/** Raised when a checkpoint does not fit the model or the run being resumed; names the folder. (Seed 000 §5.3.3) */
+/** Raised when a checkpoint does not fit the model or the run being resumed; names the folder. */
 export class CheckpointError extends Error {
   override name = "CheckpointError";
   constructor(readonly path: string, detail: string) {
@@ -18,14 +19,14 @@ export class CheckpointError extends Error {
   }
 }
 
-/** What must match for a run to continue from a checkpoint. (Seed 000 §5.3.3) */
+/** What must match for a run to continue from a checkpoint. */
 export interface RunFingerprint {
   readonly seed: number | null;
   readonly batchSize: number;
   readonly samples: number;
 }
 
-/** The run's state after an epoch, saved next to the model as state.json. (Seed 000 §5.3.3) */
+/** The run's state after an epoch, saved next to the model as state.json. */
 export interface TrainingState {
   /** Epochs completed (1-based count). */
   readonly epoch: number;
@@ -34,7 +35,7 @@ export interface TrainingState {
   readonly fingerprint: RunFingerprint;
 }
 
-/** A complete checkpoint on disk. (Seed 000 §5.3.3) */
+/** A complete checkpoint on disk. */
 export interface Checkpoint {
   readonly dir: string;
   readonly state: TrainingState;
@@ -145,5 +146,61 @@ export async function restoreCheckpoint(model: tf.LayersModel, dir: string, with
     }
   } finally {
     tf.dispose(Object.values(named));
+  }
+}
+
+/** Where a resumed run continues: the epochs completed and the history up to them. */
+export interface Resumed {
+  readonly epoch: number;
+  readonly history: History;
+}
+
+function fingerprintMismatch(saved: RunFingerprint, now: RunFingerprint): string | undefined {
+  for (const key of ["seed", "batchSize", "samples"] as const) {
+    if (saved[key] !== now[key]) return `${key} was ${saved[key]} in the checkpointed run, ${now[key]} now`;
+  }
+  return undefined;
+}
+
+/**
+ * Checkpoint and resume as a loop callback: after every epoch the model, its optimizer state and
+ * the run's state (history, early-stopping state) go to `store`; {@link resume} continues from the
+ * newest checkpoint there. (Seed 000 §5.3.3)
+ */
+export class ModelCheckpoint implements Callback {
+  constructor(
+    private readonly model: tf.LayersModel,
+    private readonly store: CheckpointStore,
+    private readonly fingerprint: RunFingerprint,
+    private readonly earlyStopping?: EarlyStopping,
+  ) {}
+
+  /**
+   * Puts the newest checkpoint back into the model (and the early-stopping state) and returns where
+   * to continue; undefined when there is none. `fresh` deletes the folder's checkpoints instead.
+   */
+  async resume(fresh: boolean): Promise<Resumed | undefined> {
+    if (fresh) {
+      this.store.clear();
+      return undefined;
+    }
+    const latest = this.store.latest();
+    if (latest === undefined) return undefined;
+    const mismatch = fingerprintMismatch(latest.state.fingerprint, this.fingerprint);
+    if (mismatch !== undefined) {
+      throw new CheckpointError(latest.dir, `cannot resume: ${mismatch} (use another checkpointDir or resume: false)`);
+    }
+    await restoreCheckpoint(this.model, latest.dir);
+    const history: History = {};
+    for (const [name, values] of Object.entries(latest.state.history)) history[name] = [...values];
+    if (latest.state.earlyStopping !== null) this.earlyStopping?.restore(latest.state.earlyStopping);
+    console.log(`resuming from the epoch ${latest.state.epoch} checkpoint in ${latest.dir}`);
+    return { epoch: latest.state.epoch, history };
+  }
+
+  async onEpochEnd(epoch: number, _logs: unknown, run: TrainingRun): Promise<void> {
+    const earlyStopping = this.earlyStopping?.current ?? null;
+    const state: TrainingState = { epoch: epoch + 1, history: run.history, earlyStopping, fingerprint: this.fingerprint };
+    await this.store.save(this.model, state);
   }
 }

@@ -7,6 +7,8 @@
  * masks the uninterrupted one would have drawn.
  */
 import type * as tf from "@tensorflow/tfjs";
+import { deriveSeed } from "../random";
+import type { Callback } from "./loop";
 
 interface SeedableDropout {
   seed?: number;
@@ -16,16 +18,7 @@ function dropoutLayers(model: tf.LayersModel): SeedableDropout[] {
   return model.layers.filter((layer) => layer.getClassName() === "Dropout" || layer.getClassName() === "SpatialDropout1D") as unknown as SeedableDropout[];
 }
 
-function mix(...parts: number[]): number {
-  let hash = 0x811c9dc5;
-  for (const part of parts) {
-    hash = Math.imul(hash ^ (part >>> 0), 0x01000193) >>> 0;
-    hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) >>> 0;
-  }
-  return hash;
-}
-
-/** Per-step dropout seeding of one model; `release()` restores the layers' own seeds. (Seed 000 §5.2.2) */
+/** Per-step dropout seeding of one model; `release()` restores the layers' own seeds. */
 export interface DropoutSeeder {
   seedStep(epoch: number, batch: number): void;
   release(): void;
@@ -37,10 +30,19 @@ export function seedDropout(model: tf.LayersModel, runSeed: number): DropoutSeed
   const original = layers.map((layer) => layer.seed);
   return {
     seedStep(epoch, batch) {
-      layers.forEach((layer, index) => (layer.seed = mix(runSeed, epoch, batch, index)));
+      layers.forEach((layer, index) => (layer.seed = deriveSeed(runSeed, epoch, batch, index)));
     },
     release() {
       layers.forEach((layer, index) => (layer.seed = original[index]));
     },
+  };
+}
+
+/** The loop callback of a seeded run: a fresh dropout seed before every batch, the layers' own seeds back at the end. */
+export function dropoutSeeding(model: tf.LayersModel, runSeed: number): Callback {
+  const seeder = seedDropout(model, runSeed);
+  return {
+    onBatchBegin: ({ epoch, batch }) => seeder.seedStep(epoch, batch),
+    onTrainEnd: () => seeder.release(),
   };
 }

@@ -3,8 +3,11 @@
  * Keras' EarlyStopping semantics): watch one logged quantity, count epochs without an improvement
  * larger than minDelta, stop after `patience` of them, remember the best epoch.
  */
+import * as tf from "@tensorflow/tfjs";
+import { restoreCheckpoint, type CheckpointStore } from "./checkpoint";
+import type { Callback, TrainEnd, TrainingRun } from "./loop";
 
-/** Options of {@link EarlyStopping}. (Seed 000 §5.3.3) */
+/** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
   /** The logged quantity to watch; default "val_loss" (or "loss" without validation data). */
   readonly monitor?: string;
@@ -18,14 +21,14 @@ export interface EarlyStoppingOptions {
   readonly restoreBestWeights?: boolean;
 }
 
-/** The part of early stopping that a checkpoint carries. (Seed 000 §5.3.3) */
+/** The part of early stopping that a checkpoint carries. */
 export interface EarlyStoppingState {
   readonly best: number | null;
   readonly bestEpoch: number | null;
   readonly wait: number;
 }
 
-/** Raised for early-stopping options that cannot work. (Seed 000 §5.3.3) */
+/** Raised for early-stopping options that cannot work. */
 export class EarlyStoppingError extends Error {
   override name = "EarlyStoppingError";
 }
@@ -68,5 +71,62 @@ export class EarlyStopping {
     const improved = best === null || (this.mode === "min" ? value < best - this.minDelta : value > best + this.minDelta);
     this.state = improved ? { best: value, bestEpoch: epoch, wait: 0 } : { ...this.state, wait: this.state.wait + 1 };
     return { improved, stop: !improved && this.state.wait >= this.patience };
+  }
+}
+
+/**
+ * Early stopping as a loop callback on `model`: ends training once `tracker` says so, keeps the
+ * best epoch's weights (in `store` when the run checkpoints, else in memory) and, with
+ * restoreBestWeights, puts them back when training ends. A run resumed past its patience stops
+ * before its first epoch.
+ */
+export class EarlyStoppingCallback implements Callback {
+  /** The epoch training stopped at because the monitored value stopped improving. */
+  stoppedEarlyAt: number | undefined;
+  /** The epoch whose weights the model holds after restoring the best ones. */
+  bestEpoch: number | undefined;
+  private bestWeights: tf.Tensor[] | undefined;
+
+  constructor(
+    readonly tracker: EarlyStopping,
+    private readonly model: tf.LayersModel,
+    private readonly store?: CheckpointStore,
+  ) {}
+
+  onEpochBegin(epoch: number, run: TrainingRun): void {
+    const { wait, best } = this.tracker.current;
+    if (wait >= this.tracker.patience && best !== null && epoch > 0) {
+      this.stoppedEarlyAt = epoch;
+      run.stopTraining = true;
+    }
+  }
+
+  async onEpochEnd(epoch: number, logs: Readonly<Record<string, number>>, run: TrainingRun): Promise<void> {
+    const verdict = this.tracker.update(epoch + 1, logs);
+    if (verdict.improved && this.tracker.restoreBestWeights) {
+      if (this.store !== undefined) await this.store.saveBest(this.model);
+      else {
+        tf.dispose(this.bestWeights ?? []);
+        this.bestWeights = this.model.getWeights().map((weight) => weight.clone());
+      }
+    }
+    if (verdict.stop) {
+      this.stoppedEarlyAt = epoch + 1;
+      run.stopTraining = true;
+    }
+  }
+
+  async onTrainEnd(end: TrainEnd, run: TrainingRun): Promise<void> {
+    try {
+      if (end.failed || !this.tracker.restoreBestWeights) return;
+      this.bestEpoch = this.tracker.current.bestEpoch ?? undefined;
+      const epochs = Object.values(run.history)[0]?.length ?? 0;
+      if (this.bestEpoch === undefined || this.bestEpoch === epochs) return;
+      if (this.bestWeights !== undefined) this.model.setWeights(this.bestWeights);
+      else if (this.store !== undefined) await restoreCheckpoint(this.model, this.store.bestDir, false);
+    } finally {
+      tf.dispose(this.bestWeights ?? []);
+      this.bestWeights = undefined;
+    }
   }
 }

@@ -5,30 +5,21 @@
  * killed mid-training continues from its last checkpoint and loses at most the epoch in flight.
  */
 import * as tf from "@tensorflow/tfjs";
-import { stopReason, stopSignals, type StopPoint } from "../cancellation";
-import { epochOrder } from "./epoch-order";
-import { progressBar } from "../display";
-import { CheckpointError, CheckpointStore, restoreCheckpoint, type RunFingerprint, type TrainingState } from "./checkpoint";
-import { seedDropout } from "./dropout-seeds";
-import { EarlyStopping, type EarlyStoppingOptions } from "./early-stopping";
+import type { StopPoint } from "../cancellation";
+import { epochBatches } from "./batches";
+import { CheckpointStore, ModelCheckpoint, type RunFingerprint } from "./checkpoint";
+import { dropoutSeeding } from "./dropout-seeds";
+import { EarlyStopping, EarlyStoppingCallback, type EarlyStoppingOptions } from "./early-stopping";
+import { trainLoop, type BatchContext, type Callback, type History } from "./loop";
+import { ProgressCallback } from "./progress";
+import { scalars } from "./scalars";
 
-/** Raised for fit arguments that cannot work (sizes disagree, bad epochs or batch size). (Seed 000 §5.2.2) */
+/** Raised for fit arguments that cannot work (sizes disagree, bad epochs or batch size). */
 export class FitError extends Error {
   override name = "FitError";
 }
 
-/** Per-epoch values by name: loss, accuracy, val_loss, val_accuracy, … (Keras' `history.history`). (Seed 000 §5.2.3) */
-export type History = Record<string, number[]>;
-
-/** Where a batch is in the run, for hooks. (Seed 000 §5.2.2) */
-export interface BatchContext {
-  /** 0-based epoch. */
-  readonly epoch: number;
-  /** 0-based batch within the epoch. */
-  readonly batch: number;
-}
-
-/** Options of {@link fit}. (Seed 000 §5.2.2) */
+/** Options of {@link fit}. */
 export interface FitOptions {
   readonly epochs: number;
   /** Default 32, as Keras. */
@@ -67,9 +58,11 @@ export interface FitOptions {
    * the history and never checkpointed, so the last checkpoint stays whole.
    */
   readonly signal?: AbortSignal;
+  /** More loop callbacks, called after the built-in ones. */
+  readonly callbacks?: readonly Callback[];
 }
 
-/** What a run did. (Seed 000 §5.2.3) */
+/** What a run did. */
 export interface FitResult {
   readonly history: History;
   /** 1-based epochs the history covers (a resumed run includes the epochs done before). */
@@ -85,32 +78,8 @@ export interface FitResult {
   readonly seconds: number;
 }
 
-/**
- * A training step on the cpu and wasm backends resolves in microtasks only, so without a turn of
- * the event loop a stop that arrives as a message (a widget's Stop button, a comm, a timer) is
- * never read until the run ends. This often, fit lets the loop run between batches.
- */
-const EVENT_LOOP_TURN_MS = 50;
-
 function metricName(name: string): string {
   return name === "acc" ? "accuracy" : name;
-}
-
-/** Reads (and frees) training or evaluation results; asynchronously, as a GPU backend in Node requires. */
-async function scalars(values: tf.Scalar | tf.Scalar[] | number | number[]): Promise<number[]> {
-  const list = Array.isArray(values) ? values : [values];
-  const numbers: number[] = [];
-  for (const value of list) {
-    if (typeof value === "number") numbers.push(value);
-    else {
-      try {
-        numbers.push((await value.data())[0]!);
-      } finally {
-        value.dispose();
-      }
-    }
-  }
-  return numbers;
 }
 
 /** The examples at `indices`, inputs passed through `augment` when given (which may read them back asynchronously). */
@@ -142,19 +111,6 @@ function checkInputs(x: tf.Tensor, y: tf.Tensor, options: FitOptions, batchSize:
   }
 }
 
-function sameFingerprint(a: RunFingerprint, b: RunFingerprint): string | undefined {
-  for (const key of ["seed", "batchSize", "samples"] as const) {
-    if (a[key] !== b[key]) return `${key} was ${a[key]} in the checkpointed run, ${b[key]} now`;
-  }
-  return undefined;
-}
-
-function formatLogs(logs: Readonly<Record<string, number>>): string {
-  return Object.entries(logs)
-    .map(([name, value]) => `${name} ${value.toFixed(4)}`)
-    .join(" · ");
-}
-
 /**
  * Trains `model` (compiled) on in-memory examples for `options.epochs` epochs (Seed 000 §5.2.2
  * `model.fit`; Seed 001 §5.2 step 3), returning Keras-style history. With `checkpointDir` it saves
@@ -170,115 +126,56 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   const fingerprint: RunFingerprint = { seed: seed ?? null, batchSize, samples };
   const names = model.metricsNames.map(metricName);
   const validation = options.validationData;
-  const stopper = options.earlyStopping === undefined ? undefined : new EarlyStopping(options.earlyStopping, validation === undefined ? "loss" : "val_loss");
-  const store = options.checkpointDir === undefined ? undefined : new CheckpointStore(options.checkpointDir, options.keepCheckpoints ?? 2);
+  const monitored = validation === undefined ? "loss" : "val_loss";
+  const tracker = options.earlyStopping === undefined ? undefined : new EarlyStopping(options.earlyStopping, monitored);
+  const store =
+    options.checkpointDir === undefined ? undefined : new CheckpointStore(options.checkpointDir, options.keepCheckpoints ?? 2);
+  const checkpoint = store === undefined ? undefined : new ModelCheckpoint(model, store, fingerprint, tracker);
+  const resumed = await checkpoint?.resume(options.resume === false);
+  const earlyStopping = tracker === undefined ? undefined : new EarlyStoppingCallback(tracker, model, store);
+  const user: Callback = {
+    onBatchEnd: (at, logs) => options.onBatchEnd?.(at, logs.loss!),
+    onEpochEnd: (epoch, logs) => options.onEpochEnd?.(epoch + 1, logs),
+  };
 
-  const history: History = {};
-  let firstEpoch = 0;
-  let resumedFrom: number | undefined;
-  if (store !== undefined) {
-    const latest = options.resume === false ? undefined : store.latest();
-    if (options.resume === false) store.clear();
-    if (latest !== undefined) {
-      const mismatch = sameFingerprint(latest.state.fingerprint, fingerprint);
-      if (mismatch !== undefined) throw new CheckpointError(latest.dir, `cannot resume: ${mismatch} (use another checkpointDir or resume: false)`);
-      await restoreCheckpoint(model, latest.dir);
-      for (const [name, values] of Object.entries(latest.state.history)) history[name] = [...values];
-      if (stopper !== undefined && latest.state.earlyStopping !== null) stopper.restore(latest.state.earlyStopping);
-      firstEpoch = latest.state.epoch;
-      resumedFrom = firstEpoch;
-      console.log(`resuming from the epoch ${firstEpoch} checkpoint in ${latest.dir}`);
-    }
-  }
-
-  let bestWeights: tf.Tensor[] | undefined;
-  const keepBest = stopper?.restoreBestWeights === true;
-  let stoppedEarlyAt: number | undefined;
-  const dropout = seed === undefined ? undefined : seedDropout(model, seed);
-  const batches = Math.ceil(samples / batchSize);
-  const signals = stopSignals(options.signal);
-  let stopped: FitResult["stopped"];
-  let lastTurn = performance.now();
-  try {
-    for (let epoch = firstEpoch; epoch < options.epochs; epoch++) {
-      if (stopper !== undefined && stopper.current.wait >= stopper.patience && stopper.current.best !== null && epoch > 0) {
-        stoppedEarlyAt = epoch;
-        break;
+  const { history, stopped } = await trainLoop<number[]>({
+    epochs: options.epochs,
+    firstEpoch: resumed?.epoch ?? 0,
+    history: resumed?.history ?? {},
+    batches: (epoch) => epochBatches(samples, { batchSize, seed, epoch, shuffle: options.shuffle !== false }),
+    step: async (indices, at) => {
+      const { xb, yb } = await batchOf(x, y, indices, options.augment, at);
+      let values: number[];
+      try {
+        values = await scalars(await model.trainOnBatch(xb, yb));
+      } finally {
+        tf.dispose([xb, yb]);
       }
-      const order = options.shuffle === false ? Array.from({ length: samples }, (_, i) => i) : epochOrder(samples, seed, epoch);
-      const bar = options.progress === false ? undefined : progressBar({ total: batches, label: `epoch ${epoch + 1}/${options.epochs}` });
-      const sums = new Array<number>(names.length).fill(0);
-      for (let batch = 0; batch < batches; batch++) {
-        const reason = stopReason(signals);
-        if (reason !== undefined) {
-          stopped = { epoch, batch, reason };
-          break;
-        }
-        const indices = order.slice(batch * batchSize, (batch + 1) * batchSize);
-        const context = { epoch, batch };
-        const { xb, yb } = await batchOf(x, y, indices, options.augment, context);
-        dropout?.seedStep(epoch, batch);
-        let values: number[];
-        try {
-          values = await scalars(await model.trainOnBatch(xb, yb));
-        } finally {
-          tf.dispose([xb, yb]);
-        }
-        values.forEach((value, i) => (sums[i]! += value * indices.length));
-        bar?.update(batch + 1, formatLogs(Object.fromEntries(names.map((name, i) => [name, sums[i]! / Math.min(samples, (batch + 1) * batchSize)]))));
-        await options.onBatchEnd?.(context, values[0]!);
-        if (performance.now() - lastTurn >= EVENT_LOOP_TURN_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          lastTurn = performance.now();
-        }
-      }
-      if (stopped !== undefined) {
-        bar?.done(`stopped: ${stopped.reason}`);
-        break;
-      }
-      const logs: Record<string, number> = Object.fromEntries(names.map((name, i) => [name, sums[i]! / samples]));
-      if (validation !== undefined) {
-        const scores = await scalars(model.evaluate(validation[0], validation[1], { batchSize }) as tf.Scalar | tf.Scalar[]);
-        names.forEach((name, i) => (logs[`val_${name}`] = scores[i]!));
-      }
-      for (const [name, value] of Object.entries(logs)) (history[name] ??= []).push(value);
-      const verdict = stopper?.update(epoch + 1, logs);
-      if (verdict?.improved === true && keepBest) {
-        if (store !== undefined) await store.saveBest(model);
-        else {
-          tf.dispose(bestWeights ?? []);
-          bestWeights = model.getWeights().map((weight) => weight.clone());
-        }
-      }
-      bar?.done(formatLogs(logs));
-      if (store !== undefined) {
-        const state: TrainingState = { epoch: epoch + 1, history, earlyStopping: stopper?.current ?? null, fingerprint };
-        await store.save(model, state);
-      }
-      await options.onEpochEnd?.(epoch + 1, logs);
-      if (verdict?.stop === true) {
-        stoppedEarlyAt = epoch + 1;
-        break;
-      }
-    }
-    const epochs = (history[names[0]!] ?? []).map((_, i) => i + 1);
-    const bestEpoch = keepBest ? (stopper!.current.bestEpoch ?? undefined) : undefined;
-    if (bestEpoch !== undefined && bestEpoch !== epochs.length) {
-      if (bestWeights !== undefined) model.setWeights(bestWeights);
-      else if (store !== undefined) await restoreCheckpoint(model, store.bestDir, false);
-    }
-    return {
-      history,
-      epochs,
-      ...(resumedFrom !== undefined ? { resumedFrom } : {}),
-      ...(stoppedEarlyAt !== undefined ? { stoppedEarlyAt } : {}),
-      ...(bestEpoch !== undefined ? { bestEpoch } : {}),
-      ...(stopped !== undefined ? { stopped } : {}),
-      seconds: (Date.now() - started) / 1000,
-    };
-  } finally {
-    dropout?.release();
-    tf.dispose(bestWeights ?? []);
-  }
+      return { logs: Object.fromEntries(names.map((name, i) => [name, values[i]!])), weight: indices.length };
+    },
+    endEpoch: async () => {
+      if (validation === undefined) return {};
+      const scores = await scalars(model.evaluate(validation[0], validation[1], { batchSize }) as tf.Scalar | tf.Scalar[]);
+      return Object.fromEntries(names.map((name, i) => [`val_${name}`, scores[i]!]));
+    },
+    callbacks: [
+      seed === undefined ? undefined : dropoutSeeding(model, seed),
+      earlyStopping,
+      options.progress === false ? undefined : new ProgressCallback(Math.ceil(samples / batchSize)),
+      checkpoint,
+      user,
+      ...(options.callbacks ?? []),
+    ],
+    signal: options.signal,
+  });
+  const epochs = (history[names[0]!] ?? []).map((_, i) => i + 1);
+  return {
+    history,
+    epochs,
+    ...(resumed !== undefined ? { resumedFrom: resumed.epoch } : {}),
+    ...(earlyStopping?.stoppedEarlyAt !== undefined ? { stoppedEarlyAt: earlyStopping.stoppedEarlyAt } : {}),
+    ...(earlyStopping?.bestEpoch !== undefined ? { bestEpoch: earlyStopping.bestEpoch } : {}),
+    ...(stopped !== undefined ? { stopped } : {}),
+    seconds: (Date.now() - started) / 1000,
+  };
 }
-

@@ -5,12 +5,12 @@
  * ROC curve with its AUC for a binary classifier's scores.
  */
 
-/** Raised when labels or scores cannot be compared (lengths differ, a label out of range, NaN scores); names the index. (Seed 000 §5.2.3) */
+/** Raised when labels or scores cannot be compared (lengths differ, a label out of range, NaN scores); names the index. */
 export class MetricsInputError extends Error {
   override name = "MetricsInputError";
 }
 
-/** Precision, recall, F1 and support of one class. (Seed 001 §5.4) */
+/** Precision, recall, F1 and support of one class. */
 export interface ClassScores {
   readonly name: string;
   readonly precision: number;
@@ -20,14 +20,14 @@ export interface ClassScores {
   readonly support: number;
 }
 
-/** Averages of precision, recall and F1 over classes. (Seed 001 §5.4) */
+/** Averages of precision, recall and F1 over classes. */
 export interface AveragedScores {
   readonly precision: number;
   readonly recall: number;
   readonly f1: number;
 }
 
-/** Everything {@link classificationReport} measures. (Seed 000 §5.2.3; Seed 001 §5.4) */
+/** Everything {@link classificationReport} measures. */
 export interface ClassificationReport {
   readonly accuracy: number;
   readonly perClass: readonly ClassScores[];
@@ -40,7 +40,7 @@ export interface ClassificationReport {
   readonly count: number;
 }
 
-/** A ROC curve: false- and true-positive rates at each distinct score threshold, from (0,0) to (1,1). (Seed 000 §5.2.3) */
+/** A ROC curve: false- and true-positive rates at each distinct score threshold, from (0,0) to (1,1). */
 export interface RocCurve {
   readonly fpr: readonly number[];
   readonly tpr: readonly number[];

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** Predicted classes with the score behind each. (Seed 000 §5.2.4) */
+/** Predicted classes with the score behind each. */
 export interface ClassPredictions {
   /** Predicted class per example. */
   readonly classes: Int32Array;
@@ -16,7 +16,7 @@ export interface ClassPredictions {
   readonly numClasses: number;
 }
 
-/** Raised when a model's output cannot be read as class probabilities. (Seed 000 §5.2.4) */
+/** Raised when a model's output cannot be read as class probabilities. */
 export class PredictionError extends Error {
   override name = "PredictionError";
 }

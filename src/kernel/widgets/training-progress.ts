@@ -4,7 +4,7 @@
  * then ends at its next batch: the epoch in flight is dropped, so the history and the last
  * checkpoint hold whole epochs only. Nobody clicks in a headless run, which then trains to the end.
  */
-import type { BatchContext, FitOptions, FitResult } from "../../training/fit";
+import type { BatchContext, FitOptions, FitResult } from "../../training";
 import { Button, FloatProgress, HBox, Label } from "./controls";
 
 /** The reason a run stopped from the widget's button carries. */

@@ -6,18 +6,12 @@ import { filterGradient } from "../../../src/backends/wasm-training/conv2d-backp
 import { inputGradient } from "../../../src/backends/wasm-training/conv2d-backprop-input";
 import { convGeometry, type ConvGeometry } from "../../../src/backends/wasm-training/conv-geometry";
 import { WASM_TRAINING_KERNELS } from "../../../src/backends/wasm-training/register";
+import { seededRandom } from "../../../src/random";
 
-/** A small deterministic generator (mulberry32), so failing shapes can be reproduced. */
+/** Seeded integers in [lo, hi], so failing shapes can be reproduced. */
 function rng(seed: number): (lo: number, hi: number) => number {
-  let a = seed >>> 0;
-  return (lo, hi) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return lo + Math.floor(u * (hi - lo + 1));
-  };
+  const random = seededRandom(seed);
+  return (lo, hi) => lo + random.int(hi - lo + 1);
 }
 
 /** Values of `compute()` on `backend`; inputs are plain arrays so each backend owns its tensors. */

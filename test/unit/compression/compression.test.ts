@@ -9,8 +9,8 @@ import {
 } from "../../../src/compression";
 import { readModelArtifacts } from "../../../src/io";
 import { accuracy, labelsOf, predictClasses } from "../../../src/training";
-import { multiClassCnn } from "../../../src/models/cnn";
-import { SeededRandom } from "../../../src/data/random";
+import { multiClassCnn } from "../../../src/models";
+import { seededRandom } from "../../../src/random";
 import { failOnTensorLeaks } from "../tensor-leaks";
 
 failOnTensorLeaks();
@@ -22,8 +22,8 @@ function tinyCnn(seed = 3): tf.Sequential {
 }
 
 function randomValues(n: number, seed: number, scale = 1): Float32Array {
-  const random = new SeededRandom(seed);
-  return Float32Array.from({ length: n }, () => random.uniform(-scale, scale));
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: n }, () => random.between(-scale, scale));
 }
 
 /** Weights in model order, the order model.save writes them. */
@@ -87,8 +87,8 @@ describe("affine uint8 (tfjs-converter's ranges)", () => {
   it("per channel: each channel within half its own step, finer than one range for all", () => {
     const channels = 4;
     const values = new Float32Array(400);
-    const random = new SeededRandom(3);
-    for (let i = 0; i < values.length; i++) values[i] = random.uniform(-1, 1) * 10 ** -(i % channels); // channel c spans ±10^-c
+    const random = seededRandom(3);
+    for (let i = 0; i < values.length; i++) values[i] = random.between(-1, 1) * 10 ** -(i % channels); // channel c spans ±10^-c
     const { codes, scales, mins } = quantisePerChannel(values, channels);
     const back = dequantisePerChannel(codes, scales, mins);
     values.forEach((v, i) => expect(Math.abs(back[i]! - v)).toBeLessThanOrEqual(scales[i % channels]! / 2 + 1e-9));

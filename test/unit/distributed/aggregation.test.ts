@@ -5,21 +5,12 @@ import {
   DistributedSetupError, gatherBatch, lossNameOf, meanLoss, packShard, sampleSetFromTensors, shardGradients, ShardPositionError,
   trainableVariables, weightedAverage, weightLayout,
 } from "../../../src/distributed";
-import { multiClassCnn } from "../../../src/models/cnn";
+import { multiClassCnn } from "../../../src/models";
+import { relativeError } from "../../../src/math";
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
 });
-
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let difference = 0;
-  let norm = 0;
-  for (let i = 0; i < expected.length; i++) {
-    difference += (actual[i]! - expected[i]!) ** 2;
-    norm += expected[i]! ** 2;
-  }
-  return Math.sqrt(difference / norm);
-}
 
 describe("Seed 001 §3.2 step 4: weighted average of gradients", () => {
   it("weights each worker by its sample count and skips workers without samples", () => {

@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
-import { adoptOptimizer } from "../../../src/models/optimizer-ownership";
+import { adoptOptimizer } from "../../../src/io";
 import { comparisonRows, runInThread, runWithWorkers, sampleSetFromTensors, weightGap, type ComparisonSetup } from "../../../src/distributed";
 
 beforeAll(async () => {

@@ -5,8 +5,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
-import { adoptOptimizer } from "../../../src/models/optimizer-ownership";
+import { adoptOptimizer } from "../../../src/io";
 import { DataParallelPool, dataParallelStep, sampleSetFromTensors, trainDataParallel, WorkerError, type PoolShutdown } from "../../../src/distributed";
+import { relativeError } from "../../../src/math";
 
 const INPUT = [6, 6, 1] as const;
 const COUNT = 10;
@@ -41,16 +42,6 @@ function referenceGradient(model: tf.LayersModel, indices: readonly number[]): {
     }, variables);
     return { gradient: tf.concat(variables.map((v) => grads[v.name]!.flatten())).dataSync() as Float32Array, loss: value.dataSync()[0]! };
   });
-}
-
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let difference = 0;
-  let norm = 0;
-  for (let i = 0; i < expected.length; i++) {
-    difference += (actual[i]! - expected[i]!) ** 2;
-    norm += expected[i]! ** 2;
-  }
-  return Math.sqrt(difference / norm);
 }
 
 beforeAll(async () => {

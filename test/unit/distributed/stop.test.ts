@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
 import { openInterruptScope } from "../../../src/cancellation";
 import { DataParallelPool, runInThread, sampleSetFromTensors, trainDataParallel } from "../../../src/distributed";
-import { adoptOptimizer } from "../../../src/models/optimizer-ownership";
+import { adoptOptimizer } from "../../../src/io";
 
 const INPUT = [4, 4, 1] as const;
 let pool: DataParallelPool;

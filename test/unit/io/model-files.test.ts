@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
 import { loadModel, ModelFileError, saveModel } from "../../../src/io";
-import { multiClassCnn } from "../../../src/models/cnn";
+import { multiClassCnn } from "../../../src/models";
 import { predictClasses } from "../../../src/training";
 
 const scratch = mkdtempSync(join(tmpdir(), "lepton-io-"));

@@ -7,7 +7,7 @@ import {
   createKeyFile, EncryptedFileError, ENCRYPTED_MODEL_FILES, generateSigningKeys, InsecureKeyFileError, KeyError, loadEncryptedModel, loadKey, ManifestError,
   readEncryptedFile, readKeyFile, saveEncryptedModel, signManifest, TamperedFileError, verifyManifest, writeEncryptedFile, WrongKeyError,
 } from "../../../src/io";
-import { multiClassCnn } from "../../../src/models/cnn";
+import { multiClassCnn } from "../../../src/models";
 import { failOnTensorLeaks } from "../tensor-leaks";
 
 failOnTensorLeaks();

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { convolutionTerms, convolve2d, MathInputError, pool2d, seededRandom, type Random } from "../../../src/math";
+import { convolutionTerms, convolve2d, MathInputError, pool2d } from "../../../src/math";
+import { seededRandom, type Random } from "../../../src/random";
 import { failOnTensorLeaks } from "../tensor-leaks";
 
 failOnTensorLeaks();

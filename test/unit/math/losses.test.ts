@@ -1,21 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  binaryCrossEntropy,
-  binaryCrossEntropyFromLogits,
-  categoricalCrossEntropy,
-  categoricalCrossEntropyFromLogits,
-  documentCrossEntropy,
-  f64,
-  MathInputError,
-  mse,
-  naiveBinaryCrossEntropyFromLogits,
-  relu,
-  sigmoid,
-  softmax,
-  sparseCategoricalCrossEntropy,
-  sparseCategoricalCrossEntropyFromLogits,
-  tanh,
+  binaryCrossEntropy, binaryCrossEntropyFromLogits, categoricalCrossEntropy, categoricalCrossEntropyFromLogits,
+  documentCrossEntropy, f64, MathInputError, mse, naiveBinaryCrossEntropyFromLogits, relu, sigmoid, softmax,
+  sparseCategoricalCrossEntropy, sparseCategoricalCrossEntropyFromLogits, tanh,
 } from "../../../src/math";
 
 beforeAll(async () => {

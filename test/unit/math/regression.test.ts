@@ -1,17 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  descentStability,
-  gradientDescent,
-  lineStandardErrors,
-  linearRegressionGradient,
-  linspace,
-  lossSurface,
-  MathInputError,
-  normalEquations,
-  rSquared,
-  standardizer,
-  syntheticHousePrices,
+  descentStability, gradientDescent, lineStandardErrors, linearRegressionGradient, linspace, lossSurface,
+  MathInputError, normalEquations, rSquared, standardizer, syntheticHousePrices,
 } from "../../../src/math";
 
 beforeAll(async () => {

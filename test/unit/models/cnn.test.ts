@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { probeWasm } from "../../../src/backends/probes";
-import { binaryCnn, CnnConfigError, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../../../src/models/cnn";
+import { binaryCnn, CnnConfigError, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../../../src/models";
 import { seedDropout } from "../../../src/training/dropout-seeds";
 
 beforeAll(async () => {

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend, type BackendInfo } from "../../../src/backends";
 import {
   documentRecurrence, elmanRecurrence, RECURRENT_LAYER_KINDS, recurrentForecaster, RnnConfigError, RnnShapeError, ScratchRnnForecaster,
-} from "../../../src/models/rnn";
+} from "../../../src/models";
+import { fitScratchRnn } from "../../../src/training";
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -100,7 +101,7 @@ describe("from-scratch forecasters train with tf.variable weights and optimizer.
       const last = model.loss(x, y);
       expect(Number.isFinite(last)).toBe(true);
       expect(last).toBeLessThan(first);
-      const history = await model.fit(x, y, { epochs: 2, batchSize: 8, seed: 1, validationData: [x, y] });
+      const { history } = await fitScratchRnn(model, x, y, { epochs: 2, batchSize: 8, seed: 1, validationData: [x, y] });
       expect(history.loss).toHaveLength(2);
       expect(history.val_loss).toHaveLength(2);
       expect(tf.memory().numTensors).toBe(before);

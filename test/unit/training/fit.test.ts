@@ -97,6 +97,14 @@ describe("early stopping (Seed 000 §5.3.3)", () => {
   });
 });
 
+/** A tiny classifier after one seeded epoch that checkpoints into `scratch/<name>`. */
+async function oneCheckpointedEpoch(name: string) {
+  const { x, y } = tinyData(32);
+  const dir = join(scratch, name);
+  const model = tinyClassifier();
+  await fit(model, x, y, { epochs: 1, batchSize: 8, seed: 1, progress: false, checkpointDir: dir });
+  return { x, y, dir, model };
+}
 describe("checkpoints and resume (Seed 000 §5.3.3)", () => {
   it("continues a stopped run from its checkpoint and ends where the uninterrupted run ends", async () => {
     const { x, y } = tinyData(64);
@@ -122,10 +130,7 @@ describe("checkpoints and resume (Seed 000 §5.3.3)", () => {
   });
 
   it("restores into a model without leaking its old optimizer state", async () => {
-    const { x, y } = tinyData(32);
-    const dir = join(scratch, "leak");
-    const model = tinyClassifier();
-    await fit(model, x, y, { epochs: 1, batchSize: 8, seed: 1, progress: false, checkpointDir: dir });
+    const { x, y, dir, model } = await oneCheckpointedEpoch("leak");
     const before = tf.memory().numTensors;
     await fit(model, x, y, { epochs: 2, batchSize: 8, seed: 1, progress: false, checkpointDir: dir });
     expect(tf.memory().numTensors).toBe(before);
@@ -134,10 +139,7 @@ describe("checkpoints and resume (Seed 000 §5.3.3)", () => {
   });
 
   it("refuses to resume a different run or a different model, naming the checkpoint", async () => {
-    const { x, y } = tinyData(32);
-    const dir = join(scratch, "mismatch");
-    const model = tinyClassifier();
-    await fit(model, x, y, { epochs: 1, batchSize: 8, seed: 1, progress: false, checkpointDir: dir });
+    const { x, y, dir, model } = await oneCheckpointedEpoch("mismatch");
     await expect(fit(model, x, y, { epochs: 2, batchSize: 16, seed: 1, progress: false, checkpointDir: dir })).rejects.toThrow(/epoch-0001: cannot resume: batchSize was 8 in the checkpointed run, 16 now/);
     const wider = tf.sequential({ layers: [tf.layers.dense({ units: 5, inputShape: [4] }), tf.layers.dense({ units: 3, activation: "softmax" })] });
     wider.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
@@ -151,7 +153,7 @@ describe("checkpoints and resume (Seed 000 §5.3.3)", () => {
 
 describe("fit on the documents' CNNs (Seed 000 §5.2.1–5.2.2)", () => {
   it("trains the binary CNN at a tiny shape through an augmentation hook with no tensor leak", async () => {
-    const { binaryCnn } = await import("../../../src/models/cnn");
+    const { binaryCnn } = await import("../../../src/models");
     const { ImageDataGenerator } = await import("../../../src/data/augment");
     const model = binaryCnn({ inputShape: [22, 22, 3], denseUnits: 8, seed: 1 });
     const x = tf.randomUniform([12, 22, 22, 3], 0, 1, "float32", 2);

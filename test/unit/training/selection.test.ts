@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { accuracy, labelsOf, predictClasses, selectModel, SelectionError, type Candidate } from "../../../src/training";
-import { adoptOptimizer } from "../../../src/models/optimizer-ownership";
+import { adoptOptimizer } from "../../../src/io";
 import { failOnTensorLeaks } from "../tensor-leaks";
 import { tinyClassifier, tinyData } from "./tiny-model";
 

@@ -1,6 +1,6 @@
 /** A tiny seeded classifier and dataset shared by the training tests and the crash-resume child process. */
 import * as tf from "@tensorflow/tfjs";
-import { SeededRandom } from "../../../src/data/random";
+import { seededRandom } from "../../../src/random";
 
 /** Dense(8, relu) → Dropout(0.3) → Dense(3, softmax), seeded weights, adam, sparse categorical cross-entropy. */
 export function tinyClassifier(seed = 7, learningRate = 0.01): tf.Sequential {
@@ -14,12 +14,12 @@ export function tinyClassifier(seed = 7, learningRate = 0.01): tf.Sequential {
 
 /** n points in 4-D, labelled by which of three fixed directions they point most along (learnable, not trivial). */
 export function tinyData(n: number, seed = 11): { x: tf.Tensor2D; y: tf.Tensor1D } {
-  const random = new SeededRandom(seed);
+  const random = seededRandom(seed);
   const directions = [[1, 0.5, 0, -1], [-0.5, 1, 1, 0], [0, -1, 0.5, 1]];
   const rows: number[][] = [];
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
-    const row = [0, 0, 0, 0].map(() => random.uniform(-1, 1));
+    const row = [0, 0, 0, 0].map(() => random.between(-1, 1));
     const dots = directions.map((d) => d.reduce((sum, v, k) => sum + v * row[k]!, 0));
     rows.push(row);
     labels.push(dots.indexOf(Math.max(...dots)));

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** Inputs a quality measure cannot use; the message names the argument and its shape. (Seed 001 §4.3) */
+/** Inputs a quality measure cannot use; the message names the argument and its shape. */
 export class GanQualityError extends Error {
   override name = "GanQualityError";
 }
@@ -67,7 +67,7 @@ export async function nearestNeighbourDistances(samples: tf.Tensor, reference: t
   return distances;
 }
 
-/** How a classifier trained on real images sees a batch of images, and how far they lie from the training set. (Seed 001 §4.3) */
+/** How a classifier trained on real images sees a batch of images, and how far they lie from the training set. */
 export interface SampleQuality {
   /** {@link inceptionScore} of the classifier's probabilities. */
   readonly inceptionScore: number;

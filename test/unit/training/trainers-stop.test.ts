@@ -6,8 +6,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openInterruptScope } from "../../../src/cancellation";
-import { dcgan, GanTrainer } from "../../../src/models/gan";
-import { ScratchRnnForecaster } from "../../../src/models/rnn";
+import { dcgan, ScratchRnnForecaster } from "../../../src/models";
+import { fitScratchRnn, GanTrainer } from "../../../src/training";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -56,7 +56,7 @@ describe("GanTrainer.train stops on a signal", () => {
   });
 });
 
-describe("ScratchRnnForecaster.fit stops on a signal", () => {
+describe("fitScratchRnn stops on a signal", () => {
   const problem = () => tf.tidy(() => {
     const x = tf.randomUniform([16, 4, 1], 0, 1, "float32", 2) as tf.Tensor3D;
     return { x, y: tf.sum(x, 1) as tf.Tensor2D };
@@ -65,10 +65,10 @@ describe("ScratchRnnForecaster.fit stops on a signal", () => {
   it("stops before the next batch, keeps only whole epochs in the history, records where, and leaks nothing", async () => {
     const { x, y } = problem();
     const model = new ScratchRnnForecaster({ form: "corrected", features: 1, units: 3, seed: 1 });
-    await model.fit(x, y, { epochs: 1, batchSize: 4, seed: 1 }); // creates Adam's moments
+    await fitScratchRnn(model, x, y, { epochs: 1, batchSize: 4, seed: 1 }); // creates Adam's moments
     const before = tf.memory().numTensors;
     const controller = new AbortController();
-    const history = await model.fit(x, y, {
+    const { history, stopped } = await fitScratchRnn(model, x, y, {
       epochs: 4, batchSize: 4, seed: 1, signal: controller.signal, validationData: [x, y],
       onEpochEnd: (epoch) => {
         if (epoch === 2) controller.abort("stop button");
@@ -76,10 +76,9 @@ describe("ScratchRnnForecaster.fit stops on a signal", () => {
     });
     expect(history.loss).toHaveLength(2);
     expect(history.val_loss).toHaveLength(2);
-    expect(model.stopped).toEqual({ epoch: 2, batch: 0, reason: "stop button" });
+    expect(stopped).toEqual({ epoch: 2, batch: 0, reason: "stop button" });
     expect(tf.memory().numTensors).toBe(before);
-    await model.fit(x, y, { epochs: 1, batchSize: 4 });
-    expect(model.stopped).toBeUndefined(); // a new run forgets the old stop
+    expect((await fitScratchRnn(model, x, y, { epochs: 1, batchSize: 4 })).stopped).toBeUndefined(); // a new run forgets the old stop
     model.dispose();
     tf.dispose([x, y]);
   });
@@ -89,10 +88,10 @@ describe("ScratchRnnForecaster.fit stops on a signal", () => {
     const model = new ScratchRnnForecaster({ form: "corrected", features: 1, units: 3, seed: 1 });
     const scope = openInterruptScope();
     scope.abort(new Error("the cell was interrupted"));
-    const history = await model.fit(x, y, { epochs: 3, batchSize: 4 });
+    const { history, stopped } = await fitScratchRnn(model, x, y, { epochs: 3, batchSize: 4 });
     openInterruptScope();
     expect(history.loss).toEqual([]);
-    expect(model.stopped).toEqual({ epoch: 0, batch: 0, reason: "the cell was interrupted" });
+    expect(stopped).toEqual({ epoch: 0, batch: 0, reason: "the cell was interrupted" });
     model.dispose();
     tf.dispose([x, y]);
   });
