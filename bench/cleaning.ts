@@ -63,7 +63,11 @@ export function runLepton(csv: string): void {
   const start = performance.now();
   const frame = timed(seconds, "read", () => readCsvFrame(csv));
   const dropped = timed(seconds, "dropMissing", () => dropMissing(frame).frame);
-  const scaled = timed(seconds, "minMax", () => MinMaxScaler.fit(dropped, ["delay", "distance", "hour"]).transform(dropped).frame);
+  const scaled = timed(
+    seconds,
+    "minMax",
+    () => MinMaxScaler.fit(dropped, ["delay", "distance", "hour"]).transform(dropped).frame,
+  );
   const encoded = timed(seconds, "oneHot", () => oneHotEncode(scaled, ["origin"]).frame);
   const means = timed(seconds, "groupMeans", () => groupMeans(encoded, "destination"));
   const total = (performance.now() - start) / 1000;
@@ -77,7 +81,13 @@ export function runLepton(csv: string): void {
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     groups: means.height,
     columns: numeric.length,
-    checksum: { delay: sum("delay"), distance: sum("distance"), hour: sum("hour"), origin_ATL: sum("origin_ATL"), all: numeric.reduce((s, c) => s + sum(c), 0) },
+    checksum: {
+      delay: sum("delay"),
+      distance: sum("distance"),
+      hour: sum("hour"),
+      origin_ATL: sum("origin_ATL"),
+      all: numeric.reduce((s, c) => s + sum(c), 0),
+    },
   };
   console.log(JSON.stringify(run));
 }
@@ -103,7 +113,11 @@ export async function runDanfo(csv: string): Promise<void> {
     for (const c of cols) copy.addColumn(c, part.column(c).values as number[], { inplace: true });
     return copy;
   });
-  const encoded = timed(seconds, "oneHot", () => dfd.getDummies(scaled, { columns: ["origin"] }) as InstanceType<typeof dfd.DataFrame>);
+  const encoded = timed(
+    seconds,
+    "oneHot",
+    () => dfd.getDummies(scaled, { columns: ["origin"] }) as InstanceType<typeof dfd.DataFrame>,
+  );
   const means = timed(seconds, "groupMeans", () => {
     const numeric = encoded.columns.filter((c) => c !== "date" && c !== "destination");
     return encoded.groupby(["destination"]).col(numeric).mean() as InstanceType<typeof dfd.DataFrame>;
@@ -118,13 +132,24 @@ export async function runDanfo(csv: string): Promise<void> {
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     groups: means.shape[0],
     columns: means.shape[1] - 1,
-    checksum: { delay: sum("delay"), distance: sum("distance"), hour: sum("hour"), origin_ATL: sum("origin_ATL"), all: NaN },
+    checksum: {
+      delay: sum("delay"),
+      distance: sum("distance"),
+      hour: sum("hour"),
+      origin_ATL: sum("origin_ATL"),
+      all: NaN,
+    },
   };
   console.log(JSON.stringify(run));
 }
 
 function child(command: string, args: readonly string[]): EngineRun {
-  const stdout = execFileSync(command, [...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "inherit"] });
+  const stdout = execFileSync(command, [...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const line = stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(line) as EngineRun;
 }
@@ -138,7 +163,8 @@ function option(args: readonly string[], name: string): number | undefined {
   const at = args.indexOf(name);
   if (at < 0) return undefined;
   const value = Number(args[at + 1]);
-  if (!Number.isSafeInteger(value) || value < 1 || value > 3_000_000) throw new Error(`${name} needs an integer in 1..3000000, got ${args[at + 1]}`);
+  if (!Number.isSafeInteger(value) || value < 1 || value > 3_000_000)
+    throw new Error(`${name} needs an integer in 1..3000000, got ${args[at + 1]}`);
   return value;
 }
 
@@ -147,11 +173,16 @@ function relativeDiff(a: number, b: number): number {
 }
 
 function row(run: EngineRun, reference: EngineRun): string {
-  const steps = ["read", "dropMissing", "minMax", "oneHot", "groupMeans"].map((s) => (run.seconds[s] ?? NaN).toFixed(2)).join(" | ");
+  const steps = ["read", "dropMissing", "minMax", "oneHot", "groupMeans"]
+    .map((s) => (run.seconds[s] ?? NaN).toFixed(2))
+    .join(" | ");
   return `| ${run.engine} | ${run.rows} | ${steps} | ${run.total.toFixed(2)} | ${(run.total / reference.total).toFixed(2)}× | ${run.peakRssMiB.toFixed(0)} | ${(run.peakRssMiB / reference.peakRssMiB).toFixed(2)}× |`;
 }
 
-/** Entry of `lepton bench cleaning`: runs src/data and pandas (and danfo with --danfo N), checks equal results, appends the table to bench/RESULTS.md. */
+/**
+ * Entry of `lepton bench cleaning`: runs src/data and pandas (and danfo with --danfo N), checks equal results, appends
+ * the table to bench/RESULTS.md.
+ */
 export async function main(args: string[]): Promise<void> {
   const rows = option(args, "--rows") ?? 3_000_000;
   const danfoRows = option(args, "--danfo");
@@ -159,9 +190,13 @@ export async function main(args: string[]): Promise<void> {
   console.log(`flights CSV: ${csv}`);
   const pandas = child(PYTHON, [join(ROOT, "bench", "reference", "cleaning.py"), csv]);
   const lepton = nodeChild("runLepton", csv);
-  const worst = Math.max(...Object.keys(pandas.checksum).map((k) => relativeDiff(lepton.checksum[k] ?? NaN, pandas.checksum[k] ?? NaN)));
+  const worst = Math.max(
+    ...Object.keys(pandas.checksum).map((k) => relativeDiff(lepton.checksum[k] ?? NaN, pandas.checksum[k] ?? NaN)),
+  );
   if (!(worst < 1e-9) || lepton.groups !== pandas.groups || lepton.columns !== pandas.columns) {
-    throw new Error(`results differ from pandas: worst relative checksum difference ${worst}, groups ${lepton.groups} vs ${pandas.groups}, columns ${lepton.columns} vs ${pandas.columns}`);
+    throw new Error(
+      `results differ from pandas: worst relative checksum difference ${worst}, groups ${lepton.groups} vs ${pandas.groups}, columns ${lepton.columns} vs ${pandas.columns}`,
+    );
   }
   const lines = [
     "| engine | rows | read s | dropna s | min-max s | one-hot s | group means s | total s | time vs pandas | peak RSS MiB | memory vs pandas |",
@@ -175,7 +210,10 @@ export async function main(args: string[]): Promise<void> {
     const danfo = nodeChild("runDanfo", small);
     const leptonSmall = nodeChild("runLepton", small);
     lines.push(row(pandasSmall, pandasSmall), row(leptonSmall, pandasSmall), row(danfo, pandasSmall));
-    lines.push("", `danfo's group mean of delay summed over groups: ${danfo.checksum.delay} (pandas ${pandasSmall.checksum.delay}).`);
+    lines.push(
+      "",
+      `danfo's group mean of delay summed over groups: ${danfo.checksum.delay} (pandas ${pandasSmall.checksum.delay}).`,
+    );
   }
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
   const header = `\n## cleaning — flights pipeline vs pandas (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC)\n\nMachine: ${machine}; Node ${process.version}. Same results as pandas (worst relative checksum difference ${worst.toExponential(1)}, ${pandas.groups} groups × ${pandas.columns} means).\n\n`;

@@ -18,7 +18,15 @@ import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { backendLine, initBackend } from "../src/backends";
 import { loadFashionMnist } from "../src/data/fashion-mnist";
-import { comparisonRows, runInThread, runWithWorkers, sampleSetFromTensors, weightGap, type ComparisonRun, type ComparisonSetup } from "../src/distributed";
+import {
+  comparisonRows,
+  runInThread,
+  runWithWorkers,
+  sampleSetFromTensors,
+  weightGap,
+  type ComparisonRun,
+  type ComparisonSetup,
+} from "../src/distributed";
 import { FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models";
 import { BenchUsageError, positiveInteger } from "./args";
 
@@ -36,7 +44,16 @@ interface Options {
 }
 
 function parseArgs(args: readonly string[]): Options {
-  const options = { workers: availableParallelism(), train: 6000, test: 1000, epochs: 1, batch: 64, repeats: 3, thread: true, dry: false };
+  const options = {
+    workers: availableParallelism(),
+    train: 6000,
+    test: 1000,
+    epochs: 1,
+    batch: 64,
+    repeats: 3,
+    thread: true,
+    dry: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const numeric = ["--workers", "--train", "--test", "--epochs", "--batch", "--repeats"];
@@ -45,7 +62,8 @@ function parseArgs(args: readonly string[]): Options {
     else if (arg === "--dry") options.dry = true;
     else throw new BenchUsageError(`bench distributed: unknown option ${arg}`);
   }
-  if (options.workers < 2) throw new BenchUsageError(`--workers must be at least 2 to compare with one worker, got ${options.workers}`);
+  if (options.workers < 2)
+    throw new BenchUsageError(`--workers must be at least 2 to compare with one worker, got ${options.workers}`);
   return options;
 }
 
@@ -63,14 +81,20 @@ function stepSplit(run: ComparisonRun): Record<string, string | number> {
     "broadcast ms": ms(mean(steps.map((s) => s.broadcastMs))),
     "exchange wait beyond compute ms": ms(mean(steps.map((s) => s.exchangeMs - Math.max(...s.computeMs)))),
     "aggregation ms": ms(mean(steps.map((s) => s.aggregationMs))),
-    "KiB moved per step": Number(((steps[0]!.bytes.weights + steps[0]!.bytes.gradients + steps[0]!.bytes.positions) / 1024).toFixed(1)),
+    "KiB moved per step": Number(
+      ((steps[0]!.bytes.weights + steps[0]!.bytes.gradients + steps[0]!.bytes.positions) / 1024).toFixed(1),
+    ),
     "worker start-up s": Number((Math.max(...run.workerInfo.map((w) => w.startupMs)) / 1000).toFixed(2)),
   };
 }
 
 function markdownTable(rows: readonly Record<string, string | number>[]): string {
   const keys = Object.keys(rows[0]!);
-  return [`| ${keys.join(" | ")} |`, `|${keys.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${keys.map((k) => r[k]).join(" | ")} |`)].join("\n");
+  return [
+    `| ${keys.join(" | ")} |`,
+    `|${keys.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${keys.map((k) => r[k]).join(" | ")} |`),
+  ].join("\n");
 }
 
 /** Collapses repeated runs with the same worker count into one with median times. */
@@ -110,7 +134,10 @@ export async function main(args: string[]): Promise<void> {
   }
   runs.push(medianRun(one), medianRun(many));
   tf.dispose([test.images, test.labels]);
-  const gap = reference === undefined ? "" : ` Final weights of the ${options.workers}-worker run vs its in-thread replay: ‖Δ‖/‖w‖ = ${weightGap(runs.at(-1)!, reference).toExponential(2)}.`;
+  const gap =
+    reference === undefined
+      ? ""
+      : ` Final weights of the ${options.workers}-worker run vs its in-thread replay: ‖Δ‖/‖w‖ = ${weightGap(runs.at(-1)!, reference).toExponential(2)}.`;
   const leaks = runs.flatMap((r) => r.workerTensorsLeft).filter((n) => n !== 0);
   const table = markdownTable(comparisonRows(runs));
   const split = markdownTable(runs.filter((r) => r.workers > 0).map(stepSplit));

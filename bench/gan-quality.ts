@@ -1,8 +1,8 @@
 /**
- * `npm run bench -- gan-quality` (Seed 001 §4.3 "用于生成高质量的图像", high-quality images): trains notebook 06's DCGAN on Fashion-MNIST for longer than the notebook's test profile
- * and measures its samples as training goes — Inception Score under a classifier trained on real
- * images, the share classified with > 90 % confidence, classes covered, median distance to the
- * nearest training image — next to the same measures of real held-out images in the same run.
+ * `npm run bench -- gan-quality` (Seed 001 §4.3 "用于生成高质量的图像", high-quality images): trains notebook 06's DCGAN on
+ * Fashion-MNIST for longer than the notebook's test profile and measures its samples as training goes — Inception Score
+ * under a classifier trained on real images, the share classified with > 90 % confidence, classes covered, median
+ * distance to the nearest training image — next to the same measures of real held-out images in the same run.
  * Options: --train N (GAN training images, default 6000), --epochs N (default 30),
  * --filters small|large (notebook 06's test [32,16]/[16,32] or full [128,64]/[64,128] channels;
  * default small), --lr X (Adam, default 1e-3 for small, 2e-4 for large), --samples N (scored
@@ -14,7 +14,14 @@ import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { backendLine, initBackend } from "../src/backends";
 import { loadFashionMnist } from "../src/data/fashion-mnist";
-import { dcgan, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, fromTanhRange, multiClassCnn, toTanhRange } from "../src/models";
+import {
+  dcgan,
+  FASHION_MNIST_CONV_FILTERS,
+  FASHION_MNIST_INPUT,
+  fromTanhRange,
+  multiClassCnn,
+  toTanhRange,
+} from "../src/models";
 import { accuracy, fit, GanTrainer, predictClasses, sampleQuality, type SampleQuality } from "../src/training";
 import { BenchUsageError, positiveInteger } from "./args";
 
@@ -36,7 +43,11 @@ interface Options {
 }
 
 function parseArgs(args: readonly string[]): Options {
-  let train = 6000, epochs = 30, samples = 1000, judgeEpochs = 3, dry = false;
+  let train = 6000,
+    epochs = 30,
+    samples = 1000,
+    judgeEpochs = 3,
+    dry = false;
   let filters: keyof typeof FILTERS = "small";
   let lr: number | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -47,7 +58,8 @@ function parseArgs(args: readonly string[]): Options {
     else if (arg === "--judge-epochs") judgeEpochs = positiveInteger(args[++i], "judge-epochs");
     else if (arg === "--filters") {
       const value = args[++i];
-      if (value !== "small" && value !== "large") throw new BenchUsageError(`--filters must be small or large, got ${value}`);
+      if (value !== "small" && value !== "large")
+        throw new BenchUsageError(`--filters must be small or large, got ${value}`);
       filters = value;
     } else if (arg === "--lr") {
       lr = Number(args[++i]);
@@ -79,14 +91,22 @@ export async function main(args: readonly string[]): Promise<void> {
   const judgeLabels = train.labels.toFloat();
   const judge = multiClassCnn({ inputShape: FASHION_MNIST_INPUT, convFilters: FASHION_MNIST_CONV_FILTERS, seed });
   await fit(judge, train.images, judgeLabels, { epochs: options.judgeEpochs, batchSize: 64, seed, progress: false });
-  const judgeAccuracy = accuracy(Array.from(await heldOut.labels.data()), (await predictClasses(judge, heldOut.images)).classes);
+  const judgeAccuracy = accuracy(
+    Array.from(await heldOut.labels.data()),
+    (await predictClasses(judge, heldOut.images)).classes,
+  );
   console.log(`classifier: ${(100 * judgeAccuracy).toFixed(1)} % on ${options.samples} held-out real images`);
   const real = await sampleQuality(judge, heldOut.images, train.images);
   const rows = [row("real, held out", "—", "—", real)];
 
   const sizes = FILTERS[options.filters];
   const gan = new GanTrainer(
-    dcgan({ latentDim: 64, generatorFilters: [...sizes.generator], discriminatorFilters: [...sizes.discriminator], seed }),
+    dcgan({
+      latentDim: 64,
+      generatorFilters: [...sizes.generator],
+      discriminatorFilters: [...sizes.discriminator],
+      seed,
+    }),
     { seed, learningRate: options.lr },
   );
   const data = toTanhRange(train.images);

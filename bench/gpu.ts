@@ -5,8 +5,8 @@
  * on CUDA when python3 has it.
  *
  * `npm run bench -- gpu [--steps N] [--backend webgpu|wasm|cpu] [--out DIR]`, or bundled into one
- * file (esbuild, `webgpu` kept external) with node as its only requirement: `node gpu.mjs …`. Prints a markdown report (and writes
- * it to DIR/gpu-results.md with --out); exits non-zero when a correctness check fails.
+ * file (esbuild, `webgpu` kept external) with node as its only requirement: `node gpu.mjs …`. Prints a markdown report
+ * (and writes it to DIR/gpu-results.md with --out); exits non-zero when a correctness check fails.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -26,11 +26,32 @@ interface Timing {
   readonly note: string;
 }
 
-function torchOnGpu(model: BenchModel, mode: BenchMode, batch: number, steps: number): { imgPerSec: number; device: string } | { error: string } {
+function torchOnGpu(
+  model: BenchModel,
+  mode: BenchMode,
+  batch: number,
+  steps: number,
+): { imgPerSec: number; device: string } | { error: string } {
   const script = join(process.cwd(), "bench", "reference", "cnn.py");
-  const python = ["/usr/bin/python3", "python3"].find((p) => p.includes("/") ? existsSync(p) : true)!;
+  const python = ["/usr/bin/python3", "python3"].find((p) => (p.includes("/") ? existsSync(p) : true))!;
   try {
-    const out = execFileSync(python, [script, "--model", model, "--mode", mode, "--batch", String(batch), "--steps", String(steps), "--device", "cuda"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync(
+      python,
+      [
+        script,
+        "--model",
+        model,
+        "--mode",
+        mode,
+        "--batch",
+        String(batch),
+        "--steps",
+        String(steps),
+        "--device",
+        "cuda",
+      ],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
     const result = JSON.parse(out.trim().split("\n").pop()!) as { img_per_s: number; device: string };
     return { imgPerSec: result.img_per_s, device: result.device };
   } catch (error) {
@@ -53,7 +74,8 @@ function parse(args: readonly string[]): GpuOptions {
     const arg = args[i]!;
     if (arg === "--backend") {
       const name = args[++i] ?? "";
-      if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new BenchUsageError(`--backend: unknown "${name}"`);
+      if (!(BACKEND_NAMES as readonly string[]).includes(name))
+        throw new BenchUsageError(`--backend: unknown "${name}"`);
       backend = name as BackendName;
     } else if (arg === "--steps") {
       steps = positiveInteger(args[++i], "steps");
@@ -78,7 +100,9 @@ export async function main(args: string[]): Promise<void> {
     say("| check vs cpu | max relative error | tolerance | ok |\n|---|---:|---:|---|");
     for (const check of await checkBackendAgainstCpu(info.name)) {
       failed ||= !check.ok;
-      say(`| ${check.name} | ${check.relativeError.toExponential(2)} | ${check.tolerance} | ${check.ok ? "yes" : "NO"} |`);
+      say(
+        `| ${check.name} | ${check.relativeError.toExponential(2)} | ${check.tolerance} | ${check.ok ? "yes" : "NO"} |`,
+      );
     }
     await tf.setBackend(info.name);
     const timings: Timing[] = [];
@@ -91,16 +115,22 @@ export async function main(args: string[]): Promise<void> {
           model,
           mode,
           imgPerSec: result.imgPerSec,
-          ...("error" in torch ? { note: `PyTorch CUDA: ${torch.error}` } : { torchImgPerSec: torch.imgPerSec, note: `PyTorch fp32 on ${torch.device}` }),
+          ...("error" in torch
+            ? { note: `PyTorch CUDA: ${torch.error}` }
+            : { torchImgPerSec: torch.imgPerSec, note: `PyTorch fp32 on ${torch.device}` }),
         });
       }
     }
     say(`\n| model | mode | ${info.name} img/s | PyTorch img/s | × PyTorch | note |\n|---|---|---:|---:|---:|---|`);
     for (const t of timings) {
       const ratio = t.torchImgPerSec ? (t.imgPerSec / t.torchImgPerSec).toFixed(2) : "—";
-      say(`| ${t.model} | ${t.mode} | ${t.imgPerSec.toFixed(1)} | ${t.torchImgPerSec?.toFixed(1) ?? "—"} | ${ratio} | ${t.note} |`);
+      say(
+        `| ${t.model} | ${t.mode} | ${t.imgPerSec.toFixed(1)} | ${t.torchImgPerSec?.toFixed(1) ?? "—"} | ${ratio} | ${t.note} |`,
+      );
     }
-    say(`\nPeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; ${options.steps} timed steps after one warm-up; batch 32 (seed) / 64 (Fashion-MNIST).`);
+    say(
+      `\nPeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; ${options.steps} timed steps after one warm-up; batch 32 (seed) / 64 (Fashion-MNIST).`,
+    );
   } catch (error) {
     failed = true;
     say(`GPU run failed: ${(error as Error).stack ?? String(error)}`);

@@ -37,9 +37,18 @@ export async function main(args: readonly string[]): Promise<void> {
   const model = multiClassCnn({ inputShape: FASHION_MNIST_INPUT, convFilters: SEED001_CONV_FILTERS, seed });
   const checkpointDir = args.includes("--checkpoints") ? option(args, "--checkpoints", "") : undefined;
   const run = await fit(model, x, y, {
-    epochs, batchSize: 32, seed, validationData: [vx, vy], progress: false,
+    epochs,
+    batchSize: 32,
+    seed,
+    validationData: [vx, vy],
+    progress: false,
     ...(checkpointDir !== undefined ? { checkpointDir } : {}),
-    onEpochEnd: (epoch, logs) => console.log(`epoch ${epoch}: ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(" · ")}`),
+    onEpochEnd: (epoch, logs) =>
+      console.log(
+        `epoch ${epoch}: ${Object.entries(logs)
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join(" · ")}`,
+      ),
   });
   const predicted = await predictClasses(model, test.images);
   const report = classificationReport(await labelsOf(test.labels), predicted.classes, FASHION_MNIST_CLASSES);
@@ -51,8 +60,11 @@ export async function main(args: readonly string[]): Promise<void> {
     `test accuracy ${pct(report.accuracy)} % (document 90.2), macro recall ${pct(report.macro.recall)} % (88.6), macro F1 ${pct(report.macro.f1)} % (89.3), ` +
     `macro precision ${pct(report.macro.precision)} %; training ${run.seconds.toFixed(0)} s, ${imgPerSec.toFixed(0)} img/s`;
   console.log(line);
-  console.log(report.perClass.map((s) => `${s.name}: P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)}`).join("\n"));
-  if (!args.includes("--no-append")) appendFileSync(join(__dirname, "RESULTS.md"), `\n- ${new Date().toISOString().slice(0, 10)} · ${line}\n`);
+  console.log(
+    report.perClass.map((s) => `${s.name}: P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)}`).join("\n"),
+  );
+  if (!args.includes("--no-append"))
+    appendFileSync(join(__dirname, "RESULTS.md"), `\n- ${new Date().toISOString().slice(0, 10)} · ${line}\n`);
   tf.dispose([train.images, train.labels, test.images, test.labels, x, y, vx, vy]);
   model.dispose();
 }

@@ -21,7 +21,8 @@ function axisTitle(axis: unknown): string {
   if (typeof axis !== "object" || axis === null) return "";
   const title = (axis as { title?: unknown }).title;
   if (typeof title === "string") return title;
-  if (typeof title === "object" && title !== null && typeof (title as { text?: unknown }).text === "string") return (title as { text: string }).text;
+  if (typeof title === "object" && title !== null && typeof (title as { text?: unknown }).text === "string")
+    return (title as { text: string }).text;
   return "";
 }
 
@@ -52,7 +53,8 @@ export function figuresWithUntitledAxes(notebook: { readonly cells: readonly Cel
       const fig = output.data?.[PLOTLY_MIME] as Figure | undefined;
       if (fig === undefined) continue;
       const missing = untitledAxes(fig);
-      if (missing.length > 0) problems.push(`cell ${index}, figure "${figureTitle(fig.layout)}": no title on ${missing.join(", ")}`);
+      if (missing.length > 0)
+        problems.push(`cell ${index}, figure "${figureTitle(fig.layout)}": no title on ${missing.join(", ")}`);
     }
   });
   return problems;

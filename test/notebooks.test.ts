@@ -12,7 +12,9 @@ import { figuresWithUntitledAxes } from "./figure-axes";
 
 const NOTEBOOKS = resolve(__dirname, "..", "notebooks");
 const OUT = resolve(__dirname, "..", "out", "test-notebooks");
-const notebooks = readdirSync(NOTEBOOKS).filter((name) => name.endsWith(".ipynb")).sort();
+const notebooks = readdirSync(NOTEBOOKS)
+  .filter((name) => name.endsWith(".ipynb"))
+  .sort();
 
 describe("notebooks run headless in the test profile", () => {
   it("has notebooks to run", () => {
@@ -28,10 +30,16 @@ describe("notebooks run headless in the test profile", () => {
       });
       if (result.failure !== undefined) throw new Error(formatFailure(result.failure));
       expect(result.status).toBe("ok");
-      const executed = JSON.parse(readFileSync(join(OUT, name), "utf8")) as { cells: { outputs?: { data?: Record<string, unknown>; text?: string | string[] }[] }[] };
+      const executed = JSON.parse(readFileSync(join(OUT, name), "utf8")) as {
+        cells: { outputs?: { data?: Record<string, unknown>; text?: string | string[] }[] }[];
+      };
       expect(figuresWithUntitledAxes(executed)).toEqual([]);
-      const printed = executed.cells.flatMap((cell) => cell.outputs ?? []).map((output) => [output.text ?? ""].flat().join(""));
-      const leftovers = printed.flatMap((text) => [...text.matchAll(/tensors still allocated: (\d+)/g)].map((m) => Number(m[1])));
+      const printed = executed.cells
+        .flatMap((cell) => cell.outputs ?? [])
+        .map((output) => [output.text ?? ""].flat().join(""));
+      const leftovers = printed.flatMap((text) =>
+        [...text.matchAll(/tensors still allocated: (\d+)/g)].map((m) => Number(m[1])),
+      );
       expect(leftovers.filter((count) => count !== 0)).toEqual([]);
     });
   }

@@ -16,8 +16,12 @@ export interface AffineCodes {
 }
 
 /** The nudged range tfjs-converter uses for values in [low, high]. */
-export function affineRange(low: number, high: number): { readonly scale: number; readonly min: number; readonly max: number } {
-  if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) throw new RangeError(`cannot quantise values in [${low}, ${high}]: the range must be finite`);
+export function affineRange(
+  low: number,
+  high: number,
+): { readonly scale: number; readonly min: number; readonly max: number } {
+  if (!Number.isFinite(low) || !Number.isFinite(high) || low > high)
+    throw new RangeError(`cannot quantise values in [${low}, ${high}]: the range must be finite`);
   if (low === high) return { scale: 1, min: low, max: high };
   const scale = (high - low) / UINT8_MAX;
   if (low <= 0 && 0 <= high) {
@@ -74,7 +78,8 @@ export function quantisePerChannel(values: Float32Array, channels: number): Chan
   const scales: number[] = [];
   const mins: number[] = [];
   for (let c = 0; c < channels; c++) {
-    const range = values.length === 0 ? { scale: 1, min: 0, max: 0 } : affineRange(...extent(values, c, values.length, channels));
+    const range =
+      values.length === 0 ? { scale: 1, min: 0, max: 0 } : affineRange(...extent(values, c, values.length, channels));
     for (let i = c; i < values.length; i += channels) codes[i] = encode(values[i]!, range);
     scales.push(range.scale);
     mins.push(range.min);
@@ -83,10 +88,16 @@ export function quantisePerChannel(values: Float32Array, channels: number): Chan
 }
 
 /** Values back from per-channel codes (what a loader does before handing float32 weights to tfjs). */
-export function dequantisePerChannel(codes: Uint8Array, scales: readonly number[], mins: readonly number[]): Float32Array {
+export function dequantisePerChannel(
+  codes: Uint8Array,
+  scales: readonly number[],
+  mins: readonly number[],
+): Float32Array {
   const channels = scales.length;
   if (channels === 0 || mins.length !== channels || codes.length % channels !== 0) {
-    throw new RangeError(`${codes.length} codes, ${scales.length} scales and ${mins.length} mins do not describe one tensor`);
+    throw new RangeError(
+      `${codes.length} codes, ${scales.length} scales and ${mins.length} mins do not describe one tensor`,
+    );
   }
   const out = new Float32Array(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = codes[i]! * scales[i % channels]! + mins[i % channels]!;

@@ -35,7 +35,10 @@ export interface CompareCompressionsOptions {
   readonly sparsities?: readonly number[];
   /** Timed inference passes per variant (default 3). */
   readonly repeats?: number;
-  /** Inference is timed on the first this many test images (default 1000): enough for a stable time per image, far cheaper than the whole split. */
+  /**
+   * Inference is timed on the first this many test images (default 1000): enough for a stable time per image, far
+   * cheaper than the whole split.
+   */
   readonly timedImages?: number;
 }
 
@@ -45,15 +48,31 @@ function variantName(quantisation: Quantisation, sparsity: number): string {
   return pruned === "" ? quantisation : `${pruned} + ${quantisation}`;
 }
 
-async function measure(dir: string, quantisation: Quantisation, sparsity: number, options: CompareCompressionsOptions): Promise<VariantResult> {
+async function measure(
+  dir: string,
+  quantisation: Quantisation,
+  sparsity: number,
+  options: CompareCompressionsOptions,
+): Promise<VariantResult> {
   const { bytes, gzipBytes } = modelFootprint(dir);
   const model = await loadCompressedModel(dir);
   try {
     const [x, y] = options.test;
     const score = accuracy(await labelsOf(y), (await predictClasses(model, x)).classes);
     const timed = x.slice(0, Math.min(options.timedImages ?? 1000, x.shape[0] ?? 0));
-    const { msPerImage } = await timeInference(model, timed, { repeats: options.repeats ?? 3 }).finally(() => timed.dispose());
-    return { variant: variantName(quantisation, sparsity), quantisation, sparsity, dir, bytes, gzipBytes, accuracy: score, msPerImage };
+    const { msPerImage } = await timeInference(model, timed, { repeats: options.repeats ?? 3 }).finally(() =>
+      timed.dispose(),
+    );
+    return {
+      variant: variantName(quantisation, sparsity),
+      quantisation,
+      sparsity,
+      dir,
+      bytes,
+      gzipBytes,
+      accuracy: score,
+      msPerImage,
+    };
   } finally {
     model.dispose();
   }
@@ -64,7 +83,10 @@ async function measure(dir: string, quantisation: Quantisation, sparsity: number
  * (float32, and the largest sparsity also as uint8), then loads each back from its files and
  * measures it. `model` itself is left unchanged.
  */
-export async function compareCompressions(model: tf.LayersModel, options: CompareCompressionsOptions): Promise<VariantResult[]> {
+export async function compareCompressions(
+  model: tf.LayersModel,
+  options: CompareCompressionsOptions,
+): Promise<VariantResult[]> {
   const sparsities = options.sparsities ?? [0.5, 0.75, 0.9];
   const results: VariantResult[] = [];
   for (const quantisation of QUANTISATIONS) {

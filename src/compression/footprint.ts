@@ -20,7 +20,9 @@ export interface ModelFootprint {
 export function modelFootprint(dir: string): ModelFootprint {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => statSync(join(dir, name)).isFile()).sort();
+    names = readdirSync(dir)
+      .filter((name) => statSync(join(dir, name)).isFile())
+      .sort();
   } catch {
     throw new Error(`${dir}: no saved model folder here`);
   }
@@ -29,5 +31,9 @@ export function modelFootprint(dir: string): ModelFootprint {
     const data = readFileSync(join(dir, file));
     return { file, bytes: data.byteLength, gzipBytes: gzipSync(data, { level: 9 }).byteLength };
   });
-  return { files, bytes: files.reduce((n, f) => n + f.bytes, 0), gzipBytes: files.reduce((n, f) => n + f.gzipBytes, 0) };
+  return {
+    files,
+    bytes: files.reduce((n, f) => n + f.bytes, 0),
+    gzipBytes: files.reduce((n, f) => n + f.gzipBytes, 0),
+  };
 }

@@ -15,9 +15,14 @@ export interface InferenceTime {
 }
 
 /** Times `model.predict` over `x` (batches of `batchSize`, default 256) `repeats` times (default 3). */
-export async function timeInference(model: tf.LayersModel, x: tf.Tensor, options: { readonly batchSize?: number; readonly repeats?: number } = {}): Promise<InferenceTime> {
+export async function timeInference(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  options: { readonly batchSize?: number; readonly repeats?: number } = {},
+): Promise<InferenceTime> {
   const repeats = options.repeats ?? 3;
-  if (!Number.isInteger(repeats) || repeats < 1) throw new RangeError(`repeats must be a positive integer, got ${repeats}`);
+  if (!Number.isInteger(repeats) || repeats < 1)
+    throw new RangeError(`repeats must be a positive integer, got ${repeats}`);
   const images = x.shape[0] ?? 0;
   if (images < 1) throw new RangeError(`timeInference needs at least one image, got shape [${x.shape.join(", ")}]`);
   const pass = async (): Promise<number> => {
@@ -31,6 +36,9 @@ export async function timeInference(model: tf.LayersModel, x: tf.Tensor, options
   const passesMs: number[] = [];
   for (let i = 0; i < repeats; i++) passesMs.push(await pass());
   const sorted = [...passesMs].sort((a, b) => a - b);
-  const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const median =
+    sorted.length % 2 === 1
+      ? sorted[(sorted.length - 1) / 2]!
+      : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   return { msPerImage: median / images, passesMs, images };
 }

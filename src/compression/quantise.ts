@@ -11,7 +11,14 @@
  * dequantises those weights itself and hands tfjs float32 ones.
  */
 import * as tf from "@tensorflow/tfjs";
-import { concatWeightData, fileSaveHandler, modelFromArtifacts, readModelArtifacts, weightSpecBytes, type SavedModel } from "../io";
+import {
+  concatWeightData,
+  fileSaveHandler,
+  modelFromArtifacts,
+  readModelArtifacts,
+  weightSpecBytes,
+  type SavedModel,
+} from "../io";
 import { dequantisePerChannel, quantiseAffine, quantisePerChannel } from "./affine";
 import { toFloat16Array } from "./float16";
 
@@ -46,12 +53,16 @@ function slices(artifacts: tf.io.ModelArtifacts): { spec: Spec; bytes: Uint8Arra
   let offset = 0;
   const out = (artifacts.weightSpecs ?? []).map((spec) => {
     const size = weightSpecBytes(spec);
-    if (offset + size > data.byteLength) throw new QuantisationError(`weight ${spec.name}: the weight data ends after ${data.byteLength} bytes, its spec needs bytes ${offset}–${offset + size}`);
+    if (offset + size > data.byteLength)
+      throw new QuantisationError(
+        `weight ${spec.name}: the weight data ends after ${data.byteLength} bytes, its spec needs bytes ${offset}–${offset + size}`,
+      );
     const bytes = data.subarray(offset, offset + size);
     offset += size;
     return { spec, bytes };
   });
-  if (offset !== data.byteLength) throw new QuantisationError(`weight data holds ${data.byteLength} bytes, its specs describe ${offset}`);
+  if (offset !== data.byteLength)
+    throw new QuantisationError(`weight data holds ${data.byteLength} bytes, its specs describe ${offset}`);
   return out;
 }
 
@@ -59,10 +70,15 @@ function float32Of(bytes: Uint8Array): Float32Array {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-function quantiseWeight(spec: Spec, bytes: Uint8Array, quantisation: Exclude<Quantisation, "float32">): { spec: Spec; bytes: Uint8Array } {
+function quantiseWeight(
+  spec: Spec,
+  bytes: Uint8Array,
+  quantisation: Exclude<Quantisation, "float32">,
+): { spec: Spec; bytes: Uint8Array } {
   // Integer and boolean weights (none in these models) stay as they are, as the converter leaves them.
   if (spec.dtype !== "float32") return { spec, bytes };
-  if (spec.quantization !== undefined) throw new QuantisationError(`weight ${spec.name} is already quantised (${spec.quantization.dtype})`);
+  if (spec.quantization !== undefined)
+    throw new QuantisationError(`weight ${spec.name} is already quantised (${spec.quantization.dtype})`);
   const values = float32Of(bytes);
   if (quantisation === "float16") {
     const half = toFloat16Array(values);
@@ -71,7 +87,12 @@ function quantiseWeight(spec: Spec, bytes: Uint8Array, quantisation: Exclude<Qua
   if (quantisation === "uint8-per-channel" && spec.shape.length >= 2) {
     const axis = spec.shape.length - 1;
     const { codes, scales, mins } = quantisePerChannel(values, spec.shape[axis]!);
-    const quantization: PerChannelQuantization = { dtype: "uint8", channelAxis: axis, channelScales: scales, channelMins: mins };
+    const quantization: PerChannelQuantization = {
+      dtype: "uint8",
+      channelAxis: axis,
+      channelScales: scales,
+      channelMins: mins,
+    };
     return { spec: { ...spec, quantization: quantization as unknown as Spec["quantization"] }, bytes: codes };
   }
   // Biases (rank 1) keep one range even per channel: one value per channel would save nothing.
@@ -81,11 +102,18 @@ function quantiseWeight(spec: Spec, bytes: Uint8Array, quantisation: Exclude<Qua
 
 /** Model artifacts with every float32 weight stored as `quantisation` (the topology and training config unchanged). */
 export function quantiseArtifacts(artifacts: tf.io.ModelArtifacts, quantisation: Quantisation): tf.io.ModelArtifacts {
-  if (!(QUANTISATIONS as readonly string[]).includes(quantisation)) throw new QuantisationError(`quantisation must be one of ${QUANTISATIONS.join(", ")}, got ${JSON.stringify(quantisation)}`);
+  if (!(QUANTISATIONS as readonly string[]).includes(quantisation))
+    throw new QuantisationError(
+      `quantisation must be one of ${QUANTISATIONS.join(", ")}, got ${JSON.stringify(quantisation)}`,
+    );
   if (quantisation === "float32") return artifacts;
   const parts = slices(artifacts).map(({ spec, bytes }) => quantiseWeight(spec, bytes, quantisation));
   const data = Buffer.concat(parts.map((p) => p.bytes));
-  return { ...artifacts, weightSpecs: parts.map((p) => p.spec), weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer };
+  return {
+    ...artifacts,
+    weightSpecs: parts.map((p) => p.spec),
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+  };
 }
 
 /** Per-channel weights turned back into float32 ones; tfjs-format quantised weights are left for tfjs to decode. */
@@ -96,15 +124,25 @@ export function dequantisePerChannelArtifacts(artifacts: tf.io.ModelArtifacts, s
     const q = perChannelOf(spec);
     if (q === undefined) return { spec, bytes };
     const channels = spec.shape[q.channelAxis];
-    if (q.channelAxis !== spec.shape.length - 1 || q.channelScales.length !== channels || q.channelMins.length !== channels) {
-      throw new QuantisationError(`${source}: weight ${spec.name} (shape [${spec.shape.join(", ")}]) has per-channel quantisation on axis ${q.channelAxis} with ${q.channelScales.length} scales and ${q.channelMins.length} mins; expected the last axis with ${channels} of each`);
+    if (
+      q.channelAxis !== spec.shape.length - 1 ||
+      q.channelScales.length !== channels ||
+      q.channelMins.length !== channels
+    ) {
+      throw new QuantisationError(
+        `${source}: weight ${spec.name} (shape [${spec.shape.join(", ")}]) has per-channel quantisation on axis ${q.channelAxis} with ${q.channelScales.length} scales and ${q.channelMins.length} mins; expected the last axis with ${channels} of each`,
+      );
     }
     const values = dequantisePerChannel(bytes, q.channelScales, q.channelMins);
     const { quantization: _dropped, ...plain } = spec;
     return { spec: plain, bytes: new Uint8Array(values.buffer) };
   });
   const data = Buffer.concat(decoded.map((p) => p.bytes));
-  return { ...artifacts, weightSpecs: decoded.map((p) => p.spec), weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer };
+  return {
+    ...artifacts,
+    weightSpecs: decoded.map((p) => p.spec),
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+  };
 }
 
 /** A model's artifacts as `model.save` hands them to a save handler, without the optimizer's state. */
@@ -126,7 +164,11 @@ export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.Model
  * `quantisation`: model.json + weights.bin, as tfjs-converter's `--quantize_float16` /
  * `--quantize_uint8` would write them (per-channel: see the module comment).
  */
-export async function saveQuantisedModel(model: tf.LayersModel, dir: string, quantisation: Quantisation): Promise<SavedModel> {
+export async function saveQuantisedModel(
+  model: tf.LayersModel,
+  dir: string,
+  quantisation: Quantisation,
+): Promise<SavedModel> {
   const artifacts = quantiseArtifacts(await modelArtifacts(model), quantisation);
   let saved: SavedModel | undefined;
   await fileSaveHandler(dir, (result) => (saved = result)).save!(artifacts);

@@ -15,7 +15,10 @@ import { seededRandom, shuffle, type Random } from "../random";
 /** How points outside the image are filled (scipy.ndimage modes as Keras passes them). */
 export type FillMode = "constant" | "nearest" | "reflect" | "wrap";
 
-/** ImageDataGenerator's options (camelCase of Keras' names; angles in degrees, shifts as fractions of the size when < 1, else pixels). */
+/**
+ * ImageDataGenerator's options (camelCase of Keras' names; angles in degrees, shifts as fractions of the size when < 1,
+ * else pixels).
+ */
 export interface AugmentOptions {
   readonly rotationRange?: number;
   readonly widthShiftRange?: number;
@@ -52,17 +55,30 @@ export interface TransformParams {
 }
 
 /** The identity transform. */
-export const IDENTITY_TRANSFORM: TransformParams = { theta: 0, tx: 0, ty: 0, shear: 0, zx: 1, zy: 1, flipHorizontal: false, flipVertical: false };
+export const IDENTITY_TRANSFORM: TransformParams = {
+  theta: 0,
+  tx: 0,
+  ty: 0,
+  shear: 0,
+  zx: 1,
+  zy: 1,
+  flipHorizontal: false,
+  flipVertical: false,
+};
 
 type Matrix3 = [number, number, number, number, number, number, number, number, number];
 
 function multiply(a: Matrix3, b: Matrix3): Matrix3 {
   const out = new Array<number>(9).fill(0) as Matrix3;
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out[3 * i + j] += a[3 * i + k]! * b[3 * k + j]!;
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out[3 * i + j] += a[3 * i + k]! * b[3 * k + j]!;
   return out;
 }
 
-/** The 3×3 matrix mapping output (row, col, 1) to input coordinates for an h×w image (Keras: transform_matrix_offset_center). */
+/**
+ * The 3×3 matrix mapping output (row, col, 1) to input coordinates for an h×w image (Keras:
+ * transform_matrix_offset_center).
+ */
 export function affineMatrix(params: TransformParams, height: number, width: number): Matrix3 {
   const t = (params.theta * Math.PI) / 180;
   const s = (params.shear * Math.PI) / 180;
@@ -104,8 +120,17 @@ function place(x: number, n: number, mode: FillMode): number | null {
  * Applies one transform to an HWC float image (Keras `apply_transform`: affine, then flips); returns a
  * new array. Bilinear sampling as scipy.ndimage.affine_transform(order=1) (Seed 000 §5.2.1).
  */
-export function applyTransform(image: Float32Array, height: number, width: number, channels: number, params: TransformParams, fillMode: FillMode = "nearest", cval = 0): Float32Array {
-  if (image.length !== height * width * channels) throw new CleaningError(`applyTransform: ${image.length} values for a ${height}×${width}×${channels} image`);
+export function applyTransform(
+  image: Float32Array,
+  height: number,
+  width: number,
+  channels: number,
+  params: TransformParams,
+  fillMode: FillMode = "nearest",
+  cval = 0,
+): Float32Array {
+  if (image.length !== height * width * channels)
+    throw new CleaningError(`applyTransform: ${image.length} values for a ${height}×${width}×${channels} image`);
   const out = new Float32Array(image.length);
   const m = affineMatrix(params, height, width);
   const at = (r: number, c: number, k: number) => image[(r * width + c) * channels + k]!;
@@ -129,14 +154,15 @@ export function applyTransform(image: Float32Array, height: number, width: numbe
       const c1 = fillMode === "wrap" ? (c0 + 1) % width : Math.min(c0 + 1, width - 1);
       for (let k = 0; k < channels; k++) {
         out[base + k] =
-          (1 - fr) * ((1 - fc) * at(r0, c0, k) + fc * at(r0, c1, k)) + fr * ((1 - fc) * at(r1, c0, k) + fc * at(r1, c1, k));
+          (1 - fr) * ((1 - fc) * at(r0, c0, k) + fc * at(r0, c1, k)) +
+          fr * ((1 - fc) * at(r1, c0, k) + fc * at(r1, c1, k));
       }
     }
   }
   return out;
 }
 
-/** Keras' ImageDataGenerator in TypeScript: random per-image transforms, seeded (Seed 000 §5.2.1). */
+/** Keras' ImageDataGenerator in TypeScript: random per-image transforms, seeded. */
 export class ImageDataGenerator {
   private readonly random: Random;
   private readonly zoom: readonly [number, number];
@@ -145,7 +171,8 @@ export class ImageDataGenerator {
   constructor(readonly options: AugmentOptions = {}) {
     const z = options.zoomRange ?? 0;
     this.zoom = typeof z === "number" ? [1 - z, 1 + z] : [z[0], z[1]];
-    if (this.zoom[0] <= 0 || this.zoom[0] > this.zoom[1]) throw new CleaningError(`zoomRange must give 0 < low ≤ high, got [${this.zoom.join(", ")}]`);
+    if (this.zoom[0] <= 0 || this.zoom[0] > this.zoom[1])
+      throw new CleaningError(`zoomRange must give 0 < low ≤ high, got [${this.zoom.join(", ")}]`);
     for (const key of ["rotationRange", "widthShiftRange", "heightShiftRange", "shearRange"] as const) {
       const v = options[key] ?? 0;
       if (!(v >= 0)) throw new CleaningError(`${key} must be ≥ 0, got ${v}`);
@@ -192,14 +219,28 @@ export class ImageDataGenerator {
     const frame = h * w * c;
     const scale = this.options.rescale ?? 1;
     for (let n = 0; n < b; n++) {
-      const img = applyTransform(data.subarray(n * frame, (n + 1) * frame), h, w, c, this.randomTransform(h, w), this.options.fillMode ?? "nearest", this.options.cval ?? 0);
+      const img = applyTransform(
+        data.subarray(n * frame, (n + 1) * frame),
+        h,
+        w,
+        c,
+        this.randomTransform(h, w),
+        this.options.fillMode ?? "nearest",
+        this.options.cval ?? 0,
+      );
       for (let i = 0; i < frame; i++) out[n * frame + i] = img[i]! * scale;
     }
     return tf.tensor4d(out, [b, h, w, c]);
   }
 
-  /** Augmented batches from in-memory images and labels (Keras `flow`); shuffled with the generator's seed when asked. */
-  *flow(images: tf.Tensor4D, labels?: tf.Tensor, options: { readonly batchSize?: number; readonly shuffle?: boolean } = {}): Generator<{ images: tf.Tensor4D; labels?: tf.Tensor }> {
+  /**
+   * Augmented batches from in-memory images and labels (Keras `flow`); shuffled with the generator's seed when asked.
+   */
+  *flow(
+    images: tf.Tensor4D,
+    labels?: tf.Tensor,
+    options: { readonly batchSize?: number; readonly shuffle?: boolean } = {},
+  ): Generator<{ images: tf.Tensor4D; labels?: tf.Tensor }> {
     const n = images.shape[0];
     const batchSize = options.batchSize ?? 32;
     const order = options.shuffle === false ? [...Array(n).keys()] : shuffle([...Array(n).keys()], this.random);
@@ -234,7 +275,10 @@ export interface RandomCropOptions {
   readonly height: number;
   /** Output width in pixels. */
   readonly width: number;
-  /** Pixels added on every side before the crop (torchvision's `padding`), so a crop of the input's own size still moves it. */
+  /**
+   * Pixels added on every side before the crop (torchvision's `padding`), so a crop of the input's own size still moves
+   * it.
+   */
   readonly padding?: number;
   /** How the border is filled (default `constant`). */
   readonly fillMode?: FillMode;
@@ -244,7 +288,7 @@ export interface RandomCropOptions {
 }
 
 /**
- * Random crop (Seed 000 §3.1 数据增强 "随机旋转、缩放、裁剪"): each image of a batch gets its own
+ * Random crop: each image of a batch gets its own
  * height×width window, drawn uniformly among all windows of the (padded) image, as Keras' RandomCrop
  * layer and torchvision's RandomCrop do; pixels are copied, never resampled.
  */
@@ -255,10 +299,12 @@ export class RandomCrop {
   constructor(readonly options: RandomCropOptions) {
     for (const key of ["height", "width"] as const) {
       const v = options[key];
-      if (!Number.isInteger(v) || v < 1) throw new CleaningError(`RandomCrop: ${key} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1)
+        throw new CleaningError(`RandomCrop: ${key} must be a positive integer, got ${v}`);
     }
     const padding = options.padding ?? 0;
-    if (!Number.isInteger(padding) || padding < 0) throw new CleaningError(`RandomCrop: padding must be a non-negative integer, got ${padding}`);
+    if (!Number.isInteger(padding) || padding < 0)
+      throw new CleaningError(`RandomCrop: padding must be a non-negative integer, got ${padding}`);
     this.random = seededRandom(options.seed ?? 1337);
   }
 
@@ -268,7 +314,9 @@ export class RandomCrop {
     const rows = height + 2 * padding - this.options.height;
     const cols = width + 2 * padding - this.options.width;
     if (rows < 0 || cols < 0) {
-      throw new CleaningError(`RandomCrop: a ${this.options.height}×${this.options.width} window does not fit a ${height}×${width} image padded by ${padding}`);
+      throw new CleaningError(
+        `RandomCrop: a ${this.options.height}×${this.options.width} window does not fit a ${height}×${width} image padded by ${padding}`,
+      );
     }
     return { top: this.random.int(rows + 1), left: this.random.int(cols + 1) };
   }
@@ -289,7 +337,9 @@ export class RandomCrop {
         for (let j = 0; j < width; j++) {
           const col = place(left + j - padding, w, fillMode);
           const base = ((n * height + i) * width + j) * c;
-          for (let k = 0; k < c; k++) out[base + k] = r === null || col === null ? cval : data[((n * h + Math.round(r)) * w + Math.round(col)) * c + k]!;
+          for (let k = 0; k < c; k++)
+            out[base + k] =
+              r === null || col === null ? cval : data[((n * h + Math.round(r)) * w + Math.round(col)) * c + k]!;
         }
       }
     }

@@ -31,10 +31,15 @@ export function classFolderName(className: string): string {
 export async function writeFashionMnistFolder(options: FashionMnistFolderOptions): Promise<Record<string, number>> {
   const { outDir: out, perClass, exclude } = options;
   const classes = options.classes ?? FASHION_MNIST_CLASSES.map((_, i) => i);
-  for (const c of classes) if (!Number.isInteger(c) || c < 0 || c >= FASHION_MNIST_CLASSES.length) throw new DatasetError(out, `class ${c} is not a Fashion-MNIST class index (0–9)`);
-  if (!Number.isInteger(perClass) || perClass < 1) throw new DatasetError(out, `perClass must be a positive integer, got ${perClass}`);
+  for (const c of classes)
+    if (!Number.isInteger(c) || c < 0 || c >= FASHION_MNIST_CLASSES.length)
+      throw new DatasetError(out, `class ${c} is not a Fashion-MNIST class index (0–9)`);
+  if (!Number.isInteger(perClass) || perClass < 1)
+    throw new DatasetError(out, `perClass must be a positive integer, got ${perClass}`);
   const bytes = readFashionMnistBytes(options);
-  const written: Record<string, number> = Object.fromEntries(classes.map((c) => [classFolderName(FASHION_MNIST_CLASSES[c]!), 0]));
+  const written: Record<string, number> = Object.fromEntries(
+    classes.map((c) => [classFolderName(FASHION_MNIST_CLASSES[c]!), 0]),
+  );
   const size = bytes.height * bytes.width;
   const prefix = options.split;
   for (let i = 0; i < bytes.count; i++) {
@@ -43,7 +48,9 @@ export async function writeFashionMnistFolder(options: FashionMnistFolderOptions
     const folder = classFolderName(FASHION_MNIST_CLASSES[label]!);
     if (written[folder]! >= perClass) continue;
     mkdirSync(join(out, folder), { recursive: true });
-    await sharp(Buffer.from(bytes.pixels.subarray(i * size, (i + 1) * size)), { raw: { width: bytes.width, height: bytes.height, channels: 1 } })
+    await sharp(Buffer.from(bytes.pixels.subarray(i * size, (i + 1) * size)), {
+      raw: { width: bytes.width, height: bytes.height, channels: 1 },
+    })
       .toColourspace("b-w")
       .png({ compressionLevel: 9 })
       .toFile(join(out, folder, `${prefix}-${String(i).padStart(5, "0")}.png`));

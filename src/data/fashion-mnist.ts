@@ -12,11 +12,23 @@ import { readIdx } from "./idx";
 
 /** The ten class names in label order (Fashion-MNIST README). */
 export const FASHION_MNIST_CLASSES = [
-  "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
 ] as const;
 
 /** Images per split in the full dataset and in the subset shipped under data/. */
-export const FASHION_MNIST_SIZES = { full: { train: 60_000, test: 10_000 }, shipped: { train: 6_000, test: 1_000 } } as const;
+export const FASHION_MNIST_SIZES = {
+  full: { train: 60_000, test: 10_000 },
+  shipped: { train: 6_000, test: 1_000 },
+} as const;
 
 /** Folder of the subset shipped with the repository. */
 export const SHIPPED_FASHION_MNIST_DIR = resolve(__dirname, "../../data/fashion-mnist");
@@ -28,7 +40,10 @@ export interface FashionMnistOptions {
   readonly split: "train" | "test";
   /** First `limit` images (all of the chosen files by default). */
   readonly limit?: number;
-  /** A folder with the four idx files; default: env LEPTON_FASHION_MNIST_DIR, else the shipped subset when it has enough images, else Debian's full set. */
+  /**
+   * A folder with the four idx files; default: env LEPTON_FASHION_MNIST_DIR, else the shipped subset when it has enough
+   * images, else Debian's full set.
+   */
   readonly dir?: string;
 }
 
@@ -61,7 +76,8 @@ function chooseDir(options: FashionMnistOptions): string {
   if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
   const wanted = options.limit ?? FASHION_MNIST_SIZES.full[options.split];
   if (wanted <= FASHION_MNIST_SIZES.shipped[options.split]) return SHIPPED_FASHION_MNIST_DIR;
-  if (existsSync(join(DEBIAN_FASHION_MNIST_DIR, `${filePrefix(options.split)}-images-idx3-ubyte.gz`))) return DEBIAN_FASHION_MNIST_DIR;
+  if (existsSync(join(DEBIAN_FASHION_MNIST_DIR, `${filePrefix(options.split)}-images-idx3-ubyte.gz`)))
+    return DEBIAN_FASHION_MNIST_DIR;
   throw new DatasetError(
     DEBIAN_FASHION_MNIST_DIR,
     `${wanted} ${options.split} images asked for, the shipped subset has ${FASHION_MNIST_SIZES.shipped[options.split]}; ` +
@@ -78,15 +94,25 @@ export function readFashionMnistBytes(options: FashionMnistOptions): FashionMnis
   const images = readIdx(imagesPath, 3);
   const labels = readIdx(labelsPath, 1);
   const [count, height, width] = images.shape as [number, number, number];
-  if (height !== 28 || width !== 28) throw new DatasetError(imagesPath, `images are ${height}×${width}, Fashion-MNIST's are 28×28`);
-  if (labels.shape[0] !== count) throw new DatasetError(labelsPath, `${labels.shape[0]} labels for ${count} images in ${imagesPath}`);
+  if (height !== 28 || width !== 28)
+    throw new DatasetError(imagesPath, `images are ${height}×${width}, Fashion-MNIST's are 28×28`);
+  if (labels.shape[0] !== count)
+    throw new DatasetError(labelsPath, `${labels.shape[0]} labels for ${count} images in ${imagesPath}`);
   const limit = options.limit ?? count;
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new DatasetError(imagesPath, `limit must be a positive integer, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new DatasetError(imagesPath, `limit must be a positive integer, got ${limit}`);
   if (limit > count) throw new DatasetError(imagesPath, `${limit} images asked for, the file has ${count}`);
   const labelBytes = labels.data.subarray(0, limit);
   const bad = labelBytes.findIndex((l) => l > 9);
   if (bad >= 0) throw new DatasetError(labelsPath, `label ${labelBytes[bad]} at index ${bad} is outside 0..9`);
-  return { count: limit, height, width, pixels: images.data.subarray(0, limit * height * width), labels: labelBytes, source: dir };
+  return {
+    count: limit,
+    height,
+    width,
+    pixels: images.data.subarray(0, limit * height * width),
+    labels: labelBytes,
+    source: dir,
+  };
 }
 
 /**
@@ -95,7 +121,10 @@ export function readFashionMnistBytes(options: FashionMnistOptions): FashionMnis
  */
 export function loadFashionMnist(options: FashionMnistOptions): FashionMnist {
   const bytes = readFashionMnistBytes(options);
-  const images = tf.tidy(() => tf.tensor4d(bytes.pixels, [bytes.count, bytes.height, bytes.width, 1], "int32").toFloat().div(255) as tf.Tensor4D);
+  const images = tf.tidy(
+    () =>
+      tf.tensor4d(bytes.pixels, [bytes.count, bytes.height, bytes.width, 1], "int32").toFloat().div(255) as tf.Tensor4D,
+  );
   const labels = tf.tensor1d(Int32Array.from(bytes.labels), "int32");
   return { images, labels, classNames: [...FASHION_MNIST_CLASSES], source: bytes.source };
 }

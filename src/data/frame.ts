@@ -63,9 +63,18 @@ function seriesFromValues(name: string, values: readonly unknown[], danfoType: s
         ? "boolean"
         : "number";
   if (kind === "string") {
-    return pl.Series(name, values.map((v) => (isMissing(v) ? null : String(v))), pl.Utf8);
+    return pl.Series(
+      name,
+      values.map((v) => (isMissing(v) ? null : String(v))),
+      pl.Utf8,
+    );
   }
-  if (kind === "boolean") return pl.Series(name, values.map((v) => (isMissing(v) ? null : Boolean(v))), pl.Bool);
+  if (kind === "boolean")
+    return pl.Series(
+      name,
+      values.map((v) => (isMissing(v) ? null : Boolean(v))),
+      pl.Bool,
+    );
   const numbers = values.map((v) => (isMissing(v) ? null : Number(v)));
   const integral = numbers.length > 0 && numbers.every((v) => v !== null && Number.isSafeInteger(v));
   return pl.Series(name, numbers, integral ? pl.Int64 : pl.Float64);
@@ -92,15 +101,35 @@ export function recordsToPolars(records: readonly TableRecord[]): pl.DataFrame {
       }
     }
   }
-  const series = names.map((name) => seriesFromValues(name, records.map((r) => r[name] ?? null), undefined));
-  return pl.DataFrame([...series, pl.Series(ROW_LABEL, records.map((_, i) => String(i)), pl.Utf8)]);
+  const series = names.map((name) =>
+    seriesFromValues(
+      name,
+      records.map((r) => r[name] ?? null),
+      undefined,
+    ),
+  );
+  return pl.DataFrame([
+    ...series,
+    pl.Series(
+      ROW_LABEL,
+      records.map((_, i) => String(i)),
+      pl.Utf8,
+    ),
+  ]);
 }
 
 /** danfo returns frames of its base class from head(), loc() and friends, so `instanceof` is not enough. */
 function isDanfo(input: unknown): input is DataFrame {
   if (input instanceof DataFrame) return true;
   const f = input as { columns?: unknown; index?: unknown; dtypes?: unknown; column?: unknown };
-  return typeof input === "object" && input !== null && Array.isArray(f.columns) && Array.isArray(f.index) && Array.isArray(f.dtypes) && typeof f.column === "function";
+  return (
+    typeof input === "object" &&
+    input !== null &&
+    Array.isArray(f.columns) &&
+    Array.isArray(f.index) &&
+    Array.isArray(f.dtypes) &&
+    typeof f.column === "function"
+  );
 }
 
 /** Any accepted input as a polars DataFrame. */
@@ -136,7 +165,18 @@ export function polarsToDanfo(frame: pl.DataFrame): DataFrame {
   return new DataFrame(data, { columns, ...(labels === undefined ? {} : { index: labels }) });
 }
 
-const NUMERIC_VARIANTS = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"]);
+const NUMERIC_VARIANTS = new Set([
+  "Int8",
+  "Int16",
+  "Int32",
+  "Int64",
+  "UInt8",
+  "UInt16",
+  "UInt32",
+  "UInt64",
+  "Float32",
+  "Float64",
+]);
 
 /** Whether a polars dtype holds numbers (the typings' `isNumeric` is absent at run time in 0.24.1). */
 export function isNumericDtype(dtype: DataType): boolean {
@@ -158,7 +198,9 @@ export function requireColumns(frame: pl.DataFrame, columns: readonly string[], 
   const available = dataColumns(frame);
   const unknown = columns.filter((c) => !available.includes(c));
   if (unknown.length > 0) {
-    throw new CleaningError(`${step}: unknown column(s) ${unknown.map((c) => `"${c}"`).join(", ")}; the table has ${available.map((c) => `"${c}"`).join(", ")}`);
+    throw new CleaningError(
+      `${step}: unknown column(s) ${unknown.map((c) => `"${c}"`).join(", ")}; the table has ${available.map((c) => `"${c}"`).join(", ")}`,
+    );
   }
 }
 
@@ -173,7 +215,8 @@ export function requireNumeric(frame: pl.DataFrame, columns: readonly string[], 
   requireColumns(frame, columns, step);
   const types = dtypesOf(frame);
   const bad = columns.filter((c) => !isNumericDtype(types.get(c)!));
-  if (bad.length > 0) throw new CleaningError(`${step}: column(s) ${bad.map((c) => `"${c}"`).join(", ")} are not numeric`);
+  if (bad.length > 0)
+    throw new CleaningError(`${step}: column(s) ${bad.map((c) => `"${c}"`).join(", ")} are not numeric`);
 }
 
 /** Reads a CSV file into a polars-backed frame; DatasetError names the file. */

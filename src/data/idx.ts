@@ -15,7 +15,10 @@ export interface IdxArray {
 
 const UBYTE = 0x08;
 
-/** Reads an unsigned-byte IDX file (gzipped or not) with the expected number of dimensions; DatasetError names the file and the problem. */
+/**
+ * Reads an unsigned-byte IDX file (gzipped or not) with the expected number of dimensions; DatasetError names the file
+ * and the problem.
+ */
 export function readIdx(path: string, dimensions: number): IdxArray {
   let raw: Buffer;
   try {
@@ -41,15 +44,22 @@ export function parseIdx(source: string, bytes: Uint8Array, dimensions: number):
   const magic = view.getUint32(0);
   const expectedMagic = (UBYTE << 8) | dimensions;
   if (bytes[0] !== 0 || bytes[1] !== 0 || magic !== expectedMagic) {
-    throw new DatasetError(source, `magic number 0x${magic.toString(16).padStart(8, "0")}, expected 0x${expectedMagic.toString(16).padStart(8, "0")} (unsigned bytes, ${dimensions} dimension(s))`);
+    throw new DatasetError(
+      source,
+      `magic number 0x${magic.toString(16).padStart(8, "0")}, expected 0x${expectedMagic.toString(16).padStart(8, "0")} (unsigned bytes, ${dimensions} dimension(s))`,
+    );
   }
   const headerBytes = 4 + 4 * dimensions;
-  if (bytes.length < headerBytes) throw new DatasetError(source, `header needs ${headerBytes} bytes, file has ${bytes.length}`);
+  if (bytes.length < headerBytes)
+    throw new DatasetError(source, `header needs ${headerBytes} bytes, file has ${bytes.length}`);
   const shape = Array.from({ length: dimensions }, (_, k) => view.getUint32(4 + 4 * k));
   const size = shape.reduce((a, b) => a * b, 1);
   const present = bytes.length - headerBytes;
   if (present !== size) {
-    throw new DatasetError(source, `header promises ${shape.join("×")} = ${size} bytes of data, file has ${present}${present < size ? " (truncated?)" : ""}`);
+    throw new DatasetError(
+      source,
+      `header promises ${shape.join("×")} = ${size} bytes of data, file has ${present}${present < size ? " (truncated?)" : ""}`,
+    );
   }
   return { shape, data: bytes.subarray(headerBytes) };
 }

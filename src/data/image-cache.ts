@@ -31,7 +31,8 @@ export class DecodedImageCache {
   private counts = { hits: 0, misses: 0, evictions: 0, refused: 0 };
 
   constructor(readonly maxBytes: number) {
-    if (!(Number.isFinite(maxBytes) && maxBytes >= 0)) throw new CacheBudgetError(`a cache budget is a non-negative number of bytes, got ${maxBytes}`);
+    if (!(Number.isFinite(maxBytes) && maxBytes >= 0))
+      throw new CacheBudgetError(`a cache budget is a non-negative number of bytes, got ${maxBytes}`);
   }
 
   /** The pixels stored under `key` (now the most recently used), or undefined: a miss. */
@@ -48,7 +49,9 @@ export class DecodedImageCache {
     return value;
   }
 
-  /** Stores pixels, evicting the least recently used entries until they fit; larger than the whole budget: not stored. */
+  /**
+   * Stores pixels, evicting the least recently used entries until they fit; larger than the whole budget: not stored.
+   */
   set(key: string, value: Float32Array): void {
     const previous = this.entries.get(key);
     if (previous !== undefined) {
@@ -76,7 +79,13 @@ export class DecodedImageCache {
 
   get stats(): CacheStats {
     const lookups = this.counts.hits + this.counts.misses;
-    return { ...this.counts, entries: this.entries.size, bytes: this.held, maxBytes: this.maxBytes, hitRate: lookups === 0 ? 0 : this.counts.hits / lookups };
+    return {
+      ...this.counts,
+      entries: this.entries.size,
+      bytes: this.held,
+      maxBytes: this.maxBytes,
+      hitRate: lookups === 0 ? 0 : this.counts.hits / lookups,
+    };
   }
 
   /** Zeroes the counts, keeping the entries (to measure one epoch at a time). */

@@ -21,7 +21,10 @@ export interface ImageFolderOptions {
   /** [height, width] every image is resized to (bilinear); default [256, 256]. */
   readonly imageSize?: readonly [number, number];
   readonly batchSize?: number;
-  /** `int` (int32 [b]), `categorical` (one-hot float32 [b, k]), `binary` (float32 [b, 1], two classes), or null (no labels). */
+  /**
+   * `int` (int32 [b]), `categorical` (one-hot float32 [b, k]), `binary` (float32 [b, 1], two classes), or null (no
+   * labels).
+   */
   readonly labelMode?: "int" | "categorical" | "binary" | null;
   /** Fraction kept for validation (0 ≤ x < 1). */
   readonly validationSplit?: number;
@@ -34,9 +37,14 @@ export interface ImageFolderOptions {
   readonly colorMode?: "grayscale" | "rgb" | "rgba";
   /** Multiply pixel values (0–255) by this, e.g. 1/255 as the documents' rescale; default 1 (Keras' default). */
   readonly rescale?: number;
-  /** `throw` (default): a bad file stops iteration with ImageFileError; `skip`: it is left out and listed in `skipped`. */
+  /**
+   * `throw` (default): a bad file stops iteration with ImageFileError; `skip`: it is left out and listed in `skipped`.
+   */
   readonly onBadFile?: "throw" | "skip";
-  /** Decoded pixels kept between passes (Seed 000 §2.4 data caching); shared caches key by path, size, colour mode and rescale. */
+  /**
+   * Decoded pixels kept between passes (Seed 000 §2.4 data caching); shared caches key by path, size, colour mode and
+   * rescale.
+   */
   readonly cache?: DecodedImageCache;
 }
 
@@ -70,7 +78,9 @@ interface Resolved {
 
 function listImages(dir: string): string[] {
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listImages(path));
     else if ((IMAGE_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) out.push(path);
@@ -82,7 +92,10 @@ function listImages(dir: string): string[] {
 export class ImageFolderDataset {
   /** Files left out so far (onBadFile: "skip"). */
   readonly skipped: SkippedFile[] = [];
-  /** Where and why the last pass stopped on a signal or an interrupt (0-based pass and batch); undefined when it went to the end. */
+  /**
+   * Where and why the last pass stopped on a signal or an interrupt (0-based pass and batch); undefined when it went to
+   * the end.
+   */
   stopped: StopPoint | undefined;
   private passes = 0;
 
@@ -125,7 +138,12 @@ export class ImageFolderDataset {
     let pixels: Buffer;
     try {
       let image = sharp(path, { failOn: "error" }).resize(width, height, { fit: "fill", kernel: "linear" });
-      image = colorMode === "grayscale" ? image.toColourspace("b-w") : colorMode === "rgb" ? image.removeAlpha().toColourspace("srgb") : image.ensureAlpha().toColourspace("srgb");
+      image =
+        colorMode === "grayscale"
+          ? image.toColourspace("b-w")
+          : colorMode === "rgb"
+            ? image.removeAlpha().toColourspace("srgb")
+            : image.ensureAlpha().toColourspace("srgb");
       const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
       if (info.channels !== channels) throw new Error(`decoded ${info.channels} channel(s), expected ${channels}`);
       pixels = data;
@@ -204,7 +222,10 @@ export class ImageFolderDataset {
     }
     if (this.stopped !== undefined) {
       tf.dispose([...images, ...labels]);
-      throw new DatasetError(this.directory, `loading stopped after ${this.stopped.batch} of ${this.numBatches} batches: ${this.stopped.reason}`);
+      throw new DatasetError(
+        this.directory,
+        `loading stopped after ${this.stopped.batch} of ${this.numBatches} batches: ${this.stopped.reason}`,
+      );
     }
     if (images.length === 0) throw new DatasetError(this.directory, "no image could be read");
     const all = tf.concat(images, 0);
@@ -220,14 +241,19 @@ export class ImageFolderDataset {
 
   /** As a tf.data.Dataset of {xs, ys} batches, for `model.fitDataset` (each epoch a fresh pass). */
   toTfDataset(): tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor }> {
-    if (this.options.labelMode === null) throw new DatasetError(this.directory, "toTfDataset needs labels (labelMode is null)");
+    if (this.options.labelMode === null)
+      throw new DatasetError(this.directory, "toTfDataset needs labels (labelMode is null)");
     // tf.data.generator accepts a generator whose next() returns promises; fitDataset awaits each.
     const make = () => {
       const it = this.batches();
-      return { next: async () => {
-        const r = await it.next();
-        return r.done === true ? { done: true, value: undefined } : { done: false, value: { xs: r.value.images, ys: r.value.labels as tf.Tensor } };
-      } };
+      return {
+        next: async () => {
+          const r = await it.next();
+          return r.done === true
+            ? { done: true, value: undefined }
+            : { done: false, value: { xs: r.value.images, ys: r.value.labels as tf.Tensor } };
+        },
+      };
     };
     return tf.data.generator(make as unknown as () => Iterator<{ xs: tf.Tensor4D; ys: tf.Tensor }>);
   }
@@ -237,11 +263,17 @@ function resolveOptions(dir: string, options: ImageFolderOptions): Resolved {
   const [height, width] = options.imageSize ?? [256, 256];
   const batchSize = options.batchSize ?? 32;
   if (![height, width, batchSize].every((n) => Number.isSafeInteger(n) && n > 0)) {
-    throw new DatasetError(dir, `imageSize and batchSize must be positive integers, got [${height}, ${width}] and ${batchSize}`);
+    throw new DatasetError(
+      dir,
+      `imageSize and batchSize must be positive integers, got [${height}, ${width}] and ${batchSize}`,
+    );
   }
   const colorMode = options.colorMode ?? "rgb";
   return {
-    height, width, batchSize, colorMode,
+    height,
+    width,
+    batchSize,
+    colorMode,
     labelMode: options.labelMode === undefined ? "int" : options.labelMode,
     shuffle: options.shuffle ?? true,
     seed: options.seed ?? 1337,
@@ -253,7 +285,7 @@ function resolveOptions(dir: string, options: ImageFolderOptions): Resolved {
 }
 
 /**
- * Indexes an image folder as Keras' `image_dataset_from_directory` does (seed 001 §5.2 step 1):
+ * Indexes an image folder as Keras' `image_dataset_from_directory` does:
  * one class per sorted subfolder, files shuffled with `seed` (when `shuffle`), then split so that the
  * last ⌊validationSplit·n⌋ files are validation — the same seed gives disjoint training and
  * validation subsets that cover the folder. Pixels are read only when batches are iterated.
@@ -267,10 +299,17 @@ export function imageDatasetFromDirectory(dir: string, options: ImageFolderOptio
   }
   if (!isDir) throw new DatasetError(dir, "is not a folder");
   const resolved = resolveOptions(dir, options);
-  const classNames = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  if (classNames.length === 0) throw new DatasetError(dir, "has no class subfolders (expected one folder of images per class)");
+  const classNames = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  if (classNames.length === 0)
+    throw new DatasetError(dir, "has no class subfolders (expected one folder of images per class)");
   if (resolved.labelMode === "binary" && classNames.length !== 2) {
-    throw new DatasetError(dir, `labelMode "binary" needs exactly 2 class folders, found ${classNames.length}: ${classNames.join(", ")}`);
+    throw new DatasetError(
+      dir,
+      `labelMode "binary" needs exactly 2 class folders, found ${classNames.length}: ${classNames.join(", ")}`,
+    );
   }
   let paths: string[] = [];
   let labels: number[] = [];
@@ -279,16 +318,24 @@ export function imageDatasetFromDirectory(dir: string, options: ImageFolderOptio
     paths.push(...files);
     labels.push(...files.map(() => label));
   });
-  if (paths.length === 0) throw new DatasetError(dir, `no image files (${IMAGE_EXTENSIONS.join(" ")}) in ${classNames.map((c) => relative(dir, join(dir, c))).join(", ")}`);
+  if (paths.length === 0)
+    throw new DatasetError(
+      dir,
+      `no image files (${IMAGE_EXTENSIONS.join(" ")}) in ${classNames.map((c) => relative(dir, join(dir, c))).join(", ")}`,
+    );
   if (resolved.shuffle) {
-    const order = shuffle(paths.map((_, i) => i), seededRandom(resolved.seed));
+    const order = shuffle(
+      paths.map((_, i) => i),
+      seededRandom(resolved.seed),
+    );
     paths = order.map((i) => paths[i]!);
     labels = order.map((i) => labels[i]!);
   }
   const split = options.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new DatasetError(dir, `validationSplit must be in [0, 1), got ${split}`);
   if (split > 0) {
-    if (options.subset === undefined) throw new DatasetError(dir, 'validationSplit needs subset: "training" or "validation"');
+    if (options.subset === undefined)
+      throw new DatasetError(dir, 'validationSplit needs subset: "training" or "validation"');
     const numValidation = Math.floor(split * paths.length);
     const cut = paths.length - numValidation;
     const keep = options.subset === "training" ? [0, cut] : [cut, paths.length];

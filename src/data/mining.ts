@@ -25,7 +25,8 @@ function toDense(x: Matrix, step: string): Dense {
   rows.forEach((row, i) => {
     if (row.length !== d) throw new CleaningError(`${step}: row ${i} has ${row.length} values, row 0 has ${d}`);
     row.forEach((v, j) => {
-      if (!Number.isFinite(v)) throw new CleaningError(`${step}: row ${i}, column ${j} is ${v}; clean missing values first`);
+      if (!Number.isFinite(v))
+        throw new CleaningError(`${step}: row ${i}, column ${j} is ${v}; clean missing values first`);
       data[i * d + j] = v;
     });
   });
@@ -90,18 +91,20 @@ function kMeansPlusPlus(x: Dense, k: number, random: Random): Float64Array {
 
 /**
  * k-means by Lloyd's algorithm: assign each row to its nearest centroid, move each centroid to its
- * rows' mean, until nothing moves (seed 001 §3.3 pattern recognition). An empty cluster keeps its centroid.
+ * rows' mean, until nothing moves. An empty cluster keeps its centroid.
  */
 export function kMeans(x: Matrix, options: KMeansOptions): KMeansResult {
   const dense = toDense(x, "kMeans");
   const { n, d, data } = dense;
   const k = options.k;
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new CleaningError(`kMeans: k must be an integer in 1..${n}, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new CleaningError(`kMeans: k must be an integer in 1..${n}, got ${k}`);
   let centroids: Float64Array;
   if (options.init === undefined || options.init === "k-means++") {
     centroids = kMeansPlusPlus(dense, k, seededRandom(options.seed ?? 0));
   } else {
-    if (options.init.length !== k || options.init.some((row) => row.length !== d)) throw new CleaningError(`kMeans: init must be ${k} rows of ${d} numbers`);
+    if (options.init.length !== k || options.init.some((row) => row.length !== d))
+      throw new CleaningError(`kMeans: init must be ${k} rows of ${d} numbers`);
     centroids = Float64Array.from(options.init.flat());
   }
   const maxIterations = options.maxIterations ?? 300;
@@ -150,7 +153,9 @@ export function kMeans(x: Matrix, options: KMeansOptions): KMeansResult {
   return { centroids: rows, labels: Array.from(labels), inertia, iterations, converged };
 }
 
-/** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations: eigenvalues descending, eigenvectors as rows. */
+/**
+ * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations: eigenvalues descending, eigenvectors as rows.
+ */
 export function symmetricEigen(matrix: readonly (readonly number[])[]): { values: number[]; vectors: number[][] } {
   const m = matrix.length;
   const a = matrix.map((row) => [...row]);
@@ -192,7 +197,9 @@ export function symmetricEigen(matrix: readonly (readonly number[])[]): { values
   return { values: order.map((o) => o.value), vectors: order.map((o) => v.map((row) => row[o.i]!)) };
 }
 
-/** Principal component analysis (seed 001 §3.3 step 3 feature extraction): centred data, covariance with n − 1, components as unit rows, largest loading positive. */
+/**
+ * Principal component analysis: centred data, covariance with n − 1, components as unit rows, largest loading positive.
+ */
 export class PCA {
   private constructor(
     readonly mean: number[],
@@ -208,7 +215,8 @@ export class PCA {
   static fit(x: Matrix, options: { readonly components: number; readonly seed?: number }): PCA {
     const { n, d, data } = toDense(x, "PCA.fit");
     const k = options.components;
-    if (!Number.isInteger(k) || k < 1 || k > Math.min(d, n)) throw new CleaningError(`PCA.fit: components must be an integer in 1..${Math.min(d, n)}, got ${k}`);
+    if (!Number.isInteger(k) || k < 1 || k > Math.min(d, n))
+      throw new CleaningError(`PCA.fit: components must be an integer in 1..${Math.min(d, n)}, got ${k}`);
     if (n < 2) throw new CleaningError("PCA.fit: needs at least 2 rows");
     const mean = new Float64Array(d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]! / n;
@@ -238,13 +246,19 @@ export class PCA {
       return largest < 0 ? vec.map((v) => -v) : vec;
     });
     const variance = values.slice(0, k);
-    return new PCA(Array.from(mean), components, variance, variance.map((v) => v / trace));
+    return new PCA(
+      Array.from(mean),
+      components,
+      variance,
+      variance.map((v) => v / trace),
+    );
   }
 
   /** Projects rows onto the components: [n, components]. */
   transform(x: Matrix): number[][] {
     const { n, d, data } = toDense(x, "PCA.transform");
-    if (d !== this.mean.length) throw new CleaningError(`PCA.transform: rows have ${d} values, the PCA was fitted on ${this.mean.length}`);
+    if (d !== this.mean.length)
+      throw new CleaningError(`PCA.transform: rows have ${d} values, the PCA was fitted on ${this.mean.length}`);
     return Array.from({ length: n }, (_, i) =>
       this.components.map((comp) => comp.reduce((s, c, j) => s + c * (data[i * d + j]! - this.mean[j]!), 0)),
     );
@@ -252,11 +266,17 @@ export class PCA {
 
   /** Maps projections back to the original space (the best rank-k approximation of the rows). */
   inverseTransform(scores: readonly (readonly number[])[]): number[][] {
-    return scores.map((row) => this.mean.map((m, j) => m + row.reduce((s, z, c) => s + z * this.components[c]![j]!, 0)));
+    return scores.map((row) =>
+      this.mean.map((m, j) => m + row.reduce((s, z, c) => s + z * this.components[c]![j]!, 0)),
+    );
   }
 }
 
-function subspaceEigen(cov: readonly (readonly number[])[], k: number, seed: number): { values: number[]; vectors: number[][] } {
+function subspaceEigen(
+  cov: readonly (readonly number[])[],
+  k: number,
+  seed: number,
+): { values: number[]; vectors: number[][] } {
   const d = cov.length;
   const m = Math.min(d, k + 15);
   const c = new Float64Array(d * d);
@@ -294,16 +314,24 @@ function subspaceEigen(cov: readonly (readonly number[])[], k: number, seed: num
   q = orthonormalise(q);
   let cq: Float64Array = multiply(q);
   // Ritz values: eigenvalues of Qᵀ C Q, checked every 5 multiplications until the top k settle
-  const ritz = () => symmetricEigen(Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => dot(q, a, cq, b))));
+  const ritz = () =>
+    symmetricEigen(Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => dot(q, a, cq, b))));
   let { values, vectors } = ritz();
   for (let iteration = 1; iteration <= 400; iteration++) {
     q = orthonormalise(cq);
     cq = multiply(q);
     if (iteration % 5 !== 0) continue;
     const next = ritz();
-    const settled = next.values.slice(0, k).every((v, a) => Math.abs(v - values[a]!) <= 1e-13 * Math.abs(next.values[0]!));
+    const settled = next.values
+      .slice(0, k)
+      .every((v, a) => Math.abs(v - values[a]!) <= 1e-13 * Math.abs(next.values[0]!));
     ({ values, vectors } = next);
     if (settled) break;
   }
-  return { values, vectors: vectors.map((w) => Array.from({ length: d }, (_, j) => w.reduce((sum, wa, a) => sum + wa * q[a * d + j]!, 0))) };
+  return {
+    values,
+    vectors: vectors.map((w) =>
+      Array.from({ length: d }, (_, j) => w.reduce((sum, wa, a) => sum + wa * q[a * d + j]!, 0)),
+    ),
+  };
 }

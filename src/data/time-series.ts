@@ -50,28 +50,35 @@ export function seattleDailySeries(columns: readonly SeattleWeatherColumn[]): Da
   dates.forEach((date, row) => {
     if (row === 0) return;
     const gap = (Date.parse(`${date}T00:00:00Z`) - Date.parse(`${dates[row - 1]}T00:00:00Z`)) / DAY_MS;
-    if (gap !== 1) throw new DatasetError(SEATTLE_FILE, `row ${row + 1} (${date}) follows ${dates[row - 1]}: expected the next day`);
+    if (gap !== 1)
+      throw new DatasetError(SEATTLE_FILE, `row ${row + 1} (${date}) follows ${dates[row - 1]}: expected the next day`);
   });
   return columns.map((column) => ({ name: column, dates, values: records.map((record) => record[column]) }));
 }
 
-/** Rows `[t][f]` from a series of plain numbers or of feature rows; checks every row has the same width and finite values. */
+/**
+ * Rows `[t][f]` from a series of plain numbers or of feature rows; checks every row has the same width and finite
+ * values.
+ */
 function toRows(series: SeriesInput, argument: string): number[][] {
   if (series.length === 0) throw new TimeSeriesError(argument, "the series is empty");
   const rows = series.map((step) => (typeof step === "number" ? [step] : [...step]));
   const features = rows[0]!.length;
   if (features === 0) throw new TimeSeriesError(argument, "step 0 has no features");
   rows.forEach((row, t) => {
-    if (row.length !== features) throw new TimeSeriesError(argument, `step ${t} has ${row.length} features, step 0 has ${features}`);
+    if (row.length !== features)
+      throw new TimeSeriesError(argument, `step ${t} has ${row.length} features, step 0 has ${features}`);
     row.forEach((value, f) => {
-      if (!Number.isFinite(value)) throw new TimeSeriesError(argument, `step ${t}, feature ${f} is not a finite number (${value})`);
+      if (!Number.isFinite(value))
+        throw new TimeSeriesError(argument, `step ${t}, feature ${f} is not a finite number (${value})`);
     });
   });
   return rows;
 }
 
 function checkCount(value: number, argument: string, minimum: number): void {
-  if (!Number.isInteger(value) || value < minimum) throw new TimeSeriesError(argument, `must be an integer ≥ ${minimum}, got ${value}`);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new TimeSeriesError(argument, `must be an integer ≥ ${minimum}, got ${value}`);
 }
 
 /** Options of {@link slidingWindows}. */
@@ -84,11 +91,16 @@ export interface WindowOptions {
   readonly target?: number;
 }
 
-/** Sliding windows over a series: inputs `[n][L][F]` → targets `[n][H]`, with the time of each window's first target. */
+/**
+ * Sliding windows over a series: inputs `[n][L][F]` → targets `[n][H]`, with the time of each window's first target.
+ */
 export interface Windows {
   readonly inputs: readonly (readonly (readonly number[])[])[];
   readonly targets: readonly (readonly number[])[];
-  /** `targetStart[i]`: time index of window i's first target; its inputs are steps `targetStart[i] − L … targetStart[i] − 1`. */
+  /**
+   * `targetStart[i]`: time index of window i's first target; its inputs are steps `targetStart[i] − L … targetStart[i]
+   * − 1`.
+   */
   readonly targetStart: readonly number[];
   readonly window: number;
   readonly horizon: number;
@@ -113,7 +125,10 @@ export function slidingWindows(series: SeriesInput, options: WindowOptions): Win
   }
   const count = rows.length - options.window - horizon + 1;
   if (count < 1) {
-    throw new TimeSeriesError("window", `window ${options.window} + horizon ${horizon} needs at least ${options.window + horizon} steps, the series has ${rows.length}`);
+    throw new TimeSeriesError(
+      "window",
+      `window ${options.window} + horizon ${horizon} needs at least ${options.window + horizon} steps, the series has ${rows.length}`,
+    );
   }
   const inputs: number[][][] = [];
   const targets: number[][] = [];
@@ -154,16 +169,26 @@ export interface ChronologicalSplit {
 export function chronologicalSplit(length: number, fractions: SplitFractions): ChronologicalSplit {
   checkCount(length, "length", 2);
   const test = fractions.test ?? Math.max(0, 1 - fractions.train - fractions.validation);
-  for (const [name, value] of [["train", fractions.train], ["validation", fractions.validation], ["test", test]] as const) {
-    if (!Number.isFinite(value) || value < 0 || value > 1) throw new TimeSeriesError(`fractions.${name}`, `must be in [0, 1], got ${value}`);
+  for (const [name, value] of [
+    ["train", fractions.train],
+    ["validation", fractions.validation],
+    ["test", test],
+  ] as const) {
+    if (!Number.isFinite(value) || value < 0 || value > 1)
+      throw new TimeSeriesError(`fractions.${name}`, `must be in [0, 1], got ${value}`);
   }
   const total = fractions.train + fractions.validation + test;
   if (total > 1 + 1e-9) throw new TimeSeriesError("fractions", `train + validation + test = ${total}, more than 1`);
   const trainEnd = Math.floor(length * fractions.train);
   const validationEnd = Math.floor(length * (fractions.train + fractions.validation));
   const testEnd = Math.min(length, Math.floor(length * total + 1e-9));
-  if (trainEnd < 1) throw new TimeSeriesError("fractions.train", `${fractions.train} of ${length} steps leaves no training step`);
-  if (validationEnd <= trainEnd) throw new TimeSeriesError("fractions.validation", `${fractions.validation} of ${length} steps leaves no validation step`);
+  if (trainEnd < 1)
+    throw new TimeSeriesError("fractions.train", `${fractions.train} of ${length} steps leaves no training step`);
+  if (validationEnd <= trainEnd)
+    throw new TimeSeriesError(
+      "fractions.validation",
+      `${fractions.validation} of ${length} steps leaves no validation step`,
+    );
   const split = { train: { start: 0, end: trainEnd }, validation: { start: trainEnd, end: validationEnd } };
   return testEnd > validationEnd ? { ...split, test: { start: validationEnd, end: testEnd } } : split;
 }
@@ -175,8 +200,14 @@ export function chronologicalSplit(length: number, fractions: SplitFractions): C
  * is known at forecast time.
  */
 export function windowsIn(windows: Windows, range: TimeRange): Windows {
-  const keep = windows.targetStart.map((start, i) => [start, i] as const).filter(([start]) => start >= range.start && start + windows.horizon <= range.end);
-  if (keep.length === 0) throw new TimeSeriesError("range", `no window has all ${windows.horizon} target step(s) inside [${range.start}, ${range.end})`);
+  const keep = windows.targetStart
+    .map((start, i) => [start, i] as const)
+    .filter(([start]) => start >= range.start && start + windows.horizon <= range.end);
+  if (keep.length === 0)
+    throw new TimeSeriesError(
+      "range",
+      `no window has all ${windows.horizon} target step(s) inside [${range.start}, ${range.end})`,
+    );
   return {
     ...windows,
     inputs: keep.map(([, i]) => windows.inputs[i]!),
@@ -185,7 +216,10 @@ export function windowsIn(windows: Windows, range: TimeRange): Windows {
   };
 }
 
-/** Per-feature standardisation `(x − mean) / std` of a series, fitted on one time range only (the table-wide z-score is src/data/cleaning's StandardScaler). */
+/**
+ * Per-feature standardisation `(x − mean) / std` of a series, fitted on one time range only (the table-wide z-score is
+ * src/data/cleaning's StandardScaler).
+ */
 export class SeriesScaler {
   private constructor(
     readonly mean: readonly number[],
@@ -200,15 +234,31 @@ export class SeriesScaler {
    */
   static fit(series: SeriesInput, range: TimeRange): SeriesScaler {
     const rows = toRows(series, "series");
-    if (!Number.isInteger(range.start) || !Number.isInteger(range.end) || range.start < 0 || range.end > rows.length || range.end - range.start < 2) {
-      throw new TimeSeriesError("range", `[${range.start}, ${range.end}) must hold at least 2 steps inside the series' ${rows.length}`);
+    if (
+      !Number.isInteger(range.start) ||
+      !Number.isInteger(range.end) ||
+      range.start < 0 ||
+      range.end > rows.length ||
+      range.end - range.start < 2
+    ) {
+      throw new TimeSeriesError(
+        "range",
+        `[${range.start}, ${range.end}) must hold at least 2 steps inside the series' ${rows.length}`,
+      );
     }
     const fitted = rows.slice(range.start, range.end);
     const features = rows[0]!.length;
-    const mean = Array.from({ length: features }, (_, f) => fitted.reduce((sum, row) => sum + row[f]!, 0) / fitted.length);
+    const mean = Array.from(
+      { length: features },
+      (_, f) => fitted.reduce((sum, row) => sum + row[f]!, 0) / fitted.length,
+    );
     const std = mean.map((m, f) => Math.sqrt(fitted.reduce((sum, row) => sum + (row[f]! - m) ** 2, 0) / fitted.length));
     std.forEach((s, f) => {
-      if (!(s > 0)) throw new TimeSeriesError("series", `feature ${f} is constant over [${range.start}, ${range.end}): it cannot be standardised`);
+      if (!(s > 0))
+        throw new TimeSeriesError(
+          "series",
+          `feature ${f} is constant over [${range.start}, ${range.end}): it cannot be standardised`,
+        );
     });
     return new SeriesScaler(mean, std, { start: range.start, end: range.end });
   }
@@ -216,7 +266,11 @@ export class SeriesScaler {
   /** The series standardised, as rows `[t][f]`. */
   transform(series: SeriesInput): number[][] {
     const rows = toRows(series, "series");
-    if (rows[0]!.length !== this.mean.length) throw new TimeSeriesError("series", `has ${rows[0]!.length} features, the scaler was fitted on ${this.mean.length}`);
+    if (rows[0]!.length !== this.mean.length)
+      throw new TimeSeriesError(
+        "series",
+        `has ${rows[0]!.length} features, the scaler was fitted on ${this.mean.length}`,
+      );
     return rows.map((row) => row.map((value, f) => (value - this.mean[f]!) / this.std[f]!));
   }
 
@@ -256,7 +310,13 @@ export function prepareForecastData(series: SeriesInput, options: ForecastDataOp
   const scaler = SeriesScaler.fit(rows, split.train);
   const scaled = scaler.transform(rows);
   const windows = slidingWindows(scaled, options);
-  const data = { split, scaler, scaled, train: windowsIn(windows, split.train), validation: windowsIn(windows, split.validation) };
+  const data = {
+    split,
+    scaler,
+    scaled,
+    train: windowsIn(windows, split.train),
+    validation: windowsIn(windows, split.validation),
+  };
   return split.test === undefined ? data : { ...data, test: windowsIn(windows, split.test) };
 }
 
@@ -264,14 +324,18 @@ export function prepareForecastData(series: SeriesInput, options: ForecastDataOp
 export function windowTensors(windows: Windows): { x: tf.Tensor3D; y: tf.Tensor2D } {
   const n = windows.inputs.length;
   const x = new Float32Array(n * windows.window * windows.features);
-  windows.inputs.forEach((window, i) => window.forEach((row, t) => x.set(row, (i * windows.window + t) * windows.features)));
+  windows.inputs.forEach((window, i) =>
+    window.forEach((row, t) => x.set(row, (i * windows.window + t) * windows.features)),
+  );
   const y = Float32Array.from(windows.targets.flat());
   return { x: tf.tensor3d(x, [n, windows.window, windows.features]), y: tf.tensor2d(y, [n, windows.horizon]) };
 }
 
 /** Naive forecast: every one of the H next values equals the target's last observed value in the window. */
 export function naiveLastValue(windows: Windows): number[][] {
-  return windows.inputs.map((input) => new Array<number>(windows.horizon).fill(input[input.length - 1]![windows.target]!));
+  return windows.inputs.map((input) =>
+    new Array<number>(windows.horizon).fill(input[input.length - 1]![windows.target]!),
+  );
 }
 
 /**
@@ -284,14 +348,22 @@ export function seasonalNaive(series: readonly number[], windows: Windows, seaso
   return windows.targetStart.map((start) =>
     Array.from({ length: windows.horizon }, (_, h) => {
       const source = start + h - season * (Math.floor(h / season) + 1);
-      if (source < 0) throw new TimeSeriesError("season", `${season} reaches before the series for the window whose targets start at step ${start}`);
-      if (start + h >= series.length) throw new TimeSeriesError("series", `has ${series.length} steps, a window's target is step ${start + h}`);
+      if (source < 0)
+        throw new TimeSeriesError(
+          "season",
+          `${season} reaches before the series for the window whose targets start at step ${start}`,
+        );
+      if (start + h >= series.length)
+        throw new TimeSeriesError("series", `has ${series.length} steps, a window's target is step ${start + h}`);
       return series[source]!;
     }),
   );
 }
 
-function flatPairs(truth: readonly number[] | readonly (readonly number[])[], forecast: readonly number[] | readonly (readonly number[])[]): [number[], number[]] {
+function flatPairs(
+  truth: readonly number[] | readonly (readonly number[])[],
+  forecast: readonly number[] | readonly (readonly number[])[],
+): [number[], number[]] {
   const a = (truth as readonly (number | readonly number[])[]).flat() as number[];
   const b = (forecast as readonly (number | readonly number[])[]).flat() as number[];
   if (a.length === 0) throw new TimeSeriesError("truth", "is empty");
@@ -304,13 +376,19 @@ function flatPairs(truth: readonly number[] | readonly (readonly number[])[], fo
 }
 
 /** Mean absolute error `(1/n) Σ |y − ŷ|`, in float64, over all values (rows are flattened). */
-export function meanAbsoluteError(truth: readonly number[] | readonly (readonly number[])[], forecast: readonly number[] | readonly (readonly number[])[]): number {
+export function meanAbsoluteError(
+  truth: readonly number[] | readonly (readonly number[])[],
+  forecast: readonly number[] | readonly (readonly number[])[],
+): number {
   const [a, b] = flatPairs(truth, forecast);
   return a.reduce((sum, value, i) => sum + Math.abs(value - b[i]!), 0) / a.length;
 }
 
 /** Root mean squared error `√((1/n) Σ (y − ŷ)²)`, in float64, over all values. */
-export function rootMeanSquaredError(truth: readonly number[] | readonly (readonly number[])[], forecast: readonly number[] | readonly (readonly number[])[]): number {
+export function rootMeanSquaredError(
+  truth: readonly number[] | readonly (readonly number[])[],
+  forecast: readonly number[] | readonly (readonly number[])[],
+): number {
   const [a, b] = flatPairs(truth, forecast);
   return Math.sqrt(a.reduce((sum, value, i) => sum + (value - b[i]!) ** 2, 0) / a.length);
 }

@@ -65,15 +65,38 @@ const PENGUINS: TableSpec = {
 const CARS: TableSpec = {
   file: "cars.json",
   rows: 406,
-  columns: ["Name", "Miles_per_Gallon", "Cylinders", "Displacement", "Horsepower", "Weight_in_lbs", "Acceleration", "Year", "Origin"],
+  columns: [
+    "Name",
+    "Miles_per_Gallon",
+    "Cylinders",
+    "Displacement",
+    "Horsepower",
+    "Weight_in_lbs",
+    "Acceleration",
+    "Year",
+    "Origin",
+  ],
 };
 const MOVIES: TableSpec = {
   file: "movies.json",
   rows: 3201,
   columns: [
-    "Title", "US Gross", "Worldwide Gross", "US DVD Sales", "Production Budget", "Release Date", "MPAA Rating",
-    "Running Time min", "Distributor", "Source", "Major Genre", "Creative Type", "Director",
-    "Rotten Tomatoes Rating", "IMDB Rating", "IMDB Votes",
+    "Title",
+    "US Gross",
+    "Worldwide Gross",
+    "US DVD Sales",
+    "Production Budget",
+    "Release Date",
+    "MPAA Rating",
+    "Running Time min",
+    "Distributor",
+    "Source",
+    "Major Genre",
+    "Creative Type",
+    "Director",
+    "Rotten Tomatoes Rating",
+    "IMDB Rating",
+    "IMDB Votes",
   ],
 };
 const SEATTLE: TableSpec = {
@@ -113,7 +136,10 @@ function readJsonTable(spec: TableSpec): Record<string, RawCell>[] {
   } catch (error) {
     throw new DatasetError(path, `not valid JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(parsed) || !parsed.every((row) => typeof row === "object" && row !== null && !Array.isArray(row))) {
+  if (
+    !Array.isArray(parsed) ||
+    !parsed.every((row) => typeof row === "object" && row !== null && !Array.isArray(row))
+  ) {
     throw new DatasetError(path, "expected a JSON array of row objects");
   }
   const rows = parsed as Record<string, unknown>[];
@@ -192,7 +218,9 @@ export function movieRecords(): MovieRecord[] {
 /** Seattle weather as typed rows. */
 export function seattleWeatherRecords(): SeattleWeatherRecord[] {
   const path = vegaDataPath(SEATTLE.file);
-  const lines = readFileSync(path, "utf8").split(/\r?\n/).filter((line) => line !== "");
+  const lines = readFileSync(path, "utf8")
+    .split(/\r?\n/)
+    .filter((line) => line !== "");
   const header = lines[0]?.split(",") ?? [];
   if (header.join(",") !== SEATTLE.columns.join(",")) {
     throw new DatasetError(path, `header is "${header.join(",")}", expected "${SEATTLE.columns.join(",")}"`);
@@ -205,7 +233,10 @@ export function seattleWeatherRecords(): SeattleWeatherRecord[] {
     const num = (k: number) => {
       const value = Number(cells[k]);
       if (cells[k] === "" || !Number.isFinite(value)) {
-        throw new DatasetError(path, `line ${index + 2}, column "${SEATTLE.columns[k]}": not a number: ${JSON.stringify(cells[k])}`);
+        throw new DatasetError(
+          path,
+          `line ${index + 2}, column "${SEATTLE.columns[k]}": not a number: ${JSON.stringify(cells[k])}`,
+        );
       }
       return value;
     };

@@ -11,7 +11,10 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
 import { isRecordArray, recordsBundle } from "./table";
 import { isTensor, tensorBundle } from "./tensor";
 
-/** Raised when a value's own display method returns something that is not a well-formed MIME bundle; names the MIME type. */
+/**
+ * Raised when a value's own display method returns something that is not a well-formed MIME bundle; names the MIME
+ * type.
+ */
 export class DisplayBundleError extends Error {
   override name = "DisplayBundleError";
 }
@@ -26,7 +29,10 @@ function isJsonMime(mime: string): boolean {
 function normalizeData(mime: string, data: unknown): unknown {
   if (isJsonMime(mime)) {
     if (typeof data !== "string") {
-      if (typeof data !== "object" || data === null) throw new DisplayBundleError(`${SOURCE} gave ${mime} as ${data === null ? "null" : typeof data}; a JSON MIME type holds an object`);
+      if (typeof data !== "object" || data === null)
+        throw new DisplayBundleError(
+          `${SOURCE} gave ${mime} as ${data === null ? "null" : typeof data}; a JSON MIME type holds an object`,
+        );
       return data;
     }
     try {
@@ -36,11 +42,13 @@ function normalizeData(mime: string, data: unknown): unknown {
     }
   }
   if (BINARY_IMAGE.test(mime)) {
-    if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
+    if (data instanceof Uint8Array)
+      return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
     if (typeof data === "string") return data.replace(/^data:[^,]*;base64,/, "");
     throw new DisplayBundleError(`${SOURCE} gave ${mime} as ${typeof data}; an image is base64 text or bytes`);
   }
-  if (typeof data !== "string") throw new DisplayBundleError(`${SOURCE} gave ${mime} as ${typeof data}; ${mime} holds a string`);
+  if (typeof data !== "string")
+    throw new DisplayBundleError(`${SOURCE} gave ${mime} as ${typeof data}; ${mime} holds a string`);
   return data;
 }
 
@@ -50,7 +58,9 @@ function normalizeData(mime: string, data: unknown): unknown {
  */
 export function normalizeBundle(bundle: unknown): MimeBundle {
   if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) {
-    throw new DisplayBundleError(`${SOURCE} must return a MIME bundle object; got ${bundle === null ? "null" : Array.isArray(bundle) ? "an array" : typeof bundle}`);
+    throw new DisplayBundleError(
+      `${SOURCE} must return a MIME bundle object; got ${bundle === null ? "null" : Array.isArray(bundle) ? "an array" : typeof bundle}`,
+    );
   }
   const normalized: MimeBundle = {};
   for (const [mime, data] of Object.entries(bundle)) {
@@ -61,8 +71,8 @@ export function normalizeBundle(bundle: unknown): MimeBundle {
 }
 
 /**
- * The rich bundle for `value`, or `undefined` when plain text is all it has. In order: values displaying themselves through
- * `[Symbol.for("Jupyter.display")]()` (sync or async; src/display's plotly figures, markdown,
+ * The rich bundle for `value`, or `undefined` when plain text is all it has. In order: values displaying themselves
+ * through `[Symbol.for("Jupyter.display")]()` (sync or async; src/display's plotly figures, markdown,
  * html, images and tables are such values), tfjs tensors (summary), danfojs DataFrames and
  * Series, arrays of plain records (tables), sharp images (PNG).
  */

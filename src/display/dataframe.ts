@@ -1,7 +1,7 @@
 /**
- * danfojs DataFrames and Series (Seed 000 §3.1 data preprocessing): duck-typed on danfojs-node's public getters (`shape`, `columns`, `index`,
- * `dtypes`, `values`, `$isSeries`, `print`) rather than class identity, so any copy of danfo
- * works. Shown as a table with shape, dtypes, head and tail.
+ * danfojs DataFrames and Series (Seed 000 §3.1 data preprocessing): duck-typed on danfojs-node's public getters
+ * (`shape`, `columns`, `index`, `dtypes`, `values`, `$isSeries`, `print`) rather than class identity, so any copy of
+ * danfo works. Shown as a table with shape, dtypes, head and tail.
  */
 import type { MimeBundle } from "./sink";
 import { tableBundle } from "./table";
@@ -36,7 +36,9 @@ export function isDanfoFrame(value: unknown): value is DanfoFrameLike {
 /** The bundle of a danfojs DataFrame or Series: shape, dtypes, head and tail, escaped cells. */
 export function danfoBundle(frame: DanfoFrameLike): MimeBundle {
   const values = frame.values;
-  const cell = frame.$isSeries ? (row: number) => values[row] : (row: number, column: number) => (values[row] as readonly unknown[])[column];
+  const cell = frame.$isSeries
+    ? (row: number) => values[row]
+    : (row: number, column: number) => (values[row] as readonly unknown[])[column];
   return tableBundle({
     kind: frame.$isSeries ? "Series" : "DataFrame",
     columns: frame.columns.map(String),

@@ -1,6 +1,6 @@
 /**
- * Images (Seed 000 §5.2.1 augmented images, Seed 001 §5.4 misclassified examples, Seed 001 §4.3 GAN samples): a tensor or a sharp image as `image/png`,
- * and a batch as a grid with optional captions.
+ * Images (Seed 000 §5.2.1 augmented images, Seed 001 §5.4 misclassified examples, Seed 001 §4.3 GAN samples): a tensor
+ * or a sharp image as `image/png`, and a batch as a grid with optional captions.
  *
  * Pixel rule for tensors: shape [h, w], [h, w, 1] (grey), [h, w, 3] (RGB) or [h, w, 4] (RGBA);
  * int32 values are 0–255, float32 values are 0–1 and bool values 0/1 — all mapped to 0–255 and
@@ -77,7 +77,9 @@ async function tensorToRaw(image: tf.Tensor, rescale: Rescale | undefined): Prom
   const channels = channelsOf(image.shape, 0);
   if (channels === undefined) {
     const hint = image.rank === 4 ? " (a batch: use imageGrid)" : "";
-    throw new ImageShapeError(`an image tensor must be [h, w] or [h, w, 1|3|4]; got [${image.shape.join(", ")}] ${image.dtype}${hint}`);
+    throw new ImageShapeError(
+      `an image tensor must be [h, w] or [h, w, 1|3|4]; got [${image.shape.join(", ")}] ${image.dtype}${hint}`,
+    );
   }
   return { pixels: await toBytes(image, rescale), width: image.shape[1]!, height: image.shape[0]!, channels };
 }
@@ -97,13 +99,15 @@ export function isSharpImage(value: unknown): value is Sharp {
 
 function checkScale(scale: number | undefined): number {
   const value = scale ?? 1;
-  if (!Number.isInteger(value) || value < 1) throw new ImageShapeError(`image scale must be a positive integer; got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ImageShapeError(`image scale must be a positive integer; got ${value}`);
   return value;
 }
 
 async function rawToPng(raw: RawImage, scale: number): Promise<Buffer> {
   let pipeline = sharp(raw.pixels, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
-  if (scale > 1) pipeline = pipeline.resize({ width: raw.width * scale, height: raw.height * scale, kernel: "nearest" });
+  if (scale > 1)
+    pipeline = pipeline.resize({ width: raw.width * scale, height: raw.height * scale, kernel: "nearest" });
   // sharp writes sRGB unless told otherwise; a grey image stays a one-channel PNG (a third of the bytes).
   if (raw.channels === 1) pipeline = pipeline.toColourspace("b-w");
   return pipeline.png().toBuffer();
@@ -112,7 +116,10 @@ async function rawToPng(raw: RawImage, scale: number): Promise<Buffer> {
 async function scalePng(png: Buffer, scale: number): Promise<Buffer> {
   if (scale === 1) return png;
   const { width, height } = await sharp(png).metadata();
-  return sharp(png).resize({ width: width! * scale, height: height! * scale, kernel: "nearest" }).png().toBuffer();
+  return sharp(png)
+    .resize({ width: width! * scale, height: height! * scale, kernel: "nearest" })
+    .png()
+    .toBuffer();
 }
 
 /** PNG bytes of a tensor image (pixel rule above) or a sharp image, optionally upscaled. */
@@ -132,7 +139,10 @@ export async function imageBundle(source: ImageSource, options: ImageOptions = {
 
 /** An image to show: a tensor (pixel rule above) or a sharp image. */
 export function image(source: ImageSource, options: ImageOptions = {}): Displayable {
-  return displayable(() => imageBundle(source, options), options.caption === undefined ? "[image]" : `[image: ${options.caption}]`);
+  return displayable(
+    () => imageBundle(source, options),
+    options.caption === undefined ? "[image]" : `[image: ${options.caption}]`,
+  );
 }
 
 /** Options for a grid of images. */
@@ -171,16 +181,21 @@ function layOut(tiles: readonly RawImage[], columns: number): RawImage {
 async function gridBundle(batch: tf.Tensor, options: ImageGridOptions): Promise<MimeBundle> {
   const channels = channelsOf(batch.shape, 1);
   if (batch.rank < 3 || channels === undefined) {
-    throw new ImageShapeError(`an image batch must be [n, h, w] or [n, h, w, 1|3|4]; got [${batch.shape.join(", ")}] ${batch.dtype}`);
+    throw new ImageShapeError(
+      `an image batch must be [n, h, w] or [n, h, w, 1|3|4]; got [${batch.shape.join(", ")}] ${batch.dtype}`,
+    );
   }
   const [count, height, width] = batch.shape as [number, number, number];
   if (options.labels !== undefined && options.labels.length !== count) {
-    throw new ImageShapeError(`imageGrid got ${options.labels.length} labels for ${count} images of batch [${batch.shape.join(", ")}]`);
+    throw new ImageShapeError(
+      `imageGrid got ${options.labels.length} labels for ${count} images of batch [${batch.shape.join(", ")}]`,
+    );
   }
   if (count === 0) return { "text/plain": `image grid: no images (batch [${batch.shape.join(", ")}])` };
   const scale = checkScale(options.scale ?? 2);
   const columns = options.columns ?? Math.min(count, 8);
-  if (!Number.isInteger(columns) || columns < 1) throw new ImageShapeError(`imageGrid columns must be a positive integer; got ${columns}`);
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new ImageShapeError(`imageGrid columns must be a positive integer; got ${columns}`);
   const bytes = await toBytes(batch, options.rescale);
   const tileBytes = width * height * channels;
   const tiles = Array.from({ length: count }, (_, i): RawImage => ({
@@ -196,12 +211,16 @@ async function gridBundle(batch: tf.Tensor, options: ImageGridOptions): Promise<
     tiles.map(async (tile, i) => {
       const src = `data:image/png;base64,${(await rawToPng(tile, scale)).toString("base64")}`;
       const label = options.labels?.[i];
-      const caption = label === undefined ? "" : `<figcaption style="font-size:11px;max-width:${width * scale + 40}px">${escapeHtml(label)}</figcaption>`;
+      const caption =
+        label === undefined
+          ? ""
+          : `<figcaption style="font-size:11px;max-width:${width * scale + 40}px">${escapeHtml(label)}</figcaption>`;
       return `<figure style="margin:4px;text-align:center"><img src="${src}" width="${width * scale}" height="${height * scale}" style="image-rendering:pixelated"/>${caption}</figure>`;
     }),
   );
   const html = `<div class="lepton-image-grid" style="display:grid;grid-template-columns:repeat(${columns},auto);justify-content:start">${cells.join("")}</div>`;
-  const labels = options.labels === undefined ? "" : `\n${options.labels.map((label, i) => `  ${i}: ${label}`).join("\n")}`;
+  const labels =
+    options.labels === undefined ? "" : `\n${options.labels.map((label, i) => `  ${i}: ${label}`).join("\n")}`;
   return {
     "text/html": html,
     "image/png": gridPng.toString("base64"),

@@ -28,7 +28,16 @@ export {
   type HeatmapOptions,
   type NumericArray,
 } from "./plotly";
-export { image, imageGrid, toPng, ImageShapeError, type ImageOptions, type ImageGridOptions, type ImageSource, type Rescale } from "./image";
+export {
+  image,
+  imageGrid,
+  toPng,
+  ImageShapeError,
+  type ImageOptions,
+  type ImageGridOptions,
+  type ImageSource,
+  type Rescale,
+} from "./image";
 export { progressBar, ProgressOptionsError, type ProgressBar, type ProgressOptions } from "./progress";
 export { keyFigures, type KeyFigure } from "./key-figures";
 export { JUPYTER_DISPLAY, type MimeBundle } from "./sink";

@@ -19,7 +19,11 @@ function formatFigure(value: KeyFigure): string {
 function keyFiguresBundle(figures: Readonly<Record<string, KeyFigure>>): MimeBundle {
   const entries = Object.entries(figures);
   const plain = entries.map(([name, value]) => `${name}: ${formatFigure(value)}`).join("\n");
-  const markdown = ["| figure | value |", "|---|---|", ...entries.map(([n, v]) => `| ${n} | ${formatFigure(v)} |`)].join("\n");
+  const markdown = [
+    "| figure | value |",
+    "|---|---|",
+    ...entries.map(([n, v]) => `| ${n} | ${formatFigure(v)} |`),
+  ].join("\n");
   return { "text/plain": plain, "text/markdown": markdown, [KERNEL_FIGURES_MIME]: { ...figures } };
 }
 

@@ -73,7 +73,11 @@ export class PlotlyFigure implements Displayable {
 }
 
 /** Makes a plotly figure from traces and an optional layout and config. */
-export function figure(data: readonly PlotlyTrace[], layout: PlotlyLayout = {}, config: PlotlyConfig = { responsive: true }): PlotlyFigure {
+export function figure(
+  data: readonly PlotlyTrace[],
+  layout: PlotlyLayout = {},
+  config: PlotlyConfig = { responsive: true },
+): PlotlyFigure {
   return new PlotlyFigure(data, layout, config);
 }
 
@@ -101,7 +105,11 @@ export function lineTrace(x: NumericArray | readonly string[], y: NumericArray, 
 }
 
 /** Points at (x, y), e.g. a regression's data (Seed 000 §4 house prices). */
-export function scatterTrace(x: NumericArray | readonly string[], y: NumericArray, options?: NameOrOptions): PlotlyTrace {
+export function scatterTrace(
+  x: NumericArray | readonly string[],
+  y: NumericArray,
+  options?: NameOrOptions,
+): PlotlyTrace {
   return { type: "scatter", mode: "markers", x, y, ...traceOptions(options) };
 }
 
@@ -127,7 +135,12 @@ export function heatmapTrace(z: readonly NumericArray[], options: HeatmapOptions
 }
 
 /** A surface z[i][j] over the grid (x[j], y[i]), e.g. a loss surface. */
-export function surfaceTrace(x: NumericArray, y: NumericArray, z: readonly NumericArray[], options?: NameOrOptions): PlotlyTrace {
+export function surfaceTrace(
+  x: NumericArray,
+  y: NumericArray,
+  z: readonly NumericArray[],
+  options?: NameOrOptions,
+): PlotlyTrace {
   return { type: "surface", x, y, z, ...traceOptions(options) };
 }
 
@@ -167,15 +180,21 @@ export function forgetPlotlyLibrary(): void {
 function plotlyLibraryScript(): string {
   const state = libraryState();
   const here = currentSink()?.outputCell?.();
-  const carrierRerun = here?.cellId !== undefined && state.carrier?.cellId === here.cellId && state.carrier.requestId !== here.requestId;
+  const carrierRerun =
+    here?.cellId !== undefined && state.carrier?.cellId === here.cellId && state.carrier.requestId !== here.requestId;
   if (state.embedded && !carrierRerun) return "";
   state.carrier = here;
-  const source = readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8").replace(/<\/(script)/gi, "<\\/$1");
+  const source = readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8").replace(
+    /<\/(script)/gi,
+    "<\\/$1",
+  );
   state.embedded = true;
   return `<script type="text/javascript">(function(define, module, exports){\n${source}\n}).call(window);</script>`;
 }
 
-/** A bundle that only loads plotly.js (for `show(figure, {displayId})`, whose later updates must not carry 4.5 MB each). */
+/**
+ * A bundle that only loads plotly.js (for `show(figure, {displayId})`, whose later updates must not carry 4.5 MB each).
+ */
 export function plotlyLoaderBundle(): MimeBundle {
   const script = plotlyLibraryScript();
   return { "text/html": script, "text/plain": "plotly.js loaded for this notebook's figures" };
@@ -204,21 +223,29 @@ function plainJson(value: unknown, where: string): unknown {
   if (typeof value === "string" || typeof value === "boolean" || value === null) return value;
   if (value === undefined) return null;
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === "bigint" ? Number(v) : Number.isFinite(v) ? v : null));
+    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) =>
+      typeof v === "bigint" ? Number(v) : Number.isFinite(v) ? v : null,
+    );
   }
   if (Array.isArray(value)) return value.map((item, i) => plainJson(item, `${where}[${i}]`));
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "object") {
-    if (isTensorLike(value)) throw new PlotlyDataError(`${where} is a tensor: pass \`await t.array()\` or \`await t.data()\` instead`);
+    if (isTensorLike(value))
+      throw new PlotlyDataError(`${where} is a tensor: pass \`await t.array()\` or \`await t.data()\` instead`);
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = plainJson(item, `${where}.${key}`);
+    for (const [key, item] of Object.entries(value))
+      if (item !== undefined) out[key] = plainJson(item, `${where}.${key}`);
     return out;
   }
   throw new PlotlyDataError(`${where} is a ${typeof value}, which a plotly figure cannot carry`);
 }
 
 /** The figure as the plain JSON object plotly renderers read: {data, layout, config}. */
-function plotlySpec(fig: PlotlyFigure): { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> } {
+function plotlySpec(fig: PlotlyFigure): {
+  data: unknown[];
+  layout: Record<string, unknown>;
+  config: Record<string, unknown>;
+} {
   return {
     data: fig.data.map((trace, i) => plainJson(trace, `figure trace ${i}`)),
     layout: plainJson(fig.layout, "figure layout") as Record<string, unknown>,
@@ -244,18 +271,28 @@ export function plotlyBundle(fig: PlotlyFigure, options: { embedLibrary?: boolea
   const height = figureHeight(fig);
   const library = options.embedLibrary === false ? "" : plotlyLibraryScript();
   const picture =
-    options.png === undefined ? "" : `<img class="lepton-plotly-static" alt="${escapeHtml(figureSummary(fig))}" style="max-width:100%" src="data:image/png;base64,${options.png}">`;
+    options.png === undefined
+      ? ""
+      : `<img class="lepton-plotly-static" alt="${escapeHtml(figureSummary(fig))}" style="max-width:100%" src="data:image/png;base64,${options.png}">`;
   const draw =
     `<script type="text/javascript">(function(){var spec=${scriptSafeJson(spec)},id=${scriptSafeJson(divId)},tries=0;` +
     `function draw(){var el=document.getElementById(id);if(!el)return;` +
     `if(window.Plotly){el.innerHTML="";el.style.height="${height}px";window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);return;}` +
     `if(++tries>100){if(!el.querySelector("img"))el.textContent=${scriptSafeJson(MISSING_LIBRARY_NOTE)};return;}setTimeout(draw,50);}draw();})();</script>`;
   const html = `${library}<div id="${escapeHtml(divId)}" class="lepton-plotly" style="width:100%">${picture}</div>${draw}`;
-  return { [PLOTLY_MIME]: spec, "text/html": html, ...(options.png === undefined ? {} : { "image/png": options.png }), "text/plain": figureSummary(fig) };
+  return {
+    [PLOTLY_MIME]: spec,
+    "text/html": html,
+    ...(options.png === undefined ? {} : { "image/png": options.png }),
+    "text/plain": figureSummary(fig),
+  };
 }
 
 /** {@link plotlyBundle} with the figure's static image, drawn in a headless Chromium when one is present. */
-export async function plotlyBundleWithImage(fig: PlotlyFigure, options: { embedLibrary?: boolean } = {}): Promise<MimeBundle> {
+export async function plotlyBundleWithImage(
+  fig: PlotlyFigure,
+  options: { embedLibrary?: boolean } = {},
+): Promise<MimeBundle> {
   const width = typeof fig.layout.width === "number" ? fig.layout.width : STATIC_WIDTH;
   const png = await figurePng(plotlySpec(fig), width, figureHeight(fig));
   return plotlyBundle(fig, { ...options, ...(png === undefined ? {} : { png }) });

@@ -58,7 +58,8 @@ function progressBundle(state: ProgressState): MimeBundle {
 /** Starts a progress bar of `total` steps. */
 export function progressBar(options: ProgressOptions): ProgressBar {
   const { total } = options;
-  if (!Number.isFinite(total) || total < 0) throw new ProgressOptionsError(`progressBar total must be a finite number ≥ 0; got ${total}`);
+  if (!Number.isFinite(total) || total < 0)
+    throw new ProgressOptionsError(`progressBar total must be a finite number ≥ 0; got ${total}`);
   const label = options.label ?? "progress";
   const intervalMs = options.intervalMs ?? 100;
   const started = Date.now();
@@ -67,7 +68,13 @@ export function progressBar(options: ProgressOptions): ProgressBar {
   let finished = false;
   let lastShownAt = started;
   let lastTenth = -1;
-  const state = (done: number, extra: string): ProgressState => ({ label, done, total, extra, elapsedMs: Date.now() - started });
+  const state = (done: number, extra: string): ProgressState => ({
+    label,
+    done,
+    total,
+    extra,
+    elapsedMs: Date.now() - started,
+  });
 
   if (sink !== undefined) sink.display(progressBundle(state(0, "")), { displayId });
 

@@ -23,7 +23,9 @@ export class ShowOptionsError extends Error {
 
 /** The bundle `show` displays for `value`: its rich bundle, or its text. */
 export async function bundleFor(value: unknown): Promise<MimeBundle> {
-  return (await toMimeBundle(value)) ?? { "text/plain": typeof value === "string" ? value : inspect(value, { depth: 4 }) };
+  return (
+    (await toMimeBundle(value)) ?? { "text/plain": typeof value === "string" ? value : inspect(value, { depth: 4 }) }
+  );
 }
 
 /**
@@ -40,7 +42,8 @@ export function show(value: unknown, options: ShowOptions = {}): Promise<void> {
 
 async function display(value: unknown, options: ShowOptions): Promise<void> {
   const { displayId, update = false, metadata } = options;
-  if (update && displayId === undefined) throw new ShowOptionsError("show(value, {update: true}) needs the displayId of the output to replace");
+  if (update && displayId === undefined)
+    throw new ShowOptionsError("show(value, {update: true}) needs the displayId of the output to replace");
   const sink = currentSink();
   if (sink === undefined) {
     console.log(isPlotlyFigure(value) ? value.toString() : String((await bundleFor(value))["text/plain"]));

@@ -40,7 +40,9 @@ function sayOnce(line: string): void {
 async function startRenderer(): Promise<Renderer | undefined> {
   const executablePath = chromiumPath();
   if (executablePath === undefined) {
-    sayOnce("figures: no Chromium found (set LEPTON_CHROMIUM or install chromium), so figures carry no static image for untrusted and static views");
+    sayOnce(
+      "figures: no Chromium found (set LEPTON_CHROMIUM or install chromium), so figures carry no static image for untrusted and static views",
+    );
     return undefined;
   }
   try {
@@ -57,7 +59,9 @@ async function startRenderer(): Promise<Renderer | undefined> {
     process.once("exit", () => browser.process()?.kill());
     return { browser, page };
   } catch (error) {
-    sayOnce(`figures: Chromium at ${executablePath} did not start (${(error as Error).message.split("\n")[0]}), so figures carry no static image`);
+    sayOnce(
+      `figures: Chromium at ${executablePath} did not start (${(error as Error).message.split("\n")[0]}), so figures carry no static image`,
+    );
     return undefined;
   }
 }
@@ -73,8 +77,16 @@ export async function figurePng(spec: FigureSpec, width: number, height: number)
   try {
     const url = await ready.page.evaluate(
       async (figure: FigureSpec, w: number, h: number) => {
-        const plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-        return plotly.toImage({ data: figure.data, layout: { ...figure.layout, width: w, height: h }, config: { ...figure.config, staticPlot: true } }, { format: "png", width: w, height: h, scale: 1 });
+        const plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } })
+          .Plotly;
+        return plotly.toImage(
+          {
+            data: figure.data,
+            layout: { ...figure.layout, width: w, height: h },
+            config: { ...figure.config, staticPlot: true },
+          },
+          { format: "png", width: w, height: h, scale: 1 },
+        );
       },
       spec,
       width,

@@ -30,7 +30,8 @@ export interface TableModel {
 function formatCell(value: unknown): string {
   if (value === undefined) return "";
   if (value === null) return "null";
-  if (typeof value === "number") return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
+  if (typeof value === "number")
+    return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "object") return JSON.stringify(value) ?? String(value);
   return String(value);
@@ -53,7 +54,9 @@ function grid(model: TableModel): Grid {
   const columnIndexes = edges(model.columns.length, EDGE_COLUMNS);
   const pick = (read: (column: number) => string) => columnIndexes.map((c) => (c === null ? "…" : read(c)));
   const rows = edges(model.rowLabels.length, EDGE_ROWS).map((r) =>
-    r === null ? { label: "…", cells: pick(() => "…") } : { label: model.rowLabels[r]!, cells: pick((c) => formatCell(model.cell(r, c))) },
+    r === null
+      ? { label: "…", cells: pick(() => "…") }
+      : { label: model.rowLabels[r]!, cells: pick((c) => formatCell(model.cell(r, c))) },
   );
   const shape = `${model.kind === undefined ? "" : `${model.kind} · `}${model.rowLabels.length} rows × ${model.columns.length} columns`;
   return {
@@ -68,7 +71,10 @@ function gridHtml(table: Grid): string {
   const th = (text: string) => `<th>${escapeHtml(text)}</th>`;
   const td = (text: string) => `<td>${escapeHtml(text)}</td>`;
   const header = `<tr><th></th>${table.header.map(th).join("")}</tr>`;
-  const dtypes = table.dtypes === undefined ? "" : `<tr class="lepton-dtypes"><th><i>dtype</i></th>${table.dtypes.map((d) => `<td><i>${escapeHtml(d)}</i></td>`).join("")}</tr>`;
+  const dtypes =
+    table.dtypes === undefined
+      ? ""
+      : `<tr class="lepton-dtypes"><th><i>dtype</i></th>${table.dtypes.map((d) => `<td><i>${escapeHtml(d)}</i></td>`).join("")}</tr>`;
   const body = table.rows.map((row) => `<tr>${th(row.label)}${row.cells.map(td).join("")}</tr>`).join("");
   return (
     `<table class="lepton-table"><caption style="caption-side:bottom;text-align:left">${escapeHtml(table.shape)}</caption>` +
@@ -77,9 +83,17 @@ function gridHtml(table: Grid): string {
 }
 
 function gridText(table: Grid): string {
-  const lines = [["", ...table.header], ...(table.dtypes === undefined ? [] : [["dtype", ...table.dtypes]]), ...table.rows.map((row) => [row.label, ...row.cells])];
+  const lines = [
+    ["", ...table.header],
+    ...(table.dtypes === undefined ? [] : [["dtype", ...table.dtypes]]),
+    ...table.rows.map((row) => [row.label, ...row.cells]),
+  ];
   const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
-  const render = (line: string[]) => line.map((cell, column) => cell.padStart(widths[column]!)).join("  ").trimEnd();
+  const render = (line: string[]) =>
+    line
+      .map((cell, column) => cell.padStart(widths[column]!))
+      .join("  ")
+      .trimEnd();
   return [...lines.map(render), `[${table.shape}]`].join("\n");
 }
 
@@ -103,7 +117,12 @@ export function isRecordArray(value: unknown): value is readonly TableRecord[] {
 /** The table model of records: columns in first-seen order, row numbers as labels. */
 function recordsModel(records: readonly TableRecord[], caption?: string): TableModel {
   const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
-  return { columns, rowLabels: records.map((_, i) => String(i)), cell: (row, column) => records[row]![columns[column]!], caption };
+  return {
+    columns,
+    rowLabels: records.map((_, i) => String(i)),
+    cell: (row, column) => records[row]![columns[column]!],
+    caption,
+  };
 }
 
 /** The bundle of an array of records. */

@@ -36,23 +36,27 @@ export interface EpochPlanOptions {
 export type EpochPlan = readonly (readonly Int32Array[])[];
 
 function checkCount(value: number, what: string): void {
-  if (!Number.isSafeInteger(value) || value < 1) throw new AllocationError(`${what} must be a positive integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new AllocationError(`${what} must be a positive integer, got ${value}`);
 }
 
 /**
  * Splits `total` into `parts` sizes that differ by at most one, larger ones first
- * (10 over 3 → 4, 3, 3). (Seed 001 §3.2 step 1: balanced task distribution)
+ * (10 over 3 → 4, 3, 3).
  */
 export function shardSizes(total: number, parts: number): number[] {
   checkCount(total, "the number of samples");
   checkCount(parts, "the number of workers");
-  if (parts > total) throw new AllocationError(`${parts} workers for ${total} samples: every worker needs at least one sample`);
+  if (parts > total)
+    throw new AllocationError(`${parts} workers for ${total} samples: every worker needs at least one sample`);
   const base = Math.floor(total / parts);
   const remainder = total % parts;
   return Array.from({ length: parts }, (_, worker) => base + (worker < remainder ? 1 : 0));
 }
 
-/** Seed 001 §3.2 step 1: every sample index 0…sampleCount−1 in exactly one shard, shards sized by {@link shardSizes}. */
+/**
+ * Seed 001 §3.2 step 1: every sample index 0…sampleCount−1 in exactly one shard, shards sized by {@link shardSizes}.
+ */
 export function allocateShards(sampleCount: number, workers: number, options: AllocationOptions = {}): Shard[] {
   const sizes = shardSizes(sampleCount, workers);
   const order = Int32Array.from({ length: sampleCount }, (_, i) => i);
@@ -73,10 +77,13 @@ export function allocateShards(sampleCount: number, workers: number, options: Al
  */
 export function planEpoch(shardSampleCounts: readonly number[], options: EpochPlanOptions): EpochPlan {
   checkCount(options.globalBatch, "globalBatch");
-  if (!Number.isSafeInteger(options.epoch) || options.epoch < 0) throw new AllocationError(`epoch must be a non-negative integer, got ${options.epoch}`);
+  if (!Number.isSafeInteger(options.epoch) || options.epoch < 0)
+    throw new AllocationError(`epoch must be a non-negative integer, got ${options.epoch}`);
   shardSampleCounts.forEach((count, worker) => checkCount(count, `shard ${worker}'s sample count`));
   if (options.globalBatch < shardSampleCounts.length) {
-    throw new AllocationError(`globalBatch ${options.globalBatch} is smaller than the ${shardSampleCounts.length} workers: each needs at least one sample per step`);
+    throw new AllocationError(
+      `globalBatch ${options.globalBatch} is smaller than the ${shardSampleCounts.length} workers: each needs at least one sample per step`,
+    );
   }
   const local = shardSizes(options.globalBatch, shardSampleCounts.length);
   const orders = shardSampleCounts.map((count, worker) => {
@@ -86,5 +93,6 @@ export function planEpoch(shardSampleCounts: readonly number[], options: EpochPl
   });
   const stepCount = Math.max(...shardSampleCounts.map((count, worker) => Math.ceil(count / local[worker]!)));
   return Array.from({ length: stepCount }, (_, step) =>
-    orders.map((order, worker) => order.slice(step * local[worker]!, (step + 1) * local[worker]!)));
+    orders.map((order, worker) => order.slice(step * local[worker]!, (step + 1) * local[worker]!)),
+  );
 }

@@ -17,7 +17,7 @@ export interface LocalBatch {
 
 /**
  * The samples at `positions` of `shard` (positions inside the shard, 0…count−1), checked: the
- * coordinator plans steps but each worker is the one that knows its shard. (Seed 001 §3.2 step 3)
+ * coordinator plans steps but each worker is the one that knows its shard.
  */
 export function gatherBatch(shard: ShardPayload, positions: Int32Array): LocalBatch {
   const inputSize = shard.inputs.length / shard.count;
@@ -26,7 +26,9 @@ export function gatherBatch(shard: ShardPayload, positions: Int32Array): LocalBa
   const targets = new Float32Array(positions.length * targetSize);
   positions.forEach((position, row) => {
     if (!(position >= 0 && position < shard.count)) {
-      throw new ShardPositionError(`position ${position} (entry ${row} of the step's list) is outside this worker's shard of ${shard.count} samples`);
+      throw new ShardPositionError(
+        `position ${position} (entry ${row} of the step's list) is outside this worker's shard of ${shard.count} samples`,
+      );
     }
     inputs.set(shard.inputs.subarray(position * inputSize, (position + 1) * inputSize), row * inputSize);
     targets.set(shard.targets.subarray(position * targetSize, (position + 1) * targetSize), row * targetSize);
@@ -37,7 +39,7 @@ export function gatherBatch(shard: ShardPayload, positions: Int32Array): LocalBa
 /**
  * Gradients of the mean loss of `batch` with respect to `variables` (tf.variableGrads, forward in
  * training mode), handed to `deliver` while they exist; every tensor made here is disposed after,
- * also when `deliver` throws. Returns the batch's mean loss. (Seed 001 §3.2 step 3)
+ * also when `deliver` throws. Returns the batch's mean loss.
  */
 export function shardGradients(
   model: tf.LayersModel,
@@ -50,7 +52,10 @@ export function shardGradients(
   return tf.tidy(() => {
     const x = tf.tensor(batch.inputs, [batch.count, ...inputShape]);
     const y = tf.tensor2d(batch.targets, [batch.count, batch.targets.length / batch.count]);
-    const { value, grads } = tf.variableGrads(() => meanLoss(loss, y, model.apply(x, { training: true }) as tf.Tensor), [...variables]);
+    const { value, grads } = tf.variableGrads(
+      () => meanLoss(loss, y, model.apply(x, { training: true }) as tf.Tensor),
+      [...variables],
+    );
     deliver(grads);
     return value.dataSync()[0]!;
   });

@@ -61,7 +61,7 @@ function flatWeights(model: tf.LayersModel): Float32Array {
   return tf.tidy(() => tf.concat(trainableVariables(model).map((v) => v.flatten())).dataSync() as Float32Array);
 }
 
-/** ‖a − b‖ / ‖b‖ of two runs' final weights: how far apart two trainings ended. (Seed 001 §3.2) */
+/** ‖a − b‖ / ‖b‖ of two runs' final weights: how far apart two trainings ended. */
 export function weightGap(a: ComparisonRun, b: ComparisonRun): number {
   let difference = 0;
   let norm = 0;
@@ -72,21 +72,26 @@ export function weightGap(a: ComparisonRun, b: ComparisonRun): number {
   return Math.sqrt(difference / norm);
 }
 
-/** Trains `setup` with `workers` worker threads (synchronous data parallelism), then scores it. (Seed 001 §3.2) */
+/** Trains `setup` with `workers` worker threads (synchronous data parallelism), then scores it. */
 export async function runWithWorkers(setup: ComparisonSetup, workers: number): Promise<ComparisonRun> {
   const model = setup.build();
   const starting = performance.now();
-  const pool = await DataParallelPool.start(model, setup.train, { workers, seed: setup.seed }).catch((error: unknown) => {
-    model.dispose();
-    throw error;
-  });
+  const pool = await DataParallelPool.start(model, setup.train, { workers, seed: setup.seed }).catch(
+    (error: unknown) => {
+      model.dispose();
+      throw error;
+    },
+  );
   const startupSeconds = (performance.now() - starting) / 1000;
   let run: DataParallelRun;
   let shutdown: PoolShutdown;
   try {
     run = await trainDataParallel(pool, {
-      epochs: setup.epochs, globalBatch: setup.globalBatch, seed: setup.seed,
-      ...(setup.onStep ? { onStep: setup.onStep } : {}), ...(setup.signal ? { signal: setup.signal } : {}),
+      epochs: setup.epochs,
+      globalBatch: setup.globalBatch,
+      seed: setup.seed,
+      ...(setup.onStep ? { onStep: setup.onStep } : {}),
+      ...(setup.signal ? { signal: setup.signal } : {}),
     });
   } finally {
     shutdown = await pool.close();
@@ -112,7 +117,7 @@ export async function runWithWorkers(setup: ComparisonSetup, workers: number): P
 }
 
 /**
- * The reference without workers (Seed 001 §3.2): trains, with the model's own trainOnBatch in this
+ * The reference without workers: trains, with the model's own trainOnBatch in this
  * thread, on exactly the global batches a run with `workers` workers uses (same shards, same
  * per-epoch shuffles, each step's samples from all shards together). Its final weights match that
  * run's up to float32 rounding, so it checks the whole data-parallel run and times the same work
@@ -126,7 +131,10 @@ export async function runInThread(setup: ComparisonSetup, workers: number): Prom
     epochs: setup.epochs,
     history: { loss: [] },
     batches: (epoch) =>
-      planEpoch(shards.map((shard) => shard.indices.length), { globalBatch: setup.globalBatch, seed: setup.seed, epoch }),
+      planEpoch(
+        shards.map((shard) => shard.indices.length),
+        { globalBatch: setup.globalBatch, seed: setup.seed, epoch },
+      ),
     step: async (positions) => {
       const samples = Int32Array.from(positions.flatMap((list, w) => Array.from(list, (p) => shards[w]!.indices[p]!)));
       const batch = packShard(setup.train, samples);
@@ -159,15 +167,19 @@ export async function runInThread(setup: ComparisonSetup, workers: number): Prom
   };
 }
 
-/** One row per run for a table: times, throughput, speed-up over the run with `baselineWorkers` workers, accuracy. (Seed 001 §3.2) */
+/** One row per run for a table: times, throughput, speed-up over the run with `baselineWorkers` workers, accuracy. */
 export function comparisonRows(runs: readonly ComparisonRun[], baselineWorkers = 1): Record<string, string | number>[] {
   const baseline = runs.find((r) => r.workers === baselineWorkers);
   return runs.map((run) => ({
-    run: run.workers === 0 ? `no pool: this thread, the ${run.batchesOf}-worker batches` : `${run.workers} worker${run.workers > 1 ? "s" : ""}`,
+    run:
+      run.workers === 0
+        ? `no pool: this thread, the ${run.batchesOf}-worker batches`
+        : `${run.workers} worker${run.workers > 1 ? "s" : ""}`,
     "start-up s": Number(run.startupSeconds.toFixed(2)),
     "training s": Number(run.trainSeconds.toFixed(2)),
     "samples/s": Number(run.samplesPerSecond.toFixed(1)),
-    [`speed-up vs ${baselineWorkers} worker${baselineWorkers > 1 ? "s" : ""}`]: baseline === undefined ? "—" : Number((baseline.trainSeconds / run.trainSeconds).toFixed(2)),
+    [`speed-up vs ${baselineWorkers} worker${baselineWorkers > 1 ? "s" : ""}`]:
+      baseline === undefined ? "—" : Number((baseline.trainSeconds / run.trainSeconds).toFixed(2)),
     "final loss": Number(run.epochLoss.at(-1)!.toFixed(4)),
     "test accuracy %": Number((100 * run.testAccuracy).toFixed(2)),
   }));

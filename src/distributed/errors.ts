@@ -7,7 +7,10 @@ export class AllocationError extends Error {
   override name = "AllocationError";
 }
 
-/** A model or dataset the data-parallel trainer cannot take (loss, weights, shapes); the message names the model or array. */
+/**
+ * A model or dataset the data-parallel trainer cannot take (loss, weights, shapes); the message names the model or
+ * array.
+ */
 export class DistributedSetupError extends Error {
   override name = "DistributedSetupError";
 }

@@ -15,8 +15,17 @@ import { DistributedSetupError, PoolClosedError, WorkerError } from "./errors";
 import { lossNameOf } from "./losses";
 import type { FromWorker, ToWorker, WorkerStart } from "./protocol";
 import {
-  createExchange, gradientSlot, gradientStamp, packShard, publishWeights, shardBytes, trainableVariables, weightLayout,
-  type SampleSet, type SharedExchange, type WeightLayout,
+  createExchange,
+  gradientSlot,
+  gradientStamp,
+  packShard,
+  publishWeights,
+  shardBytes,
+  trainableVariables,
+  weightLayout,
+  type SampleSet,
+  type SharedExchange,
+  type WeightLayout,
 } from "./transmission";
 
 /** Options of {@link DataParallelPool.start}. */
@@ -87,7 +96,8 @@ const EXIT_GRACE_MS = 5_000;
 
 /** One worker thread with at most one request in flight. */
 class WorkerLink {
-  private waiting: { step: number | null; resolve: (reply: FromWorker) => void; reject: (error: Error) => void } | undefined;
+  private waiting:
+    { step: number | null; resolve: (reply: FromWorker) => void; reject: (error: Error) => void } | undefined;
   private deadReason: string | undefined;
   readonly exited: Promise<number>;
 
@@ -143,7 +153,7 @@ function firstRejection(results: readonly PromiseSettledResult<unknown>[]): unkn
 }
 
 /**
- * Synchronous data-parallel training's coordinator (Seed 001 §3.2): owns the model, its optimizer
+ * Synchronous data-parallel training's coordinator: owns the model, its optimizer
  * and the shared memory; the workers own their shards. Start with {@link DataParallelPool.start},
  * end with {@link DataParallelPool.close}.
  */
@@ -175,50 +185,92 @@ export class DataParallelPool {
     const layout = weightLayout(model);
     const inputShape = model.inputs[0]!.shape.slice(1);
     if (model.inputs.length !== 1 || inputShape.join("x") !== data.inputShape.join("x")) {
-      throw new DistributedSetupError(`model ${model.name} takes inputs [${inputShape.join(", ")}], the samples are [${data.inputShape.join(", ")}]`);
+      throw new DistributedSetupError(
+        `model ${model.name} takes inputs [${inputShape.join(", ")}], the samples are [${data.inputShape.join(", ")}]`,
+      );
     }
     const backend = options.backend ?? (await initBackend({ quiet: true })).name;
-    const shards = allocateShards(data.count, options.workers, options.seed === undefined ? {} : { seed: options.seed });
+    const shards = allocateShards(
+      data.count,
+      options.workers,
+      options.seed === undefined ? {} : { seed: options.seed },
+    );
     const exchange = createExchange(layout, options.workers);
     const topology = model.toJSON(null, false) as object;
     const spawned = performance.now();
     const links = shards.map((shard) => {
       const payload = packShard(data, shard.indices);
-      const start: WorkerStart = { index: shard.worker, backend, topology, loss, inputShape: data.inputShape, layout, exchange, shard: payload };
+      const start: WorkerStart = {
+        index: shard.worker,
+        backend,
+        topology,
+        loss,
+        inputShape: data.inputShape,
+        layout,
+        exchange,
+        shard: payload,
+      };
       const bytes = shardBytes(payload);
-      const thread = new Worker(ENTRY, { workerData: start, transferList: [payload.inputs.buffer as ArrayBuffer, payload.targets.buffer as ArrayBuffer] });
+      const thread = new Worker(ENTRY, {
+        workerData: start,
+        transferList: [payload.inputs.buffer as ArrayBuffer, payload.targets.buffer as ArrayBuffer],
+      });
       return { link: new WorkerLink(shard.worker, thread), bytes, samples: payload.count };
     });
-    const settled = await Promise.allSettled(links.map(({ link }) => link.request(null).then((reply) => {
-      const error = asWorkerError(reply, link.index, null);
-      if (error !== undefined) throw error;
-      return { reply: reply as Extract<FromWorker, { kind: "ready" }>, readyMs: performance.now() - spawned };
-    })));
+    const settled = await Promise.allSettled(
+      links.map(({ link }) =>
+        link.request(null).then((reply) => {
+          const error = asWorkerError(reply, link.index, null);
+          if (error !== undefined) throw error;
+          return { reply: reply as Extract<FromWorker, { kind: "ready" }>, readyMs: performance.now() - spawned };
+        }),
+      ),
+    );
     const failed = firstRejection(settled);
     if (failed !== undefined) {
       await Promise.all(links.map(({ link }) => link.thread.terminate()));
       throw failed;
     }
     const infos = settled.map((result, index) => {
-      const { reply, readyMs } = (result as PromiseFulfilledResult<{ reply: Extract<FromWorker, { kind: "ready" }>; readyMs: number }>).value;
-      return { index, samples: links[index]!.samples, shardBytes: links[index]!.bytes, startupMs: readyMs, bootMs: reply.startupMs, backend: reply.backend };
+      const { reply, readyMs } = (
+        result as PromiseFulfilledResult<{ reply: Extract<FromWorker, { kind: "ready" }>; readyMs: number }>
+      ).value;
+      return {
+        index,
+        samples: links[index]!.samples,
+        shardBytes: links[index]!.bytes,
+        startupMs: readyMs,
+        bootMs: reply.startupMs,
+        backend: reply.backend,
+      };
     });
-    return new DataParallelPool(model, layout, shards, infos, trainableVariables(model), exchange, links.map(({ link }) => link));
+    return new DataParallelPool(
+      model,
+      layout,
+      shards,
+      infos,
+      trainableVariables(model),
+      exchange,
+      links.map(({ link }) => link),
+    );
   }
 
   /**
-   * One synchronous round (Seed 001 §3.2 steps 2–4 without the update): publish the model's weights
+   * One synchronous round: publish the model's weights
    * stamped with the next step number (1, 2, …), send each worker its positions (inside its own
    * shard), wait for all, and average their gradients by sample count.
    */
   async round(positions: readonly Int32Array[]): Promise<GradientRound> {
     if (this.closed) throw new PoolClosedError("the pool is closed");
-    if (positions.length !== this.links.length) throw new DistributedSetupError(`${positions.length} position lists for ${this.links.length} workers`);
+    if (positions.length !== this.links.length)
+      throw new DistributedSetupError(`${positions.length} position lists for ${this.links.length} workers`);
     const step = ++this.lastStep;
     const began = performance.now();
     publishWeights(this.variables, this.layout, this.exchange, step);
     const published = performance.now();
-    const settled = await Promise.allSettled(this.links.map((link, w) => link.request(step, { kind: "step", step, positions: positions[w]! })));
+    const settled = await Promise.allSettled(
+      this.links.map((link, w) => link.request(step, { kind: "step", step, positions: positions[w]! })),
+    );
     const answered = performance.now();
     const failed = firstRejection(settled);
     if (failed !== undefined) throw failed;
@@ -227,10 +279,15 @@ export class DataParallelPool {
     if (error !== undefined) throw error;
     const results = replies as Extract<FromWorker, { kind: "gradients" }>[];
     results.forEach((result, w) => {
-      if (result.step !== step || gradientStamp(this.exchange, w) !== step) throw new WorkerError(w, step, `its gradients are stamped for step ${gradientStamp(this.exchange, w)}`);
+      if (result.step !== step || gradientStamp(this.exchange, w) !== step)
+        throw new WorkerError(w, step, `its gradients are stamped for step ${gradientStamp(this.exchange, w)}`);
     });
     const counts = results.map((r) => r.count);
-    weightedAverage(this.links.map((_, w) => gradientSlot(this.exchange, this.layout, w)), counts, this.averaged);
+    weightedAverage(
+      this.links.map((_, w) => gradientSlot(this.exchange, this.layout, w)),
+      counts,
+      this.averaged,
+    );
     const averagedAt = performance.now();
     const total = counts.reduce((a, b) => a + b, 0);
     return {
@@ -252,18 +309,23 @@ export class DataParallelPool {
     };
   }
 
-  /** Stops every worker (each disposes its model and reports its tensors left) and waits for the threads to end. (Seed 001 §3.2) */
+  /** Stops every worker (each disposes its model and reports its tensors left) and waits for the threads to end. */
   async close(): Promise<PoolShutdown> {
     if (this.closed) return { workerTensors: this.links.map(() => undefined) };
     this.closed = true;
-    const stopped = await Promise.all(this.links.map(async (link) => {
-      if (link.dead !== undefined) return undefined;
-      const reply = await link.request(null, { kind: "stop" }).catch(() => undefined);
-      link.thread.ref(); // keep the process alive until the thread has ended
-      const exitedInTime = await Promise.race([link.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), EXIT_GRACE_MS).unref())]);
-      if (!exitedInTime) await link.thread.terminate();
-      return reply?.kind === "stopped" ? reply.numTensors : undefined;
-    }));
+    const stopped = await Promise.all(
+      this.links.map(async (link) => {
+        if (link.dead !== undefined) return undefined;
+        const reply = await link.request(null, { kind: "stop" }).catch(() => undefined);
+        link.thread.ref(); // keep the process alive until the thread has ended
+        const exitedInTime = await Promise.race([
+          link.exited.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), EXIT_GRACE_MS).unref()),
+        ]);
+        if (!exitedInTime) await link.thread.terminate();
+        return reply?.kind === "stopped" ? reply.numTensors : undefined;
+      }),
+    );
     return { workerTensors: stopped };
   }
 }

@@ -30,7 +30,13 @@ export type ToWorker =
 
 /** Worker → coordinator. */
 export type FromWorker =
-  | { readonly kind: "ready"; readonly index: number; readonly backend: string; readonly startupMs: number; readonly numTensors: number }
+  | {
+      readonly kind: "ready";
+      readonly index: number;
+      readonly backend: string;
+      readonly startupMs: number;
+      readonly numTensors: number;
+    }
   | {
       readonly kind: "gradients";
       readonly index: number;
@@ -44,4 +50,10 @@ export type FromWorker =
       readonly numTensors: number;
     }
   | { readonly kind: "stopped"; readonly index: number; readonly numTensors: number }
-  | { readonly kind: "failed"; readonly index: number; readonly step: number | null; readonly message: string; readonly stack?: string };
+  | {
+      readonly kind: "failed";
+      readonly index: number;
+      readonly step: number | null;
+      readonly message: string;
+      readonly stack?: string;
+    };

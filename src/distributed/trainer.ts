@@ -65,12 +65,17 @@ export interface DataParallelRun {
  */
 export function applyRound(pool: DataParallelPool, round: GradientRound): void {
   const optimizer = pool.model.optimizer;
-  if (optimizer === undefined || optimizer === null) throw new DistributedSetupError(`model ${pool.model.name} has no optimizer: compile it first`);
+  if (optimizer === undefined || optimizer === null)
+    throw new DistributedSetupError(`model ${pool.model.name} has no optimizer: compile it first`);
   applyAveragedGradients(optimizer, trainableVariables(pool.model), pool.layout, round.gradient);
 }
 
-/** One synchronous data-parallel step: round, then update (Seed 001 §3.2 steps 2–4); `positions[w]` are inside worker w's shard. */
-export async function dataParallelStep(pool: DataParallelPool, positions: readonly Int32Array[], epoch = 0): Promise<StepReport> {
+/** One synchronous data-parallel step: round, then update; `positions[w]` are inside worker w's shard. */
+export async function dataParallelStep(
+  pool: DataParallelPool,
+  positions: readonly Int32Array[],
+  epoch = 0,
+): Promise<StepReport> {
   const began = performance.now();
   const round = await pool.round(positions);
   const applying = performance.now();
@@ -91,9 +96,13 @@ export async function dataParallelStep(pool: DataParallelPool, positions: readon
   };
 }
 
-/** Trains the pool's model for `epochs` epochs of synchronous data-parallel steps (Seed 001 §3.2). */
-export async function trainDataParallel(pool: DataParallelPool, options: DataParallelOptions): Promise<DataParallelRun> {
-  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new DistributedSetupError(`epochs must be a positive integer, got ${options.epochs}`);
+/** Trains the pool's model for `epochs` epochs of synchronous data-parallel steps. */
+export async function trainDataParallel(
+  pool: DataParallelPool,
+  options: DataParallelOptions,
+): Promise<DataParallelRun> {
+  if (!Number.isInteger(options.epochs) || options.epochs < 1)
+    throw new DistributedSetupError(`epochs must be a positive integer, got ${options.epochs}`);
   const began = performance.now();
   const shardCounts = pool.shards.map((shard) => shard.indices.length);
   const steps: StepReport[] = [];
@@ -102,7 +111,10 @@ export async function trainDataParallel(pool: DataParallelPool, options: DataPar
     history: { loss: [] },
     batches: (epoch) =>
       planEpoch(shardCounts, {
-        globalBatch: options.globalBatch, seed: options.seed, epoch, ...(options.shuffle === undefined ? {} : { shuffle: options.shuffle }),
+        globalBatch: options.globalBatch,
+        seed: options.seed,
+        epoch,
+        ...(options.shuffle === undefined ? {} : { shuffle: options.shuffle }),
       }),
     step: async (positions, at) => {
       const report = await dataParallelStep(pool, positions, at.epoch);
@@ -112,5 +124,10 @@ export async function trainDataParallel(pool: DataParallelPool, options: DataPar
     },
     signal: options.signal,
   });
-  return { steps, epochLoss: history.loss!, seconds: (performance.now() - began) / 1000, ...(stopped !== undefined ? { stopped } : {}) };
+  return {
+    steps,
+    epochLoss: history.loss!,
+    seconds: (performance.now() - began) / 1000,
+    ...(stopped !== undefined ? { stopped } : {}),
+  };
 }

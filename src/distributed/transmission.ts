@@ -72,27 +72,37 @@ export function weightLayout(model: tf.LayersModel): WeightLayout {
   return { slots, length: offset, bytes: offset * FLOAT_BYTES };
 }
 
-/** The tf.Variables behind `model.trainableWeights`, in the layout's order. (Seed 001 §3.2 step 2) */
+/** The tf.Variables behind `model.trainableWeights`, in the layout's order. */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
 }
 
-/** Whether `variables` have the layout's shapes in its order (a worker's check of the model it rebuilt). (Seed 001 §3.2 step 2) */
+/** Whether `variables` have the layout's shapes in its order (a worker's check of the model it rebuilt). */
 export function layoutMismatch(layout: WeightLayout, variables: readonly tf.Variable[]): string | undefined {
-  if (variables.length !== layout.slots.length) return `${variables.length} trainable weights, the coordinator's model has ${layout.slots.length}`;
+  if (variables.length !== layout.slots.length)
+    return `${variables.length} trainable weights, the coordinator's model has ${layout.slots.length}`;
   const bad = layout.slots.findIndex((slot, k) => variables[k]!.shape.join("x") !== slot.shape.join("x"));
-  return bad < 0 ? undefined : `weight ${bad} (${layout.slots[bad]!.name}) has shape [${variables[bad]!.shape.join(", ")}], the coordinator's [${layout.slots[bad]!.shape.join(", ")}]`;
+  return bad < 0
+    ? undefined
+    : `weight ${bad} (${layout.slots[bad]!.name}) has shape [${variables[bad]!.shape.join(", ")}], the coordinator's [${layout.slots[bad]!.shape.join(", ")}]`;
 }
 
 /**
  * Inputs and targets as a {@link SampleSet} (one copy out of the backend). Targets of rank 1 are one
- * value per sample (class indices); of rank 2, one row per sample. (Seed 001 §3.2 step 2)
+ * value per sample (class indices); of rank 2, one row per sample.
  */
 export function sampleSetFromTensors(inputs: tf.Tensor, targets: tf.Tensor): SampleSet {
   const count = inputs.shape[0] ?? 0;
-  if (inputs.rank < 2 || count < 1) throw new DistributedSetupError(`inputs of shape [${inputs.shape.join(", ")}]: expected [samples, …] with at least one sample`);
-  if (targets.shape[0] !== count) throw new DistributedSetupError(`${targets.shape[0]} targets for ${count} input samples`);
-  if (targets.rank > 2) throw new DistributedSetupError(`targets of shape [${targets.shape.join(", ")}]: expected [samples] or [samples, values]`);
+  if (inputs.rank < 2 || count < 1)
+    throw new DistributedSetupError(
+      `inputs of shape [${inputs.shape.join(", ")}]: expected [samples, …] with at least one sample`,
+    );
+  if (targets.shape[0] !== count)
+    throw new DistributedSetupError(`${targets.shape[0]} targets for ${count} input samples`);
+  if (targets.rank > 2)
+    throw new DistributedSetupError(
+      `targets of shape [${targets.shape.join(", ")}]: expected [samples] or [samples, values]`,
+    );
   return {
     count,
     inputShape: inputs.shape.slice(1),
@@ -102,25 +112,26 @@ export function sampleSetFromTensors(inputs: tf.Tensor, targets: tf.Tensor): Sam
   };
 }
 
-/** Copies the samples at `indices` into fresh buffers, ready to transfer to a worker. (Seed 001 §3.2 step 2) */
+/** Copies the samples at `indices` into fresh buffers, ready to transfer to a worker. */
 export function packShard(set: SampleSet, indices: Int32Array): ShardPayload {
   const inputSize = set.inputs.length / set.count;
   const inputs = new Float32Array(indices.length * inputSize);
   const targets = new Float32Array(indices.length * set.targetSize);
   indices.forEach((sample, row) => {
-    if (sample < 0 || sample >= set.count) throw new DistributedSetupError(`shard index ${sample} at position ${row} is outside the ${set.count} samples`);
+    if (sample < 0 || sample >= set.count)
+      throw new DistributedSetupError(`shard index ${sample} at position ${row} is outside the ${set.count} samples`);
     inputs.set(set.inputs.subarray(sample * inputSize, (sample + 1) * inputSize), row * inputSize);
     targets.set(set.targets.subarray(sample * set.targetSize, (sample + 1) * set.targetSize), row * set.targetSize);
   });
   return { count: indices.length, inputs, targets };
 }
 
-/** Bytes a shard moves to its worker. (Seed 001 §3.2 step 2) */
+/** Bytes a shard moves to its worker. */
 export function shardBytes(shard: ShardPayload): number {
   return shard.inputs.byteLength + shard.targets.byteLength;
 }
 
-/** Allocates the shared weights, one gradient slot per worker and the stamps. (Seed 001 §3.2 step 2) */
+/** Allocates the shared weights, one gradient slot per worker and the stamps. */
 export function createExchange(layout: WeightLayout, workers: number): SharedExchange {
   return {
     weights: new SharedArrayBuffer(layout.bytes),
@@ -129,32 +140,48 @@ export function createExchange(layout: WeightLayout, workers: number): SharedExc
   };
 }
 
-/** Worker `worker`'s gradient slot in the shared memory. (Seed 001 §3.2 step 2) */
+/** Worker `worker`'s gradient slot in the shared memory. */
 export function gradientSlot(exchange: SharedExchange, layout: WeightLayout, worker: number): Float32Array {
   return new Float32Array(exchange.gradients, worker * layout.bytes, layout.length);
 }
 
-/** The step whose gradients worker `worker` last wrote (read with Atomics: it orders the slot's contents before it). (Seed 001 §3.2 step 2) */
+/** The step whose gradients worker `worker` last wrote (read with Atomics: it orders the slot's contents before it). */
 export function gradientStamp(exchange: SharedExchange, worker: number): number {
   return Atomics.load(new Int32Array(exchange.stamps), 1 + worker);
 }
 
-/** Coordinator side of the broadcast: writes the model's weights into shared memory and stamps them with `step`. (Seed 001 §3.2 step 2) */
-export function publishWeights(variables: readonly tf.Variable[], layout: WeightLayout, exchange: SharedExchange, step: number): void {
+/** Coordinator side of the broadcast: writes the model's weights into shared memory and stamps them with `step`. */
+export function publishWeights(
+  variables: readonly tf.Variable[],
+  layout: WeightLayout,
+  exchange: SharedExchange,
+  step: number,
+): void {
   const target = new Float32Array(exchange.weights);
   layout.slots.forEach((slot, k) => target.set(variables[k]!.dataSync() as Float32Array, slot.offset));
   Atomics.store(new Int32Array(exchange.stamps), 0, step);
 }
 
-/** Worker side of the broadcast: the stamped step, then every weight copied out of shared memory into `variables`. (Seed 001 §3.2 step 2) */
-export function receiveWeights(variables: readonly tf.Variable[], layout: WeightLayout, exchange: SharedExchange): number {
+/** Worker side of the broadcast: the stamped step, then every weight copied out of shared memory into `variables`. */
+export function receiveWeights(
+  variables: readonly tf.Variable[],
+  layout: WeightLayout,
+  exchange: SharedExchange,
+): number {
   const step = Atomics.load(new Int32Array(exchange.stamps), 0);
   const source = new Float32Array(exchange.weights);
-  tf.tidy(() => layout.slots.forEach((slot, k) => variables[k]!.assign(tf.tensor(source.slice(slot.offset, slot.offset + slot.size), [...slot.shape]))));
+  tf.tidy(() =>
+    layout.slots.forEach((slot, k) =>
+      variables[k]!.assign(tf.tensor(source.slice(slot.offset, slot.offset + slot.size), [...slot.shape])),
+    ),
+  );
   return step;
 }
 
-/** Worker side of the gather: writes gradients (keyed by variable name) into this worker's slot and stamps it with `step`. (Seed 001 §3.2 step 2) */
+/**
+ * Worker side of the gather: writes gradients (keyed by variable name) into this worker's slot and stamps it with
+ * `step`.
+ */
 export function sendGradients(
   gradients: Readonly<Record<string, tf.Tensor>>,
   variables: readonly tf.Variable[],
@@ -172,7 +199,7 @@ export function sendGradients(
   Atomics.store(new Int32Array(exchange.stamps), 1 + worker, step);
 }
 
-/** Zeroes this worker's slot for a step it has no samples in, and stamps it. (Seed 001 §3.2 step 2) */
+/** Zeroes this worker's slot for a step it has no samples in, and stamps it. */
 export function sendNoGradients(layout: WeightLayout, exchange: SharedExchange, worker: number, step: number): void {
   gradientSlot(exchange, layout, worker).fill(0);
   Atomics.store(new Int32Array(exchange.stamps), 1 + worker, step);

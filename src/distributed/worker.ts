@@ -31,7 +31,9 @@ const failure = (step: number | null, error: unknown): FromWorker => ({
 async function boot(): Promise<void> {
   const started = performance.now();
   const backend = await initBackend({ force: start.backend, quiet: true });
-  const model = await tf.models.modelFromJSON({ modelTopology: start.topology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+  const model = await tf.models.modelFromJSON({ modelTopology: start.topology } as Parameters<
+    typeof tf.models.modelFromJSON
+  >[0]);
   const variables = trainableVariables(model);
   const mismatch = layoutMismatch(start.layout, variables);
   if (mismatch !== undefined) {
@@ -43,14 +45,24 @@ async function boot(): Promise<void> {
     const began = performance.now();
     const batch = gatherBatch(start.shard, request.positions);
     const published = receiveWeights(variables, start.layout, start.exchange);
-    if (published !== request.step) throw new DistributedSetupError(`the shared weights are stamped for step ${published}, not step ${request.step}`);
+    if (published !== request.step)
+      throw new DistributedSetupError(`the shared weights are stamped for step ${published}, not step ${request.step}`);
     let loss = Number.NaN;
     if (batch.count === 0) sendNoGradients(start.layout, start.exchange, start.index, request.step);
     else {
       loss = shardGradients(model, variables, start.loss, batch, start.inputShape, (grads) =>
-        sendGradients(grads, variables, start.layout, start.exchange, start.index, request.step));
+        sendGradients(grads, variables, start.layout, start.exchange, start.index, request.step),
+      );
     }
-    return { kind: "gradients", index: start.index, step: request.step, count: batch.count, loss, computeMs: performance.now() - began, numTensors: tf.memory().numTensors };
+    return {
+      kind: "gradients",
+      index: start.index,
+      step: request.step,
+      count: batch.count,
+      loss,
+      computeMs: performance.now() - began,
+      numTensors: tf.memory().numTensors,
+    };
   };
 
   port.on("message", (message: ToWorker) => {
@@ -68,7 +80,13 @@ async function boot(): Promise<void> {
     }
     reply(answer);
   });
-  reply({ kind: "ready", index: start.index, backend: backend.name, startupMs: performance.now() - started, numTensors: tf.memory().numTensors });
+  reply({
+    kind: "ready",
+    index: start.index,
+    backend: backend.name,
+    startupMs: performance.now() - started,
+    numTensors: tf.memory().numTensors,
+  });
 }
 
 boot().catch((error: unknown) => {

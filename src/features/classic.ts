@@ -17,11 +17,20 @@ function grey(images: tf.Tensor4D): tf.Tensor4D {
 
 /** Share of each image's pixels in `bins` equal intensity bins over [0, 1] (grey = mean of channels); rows sum to 1. */
 export function intensityHistogram(images: tf.Tensor4D, bins = 16): tf.Tensor2D {
-  if (!Number.isInteger(bins) || bins < 2) throw new FeatureOptionsError(`intensityHistogram: bins must be an integer ≥ 2, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 2)
+    throw new FeatureOptionsError(`intensityHistogram: bins must be an integer ≥ 2, got ${bins}`);
   return tf.tidy(() => {
     const [n, h, w] = images.shape;
-    const index = grey(images).mul(bins).floor().clipByValue(0, bins - 1).toInt().reshape([n, h * w]);
-    return tf.oneHot(index as tf.Tensor2D, bins).toFloat().mean(1) as tf.Tensor2D;
+    const index = grey(images)
+      .mul(bins)
+      .floor()
+      .clipByValue(0, bins - 1)
+      .toInt()
+      .reshape([n, h * w]);
+    return tf
+      .oneHot(index as tf.Tensor2D, bins)
+      .toFloat()
+      .mean(1) as tf.Tensor2D;
   });
 }
 
@@ -38,7 +47,10 @@ export function sobelGradients(images: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const gx = [-1, 0, 1, -2, 0, 2, -1, 0, 1];
     const gy = [-1, -2, -1, 0, 0, 0, 1, 2, 1];
-    const kernel = tf.tensor4d(gx.flatMap((v, k) => [v, gy[k]!]), [3, 3, 1, 2]);
+    const kernel = tf.tensor4d(
+      gx.flatMap((v, k) => [v, gy[k]!]),
+      [3, 3, 1, 2],
+    );
     return tf.conv2d(grey(images), kernel, 1, "same");
   });
 }
@@ -71,7 +83,8 @@ export function hogFeatures(images: tf.Tensor4D, options: HogOptions = {}): tf.T
   if (!Number.isInteger(cell) || cell < 1 || h % cell !== 0 || w % cell !== 0) {
     throw new FeatureOptionsError(`hogFeatures: cellSize ${cell} must divide the image size ${h}×${w}`);
   }
-  if (!Number.isInteger(bins) || bins < 2) throw new FeatureOptionsError(`hogFeatures: bins must be an integer ≥ 2, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 2)
+    throw new FeatureOptionsError(`hogFeatures: bins must be an integer ≥ 2, got ${bins}`);
   return tf.tidy(() => {
     const g = grey(images);
     const kx = tf.tensor4d([-1, 0, 1], [1, 3, 1, 1]);
@@ -81,8 +94,16 @@ export function hogFeatures(images: tf.Tensor4D, options: HogOptions = {}): tf.T
     const magnitude = gx.square().add(gy.square()).sqrt();
     // unsigned orientation in [0, π): atan2 folded by π
     const angle = tf.atan2(gy, gx).add(Math.PI).mod(Math.PI);
-    const bin = angle.div(Math.PI / bins).floor().clipByValue(0, bins - 1).toInt().reshape([n, h, w]);
-    const weighted = tf.oneHot(bin as tf.Tensor3D, bins).toFloat().mul(magnitude) as tf.Tensor4D;
+    const bin = angle
+      .div(Math.PI / bins)
+      .floor()
+      .clipByValue(0, bins - 1)
+      .toInt()
+      .reshape([n, h, w]);
+    const weighted = tf
+      .oneHot(bin as tf.Tensor3D, bins)
+      .toFloat()
+      .mul(magnitude) as tf.Tensor4D;
     const cells = tf.avgPool(weighted, cell, cell, "valid").mul(cell * cell);
     const norm = cells.square().sum(3, true).sqrt().add(1e-6);
     return cells.div(norm).reshape([n, -1]) as tf.Tensor2D;
@@ -90,9 +111,21 @@ export function hogFeatures(images: tf.Tensor4D, options: HogOptions = {}): tf.T
 }
 
 /** All classic features side by side: intensity histogram, channel statistics, edge density, HOG. */
-export function classicFeatures(images: tf.Tensor4D, options: HogOptions & { readonly histogramBins?: number } = {}): tf.Tensor2D {
-  return tf.tidy(() =>
-    tf.concat([intensityHistogram(images, options.histogramBins ?? 16), channelStatistics(images), edgeDensity(images), hogFeatures(images, options)], 1) as tf.Tensor2D,
+export function classicFeatures(
+  images: tf.Tensor4D,
+  options: HogOptions & { readonly histogramBins?: number } = {},
+): tf.Tensor2D {
+  return tf.tidy(
+    () =>
+      tf.concat(
+        [
+          intensityHistogram(images, options.histogramBins ?? 16),
+          channelStatistics(images),
+          edgeDensity(images),
+          hogFeatures(images, options),
+        ],
+        1,
+      ) as tf.Tensor2D,
   );
 }
 
@@ -100,12 +133,22 @@ export function classicFeatures(images: tf.Tensor4D, options: HogOptions & { rea
  * Accuracy of the nearest-centroid rule on features (each class's mean training feature; a test item
  * takes the class of the closest mean): a quick, parameter-free way to compare feature sets.
  */
-export function nearestCentroidAccuracy(trainFeatures: tf.Tensor2D, trainLabels: tf.Tensor1D, testFeatures: tf.Tensor2D, testLabels: tf.Tensor1D, classes: number): number {
+export function nearestCentroidAccuracy(
+  trainFeatures: tf.Tensor2D,
+  trainLabels: tf.Tensor1D,
+  testFeatures: tf.Tensor2D,
+  testLabels: tf.Tensor1D,
+  classes: number,
+): number {
   return tf.tidy(() => {
     const oneHot = tf.oneHot(trainLabels.toInt(), classes).toFloat();
     const counts = oneHot.sum(0).maximum(1).expandDims(1);
     const centroids = oneHot.transpose().matMul(trainFeatures).div(counts);
-    const distances = testFeatures.square().sum(1, true).sub(testFeatures.matMul(centroids.transpose()).mul(2)).add(centroids.square().sum(1).expandDims(0));
+    const distances = testFeatures
+      .square()
+      .sum(1, true)
+      .sub(testFeatures.matMul(centroids.transpose()).mul(2))
+      .add(centroids.square().sum(1).expandDims(0));
     const predicted = distances.argMin(1);
     return predicted.equal(testLabels.toInt()).toFloat().mean().dataSync()[0]!;
   });

@@ -23,8 +23,12 @@ export interface EncryptedModelFiles {
   readonly bytes: number;
 }
 
-/** Saves a model's topology and weights (no optimizer state) encrypted into `dir`. (Seed 000 §2.5 model encryption) */
-export async function saveEncryptedModel(model: tf.LayersModel, dir: string, key: DataKey): Promise<EncryptedModelFiles> {
+/** Saves a model's topology and weights (no optimizer state) encrypted into `dir`. */
+export async function saveEncryptedModel(
+  model: tf.LayersModel,
+  dir: string,
+  key: DataKey,
+): Promise<EncryptedModelFiles> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const modelJson = join(dir, ENCRYPTED_MODEL_FILES.modelJson);
   const weights = join(dir, ENCRYPTED_MODEL_FILES.weights);
@@ -45,7 +49,7 @@ export async function saveEncryptedModel(model: tf.LayersModel, dir: string, key
 /**
  * Loads a model saved by {@link saveEncryptedModel}: WrongKeyError / TamperedFileError name the
  * file that fails; a weights file whose size disagrees with model.json is a ModelFileError.
- * (Seed 000 §2.5 model encryption)
+ *
  */
 export async function loadEncryptedModel(dir: string, key: DataKey): Promise<tf.LayersModel> {
   const modelJsonFile = join(dir, ENCRYPTED_MODEL_FILES.modelJson);
@@ -53,10 +57,16 @@ export async function loadEncryptedModel(dir: string, key: DataKey): Promise<tf.
   const json = parseModelJson(modelJsonFile, readEncryptedFile(modelJsonFile, key).toString("utf8"));
   const paths = json.weightsManifest.flatMap((group) => group.paths);
   if (paths.length !== 1 || paths[0] !== WEIGHTS_FILE) {
-    throw new ModelFileError(modelJsonFile, `an encrypted model keeps its weights in one ${WEIGHTS_FILE}, this one names ${JSON.stringify(paths)}`);
+    throw new ModelFileError(
+      modelJsonFile,
+      `an encrypted model keeps its weights in one ${WEIGHTS_FILE}, this one names ${JSON.stringify(paths)}`,
+    );
   }
   const weights = readEncryptedFile(weightsFile, key);
-  const expected = json.weightsManifest.flatMap((group) => group.weights).reduce((sum, spec) => sum + weightSpecBytes(spec), 0);
-  if (weights.length !== expected) throw new ModelFileError(weightsFile, `holds ${weights.length} bytes, its weight specs need ${expected}`);
+  const expected = json.weightsManifest
+    .flatMap((group) => group.weights)
+    .reduce((sum, spec) => sum + weightSpecBytes(spec), 0);
+  if (weights.length !== expected)
+    throw new ModelFileError(weightsFile, `holds ${weights.length} bytes, its weight specs need ${expected}`);
   return tf.loadLayersModel({ load: async () => modelArtifactsOf(json, weights) });
 }

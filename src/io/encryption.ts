@@ -23,7 +23,10 @@ const HEADER_BYTES = MAGIC.length + FINGERPRINT_BYTES + IV_BYTES;
 /** Raised for an encrypted file that cannot be opened; the message names the file. */
 export class EncryptedFileError extends Error {
   override name = "EncryptedFileError";
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`${path}: ${detail}`);
   }
 }
@@ -45,7 +48,7 @@ function associatedData(header: Buffer, label: string): Buffer {
   return Buffer.concat([header, Buffer.from(label, "utf8")]);
 }
 
-/** Encrypts `plaintext` for a file called `label` (its base name). (Seed 000 §2.5 data encryption) */
+/** Encrypts `plaintext` for a file called `label` (its base name). */
 export function encryptBytes(plaintext: Uint8Array, key: DataKey, label: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const header = Buffer.concat([MAGIC, Buffer.from(key.fingerprint, "hex"), iv]);
@@ -57,17 +60,23 @@ export function encryptBytes(plaintext: Uint8Array, key: DataKey, label: string)
 
 /**
  * Decrypts what {@link encryptBytes} made; `path` names the file in errors and its base name is
- * the label checked. WrongKeyError, TamperedFileError or EncryptedFileError otherwise. (Seed 000 §2.5)
+ * the label checked. WrongKeyError, TamperedFileError or EncryptedFileError otherwise.
  */
 export function decryptBytes(sealed: Uint8Array, key: DataKey, path: string): Buffer {
   const data = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (data.length < ENCRYPTION_OVERHEAD_BYTES || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new EncryptedFileError(path, `is not a file encrypted by this workbook (no ${MAGIC.toString("ascii")} header, or shorter than ${ENCRYPTION_OVERHEAD_BYTES} bytes)`);
+    throw new EncryptedFileError(
+      path,
+      `is not a file encrypted by this workbook (no ${MAGIC.toString("ascii")} header, or shorter than ${ENCRYPTION_OVERHEAD_BYTES} bytes)`,
+    );
   }
   const header = data.subarray(0, HEADER_BYTES);
   const fingerprint = header.subarray(MAGIC.length, MAGIC.length + FINGERPRINT_BYTES).toString("hex");
   if (fingerprint !== key.fingerprint) {
-    throw new WrongKeyError(path, `was encrypted with key ${fingerprint}, not with the key given (${key.fingerprint}, from ${key.source})`);
+    throw new WrongKeyError(
+      path,
+      `was encrypted with key ${fingerprint}, not with the key given (${key.fingerprint}, from ${key.source})`,
+    );
   }
   const iv = header.subarray(MAGIC.length + FINGERPRINT_BYTES);
   const decipher = createDecipheriv("aes-256-gcm", key.bytes, iv);
@@ -76,7 +85,10 @@ export function decryptBytes(sealed: Uint8Array, key: DataKey, path: string): Bu
   try {
     return Buffer.concat([decipher.update(data.subarray(HEADER_BYTES, data.length - TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new TamperedFileError(path, "failed authentication (AES-GCM tag mismatch): the file was changed or renamed after it was encrypted; refusing to use it");
+    throw new TamperedFileError(
+      path,
+      "failed authentication (AES-GCM tag mismatch): the file was changed or renamed after it was encrypted; refusing to use it",
+    );
   }
 }
 
@@ -87,7 +99,7 @@ function writePrivately(path: string, data: Uint8Array): void {
 
 /**
  * Encrypts `plaintext` into the file `path` (mode 0600), refusing a key kept in the data's folder.
- * Returns the bytes written. (Seed 000 §2.5 data encryption, access control)
+ * Returns the bytes written.
  */
 export function writeEncryptedFile(path: string, plaintext: Uint8Array, key: DataKey): number {
   assertKeyNotBeside(key, path);
@@ -96,18 +108,21 @@ export function writeEncryptedFile(path: string, plaintext: Uint8Array, key: Dat
   return sealed.length;
 }
 
-/** Reads and decrypts a file written by {@link writeEncryptedFile}. (Seed 000 §2.5) */
+/** Reads and decrypts a file written by {@link writeEncryptedFile}. */
 export function readEncryptedFile(path: string, key: DataKey): Buffer {
   let sealed: Buffer;
   try {
     sealed = readFileSync(path);
   } catch (error) {
-    throw new EncryptedFileError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new EncryptedFileError(
+      path,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   return decryptBytes(sealed, key, path);
 }
 
-/** Encrypts a plain file into `dest`. (Seed 000 §2.5 data encryption) */
+/** Encrypts a plain file into `dest`. */
 export function encryptFile(source: string, dest: string, key: DataKey): number {
   return writeEncryptedFile(dest, readFileSync(source), key);
 }

@@ -14,10 +14,16 @@ export const KEY_ENV = "LEPTON_DATA_KEY";
 /** The environment variable naming a key file. */
 export const KEY_FILE_ENV = "LEPTON_DATA_KEY_FILE";
 
-/** Raised for a key that cannot be used: missing, malformed, too open, or kept beside the data; the message names the file or variable. */
+/**
+ * Raised for a key that cannot be used: missing, malformed, too open, or kept beside the data; the message names the
+ * file or variable.
+ */
 export class KeyError extends Error {
   override name = "KeyError";
-  constructor(readonly source: string, detail: string) {
+  constructor(
+    readonly source: string,
+    detail: string,
+  ) {
     super(`${source}: ${detail}`);
   }
 }
@@ -25,8 +31,14 @@ export class KeyError extends Error {
 /** A key file whose permissions let its group or others read it. */
 export class InsecureKeyFileError extends KeyError {
   override name = "InsecureKeyFileError";
-  constructor(readonly path: string, readonly mode: number) {
-    super(path, `permissions ${octal(mode)} are too open: group or others may read this key. Run \`chmod 600 ${path}\` (ssh refuses such keys too)`);
+  constructor(
+    readonly path: string,
+    readonly mode: number,
+  ) {
+    super(
+      path,
+      `permissions ${octal(mode)} are too open: group or others may read this key. Run \`chmod 600 ${path}\` (ssh refuses such keys too)`,
+    );
   }
 }
 
@@ -39,19 +51,23 @@ export interface DataKey {
   readonly fingerprint: string;
 }
 
-/** Permission bits of a file as `0644`. (Seed 000 §2.5 access control) */
+/** Permission bits of a file as `0644`. */
 export function octal(mode: number): string {
   return `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
 }
 
-/** The fingerprint of a key: SHA-256's first 8 bytes, hex. (Seed 000 §2.5) */
+/** The fingerprint of a key: SHA-256's first 8 bytes, hex. */
 export function keyFingerprint(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest().subarray(0, 8).toString("hex");
 }
 
 function parseKeyText(source: string, text: string): Buffer {
   const trimmed = text.trim();
-  const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, "hex") : /^[A-Za-z0-9+/]{43}=$/.test(trimmed) ? Buffer.from(trimmed, "base64") : undefined;
+  const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, "hex")
+    : /^[A-Za-z0-9+/]{43}=$/.test(trimmed)
+      ? Buffer.from(trimmed, "base64")
+      : undefined;
   if (bytes === undefined || bytes.length !== KEY_BYTES) {
     throw new KeyError(source, `is not a 256-bit key (expected 64 hex digits or base64 of ${KEY_BYTES} bytes)`);
   }
@@ -64,7 +80,7 @@ function makeKey(bytes: Buffer, source: string): DataKey {
 
 /**
  * Who may read a file: its mode, whether group or others may read or write it, and whether this
- * process's user owns it. (Seed 000 §2.5 access control)
+ * process's user owns it.
  */
 export interface FileAccess {
   readonly path: string;
@@ -74,7 +90,7 @@ export interface FileAccess {
   readonly groupOrOthersCanWrite: boolean;
 }
 
-/** Reads a file's access bits (node's ENOENT error names a missing file). (Seed 000 §2.5 access control) */
+/** Reads a file's access bits (node's ENOENT error names a missing file). */
 export function fileAccess(path: string): FileAccess {
   const stats = statSync(path);
   const uid = typeof process.getuid === "function" ? process.getuid() : stats.uid;
@@ -89,7 +105,7 @@ export function fileAccess(path: string): FileAccess {
 
 /**
  * Reads a key file, refusing one that group or others may read or write (InsecureKeyFileError),
- * one owned by another user, or one that is not a regular file. (Seed 000 §2.5 access control)
+ * one owned by another user, or one that is not a regular file.
  */
 export function readKeyFile(path: string): DataKey {
   let stats;
@@ -101,7 +117,8 @@ export function readKeyFile(path: string): DataKey {
   if (!stats.isFile()) throw new KeyError(path, "is not a regular file");
   if ((stats.mode & 0o077) !== 0) throw new InsecureKeyFileError(path, stats.mode);
   const access = fileAccess(path);
-  if (!access.ownedByMe) throw new KeyError(path, "belongs to another user; a key file must be owned by the user who reads it");
+  if (!access.ownedByMe)
+    throw new KeyError(path, "belongs to another user; a key file must be owned by the user who reads it");
   return makeKey(parseKeyText(path, readFileSync(path, "utf8")), path);
 }
 
@@ -115,7 +132,7 @@ export interface LoadKeyOptions {
 
 /**
  * The data key: from `options.file`, else the file named by LEPTON_DATA_KEY_FILE, else the key in
- * LEPTON_DATA_KEY; KeyError saying how to provide one when there is none. (Seed 000 §2.5)
+ * LEPTON_DATA_KEY; KeyError saying how to provide one when there is none.
  */
 export function loadKey(options: LoadKeyOptions = {}): DataKey {
   const env = options.env ?? process.env;
@@ -126,14 +143,17 @@ export function loadKey(options: LoadKeyOptions = {}): DataKey {
   throw new KeyError("key", `no data key: set ${KEY_FILE_ENV} to a key file (mode 600) or ${KEY_ENV} to 64 hex digits`);
 }
 
-/** Writes a fresh random key file with mode 0600, refusing to overwrite one. (Seed 000 §2.5) */
+/** Writes a fresh random key file with mode 0600, refusing to overwrite one. */
 export function createKeyFile(path: string): DataKey {
   const bytes = randomBytes(KEY_BYTES);
   let fd: number;
   try {
     fd = openSync(path, "wx", 0o600);
   } catch (error) {
-    throw new KeyError(path, `cannot create the key file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); an existing key is never overwritten`);
+    throw new KeyError(
+      path,
+      `cannot create the key file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); an existing key is never overwritten`,
+    );
   }
   try {
     writeSync(fd, `${bytes.toString("hex")}\n`);
@@ -153,7 +173,7 @@ function realFolder(path: string): string {
 
 /**
  * Refuses a key kept in the data's folder or below it — whoever copies the folder would carry
- * the key with the data. Keys from the environment pass. (Seed 000 §2.5)
+ * the key with the data. Keys from the environment pass.
  */
 export function assertKeyNotBeside(key: DataKey, dataPath: string): void {
   if (key.source.startsWith("env:")) return;
@@ -161,6 +181,9 @@ export function assertKeyNotBeside(key: DataKey, dataPath: string): void {
   const keyFolder = realFolder(dirname(resolve(key.source)));
   const rel = relative(dataFolder, keyFolder);
   if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) {
-    throw new KeyError(key.source, `is kept inside the data's folder ${dataFolder}; keep keys apart from the data they protect`);
+    throw new KeyError(
+      key.source,
+      `is kept inside the data's folder ${dataFolder}; keep keys apart from the data they protect`,
+    );
   }
 }

@@ -33,15 +33,14 @@ export interface SavedModel {
   readonly weightBytes: number;
 }
 
-
-/** A model's weight data as one byte array (tfjs may hand it over in several buffers). (Seed 000 §5.2.4) */
+/** A model's weight data as one byte array (tfjs may hand it over in several buffers). */
 export function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
   const buffers = Array.isArray(data) ? data : [data];
   return Buffer.concat(buffers.map((buffer) => new Uint8Array(buffer)));
 }
 
-/** The model.json tfjs writes for `artifacts`, its weights in one file {@link WEIGHTS_FILE}. (Seed 000 §5.2.4) */
+/** The model.json tfjs writes for `artifacts`, its weights in one file {@link WEIGHTS_FILE}. */
 export function modelJsonFor(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
   return {
     modelTopology: artifacts.modelTopology as object,
@@ -54,7 +53,7 @@ export function modelJsonFor(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
   };
 }
 
-/** A save handler writing model.json + weights.bin into `dir` (created when missing). (Seed 000 §5.2.4) */
+/** A save handler writing model.json + weights.bin into `dir` (created when missing). */
 export function fileSaveHandler(dir: string, onSaved: (saved: SavedModel) => void = () => undefined): tf.io.IOHandler {
   return {
     save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
@@ -94,17 +93,26 @@ async function withOptimizerSnapshotsDisposed<T>(model: tf.LayersModel, save: ()
   }
 }
 
-/** Saves a model into a folder as model.json + weights.bin (Seed 000 §5.2.4 `model.save`). */
-export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModel> {
+/** Saves a model into a folder as model.json + weights.bin. */
+export async function saveModel(
+  model: tf.LayersModel,
+  dir: string,
+  options: SaveModelOptions = {},
+): Promise<SavedModel> {
   let saved: SavedModel | undefined;
   const includeOptimizer = options.includeOptimizer ?? true;
-  await withOptimizerSnapshotsDisposed(model, () => model.save(fileSaveHandler(dir, (result) => (saved = result)), { includeOptimizer }));
+  await withOptimizerSnapshotsDisposed(model, () =>
+    model.save(
+      fileSaveHandler(dir, (result) => (saved = result)),
+      { includeOptimizer },
+    ),
+  );
   if (saved === undefined) throw new Error(`saving ${model.name} to ${dir} wrote nothing`);
   return saved;
 }
 
 /**
- * Loads a model saved by {@link saveModel} or tfjs-node (Seed 000 §5.2.4 `load_model`): from its
+ * Loads a model saved by {@link saveModel} or tfjs-node: from its
  * folder or its model.json, compiled again when a training config was saved. Refuses weights paths
  * outside the folder, and missing or truncated weights files, with a ModelFileError naming the file.
  */
@@ -115,7 +123,7 @@ export async function loadModel(location: string): Promise<tf.LayersModel> {
 /**
  * A model from artifacts already read and checked, through tfjs's own `tf.loadLayersModel` (which
  * dequantises weights stored as uint8 / float16), compiled again when a training config is present.
- * (Seed 000 §5.2.4)
+ *
  */
 export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts): Promise<tf.LayersModel> {
   // The optimizer was made from the saved config and nobody else holds it.

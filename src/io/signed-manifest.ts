@@ -5,7 +5,15 @@
  * the list or swapped. This authenticates plain (unencrypted) files too, where AES-GCM's tag
  * covers only files it encrypted.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -23,7 +31,10 @@ export interface ManifestEntry {
 /** Raised when a manifest's signature or a listed file does not verify; names the file. */
 export class ManifestError extends Error {
   override name = "ManifestError";
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`${path}: ${detail}`);
   }
 }
@@ -34,7 +45,7 @@ export interface SigningKeys {
   readonly privateKeyPem: string;
 }
 
-/** Fresh Ed25519 keys. (Seed 000 §2.5) */
+/** Fresh Ed25519 keys. */
 export function generateSigningKeys(): SigningKeys {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   return {
@@ -44,12 +55,13 @@ export function generateSigningKeys(): SigningKeys {
 }
 
 function entryFor(dir: string, file: string): ManifestEntry {
-  if (file.includes("/") || file.includes("\\") || file === "." || file === "..") throw new ManifestError(join(dir, MANIFEST_FILE), `"${file}" must be a plain file name in the folder`);
+  if (file.includes("/") || file.includes("\\") || file === "." || file === "..")
+    throw new ManifestError(join(dir, MANIFEST_FILE), `"${file}" must be a plain file name in the folder`);
   const data = readFileSync(join(dir, file));
   return { file, bytes: data.length, sha256: createHash("sha256").update(data).digest("hex") };
 }
 
-/** Lists `files` of `dir` with their hashes in manifest.json and signs it (manifest.json.sig). (Seed 000 §2.5) */
+/** Lists `files` of `dir` with their hashes in manifest.json and signs it (manifest.json.sig). */
 export function signManifest(dir: string, files: readonly string[], privateKeyPem: string): readonly ManifestEntry[] {
   const entries = files.map((file) => entryFor(dir, file));
   const text = Buffer.from(JSON.stringify({ files: entries }, null, 1), "utf8");
@@ -61,7 +73,7 @@ export function signManifest(dir: string, files: readonly string[], privateKeyPe
 
 /**
  * Checks the signature of `dir`'s manifest with the public key, then every listed file's size and
- * SHA-256; ManifestError naming the manifest or the first file that fails. (Seed 000 §2.5)
+ * SHA-256; ManifestError naming the manifest or the first file that fails.
  */
 export function verifyManifest(dir: string, publicKeyPem: string): readonly ManifestEntry[] {
   const manifestPath = join(dir, MANIFEST_FILE);
@@ -72,10 +84,16 @@ export function verifyManifest(dir: string, publicKeyPem: string): readonly Mani
     text = readFileSync(manifestPath);
     signature = Buffer.from(readFileSync(signaturePath, "utf8").trim(), "base64");
   } catch (error) {
-    throw new ManifestError(manifestPath, `manifest or its signature is missing (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ManifestError(
+      manifestPath,
+      `manifest or its signature is missing (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   if (!verify(null, text, createPublicKey(publicKeyPem), signature)) {
-    throw new ManifestError(manifestPath, "Ed25519 signature does not verify with the public key given: the manifest was changed or signed by someone else");
+    throw new ManifestError(
+      manifestPath,
+      "Ed25519 signature does not verify with the public key given: the manifest was changed or signed by someone else",
+    );
   }
   const entries = (JSON.parse(text.toString("utf8")) as { files: ManifestEntry[] }).files;
   for (const expected of entries) {
@@ -87,7 +105,10 @@ export function verifyManifest(dir: string, publicKeyPem: string): readonly Mani
       throw new ManifestError(path, "is listed in the signed manifest but missing");
     }
     if (actual.bytes !== expected.bytes || actual.sha256 !== expected.sha256) {
-      throw new ManifestError(path, `does not match the signed manifest (sha256 ${actual.sha256.slice(0, 16)}…, ${actual.bytes} bytes; signed ${expected.sha256.slice(0, 16)}…, ${expected.bytes} bytes): it was changed after signing`);
+      throw new ManifestError(
+        path,
+        `does not match the signed manifest (sha256 ${actual.sha256.slice(0, 16)}…, ${actual.bytes} bytes; signed ${expected.sha256.slice(0, 16)}…, ${expected.bytes} bytes): it was changed after signing`,
+      );
     }
   }
   return entries;

@@ -42,14 +42,23 @@ export const STORAGE_FORMAT_DETAIL: Readonly<Record<StorageFormat, string>> = {
 /** Raised for a stored dataset that cannot be read or does not read back as written; names the file. */
 export class StorageFormatError extends Error {
   override name = "StorageFormatError";
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`${path}: ${detail}`);
   }
 }
 
 const MAGIC = Buffer.from("LPTNIMG1", "ascii");
 const HEADER_BYTES = MAGIC.length + 8;
-const EXTENSIONS: Readonly<Record<StorageFormat, string>> = { raw: ".bin", gzip: ".bin.gz", brotli: ".bin.br", zstd: ".bin.zst", parquet: ".parquet" };
+const EXTENSIONS: Readonly<Record<StorageFormat, string>> = {
+  raw: ".bin",
+  gzip: ".bin.gz",
+  brotli: ".bin.br",
+  zstd: ".bin.zst",
+  parquet: ".parquet",
+};
 
 let zstdReady: Promise<void> | undefined;
 /** zstd's WebAssembly module is instantiated once, on first use. */
@@ -61,13 +70,16 @@ function zstdInit(): Promise<void> {
 function checkImages(images: ImageBytes): void {
   const { count, height, width } = images;
   if (![count, height, width].every((n) => Number.isSafeInteger(n) && n > 0) || height > 0xffff || width > 0xffff) {
-    throw new RangeError(`image count and size must be positive integers (height and width below 65536), got ${count}×${height}×${width}`);
+    throw new RangeError(
+      `image count and size must be positive integers (height and width below 65536), got ${count}×${height}×${width}`,
+    );
   }
-  if (images.pixels.length !== count * height * width) throw new RangeError(`${images.pixels.length} pixel bytes for ${count} images of ${height}×${width}`);
+  if (images.pixels.length !== count * height * width)
+    throw new RangeError(`${images.pixels.length} pixel bytes for ${count} images of ${height}×${width}`);
   if (images.labels.length !== count) throw new RangeError(`${images.labels.length} labels for ${count} images`);
 }
 
-/** The raw container's bytes. (Seed 000 §2.4) */
+/** The raw container's bytes. */
 export function packImages(images: ImageBytes): Buffer {
   checkImages(images);
   const header = Buffer.alloc(HEADER_BYTES);
@@ -78,15 +90,20 @@ export function packImages(images: ImageBytes): Buffer {
   return Buffer.concat([header, images.labels, images.pixels]);
 }
 
-/** Reads the raw container; `path` names the file in errors. (Seed 000 §2.4) */
+/** Reads the raw container; `path` names the file in errors. */
 export function unpackImages(bytes: Uint8Array, path: string): ImageBytes {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (data.length < HEADER_BYTES || !data.subarray(0, MAGIC.length).equals(MAGIC)) throw new StorageFormatError(path, `has no ${MAGIC.toString("ascii")} header`);
+  if (data.length < HEADER_BYTES || !data.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new StorageFormatError(path, `has no ${MAGIC.toString("ascii")} header`);
   const count = data.readUInt32LE(MAGIC.length);
   const height = data.readUInt16LE(MAGIC.length + 4);
   const width = data.readUInt16LE(MAGIC.length + 6);
   const expected = HEADER_BYTES + count * (1 + height * width);
-  if (data.length !== expected) throw new StorageFormatError(path, `holds ${data.length} bytes, its header (${count} images of ${height}×${width}) needs ${expected}`);
+  if (data.length !== expected)
+    throw new StorageFormatError(
+      path,
+      `holds ${data.length} bytes, its header (${count} images of ${height}×${width}) needs ${expected}`,
+    );
   const labels = data.subarray(HEADER_BYTES, HEADER_BYTES + count);
   return { count, height, width, labels, pixels: data.subarray(HEADER_BYTES + count) };
 }
@@ -107,14 +124,19 @@ function parquetImages(bytes: Buffer, path: string, height: number, width: numbe
   } catch (error) {
     throw new StorageFormatError(path, `is not a readable Parquet file (${(error as Error).message.split("\n")[0]})`);
   }
-  if (df.columns.join(",") !== "label,pixels") throw new StorageFormatError(path, `has columns ${JSON.stringify(df.columns)}, expected ["label","pixels"]`);
+  if (df.columns.join(",") !== "label,pixels")
+    throw new StorageFormatError(path, `has columns ${JSON.stringify(df.columns)}, expected ["label","pixels"]`);
   const count = df.height;
   const pixels = df.getColumn("pixels").explode().toTypedArray() as Uint8Array;
-  if (pixels.length !== count * height * width) throw new StorageFormatError(path, `holds ${pixels.length} pixels for ${count} rows, images of ${height}×${width} need ${count * height * width}`);
+  if (pixels.length !== count * height * width)
+    throw new StorageFormatError(
+      path,
+      `holds ${pixels.length} pixels for ${count} rows, images of ${height}×${width} need ${count * height * width}`,
+    );
   return { count, height, width, labels: df.getColumn("label").toTypedArray() as Uint8Array, pixels };
 }
 
-/** Encodes the images in one format. (Seed 000 §2.4 data compression) */
+/** Encodes the images in one format. */
 export async function encodeImages(images: ImageBytes, format: StorageFormat): Promise<Buffer> {
   if (format === "parquet") {
     checkImages(images);
@@ -127,7 +149,9 @@ export async function encodeImages(images: ImageBytes, format: StorageFormat): P
     case "gzip":
       return gzipSync(raw, { level: 9 });
     case "brotli":
-      return brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
+      return brotliCompressSync(raw, {
+        params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+      });
     case "zstd":
       await zstdInit();
       return Buffer.from(zstd.compress(raw, 9));
@@ -136,14 +160,26 @@ export async function encodeImages(images: ImageBytes, format: StorageFormat): P
 
 /**
  * Decodes bytes of one format back to images; `path` names the file in errors and `shape` gives
- * Parquet's image size (a table has rows and columns, not a height and a width). (Seed 000 §2.4)
+ * Parquet's image size (a table has rows and columns, not a height and a width).
  */
-export async function decodeImages(bytes: Buffer, format: StorageFormat, path: string, shape: { readonly height: number; readonly width: number }): Promise<ImageBytes> {
+export async function decodeImages(
+  bytes: Buffer,
+  format: StorageFormat,
+  path: string,
+  shape: { readonly height: number; readonly width: number },
+): Promise<ImageBytes> {
   if (format === "parquet") return parquetImages(bytes, path, shape.height, shape.width);
   let raw: Uint8Array;
   try {
     if (format === "zstd") await zstdInit();
-    raw = format === "raw" ? bytes : format === "gzip" ? gunzipSync(bytes) : format === "brotli" ? brotliDecompressSync(bytes) : zstd.decompress(bytes);
+    raw =
+      format === "raw"
+        ? bytes
+        : format === "gzip"
+          ? gunzipSync(bytes)
+          : format === "brotli"
+            ? brotliDecompressSync(bytes)
+            : zstd.decompress(bytes);
   } catch (error) {
     throw new StorageFormatError(path, `cannot be decompressed as ${format} (${(error as Error).message})`);
   }
@@ -163,7 +199,13 @@ export interface StoredImages {
 }
 
 function sameImages(a: ImageBytes, b: ImageBytes): boolean {
-  return a.count === b.count && a.height === b.height && a.width === b.width && Buffer.compare(a.labels, b.labels) === 0 && Buffer.compare(a.pixels, b.pixels) === 0;
+  return (
+    a.count === b.count &&
+    a.height === b.height &&
+    a.width === b.width &&
+    Buffer.compare(a.labels, b.labels) === 0 &&
+    Buffer.compare(a.pixels, b.pixels) === 0
+  );
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -171,9 +213,13 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 /**
  * Writes the images in every format into `dir` (`<name>.bin`, `.bin.gz`, …), reads each back
  * `reads` times (default 3) and checks it against the original; a format that does not round-trip
- * is a StorageFormatError naming its file. (Seed 000 §2.4 data compression)
+ * is a StorageFormatError naming its file.
  */
-export async function compareStorageFormats(images: ImageBytes, dir: string, options: { readonly name?: string; readonly reads?: number; readonly formats?: readonly StorageFormat[] } = {}): Promise<StoredImages[]> {
+export async function compareStorageFormats(
+  images: ImageBytes,
+  dir: string,
+  options: { readonly name?: string; readonly reads?: number; readonly formats?: readonly StorageFormat[] } = {},
+): Promise<StoredImages[]> {
   const reads = options.reads ?? 3;
   const rawBytes = HEADER_BYTES + images.labels.length + images.pixels.length;
   const out: StoredImages[] = [];
@@ -187,7 +233,8 @@ export async function compareStorageFormats(images: ImageBytes, dir: string, opt
       const start = performance.now();
       const decoded = await decodeImages(readFileSync(path), format, path, images);
       times.push(performance.now() - start);
-      if (r === 0 && !sameImages(decoded, images)) throw new StorageFormatError(path, `does not read back as the images written (${format})`);
+      if (r === 0 && !sameImages(decoded, images))
+        throw new StorageFormatError(path, `does not read back as the images written (${format})`);
     }
     const bytes = statSync(path).size;
     out.push({ format, path, bytes, ratio: rawBytes / bytes, writeMs, readMs: median(times) });

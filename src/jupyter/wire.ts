@@ -62,7 +62,10 @@ export class Session {
 /** Serialises a message to its signed wire frames. */
 export function encodeMessage(
   signer: MessageSigner,
-  message: Pick<JupyterMessage, "header" | "parent_header" | "metadata" | "content"> & { identities?: readonly Buffer[]; buffers?: readonly Buffer[] },
+  message: Pick<JupyterMessage, "header" | "parent_header" | "metadata" | "content"> & {
+    identities?: readonly Buffer[];
+    buffers?: readonly Buffer[];
+  },
 ): (string | Buffer)[] {
   const json = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
     JSON.stringify(part),

@@ -7,7 +7,9 @@ import { installKernelSpec, KernelInstallError, type InstallTarget } from "./ins
 const USAGE = "usage: lepton kernel install [--user | --sys-prefix | --prefix DIR]";
 
 function targetOf(values: { user?: boolean; "sys-prefix"?: boolean; prefix?: string }): InstallTarget {
-  const chosen = [values.user === true, values["sys-prefix"] === true, values.prefix !== undefined].filter(Boolean).length;
+  const chosen = [values.user === true, values["sys-prefix"] === true, values.prefix !== undefined].filter(
+    Boolean,
+  ).length;
   if (chosen > 1) throw new KernelInstallError(`choose one of --user, --sys-prefix, --prefix\n${USAGE}`);
   if (values.prefix !== undefined) return { kind: "prefix", prefix: values.prefix };
   if (values["sys-prefix"] === true) return { kind: "sys-prefix" };

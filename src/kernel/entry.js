@@ -3,7 +3,9 @@
 // TypeScript, no build step) and starts src/kernel/main.ts with the connection file.
 "use strict";
 require("tsx/cjs/api").register();
-require("./main.ts").main(process.argv.slice(2)).catch((error) => {
-  process.stderr.write(`lepton kernel: ${error instanceof Error ? error.stack || error.message : String(error)}\n`);
-  process.exit(1);
-});
+require("./main.ts")
+  .main(process.argv.slice(2))
+  .catch((error) => {
+    process.stderr.write(`lepton kernel: ${error instanceof Error ? error.stack || error.message : String(error)}\n`);
+    process.exit(1);
+  });

@@ -9,7 +9,8 @@ import { join, resolve } from "node:path";
 import { kernelSpecDir, prefixDataDir, userDataDir, type JupyterEnv } from "../jupyter";
 
 /** Where a kernelspec goes. */
-export type InstallTarget = { readonly kind: "user" } | { readonly kind: "sys-prefix" } | { readonly kind: "prefix"; readonly prefix: string };
+export type InstallTarget =
+  { readonly kind: "user" } | { readonly kind: "sys-prefix" } | { readonly kind: "prefix"; readonly prefix: string };
 
 /** Raised when the kernelspec cannot be installed; the message says where and why. */
 export class KernelInstallError extends Error {
@@ -25,7 +26,9 @@ function pythonSysPrefix(): string {
   try {
     return execFileSync("/usr/bin/python3", ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8" }).trim();
   } catch (error) {
-    throw new KernelInstallError(`--sys-prefix needs /usr/bin/python3 to report sys.prefix: ${(error as Error).message}`);
+    throw new KernelInstallError(
+      `--sys-prefix needs /usr/bin/python3 to report sys.prefix: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -6,7 +6,11 @@
  * asks for it by setting JPY_PARENT_PID (jupyter_client does for kernels it owns; the workbook's
  * runner does too), so a kernel started by hand and left running stays up.
  */
-export function exitWhenParentDies(onOrphaned: () => void, env: NodeJS.ProcessEnv = process.env, intervalMs = 1000): () => void {
+export function exitWhenParentDies(
+  onOrphaned: () => void,
+  env: NodeJS.ProcessEnv = process.env,
+  intervalMs = 1000,
+): () => void {
   if ((env.JPY_PARENT_PID?.trim() ?? "") === "") return () => undefined;
   const parent = process.ppid;
   const timer = setInterval(() => {

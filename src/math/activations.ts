@@ -34,7 +34,7 @@ export function tanh(x: tf.Tensor): tf.Tensor {
   return tf.tanh(x);
 }
 
-/** tanh′(x) = 1 − tanh²(x). (Seed 001 §4.2) */
+/** tanh′(x) = 1 − tanh²(x). */
 export function tanhGrad(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.scalar(1).sub(tf.square(tf.tanh(x))));
 }
@@ -47,7 +47,7 @@ export function softmax(z: tf.Tensor): tf.Tensor {
 /**
  * The softmax Jacobian applied to an upstream gradient v over the last axis:
  * (diag(s) − s sᵀ) v = s ⊙ (v − ⟨s, v⟩), i.e. ∂/∂z of Σ v ⊙ softmax(z).
- * (Seed 000 §4.1.2)
+ *
  */
 export function softmaxVjp(z: tf.Tensor, v: tf.Tensor): tf.Tensor {
   assertSameShape("softmaxVjp(z, v)", z.shape, v.shape);

@@ -28,7 +28,11 @@ function constant(values: Float64Array, shape: readonly number[]): tf.Tensor {
   return tf.tensor(Float32Array.from(values), [...shape], "float32");
 }
 
-function weighted(v: Float64Array, shape: readonly number[], f: (x: tf.Tensor) => tf.Tensor): (x: tf.Tensor) => tf.Scalar {
+function weighted(
+  v: Float64Array,
+  shape: readonly number[],
+  f: (x: tf.Tensor) => tf.Tensor,
+): (x: tf.Tensor) => tf.Scalar {
   return (x) => tf.tidy(() => tf.sum(f(x).mul(constant(v, shape))) as tf.Scalar);
 }
 
@@ -38,7 +42,10 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sum;
 }
 
-/** A loss as a case: its value and gradient in float64 and as tfjs ops (float32), at `where.x` (section default: §4.1.2). */
+/**
+ * A loss as a case: its value and gradient in float64 and as tfjs ops (float32), at `where.x` (section default:
+ * §4.1.2).
+ */
 function lossCase(
   where: { name: string; section?: string; objective: string; shape: readonly number[]; x: Float64Array },
   [value64, gradient64]: [(x: Float64Array) => number, (x: Float64Array) => Float64Array],
@@ -94,71 +101,136 @@ export function gradientCases(seed: number): GradientCase[] {
 
   const y = draw(8, normal);
   const vector = [8];
-  cases.push(lossCase(
-    { name: "mse", section: "Seed 000 §4.1.1", objective: "MSE(y, ŷ) in ŷ", shape: vector, x: draw(8, normal) },
-    [(yHat) => f64.mse(y, yHat), (yHat) => f64.mseGrad(y, yHat)],
-    [(yHat) => loss.mse(constant(y, vector), yHat), (yHat) => loss.mseGrad(constant(y, vector), yHat)],
-  ));
+  cases.push(
+    lossCase(
+      { name: "mse", section: "Seed 000 §4.1.1", objective: "MSE(y, ŷ) in ŷ", shape: vector, x: draw(8, normal) },
+      [(yHat) => f64.mse(y, yHat), (yHat) => f64.mseGrad(y, yHat)],
+      [(yHat) => loss.mse(constant(y, vector), yHat), (yHat) => loss.mseGrad(constant(y, vector), yHat)],
+    ),
+  );
 
   const bits = draw(8, () => (random.uniform() < 0.5 ? 0 : 1));
   const bitsTensor = () => constant(bits, vector);
-  cases.push(lossCase(
-    { name: "binary cross-entropy (logits)", objective: "BCE(y, z) in the logits z", shape: vector, x: draw(8, () => 3 * random.normal()) },
-    [(z) => f64.binaryCrossEntropyFromLogits(bits, z), (z) => f64.binaryCrossEntropyFromLogitsGrad(bits, z)],
-    [(z) => loss.binaryCrossEntropyFromLogits(bitsTensor(), z), (z) => loss.binaryCrossEntropyFromLogitsGrad(bitsTensor(), z)],
-  ));
+  cases.push(
+    lossCase(
+      {
+        name: "binary cross-entropy (logits)",
+        objective: "BCE(y, z) in the logits z",
+        shape: vector,
+        x: draw(8, () => 3 * random.normal()),
+      },
+      [(z) => f64.binaryCrossEntropyFromLogits(bits, z), (z) => f64.binaryCrossEntropyFromLogitsGrad(bits, z)],
+      [
+        (z) => loss.binaryCrossEntropyFromLogits(bitsTensor(), z),
+        (z) => loss.binaryCrossEntropyFromLogitsGrad(bitsTensor(), z),
+      ],
+    ),
+  );
   const between = draw(8, () => random.between(0.05, 0.95));
-  cases.push(lossCase(
-    { name: "binary cross-entropy (probabilities)", objective: "BCE(y, p) in the probabilities p", shape: vector, x: between },
-    [(p) => f64.binaryCrossEntropy(bits, p), (p) => f64.binaryCrossEntropyGrad(bits, p)],
-    [(p) => loss.binaryCrossEntropy(bitsTensor(), p), (p) => loss.binaryCrossEntropyGrad(bitsTensor(), p)],
-    probabilityStepScale,
-  ));
+  cases.push(
+    lossCase(
+      {
+        name: "binary cross-entropy (probabilities)",
+        objective: "BCE(y, p) in the probabilities p",
+        shape: vector,
+        x: between,
+      },
+      [(p) => f64.binaryCrossEntropy(bits, p), (p) => f64.binaryCrossEntropyGrad(bits, p)],
+      [(p) => loss.binaryCrossEntropy(bitsTensor(), p), (p) => loss.binaryCrossEntropyGrad(bitsTensor(), p)],
+      probabilityStepScale,
+    ),
+  );
 
   const labels = Array.from({ length: ROWS }, () => random.int(CLASSES));
   const targets = f64.oneHot(labels, CLASSES);
   const targetsTensor = () => constant(targets, matrix);
   const logits = draw(n, () => 2 * random.normal());
   const probabilities = f64.softmax(draw(n, normal), CLASSES);
-  cases.push(lossCase(
-    { name: "categorical cross-entropy (logits)", objective: "CCE(Y, Z) in the logits Z", shape: matrix, x: logits },
-    [
-      (z) => f64.categoricalCrossEntropyFromLogits(targets, z, CLASSES),
-      (z) => f64.categoricalCrossEntropyFromLogitsGrad(targets, z, CLASSES),
-    ],
-    [
-      (z) => loss.categoricalCrossEntropyFromLogits(targetsTensor(), z),
-      (z) => loss.categoricalCrossEntropyFromLogitsGrad(targetsTensor(), z),
-    ],
-  ));
-  cases.push(lossCase(
-    { name: "categorical cross-entropy (probabilities)", objective: "CCE(Y, P) in the probabilities P", shape: matrix, x: probabilities },
-    [(p) => f64.categoricalCrossEntropy(targets, p, CLASSES), (p) => f64.categoricalCrossEntropyGrad(targets, p, CLASSES)],
-    [(p) => loss.categoricalCrossEntropy(targetsTensor(), p), (p) => loss.categoricalCrossEntropyGrad(targetsTensor(), p)],
-    probabilityStepScale,
-  ));
-  cases.push(lossCase(
-    { name: "sparse categorical cross-entropy (logits)", objective: "SCCE(labels, Z) in the logits Z", shape: matrix, x: logits },
-    [
-      (z) => f64.sparseCategoricalCrossEntropyFromLogits(labels, z, CLASSES),
-      (z) => f64.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, CLASSES),
-    ],
-    [(z) => loss.sparseCategoricalCrossEntropyFromLogits(labels, z), (z) => loss.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z)],
-  ));
+  cases.push(
+    lossCase(
+      { name: "categorical cross-entropy (logits)", objective: "CCE(Y, Z) in the logits Z", shape: matrix, x: logits },
+      [
+        (z) => f64.categoricalCrossEntropyFromLogits(targets, z, CLASSES),
+        (z) => f64.categoricalCrossEntropyFromLogitsGrad(targets, z, CLASSES),
+      ],
+      [
+        (z) => loss.categoricalCrossEntropyFromLogits(targetsTensor(), z),
+        (z) => loss.categoricalCrossEntropyFromLogitsGrad(targetsTensor(), z),
+      ],
+    ),
+  );
+  cases.push(
+    lossCase(
+      {
+        name: "categorical cross-entropy (probabilities)",
+        objective: "CCE(Y, P) in the probabilities P",
+        shape: matrix,
+        x: probabilities,
+      },
+      [
+        (p) => f64.categoricalCrossEntropy(targets, p, CLASSES),
+        (p) => f64.categoricalCrossEntropyGrad(targets, p, CLASSES),
+      ],
+      [
+        (p) => loss.categoricalCrossEntropy(targetsTensor(), p),
+        (p) => loss.categoricalCrossEntropyGrad(targetsTensor(), p),
+      ],
+      probabilityStepScale,
+    ),
+  );
+  cases.push(
+    lossCase(
+      {
+        name: "sparse categorical cross-entropy (logits)",
+        objective: "SCCE(labels, Z) in the logits Z",
+        shape: matrix,
+        x: logits,
+      },
+      [
+        (z) => f64.sparseCategoricalCrossEntropyFromLogits(labels, z, CLASSES),
+        (z) => f64.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, CLASSES),
+      ],
+      [
+        (z) => loss.sparseCategoricalCrossEntropyFromLogits(labels, z),
+        (z) => loss.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z),
+      ],
+    ),
+  );
   const sparseProbabilities = {
-    name: "sparse categorical cross-entropy (probabilities)", objective: "SCCE(labels, P) in the probabilities P", shape: matrix, x: probabilities,
+    name: "sparse categorical cross-entropy (probabilities)",
+    objective: "SCCE(labels, P) in the probabilities P",
+    shape: matrix,
+    x: probabilities,
   };
-  cases.push(lossCase(
-    sparseProbabilities,
-    [(p) => f64.sparseCategoricalCrossEntropy(labels, p, CLASSES), (p) => f64.sparseCategoricalCrossEntropyGrad(labels, p, CLASSES)],
-    [(p) => loss.sparseCategoricalCrossEntropy(labels, p), (p) => loss.sparseCategoricalCrossEntropyGrad(labels, p)],
-    probabilityStepScale,
-  ));
+  cases.push(
+    lossCase(
+      sparseProbabilities,
+      [
+        (p) => f64.sparseCategoricalCrossEntropy(labels, p, CLASSES),
+        (p) => f64.sparseCategoricalCrossEntropyGrad(labels, p, CLASSES),
+      ],
+      [(p) => loss.sparseCategoricalCrossEntropy(labels, p), (p) => loss.sparseCategoricalCrossEntropyGrad(labels, p)],
+      probabilityStepScale,
+    ),
+  );
 
   const v = draw(8, normal);
   const x = draw(8, () => 2 * random.normal());
-  cases.push(activationCase("sigmoid", "Seed 000 §4.3.1", x, v, f64.sigmoid, f64.sigmoidGrad, act.sigmoid, act.sigmoidGrad));
-  cases.push(activationCase("relu", "Seed 000 §4.3.2", awayFromZero(random, 8, 0.1), v, f64.relu, f64.reluGrad, act.relu, act.reluGrad));
+  cases.push(
+    activationCase("sigmoid", "Seed 000 §4.3.1", x, v, f64.sigmoid, f64.sigmoidGrad, act.sigmoid, act.sigmoidGrad),
+  );
+  cases.push(
+    activationCase(
+      "relu",
+      "Seed 000 §4.3.2",
+      awayFromZero(random, 8, 0.1),
+      v,
+      f64.relu,
+      f64.reluGrad,
+      act.relu,
+      act.reluGrad,
+    ),
+  );
   cases.push(activationCase("tanh", "Seed 001 §4.2", x, v, f64.tanh, f64.tanhGrad, act.tanh, act.tanhGrad));
 
   const upstream = draw(n, normal);
@@ -183,7 +255,11 @@ function houseCase(random: Random): GradientCase {
   const count = 16;
   const area = draw(count, () => random.normal());
   const price = Float64Array.from(area, (a) => 1.5 * a + 0.5 + 0.3 * random.normal());
-  const mseAt = (w: number, b: number) => f64.mse(price, Float64Array.from(area, (a) => w * a + b));
+  const mseAt = (w: number, b: number) =>
+    f64.mse(
+      price,
+      Float64Array.from(area, (a) => w * a + b),
+    );
   return {
     name: "house-price MSE in (w, b)",
     section: "Seed 000 §4.4.2",
@@ -204,7 +280,10 @@ function houseCase(random: Random): GradientCase {
       tf.tidy(() => {
         const [w, b] = tf.split(p, 2);
         const residual = constant(price, [count]).sub(constant(area, [count]).mul(w!).add(b!));
-        const dw = residual.mul(constant(area, [count])).sum().mul(-2 / count);
+        const dw = residual
+          .mul(constant(area, [count]))
+          .sum()
+          .mul(-2 / count);
         const db = residual.sum().mul(-2 / count);
         return tf.stack([dw, db]);
       }),
@@ -218,7 +297,8 @@ function denseCase(random: Random): GradientCase {
   const v = draw(shape.rows * shape.units, () => random.normal());
   let w = draw(shape.inputs * shape.units, () => random.normal());
   // Redraw W until no pre-activation lies within 0.1 of ReLU's kink (a finite-difference step must not cross it).
-  while (f64.densePreActivation(x, w, b, shape).some((z) => Math.abs(z) < 0.1)) w = draw(w.length, () => random.normal());
+  while (f64.densePreActivation(x, w, b, shape).some((z) => Math.abs(z) < 0.1))
+    w = draw(w.length, () => random.normal());
   const forward32 = (weights: tf.Tensor) =>
     tf.relu(tf.matMul(constant(x, [shape.rows, shape.inputs]), weights).add(constant(b, [shape.units])));
   return {

@@ -3,7 +3,9 @@
  * a regression names the function, the argument and the offending index or shape.
  */
 
-/** Raised when a math function gets inputs it cannot use; the message names the function, argument and index or shape. */
+/**
+ * Raised when a math function gets inputs it cannot use; the message names the function, argument and index or shape.
+ */
 export class MathInputError extends Error {
   override name = "MathInputError";
 }

@@ -71,7 +71,7 @@ export function tanh(x: Values): Float64Array {
   return Float64Array.from(x, Math.tanh);
 }
 
-/** tanh′(x) = 1 − tanh²(x). (Seed 001 §4.2) */
+/** tanh′(x) = 1 − tanh²(x). */
 export function tanhGrad(x: Values): Float64Array {
   return Float64Array.from(x, (v) => 1 - Math.tanh(v) ** 2);
 }
@@ -94,7 +94,7 @@ export function softmax(z: Values, columns: number): Float64Array {
 /**
  * The softmax Jacobian applied to an upstream gradient v, row by row: (diag(s) − s sᵀ) v = s ⊙ (v − ⟨s, v⟩).
  * That is ∂/∂z of Σ v ⊙ softmax(z).
- * (Seed 000 §4.1.2)
+ *
  */
 export function softmaxVjp(z: Values, v: Values, columns: number): Float64Array {
   assertSameLength("softmaxVjp(z, v)", z, v);
@@ -117,7 +117,7 @@ function logSumExp(z: Values, start: number, columns: number): number {
   return max + Math.log(sum);
 }
 
-/** Binary cross-entropy from logits z, stable: mean of max(z, 0) − z y + log(1 + e^(−|z|)). (Seed 000 §4.1.2) */
+/** Binary cross-entropy from logits z, stable: mean of max(z, 0) − z y + log(1 + e^(−|z|)). */
 export function binaryCrossEntropyFromLogits(y: Values, z: Values): number {
   assertSameLength("binaryCrossEntropyFromLogits(y, z)", y, z);
   let sum = 0;
@@ -125,13 +125,13 @@ export function binaryCrossEntropyFromLogits(y: Values, z: Values): number {
   return sum / y.length;
 }
 
-/** ∂/∂zᵢ of binary cross-entropy from logits: (σ(zᵢ) − yᵢ) / n. (Seed 000 §4.1.2) */
+/** ∂/∂zᵢ of binary cross-entropy from logits: (σ(zᵢ) − yᵢ) / n. */
 export function binaryCrossEntropyFromLogitsGrad(y: Values, z: Values): Float64Array {
   assertSameLength("binaryCrossEntropyFromLogitsGrad(y, z)", y, z);
   return Float64Array.from(z, (v, i) => (sigmoidScalar(v) - y[i]) / y.length);
 }
 
-/** Binary cross-entropy from probabilities p clipped to [ε, 1 − ε]: −mean(y log p + (1 − y) log(1 − p)). (Seed 000 §4.1.2) */
+/** Binary cross-entropy from probabilities p clipped to [ε, 1 − ε]: −mean(y log p + (1 − y) log(1 − p)). */
 export function binaryCrossEntropy(y: Values, p: Values): number {
   assertSameLength("binaryCrossEntropy(y, p)", y, p);
   let sum = 0;
@@ -142,7 +142,7 @@ export function binaryCrossEntropy(y: Values, p: Values): number {
   return sum / y.length;
 }
 
-/** ∂/∂pᵢ of binary cross-entropy: (pᵢ − yᵢ) / (pᵢ (1 − pᵢ) n) inside the clip range, 0 outside. (Seed 000 §4.1.2) */
+/** ∂/∂pᵢ of binary cross-entropy: (pᵢ − yᵢ) / (pᵢ (1 − pᵢ) n) inside the clip range, 0 outside. */
 export function binaryCrossEntropyGrad(y: Values, p: Values): Float64Array {
   assertSameLength("binaryCrossEntropyGrad(y, p)", y, p);
   return Float64Array.from(p, (q, i) =>
@@ -150,7 +150,10 @@ export function binaryCrossEntropyGrad(y: Values, p: Values): Float64Array {
   );
 }
 
-/** Categorical cross-entropy from logits (rows of `columns` classes), stable: mean over rows of Σⱼ yⱼ (logsumexp(z) − zⱼ). (Seed 000 §4.1.2) */
+/**
+ * Categorical cross-entropy from logits (rows of `columns` classes), stable: mean over rows of Σⱼ yⱼ (logsumexp(z) −
+ * zⱼ).
+ */
 export function categoricalCrossEntropyFromLogits(y: Values, z: Values, columns: number): number {
   assertSameLength("categoricalCrossEntropyFromLogits(y, z)", y, z);
   const rows = rowsOf("categoricalCrossEntropyFromLogits(y, z, columns)", z.length, columns);
@@ -163,7 +166,7 @@ export function categoricalCrossEntropyFromLogits(y: Values, z: Values, columns:
   return sum / rows;
 }
 
-/** ∂/∂z of categorical cross-entropy from logits: (softmax(z) Σⱼ yⱼ − y) / n — (softmax(z) − y) / n for one-hot y. (Seed 000 §4.1.2) */
+/** ∂/∂z of categorical cross-entropy from logits: (softmax(z) Σⱼ yⱼ − y) / n — (softmax(z) − y) / n for one-hot y. */
 export function categoricalCrossEntropyFromLogitsGrad(y: Values, z: Values, columns: number): Float64Array {
   assertSameLength("categoricalCrossEntropyFromLogitsGrad(y, z)", y, z);
   const rows = rowsOf("categoricalCrossEntropyFromLogitsGrad(y, z, columns)", z.length, columns);
@@ -178,7 +181,7 @@ export function categoricalCrossEntropyFromLogitsGrad(y: Values, z: Values, colu
   return out;
 }
 
-/** Categorical cross-entropy from probabilities (rows of `columns` classes): −mean over rows of Σⱼ yⱼ log clip(pⱼ). (Seed 000 §4.1.2) */
+/** Categorical cross-entropy from probabilities (rows of `columns` classes): −mean over rows of Σⱼ yⱼ log clip(pⱼ). */
 export function categoricalCrossEntropy(y: Values, p: Values, columns: number): number {
   assertSameLength("categoricalCrossEntropy(y, p)", y, p);
   const rows = rowsOf("categoricalCrossEntropy(y, p, columns)", p.length, columns);
@@ -187,20 +190,24 @@ export function categoricalCrossEntropy(y: Values, p: Values, columns: number): 
   return sum / rows;
 }
 
-/** ∂/∂pⱼ of categorical cross-entropy from probabilities: −yⱼ / (pⱼ n) inside the clip range, 0 outside. (Seed 000 §4.1.2) */
+/** ∂/∂pⱼ of categorical cross-entropy from probabilities: −yⱼ / (pⱼ n) inside the clip range, 0 outside. */
 export function categoricalCrossEntropyGrad(y: Values, p: Values, columns: number): Float64Array {
   assertSameLength("categoricalCrossEntropyGrad(y, p)", y, p);
   const rows = rowsOf("categoricalCrossEntropyGrad(y, p, columns)", p.length, columns);
-  return Float64Array.from(p, (q, i) => (q <= PROBABILITY_EPSILON || q >= 1 - PROBABILITY_EPSILON ? 0 : -y[i] / (q * rows)));
+  return Float64Array.from(p, (q, i) =>
+    q <= PROBABILITY_EPSILON || q >= 1 - PROBABILITY_EPSILON ? 0 : -y[i] / (q * rows),
+  );
 }
 
-/** Labels as one-hot rows: the bridge from the sparse to the categorical forms; rejects labels outside [0, columns). (Seed 000 §4.1.2) */
+/** Labels as one-hot rows: the bridge from the sparse to the categorical forms; rejects labels outside [0, columns). */
 export function oneHot(labels: Values, columns: number): Float64Array {
   const out = new Float64Array(labels.length * columns);
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
     if (!Number.isInteger(label) || label < 0 || label >= columns) {
-      throw new MathInputError(`oneHot(labels, ${columns}): label ${label} at index ${i} is not an integer in [0, ${columns})`);
+      throw new MathInputError(
+        `oneHot(labels, ${columns}): label ${label} at index ${i} is not an integer in [0, ${columns})`,
+      );
     }
     out[i * columns + label] = 1;
   }
@@ -212,30 +219,44 @@ function assertLabelsMatchRows(where: string, labels: Values, size: number, colu
   if (labels.length !== rows) throw new MathInputError(`${where}: ${labels.length} labels for ${rows} rows`);
 }
 
-/** `dense` (a function of one-hot targets) taken at integer labels, refusing a label count that is not the row count. */
+/**
+ * `dense` (a function of one-hot targets) taken at integer labels, refusing a label count that is not the row count.
+ */
 function sparse<R>(
   name: string,
   dense: (y: Values, v: Values, columns: number) => R,
 ): (labels: Values, v: Values, columns: number) => R {
   return (labels, v, columns) => {
-    assertLabelsMatchRows(`${name}(labels, ${name.includes("Logits") ? "z" : "p"}, columns)`, labels, v.length, columns);
+    assertLabelsMatchRows(
+      `${name}(labels, ${name.includes("Logits") ? "z" : "p"}, columns)`,
+      labels,
+      v.length,
+      columns,
+    );
     return dense(oneHot(labels, columns), v, columns);
   };
 }
 
 /** Sparse categorical cross-entropy from logits (integer labels): mean of logsumexp(z) − z_label. */
-export const sparseCategoricalCrossEntropyFromLogits =
-  sparse("sparseCategoricalCrossEntropyFromLogits", categoricalCrossEntropyFromLogits);
+export const sparseCategoricalCrossEntropyFromLogits = sparse(
+  "sparseCategoricalCrossEntropyFromLogits",
+  categoricalCrossEntropyFromLogits,
+);
 
 /** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. */
-export const sparseCategoricalCrossEntropyFromLogitsGrad =
-  sparse("sparseCategoricalCrossEntropyFromLogitsGrad", categoricalCrossEntropyFromLogitsGrad);
+export const sparseCategoricalCrossEntropyFromLogitsGrad = sparse(
+  "sparseCategoricalCrossEntropyFromLogitsGrad",
+  categoricalCrossEntropyFromLogitsGrad,
+);
 
 /** Sparse categorical cross-entropy from probabilities (integer labels): −mean of log clip(p_label). */
 export const sparseCategoricalCrossEntropy = sparse("sparseCategoricalCrossEntropy", categoricalCrossEntropy);
 
 /** ∂/∂p of sparse categorical cross-entropy from probabilities: −1 / (p_label n) at the label, 0 elsewhere. */
-export const sparseCategoricalCrossEntropyGrad = sparse("sparseCategoricalCrossEntropyGrad", categoricalCrossEntropyGrad);
+export const sparseCategoricalCrossEntropyGrad = sparse(
+  "sparseCategoricalCrossEntropyGrad",
+  categoricalCrossEntropyGrad,
+);
 
 /** Shapes of Seed 001 §4.1's dense layer ReLU(x W + b): x is [rows, inputs], W is [inputs, units], b is [units]. */
 export interface DenseShape {
@@ -267,7 +288,8 @@ export function densePreActivation(x: Values, w: Values, b: Values, shape: Dense
 export function denseReluWeightGrad(x: Values, w: Values, b: Values, v: Values, shape: DenseShape): Float64Array {
   const { rows, inputs, units } = shape;
   const gate = reluGrad(densePreActivation(x, w, b, shape));
-  if (v.length !== gate.length) throw new MathInputError(`denseReluWeightGrad: upstream v has ${v.length} values, want ${gate.length}`);
+  if (v.length !== gate.length)
+    throw new MathInputError(`denseReluWeightGrad: upstream v has ${v.length} values, want ${gate.length}`);
   const grad = new Float64Array(inputs * units);
   for (let k = 0; k < inputs; k++) {
     for (let u = 0; u < units; u++) {

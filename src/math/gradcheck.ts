@@ -1,6 +1,6 @@
 /**
- * The gradient checker (Seed 000 §3.2 step 2 and §4.2.1, the gradient that back-propagation must compute). For a scalar function L(x) it compares three
- * gradients and says in which precision each was taken:
+ * The gradient checker (Seed 000 §3.2 step 2 and §4.2.1, the gradient that back-propagation must compute). For a scalar
+ * function L(x) it compares three gradients and says in which precision each was taken:
  * - the analytic gradient, written out by hand, in float64 (float64.ts) and in float32 (TensorFlow.js ops);
  * - `tf.grad`, TensorFlow.js' automatic differentiation, in float32 (tfjs has no float64 dtype);
  * - central finite differences (L(x + h) − L(x − h)) / 2h, in float64 on the float64 formulas,
@@ -42,7 +42,7 @@ export function unitStepScale(value: number): number {
   return Math.max(1, Math.abs(value));
 }
 
-/** The finite-difference step scale for a probability p: its distance to the nearer end of (0, 1). (Seed 000 §4.2.1 gradient check) */
+/** The finite-difference step scale for a probability p: its distance to the nearer end of (0, 1). */
 export function probabilityStepScale(value: number): number {
   return Math.min(value, 1 - value);
 }
@@ -54,7 +54,7 @@ export type ComparisonKind =
   | "analytic (float64) vs tf.grad (float32)"
   | "finite differences (float32) vs analytic (float64)";
 
-/** One comparison of two gradients of one function (Seed 000 §4.2.1). */
+/** One comparison of two gradients of one function. */
 export interface GradientComparison {
   readonly name: string;
   readonly section: string;
@@ -72,7 +72,10 @@ export interface GradientTolerances {
   readonly float64: number;
   /** Analytic vs tf.grad, both float32, and analytic float64 vs tf.grad float32 (default 1e-4). */
   readonly float32: number;
-  /** Central differences in float32 vs the float64 analytic gradient (default 5e-3: float32 differences keep about half of float32's 7 digits; worst seen 5.8e-4). */
+  /**
+   * Central differences in float32 vs the float64 analytic gradient (default 5e-3: float32 differences keep about half
+   * of float32's 7 digits; worst seen 5.8e-4).
+   */
   readonly finiteDifferences32: number;
 }
 
@@ -81,9 +84,10 @@ export const DEFAULT_TOLERANCES: GradientTolerances = { float64: 1e-7, float32: 
 
 const FLOAT64 = "float64 (JS numbers)";
 
-/** Relative error ‖a − b‖₂ / max(‖a‖₂, ‖b‖₂) of two gradients (0 when both are zero). (Seed 000 §4.2.1 gradient check) */
+/** Relative error ‖a − b‖₂ / max(‖a‖₂, ‖b‖₂) of two gradients (0 when both are zero). */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new MathInputError(`relativeError(a, b): lengths differ (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new MathInputError(`relativeError(a, b): lengths differ (${a.length} vs ${b.length})`);
   let diff = 0;
   let normA = 0;
   let normB = 0;
@@ -97,8 +101,13 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   return Math.sqrt(diff) / scale;
 }
 
-/** Central differences of f at x in float64: ∂f/∂xᵢ ≈ (f(x + hᵢeᵢ) − f(x − hᵢeᵢ)) / 2hᵢ, hᵢ = h · scale(xᵢ). (Seed 000 §4.2.1 gradient check) */
-export function centralDifferences64(f: (x: Float64Array) => number, x: Float64Array, scale: (value: number) => number = unitStepScale, h = 1e-6): Float64Array {
+/** Central differences of f at x in float64: ∂f/∂xᵢ ≈ (f(x + hᵢeᵢ) − f(x − hᵢeᵢ)) / 2hᵢ, hᵢ = h · scale(xᵢ). */
+export function centralDifferences64(
+  f: (x: Float64Array) => number,
+  x: Float64Array,
+  scale: (value: number) => number = unitStepScale,
+  h = 1e-6,
+): Float64Array {
   const grad = new Float64Array(x.length);
   const probe = Float64Array.from(x);
   for (let i = 0; i < x.length; i++) {
@@ -117,7 +126,7 @@ export function centralDifferences64(f: (x: Float64Array) => number, x: Float64A
  * Central differences of a TensorFlow.js scalar function in float32. The step is scaled to float32
  * (h = ε₃₂^(1/3) · scale(xᵢ) ≈ 4.9e-3 · scale(xᵢ), balancing truncation against rounding) and
  * the division uses the float32 distance actually stepped, not the intended 2h.
- * (Seed 000 §4.2.1 gradient check)
+ *
  */
 export function centralDifferences32(
   f: (x: tf.Tensor) => tf.Scalar,
@@ -128,7 +137,8 @@ export function centralDifferences32(
 ): Float64Array {
   const base = Float32Array.from(x);
   const grad = new Float64Array(x.length);
-  const evaluate = (values: Float32Array): number => tf.tidy(() => f(tf.tensor(values, [...shape], "float32")).dataSync()[0]!);
+  const evaluate = (values: Float32Array): number =>
+    tf.tidy(() => f(tf.tensor(values, [...shape], "float32")).dataSync()[0]!);
   for (let i = 0; i < x.length; i++) {
     const probe = Float32Array.from(base);
     const step = h * scale(base[i]!);
@@ -143,32 +153,61 @@ export function centralDifferences32(
   return grad;
 }
 
-/** Checks one function's gradient four ways and reports each comparison's precision and relative error. (Seed 000 §4.2.1 gradient check) */
-export function checkGradient(gradientCase: GradientCase, tolerances: GradientTolerances = DEFAULT_TOLERANCES): GradientComparison[] {
+/** Checks one function's gradient four ways and reports each comparison's precision and relative error. */
+export function checkGradient(
+  gradientCase: GradientCase,
+  tolerances: GradientTolerances = DEFAULT_TOLERANCES,
+): GradientComparison[] {
   const { name, section, shape, x, stepScale = unitStepScale } = gradientCase;
   const size = shape.reduce((a, b) => a * b, 1);
-  if (size !== x.length) throw new MathInputError(`checkGradient(${name}): x has ${x.length} values, shape [${shape.join(", ")}] wants ${size}`);
+  if (size !== x.length)
+    throw new MathInputError(
+      `checkGradient(${name}): x has ${x.length} values, shape [${shape.join(", ")}] wants ${size}`,
+    );
   const float32 = `float32 (tfjs ${tf.getBackend()})`;
   const analytic64 = gradientCase.gradient64(x);
   const differences64 = centralDifferences64((v) => gradientCase.value64(v), x, stepScale);
   const [analytic32, autodiff32] = tf.tidy(() => {
     const input = tf.tensor(Float32Array.from(x), [...shape], "float32");
-    return [gradientCase.gradient32(input).dataSync(), tf.grad((t: tf.Tensor) => gradientCase.value32(t))(input).dataSync()];
+    return [
+      gradientCase.gradient32(input).dataSync(),
+      tf
+        .grad((t: tf.Tensor) => gradientCase.value32(t))(input)
+        .dataSync(),
+    ];
   });
   const differences32 = centralDifferences32((t) => gradientCase.value32(t), x, shape, stepScale);
-  const row = (comparison: ComparisonKind, precision: string, a: ArrayLike<number>, b: ArrayLike<number>, tolerance: number): GradientComparison => {
+  const row = (
+    comparison: ComparisonKind,
+    precision: string,
+    a: ArrayLike<number>,
+    b: ArrayLike<number>,
+    tolerance: number,
+  ): GradientComparison => {
     const error = relativeError(a, b);
     return { name, section, comparison, precision, relativeError: error, tolerance, passed: error <= tolerance };
   };
   return [
     row("analytic vs finite differences", `${FLOAT64} / ${FLOAT64}`, analytic64, differences64, tolerances.float64),
     row("analytic vs tf.grad", `${float32} / ${float32}`, analytic32!, autodiff32!, tolerances.float32),
-    row("analytic (float64) vs tf.grad (float32)", `${FLOAT64} / ${float32}`, analytic64, autodiff32!, tolerances.float32),
-    row("finite differences (float32) vs analytic (float64)", `${float32} / ${FLOAT64}`, differences32, analytic64, tolerances.finiteDifferences32),
+    row(
+      "analytic (float64) vs tf.grad (float32)",
+      `${FLOAT64} / ${float32}`,
+      analytic64,
+      autodiff32!,
+      tolerances.float32,
+    ),
+    row(
+      "finite differences (float32) vs analytic (float64)",
+      `${float32} / ${FLOAT64}`,
+      differences32,
+      analytic64,
+      tolerances.finiteDifferences32,
+    ),
   ];
 }
 
-/** The worst (largest) relative error of each comparison over many checks, with the function it came from. (Seed 000 §4.2.1 gradient check) */
+/** The worst (largest) relative error of each comparison over many checks, with the function it came from. */
 export function worstByComparison(rows: readonly GradientComparison[]): GradientComparison[] {
   const worst = new Map<ComparisonKind, GradientComparison>();
   for (const row of rows) {
@@ -179,7 +218,7 @@ export function worstByComparison(rows: readonly GradientComparison[]): Gradient
 }
 
 /**
- * The checks as a markdown table (Seed 000 §4.2.1): one row per function, one column per
+ * The checks as a markdown table: one row per function, one column per
  * comparison headed by its precision; each cell is the relative error, ✓ within tolerance, ✗ not.
  */
 export function gradientReportMarkdown(rows: readonly GradientComparison[]): string {

@@ -18,17 +18,18 @@ export interface HousePriceOptions {
   readonly seed: number;
 }
 
-/** Houses with area uniform in the range and price = w · area + b + noise (Seed 000 §4.4). */
+/** Houses with area uniform in the range and price = w · area + b + noise. */
 export interface HousePrices {
   readonly area: Float64Array;
   readonly price: Float64Array;
   readonly truth: Line;
 }
 
-/** Draws `n` synthetic houses on the known line (Seed 000 §4.4 house-price example). */
+/** Draws `n` synthetic houses on the known line. */
 export function syntheticHousePrices(options: HousePriceOptions): HousePrices {
   const { n, truth = { w: 2.5, b: 30 }, noise = 15, areaRange = [50, 150], seed } = options;
-  if (!Number.isInteger(n) || n < 1) throw new MathInputError(`syntheticHousePrices: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new MathInputError(`syntheticHousePrices: n must be a positive integer, got ${n}`);
   const random = seededRandom(seed);
   const area = Float64Array.from({ length: n }, () => random.between(areaRange[0], areaRange[1]));
   const price = Float64Array.from(area, (a) => truth.w * a + truth.b + noise * random.normal());

@@ -28,16 +28,24 @@ export function mseGrad(y: tf.Tensor, yHat: tf.Tensor): tf.Tensor {
 export function binaryCrossEntropyFromLogits(y: tf.Tensor, z: tf.Tensor): tf.Scalar {
   assertSameShape("binaryCrossEntropyFromLogits(y, z)", y.shape, z.shape);
   // log(1 + e^(−|z|)) as softplus(−|z|): tfjs-wasm's log1p returns 0 below ~1e-8, its softplus keeps e^(−|z|).
-  return tf.tidy(() => tf.mean(tf.relu(z).sub(z.mul(y)).add(tf.softplus(tf.neg(tf.abs(z))))) as tf.Scalar);
+  return tf.tidy(
+    () =>
+      tf.mean(
+        tf
+          .relu(z)
+          .sub(z.mul(y))
+          .add(tf.softplus(tf.neg(tf.abs(z)))),
+      ) as tf.Scalar,
+  );
 }
 
-/** ∂/∂z of binary cross-entropy from logits: (σ(z) − y) / n. (Seed 000 §4.1.2) */
+/** ∂/∂z of binary cross-entropy from logits: (σ(z) − y) / n. */
 export function binaryCrossEntropyFromLogitsGrad(y: tf.Tensor, z: tf.Tensor): tf.Tensor {
   assertSameShape("binaryCrossEntropyFromLogitsGrad(y, z)", y.shape, z.shape);
   return tf.tidy(() => tf.sigmoid(z).sub(y).div(z.size));
 }
 
-/** Binary cross-entropy from probabilities clipped to [ε, 1 − ε]: −mean(y log p + (1 − y) log(1 − p)). (Seed 000 §4.1.2) */
+/** Binary cross-entropy from probabilities clipped to [ε, 1 − ε]: −mean(y log p + (1 − y) log(1 − p)). */
 export function binaryCrossEntropy(y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   assertSameShape("binaryCrossEntropy(y, p)", y.shape, p.shape);
   return tf.tidy(() => {
@@ -47,7 +55,7 @@ export function binaryCrossEntropy(y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   });
 }
 
-/** ∂/∂p of binary cross-entropy from probabilities: (p − y) / (p (1 − p) n) inside the clip range, 0 outside. (Seed 000 §4.1.2) */
+/** ∂/∂p of binary cross-entropy from probabilities: (p − y) / (p (1 − p) n) inside the clip range, 0 outside. */
 export function binaryCrossEntropyGrad(y: tf.Tensor, p: tf.Tensor): tf.Tensor {
   assertSameShape("binaryCrossEntropyGrad(y, p)", y.shape, p.shape);
   return tf.tidy(() => {
@@ -57,7 +65,7 @@ export function binaryCrossEntropyGrad(y: tf.Tensor, p: tf.Tensor): tf.Tensor {
   });
 }
 
-/** Categorical cross-entropy from logits over the last axis, stable: mean over rows of Σⱼ yⱼ (logsumexp(z) − zⱼ). (Seed 000 §4.1.2) */
+/** Categorical cross-entropy from logits over the last axis, stable: mean over rows of Σⱼ yⱼ (logsumexp(z) − zⱼ). */
 export function categoricalCrossEntropyFromLogits(y: tf.Tensor, z: tf.Tensor): tf.Scalar {
   assertSameShape("categoricalCrossEntropyFromLogits(y, z)", y.shape, z.shape);
   return tf.tidy(() => {
@@ -66,13 +74,13 @@ export function categoricalCrossEntropyFromLogits(y: tf.Tensor, z: tf.Tensor): t
   });
 }
 
-/** ∂/∂z of categorical cross-entropy from logits: (softmax(z) Σⱼ yⱼ − y) / n — (softmax(z) − y) / n for one-hot y. (Seed 000 §4.1.2) */
+/** ∂/∂z of categorical cross-entropy from logits: (softmax(z) Σⱼ yⱼ − y) / n — (softmax(z) − y) / n for one-hot y. */
 export function categoricalCrossEntropyFromLogitsGrad(y: tf.Tensor, z: tf.Tensor): tf.Tensor {
   assertSameShape("categoricalCrossEntropyFromLogitsGrad(y, z)", y.shape, z.shape);
   return tf.tidy(() => tf.softmax(z).mul(y.sum(-1, true)).sub(y).div(sampleCount(z)));
 }
 
-/** Categorical cross-entropy from probabilities over the last axis: −mean over rows of Σⱼ yⱼ log clip(pⱼ). (Seed 000 §4.1.2) */
+/** Categorical cross-entropy from probabilities over the last axis: −mean over rows of Σⱼ yⱼ log clip(pⱼ). */
 export function categoricalCrossEntropy(y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   assertSameShape("categoricalCrossEntropy(y, p)", y.shape, p.shape);
   return tf.tidy(() => {
@@ -81,7 +89,7 @@ export function categoricalCrossEntropy(y: tf.Tensor, p: tf.Tensor): tf.Scalar {
   });
 }
 
-/** ∂/∂p of categorical cross-entropy from probabilities: −y / (p n) inside the clip range, 0 outside. (Seed 000 §4.1.2) */
+/** ∂/∂p of categorical cross-entropy from probabilities: −y / (p n) inside the clip range, 0 outside. */
 export function categoricalCrossEntropyGrad(y: tf.Tensor, p: tf.Tensor): tf.Tensor {
   assertSameShape("categoricalCrossEntropyGrad(y, p)", y.shape, p.shape);
   return tf.tidy(() => {
@@ -91,12 +99,14 @@ export function categoricalCrossEntropyGrad(y: tf.Tensor, p: tf.Tensor): tf.Tens
   });
 }
 
-/** Integer labels as one-hot rows of `classes` columns (float32); rejects labels outside [0, classes) by index. (Seed 000 §4.1.2) */
+/** Integer labels as one-hot rows of `classes` columns (float32); rejects labels outside [0, classes) by index. */
 export function oneHotLabels(labels: ArrayLike<number>, classes: number): tf.Tensor2D {
   const checked = Int32Array.from({ length: labels.length }, (_, i) => {
     const label = labels[i]!;
     if (!Number.isInteger(label) || label < 0 || label >= classes) {
-      throw new MathInputError(`oneHotLabels(labels, ${classes}): label ${label} at index ${i} is not an integer in [0, ${classes})`);
+      throw new MathInputError(
+        `oneHotLabels(labels, ${classes}): label ${label} at index ${i} is not an integer in [0, ${classes})`,
+      );
     }
     return label;
   });
@@ -105,30 +115,45 @@ export function oneHotLabels(labels: ArrayLike<number>, classes: number): tf.Ten
 
 function sparseTargets(where: string, labels: ArrayLike<number>, z: tf.Tensor): tf.Tensor2D {
   if (z.rank !== 2) throw new MathInputError(`${where}: want [rows, classes], got shape [${z.shape.join(", ")}]`);
-  if (labels.length !== z.shape[0]) throw new MathInputError(`${where}: ${labels.length} labels for ${z.shape[0]} rows`);
+  if (labels.length !== z.shape[0])
+    throw new MathInputError(`${where}: ${labels.length} labels for ${z.shape[0]} rows`);
   return oneHotLabels(labels, z.shape[1]!);
 }
 
-/** Sparse categorical cross-entropy from logits [rows, classes] and integer labels: mean of logsumexp(z) − z_label. (Seed 000 §4.1.2) */
+/** Sparse categorical cross-entropy from logits [rows, classes] and integer labels: mean of logsumexp(z) − z_label. */
 export function sparseCategoricalCrossEntropyFromLogits(labels: ArrayLike<number>, z: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => categoricalCrossEntropyFromLogits(sparseTargets("sparseCategoricalCrossEntropyFromLogits(labels, z)", labels, z), z));
-}
-
-/** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. (Seed 000 §4.1.2) */
-export function sparseCategoricalCrossEntropyFromLogitsGrad(labels: ArrayLike<number>, z: tf.Tensor): tf.Tensor {
   return tf.tidy(() =>
-    categoricalCrossEntropyFromLogitsGrad(sparseTargets("sparseCategoricalCrossEntropyFromLogitsGrad(labels, z)", labels, z), z),
+    categoricalCrossEntropyFromLogits(
+      sparseTargets("sparseCategoricalCrossEntropyFromLogits(labels, z)", labels, z),
+      z,
+    ),
   );
 }
 
-/** Sparse categorical cross-entropy from probabilities [rows, classes] and integer labels: −mean of log clip(p_label). (Seed 000 §4.1.2) */
-export function sparseCategoricalCrossEntropy(labels: ArrayLike<number>, p: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => categoricalCrossEntropy(sparseTargets("sparseCategoricalCrossEntropy(labels, p)", labels, p), p));
+/** ∂/∂z of sparse categorical cross-entropy from logits: (softmax(z) − onehot(label)) / n. */
+export function sparseCategoricalCrossEntropyFromLogitsGrad(labels: ArrayLike<number>, z: tf.Tensor): tf.Tensor {
+  return tf.tidy(() =>
+    categoricalCrossEntropyFromLogitsGrad(
+      sparseTargets("sparseCategoricalCrossEntropyFromLogitsGrad(labels, z)", labels, z),
+      z,
+    ),
+  );
 }
 
-/** ∂/∂p of sparse categorical cross-entropy from probabilities: −1 / (p_label n) at the label, 0 elsewhere. (Seed 000 §4.1.2) */
+/**
+ * Sparse categorical cross-entropy from probabilities [rows, classes] and integer labels: −mean of log clip(p_label).
+ */
+export function sparseCategoricalCrossEntropy(labels: ArrayLike<number>, p: tf.Tensor): tf.Scalar {
+  return tf.tidy(() =>
+    categoricalCrossEntropy(sparseTargets("sparseCategoricalCrossEntropy(labels, p)", labels, p), p),
+  );
+}
+
+/** ∂/∂p of sparse categorical cross-entropy from probabilities: −1 / (p_label n) at the label, 0 elsewhere. */
 export function sparseCategoricalCrossEntropyGrad(labels: ArrayLike<number>, p: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => categoricalCrossEntropyGrad(sparseTargets("sparseCategoricalCrossEntropyGrad(labels, p)", labels, p), p));
+  return tf.tidy(() =>
+    categoricalCrossEntropyGrad(sparseTargets("sparseCategoricalCrossEntropyGrad(labels, p)", labels, p), p),
+  );
 }
 
 /**
@@ -145,7 +170,7 @@ export function documentCrossEntropy(y: tf.Tensor, yHat: tf.Tensor): tf.Scalar {
  * Binary cross-entropy computed the naive way from logits: p = σ(z) first, then
  * −mean(y log p + (1 − y) log(1 − p)) with no clipping. In float32 σ(z) rounds to exactly 1 for
  * z ≳ 17, so log(1 − p) = −∞: the failure the stable `binaryCrossEntropyFromLogits` avoids.
- * (Seed 000 §4.1.2)
+ *
  */
 export function naiveBinaryCrossEntropyFromLogits(y: tf.Tensor, z: tf.Tensor): tf.Scalar {
   assertSameShape("naiveBinaryCrossEntropyFromLogits(y, z)", y.shape, z.shape);

@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { assertSameLength, MathInputError } from "./errors";
 import * as f64 from "./float64";
 
-/** A fitted line ŷ = w x + b (Seed 000 §4.4). */
+/** A fitted line ŷ = w x + b. */
 export interface Line {
   readonly w: number;
   readonly b: number;
@@ -21,7 +21,13 @@ export interface Line {
 export type GradientConvention = "mean" | "document";
 
 /** Seed 000 §4.4.2 ∂MSE/∂w and ∂MSE/∂b at (w, b), in float64, under either convention. */
-export function linearRegressionGradient(x: ArrayLike<number>, y: ArrayLike<number>, w: number, b: number, convention: GradientConvention): { dw: number; db: number } {
+export function linearRegressionGradient(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  w: number,
+  b: number,
+  convention: GradientConvention,
+): { dw: number; db: number } {
   assertSameLength("linearRegressionGradient(x, y)", x, y);
   let dw = 0;
   let db = 0;
@@ -37,7 +43,10 @@ export function linearRegressionGradient(x: ArrayLike<number>, y: ArrayLike<numb
 /** Seed 000 §4.4.1 MSE of the line (w, b) on (x, y), in float64. */
 export function lineMse(x: ArrayLike<number>, y: ArrayLike<number>, line: Line): number {
   assertSameLength("lineMse(x, y)", x, y);
-  return f64.mse(y, Float64Array.from(x, (v) => line.w * v + line.b));
+  return f64.mse(
+    y,
+    Float64Array.from(x, (v) => line.w * v + line.b),
+  );
 }
 
 /**
@@ -67,7 +76,9 @@ export function normalEquations(x: ArrayLike<number>, y: ArrayLike<number>): Lin
   return { w, b: my - w * mx };
 }
 
-/** R² = 1 − MSE / Var(y): the share of y's variance the line explains (Seed 000 §5.2.3 evaluation, for a regression). */
+/**
+ * R² = 1 − MSE / Var(y): the share of y's variance the line explains (Seed 000 §5.2.3 evaluation, for a regression).
+ */
 export function rSquared(x: ArrayLike<number>, y: ArrayLike<number>, line: Line): number {
   assertSameLength("rSquared(x, y)", x, y);
   const my = Array.from(y).reduce((a, v) => a + v, 0) / y.length;
@@ -76,7 +87,7 @@ export function rSquared(x: ArrayLike<number>, y: ArrayLike<number>, line: Line)
   return 1 - lineMse(x, y, line) / variance;
 }
 
-/** Standard errors of the least-squares w and b (σ̂² = RSS / (n − 2)), the tolerance for "recovers the known line". (Seed 000 §4.4) */
+/** Standard errors of the least-squares w and b (σ̂² = RSS / (n − 2)), the tolerance for "recovers the known line". */
 export function lineStandardErrors(x: ArrayLike<number>, y: ArrayLike<number>, line: Line): { w: number; b: number } {
   assertSameLength("lineStandardErrors(x, y)", x, y);
   const n = x.length;
@@ -92,7 +103,10 @@ export function lineStandardErrors(x: ArrayLike<number>, y: ArrayLike<number>, l
  * The eigenvalues of the Hessian of the loss in (w, b) — 2/n [Σx² Σx; Σx n] for "mean", n times
  * that for "document" — and the largest step that still converges, lr < 2 / λ_max (Seed 000 §4.2.2).
  */
-export function descentStability(x: ArrayLike<number>, convention: GradientConvention): { eigenvalues: [number, number]; maxStableLr: number } {
+export function descentStability(
+  x: ArrayLike<number>,
+  convention: GradientConvention,
+): { eigenvalues: [number, number]; maxStableLr: number } {
   const n = x.length;
   if (n === 0) throw new MathInputError("descentStability(x): no values");
   let sx = 0;
@@ -118,7 +132,7 @@ export interface Standardizer {
   toOriginal(line: Line): Line;
 }
 
-/** Learns the mean and (population) standard deviation of x (Seed 000 §3.1 normalisation). */
+/** Learns the mean and (population) standard deviation of x. */
 export function standardizer(x: ArrayLike<number>): Standardizer {
   const n = x.length;
   if (n === 0) throw new MathInputError("standardizer(x): no values");
@@ -136,7 +150,7 @@ export function standardizer(x: ArrayLike<number>): Standardizer {
 /** How gradient descent gets its gradient: the hand-written formula (either convention) or `tf.grads`. */
 export type GradientSource = "analytic" | "document" | "autodiff";
 
-/** Options of {@link gradientDescent} (Seed 000 §4.2.2 / §4.4.3). */
+/** Options of {@link gradientDescent}. */
 export interface DescentOptions {
   /** Learning rate α. */
   readonly lr: number;
@@ -164,7 +178,9 @@ export function gradientDescent(x: ArrayLike<number>, y: ArrayLike<number>, opti
   assertSameLength("gradientDescent(x, y)", x, y);
   const { lr, numEpochs, gradient } = options;
   if (!(lr > 0) || !Number.isInteger(numEpochs) || numEpochs < 0) {
-    throw new MathInputError(`gradientDescent: lr must be > 0 and numEpochs a non-negative integer, got lr=${lr}, numEpochs=${numEpochs}`);
+    throw new MathInputError(
+      `gradientDescent: lr must be > 0 and numEpochs a non-negative integer, got lr=${lr}, numEpochs=${numEpochs}`,
+    );
   }
   const xs = tf.tensor1d(Float32Array.from(x));
   const ys = tf.tensor1d(Float32Array.from(y));
@@ -207,12 +223,18 @@ export function gradientDescent(x: ArrayLike<number>, y: ArrayLike<number>, opti
 }
 
 /** The MSE over a grid: z[i][j] = MSE at (w = wValues[j], b = bValues[i]) — plotly's surface layout (Seed 000 §4.2). */
-export function lossSurface(x: ArrayLike<number>, y: ArrayLike<number>, wValues: ArrayLike<number>, bValues: ArrayLike<number>): Float64Array[] {
+export function lossSurface(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  wValues: ArrayLike<number>,
+  bValues: ArrayLike<number>,
+): Float64Array[] {
   return Array.from(bValues, (b) => Float64Array.from(wValues, (w) => lineMse(x, y, { w, b })));
 }
 
-/** `count` evenly spaced values from `start` to `stop` inclusive (the axes of a loss surface). (Seed 000 §4.2 loss surface) */
+/** `count` evenly spaced values from `start` to `stop` inclusive (the axes of a loss surface). */
 export function linspace(start: number, stop: number, count: number): Float64Array {
-  if (!Number.isInteger(count) || count < 2) throw new MathInputError(`linspace: count must be an integer ≥ 2, got ${count}`);
+  if (!Number.isInteger(count) || count < 2)
+    throw new MathInputError(`linspace: count must be an integer ≥ 2, got ${count}`);
   return Float64Array.from({ length: count }, (_, i) => start + ((stop - start) * i) / (count - 1));
 }

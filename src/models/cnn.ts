@@ -14,7 +14,7 @@ export class CnnConfigError extends Error {
 /** Height, width and channels of one input image. */
 export type ImageShape = readonly [height: number, width: number, channels: number];
 
-/** Options of {@link binaryCnn} (Seed 000 §5.2.2). */
+/** Options of {@link binaryCnn}. */
 export interface BinaryCnnOptions {
   /** Input image shape; the document uses 150×150×3. */
   readonly inputShape?: ImageShape;
@@ -28,7 +28,7 @@ export interface BinaryCnnOptions {
   readonly seed?: number;
 }
 
-/** Options of {@link multiClassCnn} (Seed 001 §5.2). */
+/** Options of {@link multiClassCnn}. */
 export interface MultiClassCnnOptions {
   /** Input image shape; the document uses 224×224×3, Fashion-MNIST is 28×28×1. */
   readonly inputShape?: ImageShape;
@@ -50,13 +50,14 @@ export const SEED000_INPUT: ImageShape = [150, 150, 3];
 export const SEED001_INPUT: ImageShape = [224, 224, 3];
 /** Seed 001 §5.2's convolution blocks: Conv32–Pool, Conv64–Pool, Conv128–Pool. */
 export const SEED001_CONV_FILTERS: readonly number[] = [32, 64, 128];
-/** Fashion-MNIST images (Seed 001 §5.2 run on real 10-class data): 28×28 grey. */
+/** Fashion-MNIST images: 28×28 grey. */
 export const FASHION_MNIST_INPUT: ImageShape = [28, 28, 1];
 /** The two-block variant that fits 28×28 inputs well: Conv32–Pool, Conv64–Pool. */
 export const FASHION_MNIST_CONV_FILTERS: readonly number[] = [32, 64];
 
 function checkPositiveInteger(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new CnnConfigError(`${what} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new CnnConfigError(`${what} must be a positive integer, got ${value}`);
 }
 
 function checkInput(shape: ImageShape, blocks: number, model: string): void {
@@ -66,17 +67,29 @@ function checkInput(shape: ImageShape, blocks: number, model: string): void {
     height = Math.floor((height - 2) / 2);
     width = Math.floor((width - 2) / 2);
     if (height < 1 || width < 1) {
-      throw new CnnConfigError(`${model}: input ${shape.join("×")} is too small for ${blocks} Conv3×3–MaxPool2×2 blocks (nothing left after block ${block})`);
+      throw new CnnConfigError(
+        `${model}: input ${shape.join("×")} is too small for ${blocks} Conv3×3–MaxPool2×2 blocks (nothing left after block ${block})`,
+      );
     }
   }
 }
 
-function initialisers(seed: number | undefined): { kernelInitializer: ReturnType<typeof tf.initializers.glorotUniform> } | Record<string, never> {
+function initialisers(
+  seed: number | undefined,
+): { kernelInitializer: ReturnType<typeof tf.initializers.glorotUniform> } | Record<string, never> {
   return seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed }) };
 }
 
 function convBlock(model: tf.Sequential, filters: number, seed: number | undefined, inputShape?: ImageShape): void {
-  model.add(tf.layers.conv2d({ filters, kernelSize: 3, activation: "relu", ...(inputShape ? { inputShape: [...inputShape] } : {}), ...initialisers(seed) }));
+  model.add(
+    tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      activation: "relu",
+      ...(inputShape ? { inputShape: [...inputShape] } : {}),
+      ...initialisers(seed),
+    }),
+  );
   model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
 }
 
@@ -102,7 +115,11 @@ export function binaryCnn(options: BinaryCnnOptions = {}): tf.Sequential {
   // No seed here: a seeded tfjs Dropout draws the same mask at every step. src/training's fit seeds it per step.
   model.add(tf.layers.dropout({ rate: dropout }));
   model.add(tf.layers.dense({ units: 1, activation: "sigmoid", ...initialisers(seed) }));
-  model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.001), loss: "binaryCrossentropy", metrics: ["accuracy"] });
+  model.compile({
+    optimizer: tf.train.adam(options.learningRate ?? 0.001),
+    loss: "binaryCrossentropy",
+    metrics: ["accuracy"],
+  });
   return adoptOptimizer(model);
 }
 
@@ -120,13 +137,18 @@ export function multiClassCnn(options: MultiClassCnnOptions = {}): tf.Sequential
   convFilters.forEach((filters, block) => checkPositiveInteger(filters, `multiClassCnn: convFilters[${block}]`));
   checkInput(inputShape, convFilters.length, "multiClassCnn");
   checkPositiveInteger(denseUnits, "multiClassCnn: denseUnits");
-  if (!Number.isInteger(classes) || classes < 2) throw new CnnConfigError(`multiClassCnn: classes must be an integer ≥ 2, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 2)
+    throw new CnnConfigError(`multiClassCnn: classes must be an integer ≥ 2, got ${classes}`);
   const seed = options.seed;
   const model = tf.sequential({ name: "seed001_multiclass_cnn" });
   convFilters.forEach((filters, block) => convBlock(model, filters, seed, block === 0 ? inputShape : undefined));
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: denseUnits, activation: "relu", ...initialisers(seed) }));
   model.add(tf.layers.dense({ units: classes, activation: "softmax", ...initialisers(seed) }));
-  model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.001), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  model.compile({
+    optimizer: tf.train.adam(options.learningRate ?? 0.001),
+    loss: "sparseCategoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
   return adoptOptimizer(model);
 }

@@ -66,15 +66,20 @@ export interface DcganOptions {
 
 /** Throws GanConfigError unless `value` is a positive integer; `what` names it. */
 export function checkGanSize(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new GanConfigError(`${what} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new GanConfigError(`${what} must be a positive integer, got ${value}`);
 }
 
 function checkImageShape(shape: GanImageShape, what: string): void {
-  if (shape.length !== 3) throw new GanConfigError(`${what}: imageShape must be [height, width, channels], got [${shape.join(", ")}]`);
+  if (shape.length !== 3)
+    throw new GanConfigError(`${what}: imageShape must be [height, width, channels], got [${shape.join(", ")}]`);
   shape.forEach((size, axis) => checkGanSize(size, `${what}: imageShape[${axis}]`));
 }
 
-function glorot(seed: number | undefined, offset: number): { kernelInitializer: ReturnType<typeof tf.initializers.glorotUniform> } | Record<string, never> {
+function glorot(
+  seed: number | undefined,
+  offset: number,
+): { kernelInitializer: ReturnType<typeof tf.initializers.glorotUniform> } | Record<string, never> {
   return seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + offset }) };
 }
 
@@ -88,13 +93,19 @@ export function denseGan(options: DenseGanOptions): GanPair {
   const imageShape = options.imageShape ?? FASHION_MNIST_GAN_SHAPE;
   checkGanSize(latentDim, "denseGan: latentDim");
   checkImageShape(imageShape, "denseGan");
-  if (options.form !== "document" && options.form !== "corrected") throw new GanConfigError(`denseGan: form must be "document" or "corrected", got ${String(options.form)}`);
+  if (options.form !== "document" && options.form !== "corrected")
+    throw new GanConfigError(`denseGan: form must be "document" or "corrected", got ${String(options.form)}`);
   const document = options.form === "document";
   const pixels = imageShape[0] * imageShape[1] * imageShape[2];
   const generator = tf.sequential({
     name: `${options.form}_dense_generator`,
     layers: [
-      tf.layers.dense({ units: pixels, activation: document ? "relu" : "tanh", inputShape: [latentDim], ...glorot(options.seed, 0) }),
+      tf.layers.dense({
+        units: pixels,
+        activation: document ? "relu" : "tanh",
+        inputShape: [latentDim],
+        ...glorot(options.seed, 0),
+      }),
       tf.layers.reshape({ targetShape: [...imageShape] }),
     ],
   });
@@ -122,7 +133,8 @@ export function dcgan(options: DcganOptions = {}): GanPair {
   checkImageShape(imageShape, "dcgan");
   [g1, g2, d1, d2].forEach((filters, i) => checkGanSize(filters, `dcgan: filters[${i}]`));
   const [height, width, channels] = imageShape;
-  if (height % 4 !== 0 || width % 4 !== 0) throw new GanConfigError(`dcgan: image height and width must be multiples of 4, got ${height}×${width}`);
+  if (height % 4 !== 0 || width % 4 !== 0)
+    throw new GanConfigError(`dcgan: image height and width must be multiples of 4, got ${height}×${width}`);
   const seed = options.seed;
   const generator = tf.sequential({
     name: "dcgan_generator",
@@ -132,13 +144,27 @@ export function dcgan(options: DcganOptions = {}): GanPair {
       tf.layers.reshape({ targetShape: [height / 4, width / 4, g1] }),
       tf.layers.conv2dTranspose({ filters: g2, kernelSize: 4, strides: 2, padding: "same", ...glorot(seed, 1) }),
       tf.layers.leakyReLU({ alpha: 0.2 }),
-      tf.layers.conv2dTranspose({ filters: channels, kernelSize: 4, strides: 2, padding: "same", activation: "tanh", ...glorot(seed, 2) }),
+      tf.layers.conv2dTranspose({
+        filters: channels,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        activation: "tanh",
+        ...glorot(seed, 2),
+      }),
     ],
   });
   const discriminator = tf.sequential({
     name: "dcgan_discriminator",
     layers: [
-      tf.layers.conv2d({ filters: d1, kernelSize: 4, strides: 2, padding: "same", inputShape: [...imageShape], ...glorot(seed, 3) }),
+      tf.layers.conv2d({
+        filters: d1,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        inputShape: [...imageShape],
+        ...glorot(seed, 3),
+      }),
       tf.layers.leakyReLU({ alpha: 0.2 }),
       tf.layers.conv2d({ filters: d2, kernelSize: 4, strides: 2, padding: "same", ...glorot(seed, 4) }),
       tf.layers.leakyReLU({ alpha: 0.2 }),
@@ -155,12 +181,16 @@ function crossEntropyAgainst(logits: tf.Tensor, label: 0 | 1): tf.Scalar {
 }
 
 /**
- * The discriminator's loss on its outputs for a real and a generated batch (Seed 001 §4.3).
+ * The discriminator's loss on its outputs for a real and a generated batch.
  * "probability", the document's D taken at its word: −mean log D(x) − mean log(1 − D(G(z))), no
  * clipping — this is what fails for a ReLU output. "logit", corrected: BCE-with-logits against 1 for
  * real and 0 for generated.
  */
-export function discriminatorLoss(output: DiscriminatorOutput, realOutput: tf.Tensor, fakeOutput: tf.Tensor): tf.Scalar {
+export function discriminatorLoss(
+  output: DiscriminatorOutput,
+  realOutput: tf.Tensor,
+  fakeOutput: tf.Tensor,
+): tf.Scalar {
   return tf.tidy(() =>
     output === "probability"
       ? (tf.neg(tf.add(tf.mean(tf.log(realOutput)), tf.mean(tf.log(tf.sub(1, fakeOutput))))) as tf.Scalar)
@@ -168,17 +198,19 @@ export function discriminatorLoss(output: DiscriminatorOutput, realOutput: tf.Te
   );
 }
 
-/** The generator's non-saturating loss −mean log D(G(z)), on probabilities or (corrected) from logits. (Seed 001 §4.3) */
+/** The generator's non-saturating loss −mean log D(G(z)), on probabilities or (corrected) from logits. */
 export function generatorLoss(output: DiscriminatorOutput, fakeOutput: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => (output === "probability" ? (tf.neg(tf.mean(tf.log(fakeOutput))) as tf.Scalar) : crossEntropyAgainst(fakeOutput, 1)));
+  return tf.tidy(() =>
+    output === "probability" ? (tf.neg(tf.mean(tf.log(fakeOutput))) as tf.Scalar) : crossEntropyAgainst(fakeOutput, 1),
+  );
 }
 
-/** Maps images in [0, 1] to [−1, 1], the range of a tanh generator. (Seed 001 §4.3, corrected) */
+/** Maps images in [0, 1] to [−1, 1], the range of a tanh generator. */
 export function toTanhRange(images: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => tf.sub(tf.mul(images, 2), 1) as tf.Tensor4D);
 }
 
-/** Maps a tanh generator's [−1, 1] output back to image pixels in [0, 1]. (Seed 001 §4.3, corrected) */
+/** Maps a tanh generator's [−1, 1] output back to image pixels in [0, 1]. */
 export function fromTanhRange(images: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => tf.div(tf.add(images, 1), 2) as tf.Tensor4D);
 }

@@ -56,7 +56,11 @@ function checkSequence(x: tf.Tensor3D): void {
 }
 
 /** Runs `step` over the time axis from h_0 = 0 and stacks the states into [batch, time, d_h]. */
-function unroll(x: tf.Tensor3D, units: number, step: (xt: tf.Tensor2D, previous: tf.Tensor2D) => tf.Tensor2D): tf.Tensor3D {
+function unroll(
+  x: tf.Tensor3D,
+  units: number,
+  step: (xt: tf.Tensor2D, previous: tf.Tensor2D) => tf.Tensor2D,
+): tf.Tensor3D {
   return tf.tidy(() => {
     let state: tf.Tensor2D = tf.zeros([x.shape[0], units]);
     const states: tf.Tensor2D[] = [];
@@ -73,7 +77,11 @@ function unroll(x: tf.Tensor3D, units: number, step: (xt: tf.Tensor2D, previous:
  * both terms. Returns every state, [batch, time, d]. W must be square with d = the input's
  * feature count — RnnShapeError otherwise, since x_t · W and h_{t−1} · W cannot both be formed.
  */
-export function documentRecurrence(x: tf.Tensor3D, w: tf.Tensor2D, activation: RecurrentActivation = "relu"): tf.Tensor3D {
+export function documentRecurrence(
+  x: tf.Tensor3D,
+  w: tf.Tensor2D,
+  activation: RecurrentActivation = "relu",
+): tf.Tensor3D {
   checkSequence(x);
   const features = x.shape[2];
   const [rows, units] = w.shape;
@@ -92,25 +100,36 @@ export function documentRecurrence(x: tf.Tensor3D, w: tf.Tensor2D, activation: R
  * Seed 001 §4.2 corrected (Elman's recurrence, Keras' SimpleRNN): h_t = f(x_t · W_x + h_{t−1} · W_h + b),
  * h_0 = 0, separate input and recurrent weights and a bias. Returns every state, [batch, time, d_h].
  */
-export function elmanRecurrence(x: tf.Tensor3D, weights: ElmanWeights, activation: RecurrentActivation = "tanh"): tf.Tensor3D {
+export function elmanRecurrence(
+  x: tf.Tensor3D,
+  weights: ElmanWeights,
+  activation: RecurrentActivation = "tanh",
+): tf.Tensor3D {
   checkSequence(x);
   const { wx, wh, b } = weights;
   const units = wh.shape[0];
-  if (wx.shape[0] !== x.shape[2]) throw new RnnShapeError(`W_x is ${wx.shape.join("×")}: it needs ${x.shape[2]} rows, one per input feature`);
+  if (wx.shape[0] !== x.shape[2])
+    throw new RnnShapeError(`W_x is ${wx.shape.join("×")}: it needs ${x.shape[2]} rows, one per input feature`);
   if (wx.shape[1] !== units || wh.shape[1] !== units) {
-    throw new RnnShapeError(`W_x is ${wx.shape.join("×")} and W_h is ${wh.shape.join("×")}: both need ${units} columns and W_h must be square`);
+    throw new RnnShapeError(
+      `W_x is ${wx.shape.join("×")} and W_h is ${wh.shape.join("×")}: both need ${units} columns and W_h must be square`,
+    );
   }
   if (b.shape[0] !== units) throw new RnnShapeError(`b has ${b.shape[0]} entries, the state has ${units}`);
-  return unroll(x, units, (xt, previous) => activate(tf.add(tf.add(tf.matMul(xt, wx), tf.matMul(previous, wh)), b), activation));
+  return unroll(x, units, (xt, previous) =>
+    activate(tf.add(tf.add(tf.matMul(xt, wx), tf.matMul(previous, wh)), b), activation),
+  );
 }
 
 /** Throws RnnConfigError unless `value` is a positive integer; `what` names it. */
 export function checkRnnSize(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new RnnConfigError(`${what} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RnnConfigError(`${what} must be a positive integer, got ${value}`);
 }
 
 function checkLearningRate(value: number, what: string): void {
-  if (!(Number.isFinite(value) && value > 0)) throw new RnnConfigError(`${what}: learningRate must be a positive number, got ${value}`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new RnnConfigError(`${what}: learningRate must be a positive number, got ${value}`);
 }
 
 /** Options of {@link ScratchRnnForecaster}. */
@@ -184,37 +203,54 @@ export class ScratchRnnForecaster {
     const recurrence =
       this.form === "document"
         ? [glorot([this.units, this.units], 0, `${unique}_W`)]
-        : [glorot([this.features, this.units], 0, `${unique}_Wx`), glorot([this.units, this.units], 1, `${unique}_Wh`), fromInitial(tf.zeros([this.units]), `${unique}_b`)];
-    this.variables = [...recurrence, glorot([this.units, this.horizon], 2, `${unique}_V`), fromInitial(tf.zeros([this.horizon]), `${unique}_c`)];
+        : [
+            glorot([this.features, this.units], 0, `${unique}_Wx`),
+            glorot([this.units, this.units], 1, `${unique}_Wh`),
+            fromInitial(tf.zeros([this.units]), `${unique}_b`),
+          ];
+    this.variables = [
+      ...recurrence,
+      glorot([this.units, this.horizon], 2, `${unique}_V`),
+      fromInitial(tf.zeros([this.horizon]), `${unique}_c`),
+    ];
     this.optimizer = tf.train.adam(learningRate);
   }
 
-  /** Every state of the recurrence, [batch, time, units]. (Seed 001 §4.2) */
+  /** Every state of the recurrence, [batch, time, units]. */
   states(x: tf.Tensor3D): tf.Tensor3D {
     this.checkInput(x);
     const [first, second, third] = this.variables;
     return this.form === "document"
       ? documentRecurrence(x, first as tf.Tensor2D, this.activation)
-      : elmanRecurrence(x, { wx: first as tf.Tensor2D, wh: second as tf.Tensor2D, b: third as tf.Tensor1D }, this.activation);
+      : elmanRecurrence(
+          x,
+          { wx: first as tf.Tensor2D, wh: second as tf.Tensor2D, b: third as tf.Tensor1D },
+          this.activation,
+        );
   }
 
   /** The forecast ŷ = h_T · V + c for windows x [batch, time, features]: [batch, horizon]. (Seed 001 §6.3) */
   predict(x: tf.Tensor3D): tf.Tensor2D {
     return tf.tidy(() => {
       const states = this.states(x);
-      const last = states.slice([0, states.shape[1] - 1, 0], [-1, 1, -1]).reshape([states.shape[0], this.units]) as tf.Tensor2D;
+      const last = states
+        .slice([0, states.shape[1] - 1, 0], [-1, 1, -1])
+        .reshape([states.shape[0], this.units]) as tf.Tensor2D;
       const v = this.variables[this.variables.length - 2] as tf.Tensor2D;
       const c = this.variables[this.variables.length - 1] as tf.Tensor1D;
       return tf.add(tf.matMul(last, v), c) as tf.Tensor2D;
     });
   }
 
-  /** Mean squared error of the forecast on (x, y), as a number. (Seed 001 §6.3) */
+  /** Mean squared error of the forecast on (x, y), as a number. */
   loss(x: tf.Tensor3D, y: tf.Tensor2D): number {
     return readSync(this.lossTensor(x, y));
   }
 
-  /** One Adam step on the mean squared error of (x, y) (gradients by tf autodiff through the unrolled steps); returns the loss before the step. (Seed 001 §3.1 step 2) */
+  /**
+   * One Adam step on the mean squared error of (x, y) (gradients by tf autodiff through the unrolled steps); returns
+   * the loss before the step. (Seed 001 §3.1 step 2)
+   */
   trainStep(x: tf.Tensor3D, y: tf.Tensor2D): number {
     return readSync(this.minimizeStep(x, y));
   }
@@ -225,7 +261,7 @@ export class ScratchRnnForecaster {
     tf.dispose([...this.variables]);
   }
 
-  /** The mean squared error of the forecast on (x, y), as a scalar tensor. (Seed 001 §6.3) */
+  /** The mean squared error of the forecast on (x, y), as a scalar tensor. */
   lossTensor(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
     this.checkTargets(x, y);
     return tf.tidy(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar);
@@ -234,7 +270,9 @@ export class ScratchRnnForecaster {
   /** One Adam step on the mean squared error of (x, y); returns the loss before the step as a scalar tensor. */
   minimizeStep(x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
     this.checkTargets(x, y);
-    return this.optimizer.minimize(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar, true, [...this.variables])!;
+    return this.optimizer.minimize(() => tf.losses.meanSquaredError(y, this.predict(x)) as tf.Scalar, true, [
+      ...this.variables,
+    ])!;
   }
 
   private checkInput(x: tf.Tensor3D): void {
@@ -247,7 +285,9 @@ export class ScratchRnnForecaster {
   checkTargets(x: tf.Tensor3D, y: tf.Tensor2D): void {
     this.checkInput(x);
     if (y.rank !== 2 || y.shape[0] !== x.shape[0] || y.shape[1] !== this.horizon) {
-      throw new RnnShapeError(`y must be [${x.shape[0]}, ${this.horizon}] for x [${x.shape.join(", ")}], got [${y.shape.join(", ")}]`);
+      throw new RnnShapeError(
+        `y must be [${x.shape[0]}, ${this.horizon}] for x [${x.shape.join(", ")}], got [${y.shape.join(", ")}]`,
+      );
     }
   }
 }
@@ -283,7 +323,10 @@ export function recurrentForecaster(options: RecurrentForecasterOptions): tf.Seq
   const units = options.units ?? 32;
   const horizon = options.horizon ?? 1;
   const learningRate = options.learningRate ?? 0.005;
-  if (!RECURRENT_LAYER_KINDS.includes(options.kind)) throw new RnnConfigError(`recurrentForecaster: kind must be one of ${RECURRENT_LAYER_KINDS.join(", ")}, got ${String(options.kind)}`);
+  if (!RECURRENT_LAYER_KINDS.includes(options.kind))
+    throw new RnnConfigError(
+      `recurrentForecaster: kind must be one of ${RECURRENT_LAYER_KINDS.join(", ")}, got ${String(options.kind)}`,
+    );
   checkRnnSize(options.window, "recurrentForecaster: window");
   checkRnnSize(options.features, "recurrentForecaster: features");
   checkRnnSize(units, "recurrentForecaster: units");
@@ -298,10 +341,20 @@ export function recurrentForecaster(options: RecurrentForecasterOptions): tf.Seq
           recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
         };
   const layer = { units, inputShape: [options.window, options.features], ...seeded };
-  const recurrent = options.kind === "lstm" ? tf.layers.lstm(layer) : options.kind === "gru" ? tf.layers.gru(layer) : tf.layers.simpleRNN(layer);
+  const recurrent =
+    options.kind === "lstm"
+      ? tf.layers.lstm(layer)
+      : options.kind === "gru"
+        ? tf.layers.gru(layer)
+        : tf.layers.simpleRNN(layer);
   const model = tf.sequential({ name: `${options.kind}_forecaster` });
   model.add(recurrent);
-  model.add(tf.layers.dense({ units: horizon, ...(seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }) }));
+  model.add(
+    tf.layers.dense({
+      units: horizon,
+      ...(seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
+    }),
+  );
   model.compile({ optimizer: tf.train.adam(learningRate), loss: "meanSquaredError" });
   return adoptOptimizer(model);
 }

@@ -31,7 +31,10 @@ export const ACTIVATION_COPIES = 6;
 /** Extra tensors of the output's size the loss and its gradient make. */
 export const LOSS_COPIES = 20;
 
-/** How a tfjs optimizer holds memory: slots per weight, full-size temporaries of its update, and whether they pile up over all weights. */
+/**
+ * How a tfjs optimizer holds memory: slots per weight, full-size temporaries of its update, and whether they pile up
+ * over all weights.
+ */
 export interface OptimizerMemory {
   readonly slots: number;
   readonly updateTemporaries: number;
@@ -71,7 +74,10 @@ export class BatchSizeError extends Error {
 
 function elements(shape: readonly (number | null)[], where: string): number {
   return shape.slice(1).reduce<number>((product, size) => {
-    if (size === null || !Number.isInteger(size)) throw new BatchSizeError(`${where} has a shape ${JSON.stringify(shape)} with an unknown size beyond the batch axis`);
+    if (size === null || !Number.isInteger(size))
+      throw new BatchSizeError(
+        `${where} has a shape ${JSON.stringify(shape)} with an unknown size beyond the batch axis`,
+      );
     return product * size;
   }, 1);
 }
@@ -82,12 +88,19 @@ function shapes(shape: tf.Shape | tf.Shape[]): tf.Shape[] {
 
 function optimizerMemory(model: tf.LayersModel): { memory: OptimizerMemory; name: string; known: boolean } {
   const optimizer = model.optimizer;
-  if (optimizer === undefined || optimizer === null) throw new BatchSizeError(`model ${model.name} is not compiled: its optimizer decides the memory of a training step`);
+  if (optimizer === undefined || optimizer === null)
+    throw new BatchSizeError(
+      `model ${model.name} is not compiled: its optimizer decides the memory of a training step`,
+    );
   const name = optimizer.getClassName();
   const known = OPTIMIZER_MEMORY[name];
   if (known === undefined) return { memory: OPTIMIZER_MEMORY.Adam!, name, known: false };
   const centered = name === "RMSProp" && optimizer.getConfig().centered === true;
-  return { memory: centered ? { slots: 3, updateTemporaries: 17, allWeightsAtOnce: false } : known, name: centered ? "centered RMSProp" : name, known: true };
+  return {
+    memory: centered ? { slots: 3, updateTemporaries: 17, allWeightsAtOnce: false } : known,
+    name: centered ? "centered RMSProp" : name,
+    known: true,
+  };
 }
 
 /** Estimates a compiled model's training-step memory from its parameters and layer output shapes. */
@@ -95,9 +108,18 @@ export function estimateTrainingMemory(model: tf.LayersModel): TrainingMemoryEst
   const parameters = model.countParams();
   const largestWeight = model.trainableWeights.reduce((most, w) => Math.max(most, w.read().size), 0);
   const { memory, name, known } = optimizerMemory(model);
-  const inputs = model.inputs.reduce((sum, input) => sum + elements(input.shape, `model ${model.name} input ${input.name}`), 0);
-  const activations = model.layers.reduce((sum, layer) => sum + shapes(layer.outputShape).reduce((s, shape) => s + elements(shape, `layer ${layer.name}`), 0), 0);
-  const outputs = model.outputs.reduce((sum, output) => sum + elements(output.shape, `model ${model.name} output ${output.name}`), 0);
+  const inputs = model.inputs.reduce(
+    (sum, input) => sum + elements(input.shape, `model ${model.name} input ${input.name}`),
+    0,
+  );
+  const activations = model.layers.reduce(
+    (sum, layer) => sum + shapes(layer.outputShape).reduce((s, shape) => s + elements(shape, `layer ${layer.name}`), 0),
+    0,
+  );
+  const outputs = model.outputs.reduce(
+    (sum, output) => sum + elements(output.shape, `model ${model.name} output ${output.name}`),
+    0,
+  );
   const updated = memory.allWeightsAtOnce ? parameters : largestWeight;
   return {
     parameters,
@@ -114,7 +136,9 @@ export function estimateTrainingMemory(model: tf.LayersModel): TrainingMemoryEst
 
 /** The estimated peak bytes of a training step at `batchSize`, state included. */
 export function estimatedStepBytes(estimate: TrainingMemoryEstimate, batchSize: number): number {
-  return estimate.stateBytes + estimate.gradientBytes + Math.max(batchSize * estimate.bytesPerExample, estimate.updateBytes);
+  return (
+    estimate.stateBytes + estimate.gradientBytes + Math.max(batchSize * estimate.bytesPerExample, estimate.updateBytes)
+  );
 }
 
 /** Memory a backend can still use, and where the figure comes from. */
@@ -170,7 +194,12 @@ export function chooseBatchSize(options: ChooseBatchSizeOptions): BatchSizeChoic
   const minBatchSize = options.minBatchSize ?? 1;
   const maxBatchSize = options.maxBatchSize ?? 512;
   if (!(fraction > 0 && fraction <= 1)) throw new BatchSizeError(`fraction must be in (0, 1], got ${fraction}`);
-  if (!Number.isInteger(minBatchSize) || minBatchSize < 1 || !Number.isInteger(maxBatchSize) || maxBatchSize < minBatchSize) {
+  if (
+    !Number.isInteger(minBatchSize) ||
+    minBatchSize < 1 ||
+    !Number.isInteger(maxBatchSize) ||
+    maxBatchSize < minBatchSize
+  ) {
     throw new BatchSizeError(`need integers 1 ≤ minBatchSize ≤ maxBatchSize, got ${minBatchSize} and ${maxBatchSize}`);
   }
   const budgetBytes = fraction * options.freeBytes;
@@ -184,5 +213,10 @@ export function chooseBatchSize(options: ChooseBatchSizeOptions): BatchSizeChoic
   const byMemory = Math.floor((budgetBytes - stateBytes - gradientBytes) / bytesPerExample);
   // byMemory ≥ minBatchSize here, since minBatchSize fits.
   const batchSize = Math.max(minBatchSize, 2 ** Math.floor(Math.log2(Math.min(byMemory, maxBatchSize))));
-  return { batchSize, budgetBytes, estimatedBytes: estimatedStepBytes(options.estimate, batchSize), limitedBy: byMemory > maxBatchSize ? "maximum" : "memory" };
+  return {
+    batchSize,
+    budgetBytes,
+    estimatedBytes: estimatedStepBytes(options.estimate, batchSize),
+    limitedBy: byMemory > maxBatchSize ? "maximum" : "memory",
+  };
 }

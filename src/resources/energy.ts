@@ -33,7 +33,8 @@ export class EnergyError extends Error {
 function readNumber(file: string): number {
   const text = readFileSync(file, "utf8").trim();
   const value = Number(text);
-  if (text === "" || !Number.isSafeInteger(value) || value < 0) throw new EnergyError(`${file}: expected a non-negative integer, got ${JSON.stringify(text)}`);
+  if (text === "" || !Number.isSafeInteger(value) || value < 0)
+    throw new EnergyError(`${file}: expected a non-negative integer, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -48,10 +49,14 @@ export function readRapl(root = POWERCAP_ROOT): RaplReading {
   try {
     entries = readdirSync(root);
   } catch {
-    return { zones: null, reason: `${root} does not exist: this kernel or machine publishes no powercap zones (common in virtual machines)` };
+    return {
+      zones: null,
+      reason: `${root} does not exist: this kernel or machine publishes no powercap zones (common in virtual machines)`,
+    };
   }
   const packages = entries.filter((entry) => /^intel-rapl:\d+$/.test(entry)).sort();
-  if (packages.length === 0) return { zones: null, reason: `${root} has no intel-rapl:N zone (no RAPL driver for this CPU)` };
+  if (packages.length === 0)
+    return { zones: null, reason: `${root} has no intel-rapl:N zone (no RAPL driver for this CPU)` };
   const zones: RaplZone[] = [];
   for (const zone of packages) {
     const folder = join(root, zone);
@@ -65,7 +70,10 @@ export function readRapl(root = POWERCAP_ROOT): RaplReading {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EACCES" || code === "EPERM") {
-        return { zones: null, reason: `${join(folder, "energy_uj")} is readable by root only (Linux restricts it since 5.10, CVE-2020-8694)` };
+        return {
+          zones: null,
+          reason: `${join(folder, "energy_uj")} is readable by root only (Linux restricts it since 5.10, CVE-2020-8694)`,
+        };
       }
       if (error instanceof EnergyError) throw error;
       return { zones: null, reason: `${folder}: cannot be read (${code ?? (error as Error).message})` };
@@ -87,7 +95,8 @@ export function raplJoulesBetween(before: readonly RaplZone[], after: readonly R
     const delta = end.energyUj - start.energyUj;
     microjoules += delta >= 0 ? delta : delta + end.maxEnergyRangeUj;
   }
-  if (before.length !== after.length) throw new EnergyError(`RAPL zones changed between two readings (${before.length} → ${after.length})`);
+  if (before.length !== after.length)
+    throw new EnergyError(`RAPL zones changed between two readings (${before.length} → ${after.length})`);
   return microjoules / 1e6;
 }
 
@@ -105,7 +114,10 @@ export type CpuEnergySource = "rapl" | "estimate";
 export interface EnergyReport {
   readonly seconds: number;
   readonly cpuJoules: number;
-  /** `rapl`: measured CPU package energy (every process on the package); `estimate`: this process's CPU time × the assumption. */
+  /**
+   * `rapl`: measured CPU package energy (every process on the package); `estimate`: this process's CPU time × the
+   * assumption.
+   */
   readonly cpuSource: CpuEnergySource;
   /** The assumption, when `cpuSource` is `estimate`. */
   readonly assumption?: CpuPowerAssumption;
@@ -129,7 +141,8 @@ function gpuWatts(sample: ResourceSample): number | null {
  */
 export function energyOf(samples: readonly ResourceSample[], assumption: CpuPowerAssumption): EnergyReport {
   if (samples.length < 2) throw new EnergyError(`an energy window needs at least two samples, got ${samples.length}`);
-  if (!(assumption.wattsPerBusyCore > 0)) throw new EnergyError(`wattsPerBusyCore must be positive, got ${assumption.wattsPerBusyCore}`);
+  if (!(assumption.wattsPerBusyCore > 0))
+    throw new EnergyError(`wattsPerBusyCore must be positive, got ${assumption.wattsPerBusyCore}`);
   const first = samples[0]!;
   const last = samples[samples.length - 1]!;
   let cpuCoreSeconds = 0;
@@ -138,7 +151,10 @@ export function energyOf(samples: readonly ResourceSample[], assumption: CpuPowe
   for (let i = 1; i < samples.length; i++) {
     const [previous, sample] = [samples[i - 1]!, samples[i]!];
     cpuCoreSeconds += (sample.cpu.processPercent / 100) * (sample.windowMs / 1000);
-    raplJoules = raplJoules === null || previous.rapl === null || sample.rapl === null ? null : raplJoules + raplJoulesBetween(previous.rapl, sample.rapl);
+    raplJoules =
+      raplJoules === null || previous.rapl === null || sample.rapl === null
+        ? null
+        : raplJoules + raplJoulesBetween(previous.rapl, sample.rapl);
     const [a, b] = [gpuWatts(previous), gpuWatts(sample)];
     if (a !== null && b !== null) gpuJoules = (gpuJoules ?? 0) + ((a + b) / 2) * ((sample.t - previous.t) / 1000);
   }

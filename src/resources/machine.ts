@@ -30,7 +30,10 @@ export function nvidiaGpus(): string[] {
       timeout: 5_000,
       stdio: ["ignore", "pipe", "ignore"],
     });
-    return out.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+    return out
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "");
   } catch {
     return [];
   }

@@ -10,7 +10,16 @@
 import { freemem, totalmem } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { readRapl, type RaplZone } from "./energy";
-import { queryNvidiaSmi, readCpuTimes, readDiskSpace, readNetworkCounters, type CpuTimes, type DiskSpace, type GpuUsage, type NetworkCounters } from "./readers";
+import {
+  queryNvidiaSmi,
+  readCpuTimes,
+  readDiskSpace,
+  readNetworkCounters,
+  type CpuTimes,
+  type DiskSpace,
+  type GpuUsage,
+  type NetworkCounters,
+} from "./readers";
 
 /** CPU use since the previous sample. */
 export interface CpuSample {
@@ -61,7 +70,10 @@ export interface ResourceSample {
   readonly network: NetworkSample | null;
   /** Per GPU, or `null` when nvidia-smi does not answer (no GPU or no driver here). */
   readonly gpu: readonly GpuUsage[] | null;
-  /** RAPL energy counters (Seed 001 §2.2), or `null` where powercap cannot be read (see {@link ResourceMonitor.raplAbsence}). */
+  /**
+   * RAPL energy counters (Seed 001 §2.2), or `null` where powercap cannot be read (see {@link
+   * ResourceMonitor.raplAbsence}).
+   */
   readonly rapl: readonly RaplZone[] | null;
   readonly tensors: TensorSample;
 }
@@ -119,7 +131,8 @@ export class ResourceMonitor {
     this.intervalMs = options.intervalMs ?? 1000;
     this.maxSamples = options.maxSamples ?? 10_000;
     if (!(this.intervalMs >= 1)) throw new ResourceMonitorError(`intervalMs must be ≥ 1 ms, got ${options.intervalMs}`);
-    if (!Number.isInteger(this.maxSamples) || this.maxSamples < 1) throw new ResourceMonitorError(`maxSamples must be a positive integer, got ${options.maxSamples}`);
+    if (!Number.isInteger(this.maxSamples) || this.maxSamples < 1)
+      throw new ResourceMonitorError(`maxSamples must be a positive integer, got ${options.maxSamples}`);
     this.diskPath = options.diskPath ?? process.cwd();
     this.askGpu = options.gpu ?? true;
     this.powercapRoot = options.powercapRoot;
@@ -179,9 +192,13 @@ export class ResourceMonitor {
     return this.list;
   }
 
-  /** Takes a sample if `intervalMs` has passed since the last one (call it from a training loop); else resolves to undefined. */
+  /**
+   * Takes a sample if `intervalMs` has passed since the last one (call it from a training loop); else resolves to
+   * undefined.
+   */
   tick(): Promise<ResourceSample | undefined> {
-    if (this.inFlight !== undefined || Date.now() - this.lastSampleAt < this.intervalMs) return Promise.resolve(undefined);
+    if (this.inFlight !== undefined || Date.now() - this.lastSampleAt < this.intervalMs)
+      return Promise.resolve(undefined);
     return this.sample();
   }
 
@@ -192,7 +209,12 @@ export class ResourceMonitor {
   }
 
   private readBaseline(): Baseline {
-    return { at: performance.now(), cpu: readCpuTimes(), processCpu: process.cpuUsage(), network: readNetworkCounters() };
+    return {
+      at: performance.now(),
+      cpu: readCpuTimes(),
+      processCpu: process.cpuUsage(),
+      network: readNetworkCounters(),
+    };
   }
 
   private async readGpu(): Promise<readonly GpuUsage[] | null> {
@@ -216,19 +238,23 @@ export class ResourceMonitor {
     this.baseline = now;
     const wallMs = Math.max(now.at - previous.at, 1e-3);
     const totalMs = now.cpu.totalMs - previous.cpu.totalMs;
-    const processMicros = now.processCpu.user - previous.processCpu.user + now.processCpu.system - previous.processCpu.system;
+    const processMicros =
+      now.processCpu.user - previous.processCpu.user + now.processCpu.system - previous.processCpu.system;
     const cpu: CpuSample = {
       // os.cpus() counters tick every 10 ms: over a very short gap they may not have moved at all.
       systemPercent: totalMs > 0 ? (100 * (now.cpu.busyMs - previous.cpu.busyMs)) / totalMs : 0,
       processPercent: (100 * processMicros) / 1000 / wallMs,
     };
     const usage = process.memoryUsage();
-    const network = now.network === null || previous.network === null ? null : {
-      rxBytesPerSecond: ((now.network.rxBytes - previous.network.rxBytes) * 1000) / wallMs,
-      txBytesPerSecond: ((now.network.txBytes - previous.network.txBytes) * 1000) / wallMs,
-      rxBytes: now.network.rxBytes,
-      txBytes: now.network.txBytes,
-    };
+    const network =
+      now.network === null || previous.network === null
+        ? null
+        : {
+            rxBytesPerSecond: ((now.network.rxBytes - previous.network.rxBytes) * 1000) / wallMs,
+            txBytesPerSecond: ((now.network.txBytes - previous.network.txBytes) * 1000) / wallMs,
+            rxBytes: now.network.rxBytes,
+            txBytes: now.network.txBytes,
+          };
     const memory = tf.memory();
     const rapl = readRapl(this.powercapRoot);
     this.raplNote = rapl.zones === null ? rapl.reason : "";
@@ -237,7 +263,13 @@ export class ResourceMonitor {
       time: at,
       windowMs: wallMs,
       cpu,
-      memory: { totalBytes: totalmem(), freeBytes: freemem(), rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, externalBytes: usage.external },
+      memory: {
+        totalBytes: totalmem(),
+        freeBytes: freemem(),
+        rssBytes: usage.rss,
+        heapUsedBytes: usage.heapUsed,
+        externalBytes: usage.external,
+      },
       disk: readDiskSpace(this.diskPath),
       network,
       gpu,

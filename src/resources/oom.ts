@@ -15,8 +15,14 @@ import { trackTensors } from "./release";
  */
 export class MemoryBudgetExceededError extends RangeError {
   override name = "MemoryBudgetExceededError";
-  constructor(readonly what: string, readonly neededBytes: number, readonly budgetBytes: number) {
-    super(`out of memory (budget): ${what} needs an estimated ${neededBytes.toLocaleString("en")} B, over the budget of ${budgetBytes.toLocaleString("en")} B`);
+  constructor(
+    readonly what: string,
+    readonly neededBytes: number,
+    readonly budgetBytes: number,
+  ) {
+    super(
+      `out of memory (budget): ${what} needs an estimated ${neededBytes.toLocaleString("en")} B, over the budget of ${budgetBytes.toLocaleString("en")} B`,
+    );
   }
 }
 
@@ -67,8 +73,15 @@ export interface BackoffEvent {
 /** Raised when even the minimum batch size runs out of memory; names it. */
 export class BatchSizeExhaustedError extends Error {
   override name = "BatchSizeExhaustedError";
-  constructor(readonly batchSize: number, readonly backoffs: readonly BackoffEvent[], cause: Error) {
-    super(`out of memory even at the minimum batch size ${batchSize} (tried ${[...backoffs.map((b) => b.batchSize), batchSize].join(" → ")}): ${cause.message}`, { cause });
+  constructor(
+    readonly batchSize: number,
+    readonly backoffs: readonly BackoffEvent[],
+    cause: Error,
+  ) {
+    super(
+      `out of memory even at the minimum batch size ${batchSize} (tried ${[...backoffs.map((b) => b.batchSize), batchSize].join(" → ")}): ${cause.message}`,
+      { cause },
+    );
   }
 }
 
@@ -94,17 +107,29 @@ export interface OomBackoffResult<T> {
  * `minBatchSize`) and retries, reporting each back-off; rethrows any other error as it came and
  * throws BatchSizeExhaustedError when the minimum fails too.
  */
-export async function withOomBackoff<T>(step: (batchSize: number) => T | Promise<T>, options: OomBackoffOptions): Promise<OomBackoffResult<T>> {
+export async function withOomBackoff<T>(
+  step: (batchSize: number) => T | Promise<T>,
+  options: OomBackoffOptions,
+): Promise<OomBackoffResult<T>> {
   const minBatchSize = options.minBatchSize ?? 1;
   const { initialBatchSize } = options;
-  if (!Number.isInteger(minBatchSize) || minBatchSize < 1 || !Number.isInteger(initialBatchSize) || initialBatchSize < minBatchSize) {
-    throw new RangeError(`withOomBackoff needs integers 1 ≤ minBatchSize ≤ initialBatchSize, got ${minBatchSize} and ${initialBatchSize}`);
+  if (
+    !Number.isInteger(minBatchSize) ||
+    minBatchSize < 1 ||
+    !Number.isInteger(initialBatchSize) ||
+    initialBatchSize < minBatchSize
+  ) {
+    throw new RangeError(
+      `withOomBackoff needs integers 1 ≤ minBatchSize ≤ initialBatchSize, got ${minBatchSize} and ${initialBatchSize}`,
+    );
   }
   const backoffs: BackoffEvent[] = [];
   let batchSize = initialBatchSize;
   for (;;) {
     let releasedTensors = 0;
-    const attempt = await trackTensors(`batch ${batchSize}`, () => step(batchSize), { onFailureRelease: (tensors) => (releasedTensors = tensors.length) }).then(
+    const attempt = await trackTensors(`batch ${batchSize}`, () => step(batchSize), {
+      onFailureRelease: (tensors) => (releasedTensors = tensors.length),
+    }).then(
       (tracked) => ({ ok: true as const, result: tracked.result }),
       (error: unknown) => ({ ok: false as const, error }),
     );

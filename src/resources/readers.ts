@@ -56,7 +56,10 @@ export interface NetworkCounters {
  * skipping `lo`. Returns `null` for text in another format.
  */
 export function parseProcNetDev(text: string): NetworkCounters | null {
-  const lines = text.split("\n").slice(2).filter((line) => line.includes(":"));
+  const lines = text
+    .split("\n")
+    .slice(2)
+    .filter((line) => line.includes(":"));
   if (lines.length === 0) return null;
   let rxBytes = 0;
   let txBytes = 0;
@@ -95,9 +98,14 @@ export interface GpuUsage {
 }
 
 /** The nvidia-smi arguments of one GPU reading (utilisation %, memory used and total in MiB, power draw in W). */
-export const NVIDIA_SMI_ARGS = ["--query-gpu=utilization.gpu,memory.used,memory.total,power.draw", "--format=csv,noheader,nounits"] as const;
+export const NVIDIA_SMI_ARGS = [
+  "--query-gpu=utilization.gpu,memory.used,memory.total,power.draw",
+  "--format=csv,noheader,nounits",
+] as const;
 
-/** Parses `nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total,power.draw --format=csv,noheader,nounits`. */
+/**
+ * Parses `nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total,power.draw --format=csv,noheader,nounits`.
+ */
 export function parseNvidiaSmi(text: string): GpuUsage[] {
   const number = (field: string | undefined): number | null => {
     const value = Number(field?.trim());
@@ -109,12 +117,19 @@ export function parseNvidiaSmi(text: string): GpuUsage[] {
     .filter((line) => line !== "")
     .map((line, index) => {
       const [utilization, used, total, power] = line.split(",");
-      return { index, utilizationPercent: number(utilization), memoryUsedMiB: number(used), memoryTotalMiB: number(total), powerWatts: number(power) };
+      return {
+        index,
+        utilizationPercent: number(utilization),
+        memoryUsedMiB: number(used),
+        memoryTotalMiB: number(total),
+        powerWatts: number(power),
+      };
     });
 }
 
 /** What one nvidia-smi call gave: readings, or why there are none (`missing`: the command does not exist here). */
-export type GpuReading = { readonly gpus: readonly GpuUsage[] } | { readonly gpus: null; readonly missing: boolean; readonly reason: string };
+export type GpuReading =
+  { readonly gpus: readonly GpuUsage[] } | { readonly gpus: null; readonly missing: boolean; readonly reason: string };
 
 /** Asks nvidia-smi for every GPU's utilisation, memory and power draw, without blocking the event loop. */
 export function queryNvidiaSmi(timeoutMs = 3_000): Promise<GpuReading> {
@@ -122,7 +137,11 @@ export function queryNvidiaSmi(timeoutMs = 3_000): Promise<GpuReading> {
     execFile("nvidia-smi", [...NVIDIA_SMI_ARGS], { encoding: "utf8", timeout: timeoutMs }, (error, stdout) => {
       if (error !== null) {
         const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-        resolve({ gpus: null, missing, reason: missing ? "nvidia-smi is not installed" : `nvidia-smi failed: ${error.message.split("\n")[0]}` });
+        resolve({
+          gpus: null,
+          missing,
+          reason: missing ? "nvidia-smi is not installed" : `nvidia-smi failed: ${error.message.split("\n")[0]}`,
+        });
         return;
       }
       const gpus = parseNvidiaSmi(stdout);

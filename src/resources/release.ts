@@ -36,13 +36,16 @@ function tensorsIn(value: unknown, found: Set<number>, seen = new Set<unknown>()
   seen.add(value);
   if (value instanceof tf.Tensor) found.add(value.id);
   else if (Array.isArray(value)) value.forEach((item) => tensorsIn(item, found, seen));
-  else if (Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach((item) => tensorsIn(item, found, seen));
+  else if (Object.getPrototypeOf(value) === Object.prototype)
+    Object.values(value).forEach((item) => tensorsIn(item, found, seen));
   return found;
 }
 
 /** Bytes of a tensor's data as tfjs counts them (strings: 0). */
 export function tensorBytes(tensor: tf.Tensor): number {
-  return tensor.dtype === "string" || tensor.dtype === "complex64" ? 0 : tensor.size * tf.util.bytesPerElement(tensor.dtype);
+  return tensor.dtype === "string" || tensor.dtype === "complex64"
+    ? 0
+    : tensor.size * tf.util.bytesPerElement(tensor.dtype);
 }
 
 /** Describes tensors by id, dtype, shape and bytes. */
@@ -60,7 +63,11 @@ export interface TrackTensorsOptions {
  * Runs `step` in a tfjs engine scope and returns what it left allocated (Seed 000 §3.3 resource
  * release). Nothing is disposed when it succeeds; when it throws, the tensors it created are.
  */
-export async function trackTensors<T>(name: string, step: () => T | Promise<T>, options: TrackTensorsOptions = {}): Promise<TrackedStep<T>> {
+export async function trackTensors<T>(
+  name: string,
+  step: () => T | Promise<T>,
+  options: TrackTensorsOptions = {},
+): Promise<TrackedStep<T>> {
   const engine = tf.engine();
   const before = tf.memory();
   const variablesBefore = new Set(Object.keys(engine.state.registeredVariables));
@@ -126,7 +133,11 @@ export function formatLeakReport(report: LeakReport): string {
 }
 
 /** Runs a step and reports the tensors it leaked; releases them or throws on request. */
-export async function leakGuard<T>(name: string, step: () => T | Promise<T>, options: LeakGuardOptions = {}): Promise<{ result: T; report: LeakReport }> {
+export async function leakGuard<T>(
+  name: string,
+  step: () => T | Promise<T>,
+  options: LeakGuardOptions = {},
+): Promise<{ result: T; report: LeakReport }> {
   const tracked = await trackTensors(name, step);
   const tensors = describeTensors(tracked.left);
   const release = options.release === true && tracked.left.length > 0;

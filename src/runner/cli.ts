@@ -22,16 +22,23 @@ export class UsageError extends Error {
 const USAGE = "usage: lepton run NOTEBOOK.ipynb… [--out DIR] [--timeout SECONDS] [--include slow,gpu] [--kernel NAME]";
 
 function parseIncludes(raw: string | undefined): OptInTag[] {
-  const tags = (raw ?? "").split(",").map((t) => t.trim()).filter((t) => t !== "");
+  const tags = (raw ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
   for (const tag of tags) {
-    if (!(OPT_IN_TAGS as readonly string[]).includes(tag)) throw new UsageError(`--include: unknown tag "${tag}" (known: ${OPT_IN_TAGS.join(", ")})`);
+    if (!(OPT_IN_TAGS as readonly string[]).includes(tag))
+      throw new UsageError(`--include: unknown tag "${tag}" (known: ${OPT_IN_TAGS.join(", ")})`);
   }
   return tags as OptInTag[];
 }
 
 function formatFigures(figures: Readonly<Record<string, string | number>>): string {
   return Object.entries(figures)
-    .map(([name, value]) => `${name}=${typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : value}`)
+    .map(
+      ([name, value]) =>
+        `${name}=${typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : value}`,
+    )
     .join(", ");
 }
 
@@ -44,24 +51,46 @@ export function summaryTable(results: readonly NotebookRunResult[]): string {
       r.backend ?? "-",
       r.seconds.toFixed(1),
       r.cpuSeconds === undefined ? "-" : r.cpuSeconds.toFixed(1),
-      r.status === "ok" ? (r.skippedCells.length > 0 ? `ok (${r.skippedCells.length} skipped)` : "ok") : `FAILED at cell ${r.failure?.cellIndex}`,
+      r.status === "ok"
+        ? r.skippedCells.length > 0
+          ? `ok (${r.skippedCells.length} skipped)`
+          : "ok"
+        : `FAILED at cell ${r.failure?.cellIndex}`,
       formatFigures(r.figures),
     ]),
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const line = (row: string[]) => row.map((cell, col) => cell.padEnd(widths[col]!)).join("  ").trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, col) => cell.padEnd(widths[col]!))
+      .join("  ")
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
-/** Writes `run-summary.json` beside the executed notebooks: profile, wall and kernel CPU seconds per notebook, totals. */
-function writeRunSummary(outDir: string, profile: string, totalSeconds: number, results: readonly NotebookRunResult[]): void {
+/**
+ * Writes `run-summary.json` beside the executed notebooks: profile, wall and kernel CPU seconds per notebook, totals.
+ */
+function writeRunSummary(
+  outDir: string,
+  profile: string,
+  totalSeconds: number,
+  results: readonly NotebookRunResult[],
+): void {
   mkdirSync(outDir, { recursive: true });
   const seconds = Object.fromEntries(results.map((r) => [basename(r.notebook), Math.round(r.seconds * 10) / 10]));
   const round = (x: number) => Math.round(x * 10) / 10;
   const cpu = results.filter((r) => r.cpuSeconds !== undefined);
   const cpuSeconds = Object.fromEntries(cpu.map((r) => [basename(r.notebook), round(r.cpuSeconds!)]));
   const totalCpuSeconds = Math.round(cpu.reduce((sum, r) => sum + r.cpuSeconds!, 0));
-  const summary = { profile, totalSeconds: Math.round(totalSeconds), totalCpuSeconds, finished: new Date().toISOString(), seconds, cpuSeconds };
+  const summary = {
+    profile,
+    totalSeconds: Math.round(totalSeconds),
+    totalCpuSeconds,
+    finished: new Date().toISOString(),
+    seconds,
+    cpuSeconds,
+  };
   writeFileSync(join(outDir, "run-summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
 }
 
@@ -81,7 +110,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const notebooks = positionals.filter((p) => p.endsWith(".ipynb"));
   if (notebooks.length === 0) throw new UsageError(`no .ipynb files given\n${USAGE}`);
   const givenTimeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (givenTimeout !== undefined && !(givenTimeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  if (givenTimeout !== undefined && !(givenTimeout > 0))
+    throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
   const includeTags = parseIncludes(values.include);
   const { profile, why } = await chooseRunProfile();
   const timeoutSeconds = givenTimeout ?? DEFAULT_CELL_TIMEOUT_SECONDS[profile];

@@ -33,7 +33,9 @@ function textsOf(output: CellOutput): string[] {
       // Text and JSON only: base64 images can spell anything.
       return Object.entries(output.data)
         .filter(([mime]) => mime.startsWith("text/") || mime.endsWith("json"))
-        .map(([, value]) => (typeof value === "string" ? value : Array.isArray(value) ? value.join("") : JSON.stringify(value)));
+        .map(([, value]) =>
+          typeof value === "string" ? value : Array.isArray(value) ? value.join("") : JSON.stringify(value),
+        );
   }
 }
 
@@ -47,7 +49,8 @@ export function findDriverText(notebook: Notebook): DriverTextFinding[] {
     for (const output of cell.outputs ?? []) {
       for (const text of textsOf(output)) {
         for (const line of text.replace(DATA_URI, "").split("\n")) {
-          if (DRIVER_TEXT_PATTERNS.some((pattern) => pattern.test(line))) findings.push({ cell: index, cellId: cell.id, line: line.trim() });
+          if (DRIVER_TEXT_PATTERNS.some((pattern) => pattern.test(line)))
+            findings.push({ cell: index, cellId: cell.id, line: line.trim() });
         }
       }
     }

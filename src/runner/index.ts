@@ -1,5 +1,12 @@
 /** src/runner: runs notebooks headless through a real kernel, and checks a running kernel's defences. */
-export { KernelClient, KernelDiedError, KernelTimeoutError, startKernel, type ExecutionResult, type KernelLaunchOptions } from "./kernel-client";
+export {
+  KernelClient,
+  KernelDiedError,
+  KernelTimeoutError,
+  startKernel,
+  type ExecutionResult,
+  type KernelLaunchOptions,
+} from "./kernel-client";
 export {
   isLoopback,
   listeningSockets,
@@ -11,5 +18,13 @@ export {
   type SigningProbe,
   type SigningProbeOptions,
 } from "./kernel-defences";
-export { formatFailure, OPT_IN_TAGS, runNotebook, type CellFailure, type NotebookRunResult, type OptInTag, type RunNotebookOptions } from "./run-notebook";
+export {
+  formatFailure,
+  OPT_IN_TAGS,
+  runNotebook,
+  type CellFailure,
+  type NotebookRunResult,
+  type OptInTag,
+  type RunNotebookOptions,
+} from "./run-notebook";
 export { readNotebook, writeNotebook, NotebookFormatError, type Notebook, type NotebookCell } from "./notebook";

@@ -203,9 +203,22 @@ export class KernelClient {
    * `cellId` goes in the request's metadata as JupyterLab and nbclient send it.
    */
   async execute(code: string, options: { timeoutMs?: number; cellId?: string } = {}): Promise<ExecutionResult> {
-    const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true };
+    const content = {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
+    };
     const metadata = options.cellId === undefined ? {} : { cellId: options.cellId };
-    const { state, answered, msgId } = await this.roundTrip("shell", "execute_request", content, options.timeoutMs ?? 600_000, metadata);
+    const { state, answered, msgId } = await this.roundTrip(
+      "shell",
+      "execute_request",
+      content,
+      options.timeoutMs ?? 600_000,
+      metadata,
+    );
     try {
       if (answered) return { reply: state.reply ?? {}, iopub: state.iopub, timedOut: false };
       await this.interrupt();
@@ -245,7 +258,12 @@ export class KernelClient {
     if (!this.alive) return;
     if (this.kernel.spec.interrupt_mode === "message") {
       await this.socketFor("control").send(
-        encodeMessage(this.signer, { header: this.session.header("interrupt_request"), parent_header: {}, metadata: {}, content: {} }),
+        encodeMessage(this.signer, {
+          header: this.session.header("interrupt_request"),
+          parent_header: {},
+          metadata: {},
+          content: {},
+        }),
       );
     } else {
       this.child.kill("SIGINT");
@@ -263,7 +281,12 @@ export class KernelClient {
     let info: Record<string, unknown> | undefined;
     while (Date.now() < deadline) {
       try {
-        const { reply } = await this.request("shell", "kernel_info_request", {}, Math.min(2_000, deadline - Date.now()));
+        const { reply } = await this.request(
+          "shell",
+          "kernel_info_request",
+          {},
+          Math.min(2_000, deadline - Date.now()),
+        );
         info = reply;
         if (this.iopubSeen) return info;
       } catch (error) {
@@ -271,7 +294,9 @@ export class KernelClient {
       }
     }
     if (info !== undefined) return info;
-    throw new KernelTimeoutError(`kernel "${this.kernel.name}" did not answer kernel_info in ${timeoutMs} ms; stderr:\n${this.stderr()}`);
+    throw new KernelTimeoutError(
+      `kernel "${this.kernel.name}" did not answer kernel_info in ${timeoutMs} ms; stderr:\n${this.stderr()}`,
+    );
   }
 
   /** CPU seconds the kernel process has used so far (Linux), for run summaries. */
@@ -312,7 +337,9 @@ export async function startKernel(options: KernelLaunchOptions = {}): Promise<Ke
     stdio: ["ignore", "pipe", "pipe"],
   });
   const spawnError = new Promise<never>((_, reject) =>
-    child.once("error", (error) => reject(new KernelDiedError(`cannot start kernel "${kernel.name}" (${command}): ${error.message}`))),
+    child.once("error", (error) =>
+      reject(new KernelDiedError(`cannot start kernel "${kernel.name}" (${command}): ${error.message}`)),
+    ),
   );
   const client = new KernelClient(kernel, info, connectionFile, child);
   try {

@@ -1,7 +1,7 @@
 /**
  * The kernel's own network defences, measured on a running kernel: which TCP ports its process
- * listens on and on which addresses (read from /proc/PID/fd and /proc/PID/net/tcp{,6}, what `ss -ltnp` reads too), and whether a message with
- * a forged HMAC signature is executed — sent on a socket of our own, so nothing in the client
+ * listens on and on which addresses (read from /proc/PID/fd and /proc/PID/net/tcp{,6}, what `ss -ltnp` reads too), and
+ * whether a message with a forged HMAC signature is executed — sent on a socket of our own, so nothing in the client
  * can help or hide the result.
  */
 import { randomBytes } from "node:crypto";
@@ -32,7 +32,8 @@ function decodeAddress(hex: string, family: "tcp" | "tcp6"): string {
   const bytes = words.flatMap((word) => (word.match(/../g) ?? []).reverse().map((pair) => parseInt(pair, 16)));
   if (family === "tcp") return bytes.join(".");
   // An IPv4 address on an IPv6 socket (::ffff:a.b.c.d) is written as ss writes it.
-  if (bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join(".")}`;
+  if (bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return `::ffff:${bytes.slice(12).join(".")}`;
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
   // Shorten the longest run of zero groups to "::", as ss and inet_ntop write it.
@@ -51,14 +52,20 @@ function decodeAddress(hex: string, family: "tcp" | "tcp6"): string {
  */
 export function parseTcpTable(text: string, family: "tcp" | "tcp6", file: string): ListeningSocket[] {
   const lines = text.split("\n");
-  if (!/local_address/.test(lines[0] ?? "")) throw new SocketTableError(`${file}: not a /proc/net/${family} table (no local_address header)`);
+  if (!/local_address/.test(lines[0] ?? ""))
+    throw new SocketTableError(`${file}: not a /proc/net/${family} table (no local_address header)`);
   const sockets: ListeningSocket[] = [];
   lines.slice(1).forEach((line, index) => {
     if (line.trim() === "") return;
     const fields = line.trim().split(/\s+/);
     const [address, port] = (fields[1] ?? "").split(":");
     const inode = Number(fields[9]);
-    if (address === undefined || port === undefined || !/^[0-9A-F]+$/i.test(address + port) || !Number.isInteger(inode)) {
+    if (
+      address === undefined ||
+      port === undefined ||
+      !/^[0-9A-F]+$/i.test(address + port) ||
+      !Number.isInteger(inode)
+    ) {
       throw new SocketTableError(`${file}: row ${index + 2} is not a socket entry: ${JSON.stringify(line.trim())}`);
     }
     if (fields[3] !== LISTEN_STATE) return;
@@ -74,7 +81,9 @@ function socketInodes(pid: number, procRoot: string): Set<number> {
   try {
     names = readdirSync(folder);
   } catch (error) {
-    throw new SocketTableError(`${folder}: cannot list the process's open files (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new SocketTableError(
+      `${folder}: cannot list the process's open files (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const inodes = new Set<number>();
   for (const name of names) {
@@ -101,7 +110,9 @@ export function listeningSockets(pid: number, procRoot = "/proc"): ListeningSock
   for (const family of ["tcp", "tcp6"] as const) {
     const file = `${procRoot}/${pid}/net/${family}`;
     if (!existsSync(file)) continue; // a kernel without IPv6 has no tcp6 table
-    sockets.push(...parseTcpTable(readFileSync(file, "utf8"), family, file).filter((socket) => inodes.has(socket.inode)));
+    sockets.push(
+      ...parseTcpTable(readFileSync(file, "utf8"), family, file).filter((socket) => inodes.has(socket.inode)),
+    );
   }
   return sockets.sort((a, b) => a.port - b.port);
 }
@@ -144,11 +155,17 @@ export interface SigningProbeOptions {
  * wrong key, then the same request signed with the connection key, each on its own shell
  * socket. Each request's code writes its own marker file, so "executed" is read off the disk.
  * The kernel serves shell requests in order, so once the signed request is answered a forged one
- * that had been accepted would have run and replied too. (Seed 000 §2.5 system security)
+ * that had been accepted would have run and replied too.
  */
-export async function probeMessageSigning(connection: ConnectionInfo, options: SigningProbeOptions): Promise<SigningProbe> {
+export async function probeMessageSigning(
+  connection: ConnectionInfo,
+  options: SigningProbeOptions,
+): Promise<SigningProbe> {
   const forgedWaitMs = options.forgedWaitMs ?? 2_000;
-  const markers = { forged: join(options.markerFolder, "forged.marker"), signed: join(options.markerFolder, "signed.marker") };
+  const markers = {
+    forged: join(options.markerFolder, "forged.marker"),
+    signed: join(options.markerFolder, "signed.marker"),
+  };
   for (const file of Object.values(markers)) rmSync(file, { force: true });
   const realKey = new MessageSigner(connection.key);
   const forgedSocket = executeRequest(connection, new MessageSigner(randomBytes(32).toString("hex")), markers.forged);
@@ -164,7 +181,11 @@ export async function probeMessageSigning(connection: ConnectionInfo, options: S
       status: status ?? undefined,
       executed: existsSync(marker),
     });
-    return { forged: outcome(forgedStatus, markers.forged), signed: outcome(signedStatus, markers.signed), forgedWaitMs };
+    return {
+      forged: outcome(forgedStatus, markers.forged),
+      signed: outcome(signedStatus, markers.signed),
+      forgedWaitMs,
+    };
   } finally {
     forgedSocket.socket.close();
     signedSocket.socket.close();
@@ -184,13 +205,27 @@ function executeRequest(connection: ConnectionInfo, signer: MessageSigner, marke
   socket.connect(endpoint(connection, connection.shell_port));
   const header = new Session("probe").header("execute_request");
   const code = `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "executed");`;
-  const content = { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true };
+  const content = {
+    code,
+    silent: false,
+    store_history: false,
+    user_expressions: {},
+    allow_stdin: false,
+    stop_on_error: true,
+  };
   const frames = encodeMessage(signer, { header, parent_header: {}, metadata: {}, content });
   return { socket, msgId: header.msg_id, frames };
 }
 
-/** The status of the reply to the socket's request, `null` for a reply without one, `undefined` when none came in `timeoutMs`. */
-async function receiveReply({ socket, msgId }: ProbeSocket, signer: MessageSigner, timeoutMs: number): Promise<string | null | undefined> {
+/**
+ * The status of the reply to the socket's request, `null` for a reply without one, `undefined` when none came in
+ * `timeoutMs`.
+ */
+async function receiveReply(
+  { socket, msgId }: ProbeSocket,
+  signer: MessageSigner,
+  timeoutMs: number,
+): Promise<string | null | undefined> {
   socket.receiveTimeout = timeoutMs;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -203,7 +238,8 @@ async function receiveReply({ socket, msgId }: ProbeSocket, signer: MessageSigne
     }
     // The kernel signs with the real key: a frame set that fails it is no reply at all.
     const reply = decodeMessage(signer, frames);
-    if (reply.parent_header.msg_id === msgId) return typeof reply.content.status === "string" ? reply.content.status : null;
+    if (reply.parent_header.msg_id === msgId)
+      return typeof reply.content.status === "string" ? reply.content.status : null;
   }
   return undefined;
 }

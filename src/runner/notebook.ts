@@ -14,7 +14,12 @@ export type OutputData = Record<string, unknown>;
 export type CellOutput =
   | { output_type: "stream"; name: "stdout" | "stderr"; text: string }
   | { output_type: "display_data"; data: OutputData; metadata: Record<string, unknown> }
-  | { output_type: "execute_result"; data: OutputData; metadata: Record<string, unknown>; execution_count: number | null }
+  | {
+      output_type: "execute_result";
+      data: OutputData;
+      metadata: Record<string, unknown>;
+      execution_count: number | null;
+    }
   | { output_type: "error"; ename: string; evalue: string; traceback: string[] };
 
 /** A notebook cell; code cells carry outputs and an execution count. */
@@ -76,12 +81,21 @@ export async function readNotebook(path: string): Promise<Notebook> {
       throw new NotebookFormatError(`${path}: cell ${index} has no source`);
     }
   });
-  return { nbformat: 4, nbformat_minor: notebook.nbformat_minor ?? 0, metadata: notebook.metadata ?? {}, cells: notebook.cells };
+  return {
+    nbformat: 4,
+    nbformat_minor: notebook.nbformat_minor ?? 0,
+    metadata: notebook.metadata ?? {},
+    cells: notebook.cells,
+  };
 }
 
 /** Writes a notebook as nbformat 4.5 (adding cell ids where missing), creating its folder. */
 export async function writeNotebook(path: string, notebook: Notebook): Promise<void> {
-  const cells = notebook.cells.map((cell) => ({ ...cell, id: cell.id ?? randomUUID().slice(0, 8), metadata: cell.metadata ?? {} }));
+  const cells = notebook.cells.map((cell) => ({
+    ...cell,
+    id: cell.id ?? randomUUID().slice(0, 8),
+    metadata: cell.metadata ?? {},
+  }));
   const out: Notebook = { ...notebook, nbformat: 4, nbformat_minor: Math.max(5, notebook.nbformat_minor), cells };
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, JSON.stringify(out, null, 1) + "\n");

@@ -38,7 +38,11 @@ export class OutputCollector {
   private toOutput(type: string, content: Record<string, unknown>): CellOutput | undefined {
     switch (type) {
       case "stream":
-        return { output_type: "stream", name: content.name === "stderr" ? "stderr" : "stdout", text: String(content.text ?? "") };
+        return {
+          output_type: "stream",
+          name: content.name === "stderr" ? "stderr" : "stdout",
+          text: String(content.text ?? ""),
+        };
       case "error":
         return {
           output_type: "error",
@@ -60,7 +64,7 @@ export class OutputCollector {
     const metadata = (content.metadata ?? {}) as Record<string, unknown>;
     const displayId = (content.transient as { display_id?: unknown } | undefined)?.display_id;
     if (type === "update_display_data") {
-      for (const shown of typeof displayId === "string" ? this.byDisplayId.get(displayId) ?? [] : []) {
+      for (const shown of typeof displayId === "string" ? (this.byDisplayId.get(displayId) ?? []) : []) {
         shown.data = data;
         shown.metadata = metadata;
       }
@@ -68,7 +72,12 @@ export class OutputCollector {
     }
     const output: DisplayOutput =
       type === "execute_result"
-        ? { output_type: "execute_result", data, metadata, execution_count: Number(content.execution_count ?? 0) || null }
+        ? {
+            output_type: "execute_result",
+            data,
+            metadata,
+            execution_count: Number(content.execution_count ?? 0) || null,
+          }
         : { output_type: "display_data", data, metadata };
     if (typeof displayId === "string") {
       const list = this.byDisplayId.get(displayId) ?? [];

@@ -19,7 +19,9 @@ export function namesHardwareGpu(backendName: string, line: string): boolean {
 }
 
 /** Picks the run's profile; probes the backend only when neither LEPTON_PROFILE nor CI decides. */
-export async function chooseRunProfile(env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunProfile> {
+export async function chooseRunProfile(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<RunProfile> {
   const config = loadConfig(env);
   if ((env.LEPTON_PROFILE?.trim() ?? "") !== "") return { profile: config.profile, why: "LEPTON_PROFILE" };
   if (config.profile === "test") return { profile: "test", why: "CI" };
@@ -27,7 +29,10 @@ export async function chooseRunProfile(env: Readonly<Record<string, string | und
   const line = backendLine(info);
   return namesHardwareGpu(info.name, line)
     ? { profile: "full", why: `the documents' sizes on ${line}` }
-    : { profile: "standard", why: `about 20 minutes on 2 CPU cores; LEPTON_PROFILE=full runs the documents' sizes (hours on a CPU) — ${line}` };
+    : {
+        profile: "standard",
+        why: `about 20 minutes on 2 CPU cores; LEPTON_PROFILE=full runs the documents' sizes (hours on a CPU) — ${line}`,
+      };
 }
 
 /**
@@ -35,4 +40,9 @@ export async function chooseRunProfile(env: Readonly<Record<string, string | und
  * one: a standard-profile training cell takes minutes on 2 idle cores and several times that on
  * a busy machine, and the full profile trains for hours on a CPU.
  */
-export const DEFAULT_CELL_TIMEOUT_SECONDS: Readonly<Record<Profile, number>> = { smoke: 600, test: 600, standard: 3600, full: 24 * 3600 };
+export const DEFAULT_CELL_TIMEOUT_SECONDS: Readonly<Record<Profile, number>> = {
+  smoke: 600,
+  test: 600,
+  standard: 3600,
+  full: 24 * 3600,
+};

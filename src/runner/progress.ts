@@ -24,14 +24,18 @@ export function readExpectedSeconds(path: string): ExpectedSeconds {
   } catch (error) {
     throw new ExpectedSecondsError(`${path}: not valid JSON (${(error as Error).message})`);
   }
-  if (typeof parsed !== "object" || parsed === null) throw new ExpectedSecondsError(`${path}: expected an object of profiles`);
+  if (typeof parsed !== "object" || parsed === null)
+    throw new ExpectedSecondsError(`${path}: expected an object of profiles`);
   const result: Record<string, Record<string, number>> = {};
   for (const [profile, table] of Object.entries(parsed as Record<string, unknown>)) {
     if (profile.startsWith("_")) continue; // "_measured": where and how the figures were taken
-    if (typeof table !== "object" || table === null) throw new ExpectedSecondsError(`${path}: "${profile}" must map notebooks to seconds`);
+    if (typeof table !== "object" || table === null)
+      throw new ExpectedSecondsError(`${path}: "${profile}" must map notebooks to seconds`);
     for (const [notebook, seconds] of Object.entries(table as Record<string, unknown>)) {
       if (typeof seconds !== "number" || !(seconds >= 0)) {
-        throw new ExpectedSecondsError(`${path}: "${profile}" → "${notebook}" must be a non-negative number of seconds`);
+        throw new ExpectedSecondsError(
+          `${path}: "${profile}" → "${notebook}" must be a non-negative number of seconds`,
+        );
       }
     }
     result[profile] = table as Record<string, number>;
@@ -76,7 +80,14 @@ export function formatDuration(seconds: number): string {
 }
 
 /** The line printed before each notebook: position, elapsed time and the estimate of what is left. */
-export function progressLine(index: number, total: number, notebook: string, elapsedSeconds: number, secondsLeft: number | undefined): string {
-  const left = secondsLeft === undefined ? "no time estimate for this profile" : `about ${formatDuration(secondsLeft)} left`;
+export function progressLine(
+  index: number,
+  total: number,
+  notebook: string,
+  elapsedSeconds: number,
+  secondsLeft: number | undefined,
+): string {
+  const left =
+    secondsLeft === undefined ? "no time estimate for this profile" : `about ${formatDuration(secondsLeft)} left`;
   return `▶ [${index + 1}/${total}] ${notebook} · ${formatDuration(elapsedSeconds)} elapsed · ${left}`;
 }

@@ -8,7 +8,16 @@
 import { basename, dirname, resolve } from "node:path";
 import { KERNEL_FIGURES_MIME } from "../display/key-figures";
 import { KernelDiedError, startKernel, type KernelClient } from "./kernel-client";
-import { cellSource, cellTags, NotebookFormatError, readNotebook, writeNotebook, type CellOutput, type Notebook, type NotebookCell } from "./notebook";
+import {
+  cellSource,
+  cellTags,
+  NotebookFormatError,
+  readNotebook,
+  writeNotebook,
+  type CellOutput,
+  type Notebook,
+  type NotebookCell,
+} from "./notebook";
 import { OutputCollector } from "./outputs";
 
 /** Tags that are skipped unless a run asks for them. */
@@ -72,15 +81,26 @@ function skipReason(cell: NotebookCell, include: readonly OptInTag[]): string | 
 }
 
 function firstLine(source: string): string {
-  return source.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+  return (
+    source
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim() ?? ""
+  );
 }
 
 /** The error a failed execution reports, never empty: reply, then iopub error, then stderr. */
-function describeError(reply: Record<string, unknown>, outputs: readonly CellOutput[]): Pick<CellFailure, "ename" | "evalue" | "traceback"> {
+function describeError(
+  reply: Record<string, unknown>,
+  outputs: readonly CellOutput[],
+): Pick<CellFailure, "ename" | "evalue" | "traceback"> {
   const published = outputs.find((o): o is Extract<CellOutput, { output_type: "error" }> => o.output_type === "error");
   const ename = String(reply.ename ?? published?.ename ?? "");
   const evalue = String(reply.evalue ?? published?.evalue ?? "");
-  const traceback = Array.isArray(reply.traceback) && reply.traceback.length > 0 ? reply.traceback.map(String) : published?.traceback ?? [];
+  const traceback =
+    Array.isArray(reply.traceback) && reply.traceback.length > 0
+      ? reply.traceback.map(String)
+      : (published?.traceback ?? []);
   if (ename !== "" || evalue !== "") return { ename: ename || "Error", evalue, traceback };
   const stderr = outputs.flatMap((o) => (o.output_type === "stream" && o.name === "stderr" ? [o.text] : [])).join("");
   return {
@@ -124,7 +144,13 @@ interface CellRun {
   readonly fatal: boolean;
 }
 
-async function runCell(kernel: KernelClient, source: string, cellId: string | undefined, collector: OutputCollector, timeoutMs: number): Promise<CellRun> {
+async function runCell(
+  kernel: KernelClient,
+  source: string,
+  cellId: string | undefined,
+  collector: OutputCollector,
+  timeoutMs: number,
+): Promise<CellRun> {
   const outputs: CellOutput[] = [];
   try {
     const result = await kernel.execute(source, { timeoutMs, cellId });
@@ -133,13 +159,25 @@ async function runCell(kernel: KernelClient, source: string, cellId: string | un
     if (result.timedOut) {
       const evalue = `the cell did not finish within ${Math.round(timeoutMs / 1000)} s and was interrupted`;
       outputs.push({ output_type: "error", ename: "CellTimeoutError", evalue, traceback: [] });
-      return { outputs, executionCount: count, failed: true, reply: { ename: "CellTimeoutError", evalue }, fatal: !kernel.alive };
+      return {
+        outputs,
+        executionCount: count,
+        failed: true,
+        reply: { ename: "CellTimeoutError", evalue },
+        fatal: !kernel.alive,
+      };
     }
     return { outputs, executionCount: count, failed: result.reply.status !== "ok", reply: result.reply, fatal: false };
   } catch (error) {
     if (!(error instanceof KernelDiedError)) throw error;
     outputs.push({ output_type: "error", ename: error.name, evalue: error.message, traceback: [] });
-    return { outputs, executionCount: null, failed: true, reply: { ename: error.name, evalue: error.message }, fatal: true };
+    return {
+      outputs,
+      executionCount: null,
+      failed: true,
+      reply: { ename: error.name, evalue: error.message },
+      fatal: true,
+    };
   }
 }
 
@@ -152,8 +190,26 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
     notebook = await readNotebook(notebookPath);
   } catch (error) {
     if (!(error instanceof NotebookFormatError)) throw error;
-    const failure = { notebook: path, cellIndex: -1, cellId: undefined, firstLine: "(reading the notebook)", ename: error.name, evalue: error.message, traceback: [] };
-    return { notebook: path, outPath: undefined, status: "error", seconds: (performance.now() - started) / 1000, executedCells: 0, skippedCells: [], failure, backend: undefined, figures: {} };
+    const failure = {
+      notebook: path,
+      cellIndex: -1,
+      cellId: undefined,
+      firstLine: "(reading the notebook)",
+      ename: error.name,
+      evalue: error.message,
+      traceback: [],
+    };
+    return {
+      notebook: path,
+      outPath: undefined,
+      status: "error",
+      seconds: (performance.now() - started) / 1000,
+      executedCells: 0,
+      skippedCells: [],
+      failure,
+      backend: undefined,
+      figures: {},
+    };
   }
   const log = options.log ?? (() => undefined);
   const include = options.includeTags ?? [];
@@ -188,13 +244,27 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
       executed += 1;
       const expected = cellTags(cell).includes("raises-exception");
       if (run.failed && !(expected && !run.fatal)) {
-        failure = { notebook: path, cellIndex, cellId: cell.id, firstLine: firstLine(source), ...describeError(run.reply, run.outputs) };
+        failure = {
+          notebook: path,
+          cellIndex,
+          cellId: cell.id,
+          firstLine: firstLine(source),
+          ...describeError(run.reply, run.outputs),
+        };
         break;
       }
     }
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
-    failure = { notebook: path, cellIndex: -1, cellId: undefined, firstLine: "(kernel start)", ename: err.name, evalue: err.message, traceback: [] };
+    failure = {
+      notebook: path,
+      cellIndex: -1,
+      cellId: undefined,
+      firstLine: "(kernel start)",
+      ename: err.name,
+      evalue: err.message,
+      traceback: [],
+    };
   } finally {
     cpuSeconds = kernel?.cpuSeconds();
     await kernel?.shutdown();
@@ -223,6 +293,9 @@ export function formatFailure(failure: CellFailure): string {
     failure.cellIndex < 0
       ? `${failure.notebook}: failed before any cell ran ${failure.firstLine}`
       : `${failure.notebook}: cell ${failure.cellIndex}${failure.cellId ? ` (id ${failure.cellId})` : ""} failed: ${failure.firstLine}`;
-  const traceback = failure.traceback.map((line) => line.replace(ANSI, "")).join("\n").trim();
+  const traceback = failure.traceback
+    .map((line) => line.replace(ANSI, ""))
+    .join("\n")
+    .trim();
   return [where, `${failure.ename}: ${failure.evalue}`, ...(traceback ? [traceback] : [])].join("\n");
 }

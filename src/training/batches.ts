@@ -4,7 +4,10 @@
  */
 import { deriveSeed, seededRandom, shuffle } from "../random";
 
-/** Sample indices 0…samples−1 shuffled for `epoch`: seeded from (seed, epoch) when a seed is given, else at random. (Seed 000 §5.2.2) */
+/**
+ * Sample indices 0…samples−1 shuffled for `epoch`: seeded from (seed, epoch) when a seed is given, else at random.
+ * (Seed 000 §5.2.2)
+ */
 export function epochOrder(samples: number, seed: number | undefined, epoch: number): number[] {
   const indices = Array.from({ length: samples }, (_, i) => i);
   return shuffle(indices, seed === undefined ? undefined : seededRandom(deriveSeed(seed, epoch)));
@@ -26,7 +29,9 @@ export interface EpochBatchOptions {
 /** One epoch's mini-batches of sample indices, in the order the epoch visits them. */
 export function epochBatches(samples: number, options: EpochBatchOptions): number[][] {
   const order =
-    options.shuffle === false ? Array.from({ length: samples }, (_, i) => i) : epochOrder(samples, options.seed, options.epoch);
+    options.shuffle === false
+      ? Array.from({ length: samples }, (_, i) => i)
+      : epochOrder(samples, options.seed, options.epoch);
   const { batchSize } = options;
   const end = options.dropRemainder === true ? samples - (samples % batchSize) : samples;
   const batches: number[][] = [];

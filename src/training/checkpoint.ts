@@ -1,6 +1,6 @@
 /**
- * Checkpoints for resumable training (Seed 000 §5.3.3 model training): after every epoch the model, its optimizer state and the run's state are
- * written to `<dir>/epoch-NNNN/`, built under a temporary name and renamed when complete, so a
+ * Checkpoints for resumable training (Seed 000 §5.3.3 model training): after every epoch the model, its optimizer state
+ * and the run's state are written to `<dir>/epoch-NNNN/`, built under a temporary name and renamed when complete, so a
  * process killed at any instant leaves the previous checkpoint intact. Restoring puts weights and
  * optimizer moments back into the caller's model, after checking that the shapes match.
  */
@@ -14,7 +14,10 @@ import type { Callback, History, TrainingRun } from "./loop";
 /** Raised when a checkpoint does not fit the model or the run being resumed; names the folder. */
 export class CheckpointError extends Error {
   override name = "CheckpointError";
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`${path}: ${detail}`);
   }
 }
@@ -44,9 +47,12 @@ export interface Checkpoint {
 const EPOCH_DIR = /^epoch-(\d+)$/;
 const STATE_FILE = "state.json";
 
-/** The checkpoints of one run in one folder. (Seed 000 §5.3.3) */
+/** The checkpoints of one run in one folder. */
 export class CheckpointStore {
-  constructor(readonly dir: string, readonly keep = 2) {
+  constructor(
+    readonly dir: string,
+    readonly keep = 2,
+  ) {
     if (!Number.isInteger(keep) || keep < 1) throw new CheckpointError(dir, `keep must be an integer ≥ 1, got ${keep}`);
   }
 
@@ -97,7 +103,8 @@ export class CheckpointStore {
   clear(): void {
     if (!existsSync(this.dir)) return;
     for (const name of readdirSync(this.dir)) {
-      if (EPOCH_DIR.test(name) || name === "best" || name.includes(".partial-")) rmSync(join(this.dir, name), { recursive: true, force: true });
+      if (EPOCH_DIR.test(name) || name === "best" || name.includes(".partial-"))
+        rmSync(join(this.dir, name), { recursive: true, force: true });
     }
   }
 
@@ -109,16 +116,18 @@ export class CheckpointStore {
 
   private prune(): void {
     const complete = this.epochDirs();
-    for (const name of complete.slice(0, Math.max(0, complete.length - this.keep))) rmSync(join(this.dir, name), { recursive: true, force: true });
+    for (const name of complete.slice(0, Math.max(0, complete.length - this.keep)))
+      rmSync(join(this.dir, name), { recursive: true, force: true });
     for (const name of readdirSync(this.dir)) {
-      if (name.includes(".partial-") && !name.endsWith(`.partial-${process.pid}`)) rmSync(join(this.dir, name), { recursive: true, force: true });
+      if (name.includes(".partial-") && !name.endsWith(`.partial-${process.pid}`))
+        rmSync(join(this.dir, name), { recursive: true, force: true });
     }
   }
 }
 
 /**
  * Puts a checkpoint's weights (and, when `withOptimizer`, the optimizer's state) into `model`,
- * refusing a checkpoint whose weights differ in number or shape from the model's. (Seed 000 §5.3.3)
+ * refusing a checkpoint whose weights differ in number or shape from the model's.
  */
 export async function restoreCheckpoint(model: tf.LayersModel, dir: string, withOptimizer = true): Promise<void> {
   const artifacts = readModelArtifacts(dir);
@@ -128,18 +137,25 @@ export async function restoreCheckpoint(model: tf.LayersModel, dir: string, with
     const modelSpecs = specs.filter((spec) => spec.group !== "optimizer");
     const weights = model.weights;
     if (modelSpecs.length !== weights.length) {
-      throw new CheckpointError(dir, `holds ${modelSpecs.length} weights, the model ${model.name} has ${weights.length} — not a checkpoint of this model`);
+      throw new CheckpointError(
+        dir,
+        `holds ${modelSpecs.length} weights, the model ${model.name} has ${weights.length} — not a checkpoint of this model`,
+      );
     }
     modelSpecs.forEach((spec, i) => {
       const shape = weights[i]!.shape;
       if (spec.shape.length !== shape.length || spec.shape.some((d, axis) => d !== shape[axis])) {
-        throw new CheckpointError(dir, `weight ${i} (${spec.name}) has shape [${spec.shape.join(", ")}], the model's ${weights[i]!.name} has [${shape.join(", ")}]`);
+        throw new CheckpointError(
+          dir,
+          `weight ${i} (${spec.name}) has shape [${spec.shape.join(", ")}], the model's ${weights[i]!.name} has [${shape.join(", ")}]`,
+        );
       }
     });
     model.setWeights(modelSpecs.map((spec) => named[spec.name]!));
     const optimizerSpecs = specs.filter((spec) => spec.group === "optimizer");
     if (withOptimizer && optimizerSpecs.length > 0) {
-      if (model.optimizer === undefined || model.optimizer === null) throw new CheckpointError(dir, `holds optimizer state but ${model.name} is not compiled`);
+      if (model.optimizer === undefined || model.optimizer === null)
+        throw new CheckpointError(dir, `holds optimizer state but ${model.name} is not compiled`);
       const replaced = await model.optimizer.getWeights();
       await model.optimizer.setWeights(optimizerSpecs.map((spec) => ({ name: spec.name, tensor: named[spec.name]! })));
       tf.dispose(replaced.map((weight) => weight.tensor));
@@ -165,7 +181,7 @@ function fingerprintMismatch(saved: RunFingerprint, now: RunFingerprint): string
 /**
  * Checkpoint and resume as a loop callback: after every epoch the model, its optimizer state and
  * the run's state (history, early-stopping state) go to `store`; {@link resume} continues from the
- * newest checkpoint there. (Seed 000 §5.3.3)
+ * newest checkpoint there.
  */
 export class ModelCheckpoint implements Callback {
   constructor(
@@ -200,7 +216,12 @@ export class ModelCheckpoint implements Callback {
 
   async onEpochEnd(epoch: number, _logs: unknown, run: TrainingRun): Promise<void> {
     const earlyStopping = this.earlyStopping?.current ?? null;
-    const state: TrainingState = { epoch: epoch + 1, history: run.history, earlyStopping, fingerprint: this.fingerprint };
+    const state: TrainingState = {
+      epoch: epoch + 1,
+      history: run.history,
+      earlyStopping,
+      fingerprint: this.fingerprint,
+    };
     await this.store.save(this.model, state);
   }
 }

@@ -15,7 +15,9 @@ interface SeedableDropout {
 }
 
 function dropoutLayers(model: tf.LayersModel): SeedableDropout[] {
-  return model.layers.filter((layer) => layer.getClassName() === "Dropout" || layer.getClassName() === "SpatialDropout1D") as unknown as SeedableDropout[];
+  return model.layers.filter(
+    (layer) => layer.getClassName() === "Dropout" || layer.getClassName() === "SpatialDropout1D",
+  ) as unknown as SeedableDropout[];
 }
 
 /** Per-step dropout seeding of one model; `release()` restores the layers' own seeds. */
@@ -24,7 +26,7 @@ export interface DropoutSeeder {
   release(): void;
 }
 
-/** Takes over the dropout seeds of `model` for a run seeded with `runSeed`. (Seed 000 §5.2.2) */
+/** Takes over the dropout seeds of `model` for a run seeded with `runSeed`. */
 export function seedDropout(model: tf.LayersModel, runSeed: number): DropoutSeeder {
   const layers = dropoutLayers(model);
   const original = layers.map((layer) => layer.seed);
@@ -38,7 +40,9 @@ export function seedDropout(model: tf.LayersModel, runSeed: number): DropoutSeed
   };
 }
 
-/** The loop callback of a seeded run: a fresh dropout seed before every batch, the layers' own seeds back at the end. */
+/**
+ * The loop callback of a seeded run: a fresh dropout seed before every batch, the layers' own seeds back at the end.
+ */
 export function dropoutSeeding(model: tf.LayersModel, runSeed: number): Callback {
   const seeder = seedDropout(model, runSeed);
   return {

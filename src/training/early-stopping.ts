@@ -33,7 +33,7 @@ export class EarlyStoppingError extends Error {
   override name = "EarlyStoppingError";
 }
 
-/** Tracks the monitored quantity epoch by epoch and says when to stop. (Seed 000 §5.3.3) */
+/** Tracks the monitored quantity epoch by epoch and says when to stop. */
 export class EarlyStopping {
   readonly monitor: string;
   readonly patience: number;
@@ -48,7 +48,8 @@ export class EarlyStopping {
     this.minDelta = Math.abs(options.minDelta ?? 0);
     this.mode = options.mode ?? (/acc|precision|recall|f1|auc/i.test(this.monitor) ? "max" : "min");
     this.restoreBestWeights = options.restoreBestWeights ?? true;
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new EarlyStoppingError(`patience must be an integer ≥ 0, got ${this.patience}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0)
+      throw new EarlyStoppingError(`patience must be an integer ≥ 0, got ${this.patience}`);
   }
 
   /** Best value, its epoch (1-based) and the epochs waited so far. */
@@ -65,10 +66,13 @@ export class EarlyStopping {
   update(epoch: number, logs: Readonly<Record<string, number>>): { improved: boolean; stop: boolean } {
     const value = logs[this.monitor];
     if (value === undefined) {
-      throw new EarlyStoppingError(`early stopping watches "${this.monitor}", but the epoch logged only ${Object.keys(logs).join(", ")}`);
+      throw new EarlyStoppingError(
+        `early stopping watches "${this.monitor}", but the epoch logged only ${Object.keys(logs).join(", ")}`,
+      );
     }
     const { best } = this.state;
-    const improved = best === null || (this.mode === "min" ? value < best - this.minDelta : value > best + this.minDelta);
+    const improved =
+      best === null || (this.mode === "min" ? value < best - this.minDelta : value > best + this.minDelta);
     this.state = improved ? { best: value, bestEpoch: epoch, wait: 0 } : { ...this.state, wait: this.state.wait + 1 };
     return { improved, stop: !improved && this.state.wait >= this.patience };
   }

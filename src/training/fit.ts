@@ -83,7 +83,13 @@ function metricName(name: string): string {
 }
 
 /** The examples at `indices`, inputs passed through `augment` when given (which may read them back asynchronously). */
-async function batchOf(x: tf.Tensor, y: tf.Tensor, indices: number[], augment: FitOptions["augment"], context: BatchContext): Promise<{ xb: tf.Tensor; yb: tf.Tensor }> {
+async function batchOf(
+  x: tf.Tensor,
+  y: tf.Tensor,
+  indices: number[],
+  augment: FitOptions["augment"],
+  context: BatchContext,
+): Promise<{ xb: tf.Tensor; yb: tf.Tensor }> {
   const { inputs, yb } = tf.tidy(() => {
     const picked = tf.tensor1d(indices, "int32");
     return { inputs: tf.gather(x, picked), yb: tf.gather(y, picked) };
@@ -101,13 +107,17 @@ async function batchOf(x: tf.Tensor, y: tf.Tensor, indices: number[], augment: F
 }
 
 function checkInputs(x: tf.Tensor, y: tf.Tensor, options: FitOptions, batchSize: number): void {
-  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new FitError(`epochs must be an integer ≥ 1, got ${options.epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new FitError(`batchSize must be an integer ≥ 1, got ${batchSize}`);
+  if (!Number.isInteger(options.epochs) || options.epochs < 1)
+    throw new FitError(`epochs must be an integer ≥ 1, got ${options.epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new FitError(`batchSize must be an integer ≥ 1, got ${batchSize}`);
   if (x.shape[0] !== y.shape[0]) throw new FitError(`inputs have ${x.shape[0]} examples but labels have ${y.shape[0]}`);
   if (x.shape[0] === 0) throw new FitError("no training examples");
   const validation = options.validationData;
   if (validation !== undefined && validation[0].shape[0] !== validation[1].shape[0]) {
-    throw new FitError(`validation inputs have ${validation[0].shape[0]} examples but validation labels have ${validation[1].shape[0]}`);
+    throw new FitError(
+      `validation inputs have ${validation[0].shape[0]} examples but validation labels have ${validation[1].shape[0]}`,
+    );
   }
 }
 
@@ -119,7 +129,8 @@ function checkInputs(x: tf.Tensor, y: tf.Tensor, options: FitOptions, batchSize:
 export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: FitOptions): Promise<FitResult> {
   const batchSize = options.batchSize ?? 32;
   checkInputs(x, y, options, batchSize);
-  if (model.optimizer === undefined || model.optimizer === null) throw new FitError(`model ${model.name} is not compiled (call model.compile first)`);
+  if (model.optimizer === undefined || model.optimizer === null)
+    throw new FitError(`model ${model.name} is not compiled (call model.compile first)`);
   const started = Date.now();
   const samples = x.shape[0];
   const seed = options.seed;
@@ -129,7 +140,9 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   const monitored = validation === undefined ? "loss" : "val_loss";
   const tracker = options.earlyStopping === undefined ? undefined : new EarlyStopping(options.earlyStopping, monitored);
   const store =
-    options.checkpointDir === undefined ? undefined : new CheckpointStore(options.checkpointDir, options.keepCheckpoints ?? 2);
+    options.checkpointDir === undefined
+      ? undefined
+      : new CheckpointStore(options.checkpointDir, options.keepCheckpoints ?? 2);
   const checkpoint = store === undefined ? undefined : new ModelCheckpoint(model, store, fingerprint, tracker);
   const resumed = await checkpoint?.resume(options.resume === false);
   const earlyStopping = tracker === undefined ? undefined : new EarlyStoppingCallback(tracker, model, store);
@@ -155,7 +168,9 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
     },
     endEpoch: async () => {
       if (validation === undefined) return {};
-      const scores = await scalars(model.evaluate(validation[0], validation[1], { batchSize }) as tf.Scalar | tf.Scalar[]);
+      const scores = await scalars(
+        model.evaluate(validation[0], validation[1], { batchSize }) as tf.Scalar | tf.Scalar[],
+      );
       return Object.fromEntries(names.map((name, i) => [`val_${name}`, scores[i]!]));
     },
     callbacks: [

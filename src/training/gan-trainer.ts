@@ -43,7 +43,10 @@ export interface GanTrainOptions {
   readonly epochs: number;
   /** Default 64. */
   readonly batchSize?: number;
-  /** Called after each epoch with the epoch (1-based) and the mean losses of its steps; may be async (e.g. to show samples). */
+  /**
+   * Called after each epoch with the epoch (1-based) and the mean losses of its steps; may be async (e.g. to show
+   * samples).
+   */
   readonly onEpochEnd?: (epoch: number, logs: GanStepLosses) => void | Promise<void>;
   /**
    * Stops training before the next step when aborted; a kernel interrupt of the cell that started
@@ -62,7 +65,10 @@ export class GanTrainer {
   /** Steps taken so far. */
   steps = 0;
   readonly history: GanHistory = { discriminator: [], generator: [], realScore: [], fakeScore: [] };
-  /** Where and why the last `train` stopped on a signal or an interrupt (0-based epoch and step of that epoch); undefined when it ran to the end. */
+  /**
+   * Where and why the last `train` stopped on a signal or an interrupt (0-based epoch and step of that epoch);
+   * undefined when it ran to the end.
+   */
   stopped: StopPoint | undefined;
   private readonly seed: number | undefined;
   private readonly generatorOptimizer: tf.Optimizer;
@@ -71,7 +77,8 @@ export class GanTrainer {
   constructor(pair: GanPair, options: GanTrainerOptions = {}) {
     const learningRate = options.learningRate ?? 2e-4;
     const beta1 = options.beta1 ?? 0.5;
-    if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new GanConfigError(`GanTrainer: learningRate must be a positive number, got ${learningRate}`);
+    if (!(learningRate > 0 && Number.isFinite(learningRate)))
+      throw new GanConfigError(`GanTrainer: learningRate must be a positive number, got ${learningRate}`);
     if (!(beta1 >= 0 && beta1 < 1)) throw new GanConfigError(`GanTrainer: beta1 must be in [0, 1), got ${beta1}`);
     this.pair = pair;
     this.seed = options.seed;
@@ -79,27 +86,29 @@ export class GanTrainer {
     this.discriminatorOptimizer = tf.train.adam(learningRate, beta1);
   }
 
-  /** Standard normal noise z, [count, latentDim]; seeded when `seed` is given. (Seed 001 §4.3 "噪声") */
+  /** Standard normal noise z, [count, latentDim]; seeded when `seed` is given. */
   noise(count: number, seed?: number): tf.Tensor2D {
     checkGanSize(count, "noise: count");
     return tf.randomNormal([count, this.pair.latentDim], 0, 1, "float32", seed);
   }
 
-  /** G(z) for `count` noise vectors, in inference mode. (Seed 001 §4.3) */
+  /** G(z) for `count` noise vectors, in inference mode. */
   sample(count: number, seed?: number): tf.Tensor4D {
     return tf.tidy(() => this.pair.generator.apply(this.noise(count, seed), { training: false }) as tf.Tensor4D);
   }
 
-  /** The discriminator's probability D(x) for a batch of images, [batch]. (Seed 001 §4.3) */
+  /** The discriminator's probability D(x) for a batch of images, [batch]. */
   score(images: tf.Tensor4D): tf.Tensor1D {
     this.checkImages(images);
     return tf.tidy(() => {
-      const output = (this.pair.discriminator.apply(images, { training: false }) as tf.Tensor).reshape([images.shape[0]]);
+      const output = (this.pair.discriminator.apply(images, { training: false }) as tf.Tensor).reshape([
+        images.shape[0],
+      ]);
       return (this.pair.discriminatorOutput === "logit" ? tf.sigmoid(output) : output) as tf.Tensor1D;
     });
   }
 
-  /** One adversarial step on a real batch (images in the generator's output range). (Seed 001 §4.3) */
+  /** One adversarial step on a real batch (images in the generator's output range). */
   async step(real: tf.Tensor4D): Promise<GanStepLosses> {
     this.checkImages(real);
     const count = real.shape[0];
@@ -116,7 +125,10 @@ export class GanTrainer {
       () => {
         const realOutput = discriminator.apply(real, { training: true }) as tf.Tensor;
         const fakeOutput = discriminator.apply(fakeForD, { training: true }) as tf.Tensor;
-        scores.push(tf.keep(tf.mean(probability(realOutput)) as tf.Scalar), tf.keep(tf.mean(probability(fakeOutput)) as tf.Scalar));
+        scores.push(
+          tf.keep(tf.mean(probability(realOutput)) as tf.Scalar),
+          tf.keep(tf.mean(probability(fakeOutput)) as tf.Scalar),
+        );
         return discriminatorLoss(discriminatorOutput, realOutput, fakeOutput);
       },
       true,
@@ -127,7 +139,9 @@ export class GanTrainer {
     const zG = this.noise(count, stepSeed === undefined ? undefined : stepSeed + 1);
     const generatorCost = this.generatorOptimizer.minimize(
       () => {
-        const fakeOutput = discriminator.apply(generator.apply(zG, { training: true }) as tf.Tensor, { training: true }) as tf.Tensor;
+        const fakeOutput = discriminator.apply(generator.apply(zG, { training: true }) as tf.Tensor, {
+          training: true,
+        }) as tf.Tensor;
         return generatorLoss(discriminatorOutput, fakeOutput);
       },
       true,
@@ -142,7 +156,12 @@ export class GanTrainer {
     } finally {
       tf.dispose(read);
     }
-    const losses: GanStepLosses = { discriminator: values[0]!, generator: values[1]!, realScore: values[2]!, fakeScore: values[3]! };
+    const losses: GanStepLosses = {
+      discriminator: values[0]!,
+      generator: values[1]!,
+      realScore: values[2]!,
+      fakeScore: values[3]!,
+    };
     this.steps++;
     for (const key of Object.keys(this.history) as (keyof GanStepLosses)[]) this.history[key].push(losses[key]);
     return losses;
@@ -150,7 +169,8 @@ export class GanTrainer {
 
   /**
    * Trains for `epochs` passes over `images` (in the generator's output range, e.g. [−1, 1] for
-   * tanh) in shuffled mini-batches (a last partial batch is dropped); throws GanDivergedError at the first non-finite loss. (Seed 001 §4.3)
+   * tanh) in shuffled mini-batches (a last partial batch is dropped); throws GanDivergedError at the first non-finite
+   * loss.
    */
   async train(images: tf.Tensor4D, options: GanTrainOptions): Promise<GanHistory> {
     checkGanSize(options.epochs, "train: epochs");
@@ -173,7 +193,10 @@ export class GanTrainer {
           batch.dispose();
         }
         for (const [name, value] of Object.entries(losses)) {
-          if (!Number.isFinite(value)) throw new GanDivergedError(`GAN training diverged at epoch ${at.epoch + 1}, step ${this.steps}: ${name} = ${value}`);
+          if (!Number.isFinite(value))
+            throw new GanDivergedError(
+              `GAN training diverged at epoch ${at.epoch + 1}, step ${this.steps}: ${name} = ${value}`,
+            );
         }
         return { logs: { ...losses }, weight: 1 };
       },
@@ -195,8 +218,9 @@ export class GanTrainer {
   private checkImages(images: tf.Tensor4D): void {
     const [height, width, channels] = this.pair.imageShape;
     if (images.rank !== 4 || images.shape[1] !== height || images.shape[2] !== width || images.shape[3] !== channels) {
-      throw new GanConfigError(`images must be [batch, ${height}, ${width}, ${channels}], got [${images.shape.join(", ")}]`);
+      throw new GanConfigError(
+        `images must be [batch, ${height}, ${width}, ${channels}], got [${images.shape.join(", ")}]`,
+      );
     }
   }
 }
-

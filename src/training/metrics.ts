@@ -5,7 +5,9 @@
  * ROC curve with its AUC for a binary classifier's scores.
  */
 
-/** Raised when labels or scores cannot be compared (lengths differ, a label out of range, NaN scores); names the index. */
+/**
+ * Raised when labels or scores cannot be compared (lengths differ, a label out of range, NaN scores); names the index.
+ */
 export class MetricsInputError extends Error {
   override name = "MetricsInputError";
 }
@@ -50,28 +52,36 @@ export interface RocCurve {
 }
 
 function checkLabels(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): void {
-  if (yTrue.length !== yPred.length) throw new MetricsInputError(`${yTrue.length} true labels but ${yPred.length} predictions`);
+  if (yTrue.length !== yPred.length)
+    throw new MetricsInputError(`${yTrue.length} true labels but ${yPred.length} predictions`);
   if (yTrue.length === 0) throw new MetricsInputError("no labels to score");
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw new MetricsInputError(`numClasses must be an integer ≥ 2, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 2)
+    throw new MetricsInputError(`numClasses must be an integer ≥ 2, got ${numClasses}`);
   for (let i = 0; i < yTrue.length; i++) {
-    for (const [what, value] of [["true label", yTrue[i]!], ["prediction", yPred[i]!]] as const) {
+    for (const [what, value] of [
+      ["true label", yTrue[i]!],
+      ["prediction", yPred[i]!],
+    ] as const) {
       if (!Number.isInteger(value) || value < 0 || value >= numClasses) {
-        throw new MetricsInputError(`${what} at index ${i} is ${value}, expected an integer class in [0, ${numClasses - 1}]`);
+        throw new MetricsInputError(
+          `${what} at index ${i} is ${value}, expected an integer class in [0, ${numClasses - 1}]`,
+        );
       }
     }
   }
 }
 
-/** Fraction of predictions equal to the true label. (Seed 000 §5.2.3) */
+/** Fraction of predictions equal to the true label. */
 export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
-  if (yTrue.length !== yPred.length) throw new MetricsInputError(`${yTrue.length} true labels but ${yPred.length} predictions`);
+  if (yTrue.length !== yPred.length)
+    throw new MetricsInputError(`${yTrue.length} true labels but ${yPred.length} predictions`);
   if (yTrue.length === 0) throw new MetricsInputError("no labels to score");
   let right = 0;
   for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) right++;
   return right / yTrue.length;
 }
 
-/** confusion[t][p] counts examples of true class t predicted as p. (Seed 000 §5.2.3) */
+/** confusion[t][p] counts examples of true class t predicted as p. */
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): number[][] {
   checkLabels(yTrue, yPred, numClasses);
   const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
@@ -81,8 +91,12 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
 
 const ratio = (numerator: number, denominator: number): number => (denominator === 0 ? 0 : numerator / denominator);
 
-/** Accuracy, per-class precision/recall/F1, macro and weighted averages and the confusion matrix. (Seed 001 §5.4) */
-export function classificationReport(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classNames: readonly string[]): ClassificationReport {
+/** Accuracy, per-class precision/recall/F1, macro and weighted averages and the confusion matrix. */
+export function classificationReport(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  classNames: readonly string[],
+): ClassificationReport {
   const k = classNames.length;
   const confusion = confusionMatrix(yTrue, yPred, k);
   const perClass = classNames.map((name, c): ClassScores => {
@@ -96,29 +110,41 @@ export function classificationReport(yTrue: ArrayLike<number>, yPred: ArrayLike<
   const count = yTrue.length;
   const average = (weight: (s: ClassScores) => number): AveragedScores => {
     const total = perClass.reduce((sum, s) => sum + weight(s), 0);
-    const mean = (pick: (s: ClassScores) => number) => perClass.reduce((sum, s) => sum + weight(s) * pick(s), 0) / total;
+    const mean = (pick: (s: ClassScores) => number) =>
+      perClass.reduce((sum, s) => sum + weight(s) * pick(s), 0) / total;
     return { precision: mean((s) => s.precision), recall: mean((s) => s.recall), f1: mean((s) => s.f1) };
   };
   let right = 0;
   for (let c = 0; c < k; c++) right += confusion[c]![c]!;
-  return { accuracy: right / count, perClass, macro: average(() => 1), weighted: average((s) => s.support), confusion, count };
+  return {
+    accuracy: right / count,
+    perClass,
+    macro: average(() => 1),
+    weighted: average((s) => s.support),
+    confusion,
+    count,
+  };
 }
 
 /**
  * The ROC curve of binary labels (0/1) against scores, one point per distinct score (highest first),
  * and the area under it by the trapezoid rule — 0.5 for scores that carry no information, 1 for a
- * perfect ranking; ties between classes count half. (Seed 000 §5.2.3)
+ * perfect ranking; ties between classes count half.
  */
 export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): RocCurve {
-  if (labels.length !== scores.length) throw new MetricsInputError(`${labels.length} labels but ${scores.length} scores`);
+  if (labels.length !== scores.length)
+    throw new MetricsInputError(`${labels.length} labels but ${scores.length} scores`);
   let positives = 0;
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== 0 && labels[i] !== 1) throw new MetricsInputError(`label at index ${i} is ${labels[i]}, expected 0 or 1`);
-    if (!Number.isFinite(scores[i]!)) throw new MetricsInputError(`score at index ${i} is ${scores[i]}, expected a finite number`);
+    if (labels[i] !== 0 && labels[i] !== 1)
+      throw new MetricsInputError(`label at index ${i} is ${labels[i]}, expected 0 or 1`);
+    if (!Number.isFinite(scores[i]!))
+      throw new MetricsInputError(`score at index ${i} is ${scores[i]}, expected a finite number`);
     positives += labels[i]!;
   }
   const negatives = labels.length - positives;
-  if (positives === 0 || negatives === 0) throw new MetricsInputError(`ROC needs both classes; got ${positives} positive and ${negatives} negative labels`);
+  if (positives === 0 || negatives === 0)
+    throw new MetricsInputError(`ROC needs both classes; got ${positives} positive and ${negatives} negative labels`);
   const order = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const fpr = [0];
   const tpr = [0];

@@ -25,11 +25,17 @@ export class PredictionError extends Error {
  * Runs the model over `x` in batches and returns classes, scores and probabilities (Seed 000 §5.2.4
  * `loaded_model.predict(new_data)`); a single sigmoid output is thresholded at `threshold` (0.5).
  */
-export async function predictClasses(model: tf.LayersModel, x: tf.Tensor, options: { readonly batchSize?: number; readonly threshold?: number } = {}): Promise<ClassPredictions> {
+export async function predictClasses(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  options: { readonly batchSize?: number; readonly threshold?: number } = {},
+): Promise<ClassPredictions> {
   const output = model.predict(x, { batchSize: options.batchSize ?? 256 });
   if (Array.isArray(output)) {
     tf.dispose(output);
-    throw new PredictionError(`model ${model.name} has ${output.length} outputs; predictClasses reads a single classifier output`);
+    throw new PredictionError(
+      `model ${model.name} has ${output.length} outputs; predictClasses reads a single classifier output`,
+    );
   }
   const [n, width] = output.shape as [number, number | undefined];
   let values: Float32Array;
@@ -38,7 +44,8 @@ export async function predictClasses(model: tf.LayersModel, x: tf.Tensor, option
   } finally {
     output.dispose();
   }
-  if (output.shape.length !== 2 || width === undefined) throw new PredictionError(`model ${model.name} outputs shape [${output.shape.join(", ")}], expected [n, classes]`);
+  if (output.shape.length !== 2 || width === undefined)
+    throw new PredictionError(`model ${model.name} outputs shape [${output.shape.join(", ")}], expected [n, classes]`);
   const classes = new Int32Array(n);
   const scores = new Float32Array(n);
   if (width === 1) {
@@ -62,7 +69,7 @@ export async function predictClasses(model: tf.LayersModel, x: tf.Tensor, option
   return { classes, scores, probabilities: values, numClasses: width };
 }
 
-/** True labels as integers from a label tensor: class indices [n] / [n, 1], or one-hot rows [n, k]. (Seed 001 §5.2 step 4) */
+/** True labels as integers from a label tensor: class indices [n] / [n, 1], or one-hot rows [n, k]. */
 export async function labelsOf(y: tf.Tensor): Promise<Int32Array> {
   if (y.rank === 2 && y.shape[1]! > 1) {
     const classes = tf.tidy(() => tf.argMax(y, 1));

@@ -35,7 +35,7 @@ export interface ScratchFitResult {
   readonly stopped?: StopPoint;
 }
 
-/** Trains `model` for `options.epochs` passes over (x, y) in mini-batches. (Seed 001 §3.1 steps 2–4) */
+/** Trains `model` for `options.epochs` passes over (x, y) in mini-batches. */
 export async function fitScratchRnn(
   model: ScratchRnnForecaster,
   x: tf.Tensor3D,
@@ -51,7 +51,8 @@ export async function fitScratchRnn(
   return trainLoop<number[]>({
     epochs: options.epochs,
     history: { loss: [] },
-    batches: (epoch) => epochBatches(samples, { batchSize, seed: options.seed, epoch, shuffle: options.seed !== undefined }),
+    batches: (epoch) =>
+      epochBatches(samples, { batchSize, seed: options.seed, epoch, shuffle: options.seed !== undefined }),
     step: async (picked) => {
       const batch = tf.tidy(() => {
         const rows = tf.tensor1d(picked, "int32");

@@ -65,21 +65,27 @@ async function accuracyOn(model: tf.LayersModel, [x, y]: Split): Promise<number>
 /**
  * Trains each candidate on `train`, keeps the one with the best accuracy on `validation` (the
  * first listed on a tie), and reports its accuracy on `test` — the only time `test` is used.
- * (Seed 000 §2.3)
+ *
  */
 export async function selectModel(options: SelectModelOptions): Promise<Selection> {
   const { candidates } = options;
   if (candidates.length === 0) throw new SelectionError("selectModel needs at least one candidate");
   const names = candidates.map((c) => c.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
-  if (repeated !== undefined) throw new SelectionError(`two candidates are named ${JSON.stringify(repeated)}; names must tell them apart`);
+  if (repeated !== undefined)
+    throw new SelectionError(`two candidates are named ${JSON.stringify(repeated)}; names must tell them apart`);
   let best: { model: tf.LayersModel; score: CandidateScore } | undefined;
   const scores: CandidateScore[] = [];
   for (const [index, candidate] of candidates.entries()) {
     const model = candidate.build();
     try {
-      const checkpointDir = options.fit.checkpointDir === undefined ? undefined : join(options.fit.checkpointDir, `candidate-${index}`);
-      const run = await fit(model, options.train[0], options.train[1], { ...options.fit, validationData: options.validation, ...(checkpointDir !== undefined ? { checkpointDir } : {}) });
+      const checkpointDir =
+        options.fit.checkpointDir === undefined ? undefined : join(options.fit.checkpointDir, `candidate-${index}`);
+      const run = await fit(model, options.train[0], options.train[1], {
+        ...options.fit,
+        validationData: options.validation,
+        ...(checkpointDir !== undefined ? { checkpointDir } : {}),
+      });
       const score: CandidateScore = {
         name: candidate.name,
         parameters: model.countParams(),
@@ -102,5 +108,11 @@ export async function selectModel(options: SelectModelOptions): Promise<Selectio
     }
   }
   const winner = best!;
-  return { model: winner.model, winner: winner.score.name, scores, testAccuracy: await accuracyOn(winner.model, options.test), testCount: options.test[0].shape[0] ?? 0 };
+  return {
+    model: winner.model,
+    winner: winner.score.name,
+    scores,
+    testAccuracy: await accuracyOn(winner.model, options.test),
+    testCount: options.test[0].shape[0] ?? 0,
+  };
 }

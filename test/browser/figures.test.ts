@@ -33,12 +33,26 @@ interface PageReport {
 /** Counts, in the page, figures drawn (SVG or a loaded static image), images shown and empty output areas. */
 function inspectPage(page: Page, outputSelector: string): Promise<PageReport> {
   return page.evaluate((selector: string) => {
-    const visible = (img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0;
+    const visible = (img: HTMLImageElement) =>
+      img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0;
     const figures = Array.from(document.querySelectorAll<HTMLElement>(".lepton-plotly"));
-    const drawn = figures.filter((div) => div.querySelector(".main-svg") !== null || Array.from(div.querySelectorAll("img")).some(visible));
+    const drawn = figures.filter(
+      (div) => div.querySelector(".main-svg") !== null || Array.from(div.querySelectorAll("img")).some(visible),
+    );
     const images = Array.from(document.querySelectorAll<HTMLImageElement>(`${selector} img`));
-    const empty = Array.from(document.querySelectorAll<HTMLElement>(selector)).filter((area) => area.getBoundingClientRect().height < 2 && area.textContent!.trim() === "" && area.querySelector("img, svg, canvas") === null);
-    return { figures: figures.length, drawnFigures: drawn.length, images: images.length, visibleImages: images.filter(visible).length, emptyOutputAreas: empty.length };
+    const empty = Array.from(document.querySelectorAll<HTMLElement>(selector)).filter(
+      (area) =>
+        area.getBoundingClientRect().height < 2 &&
+        area.textContent!.trim() === "" &&
+        area.querySelector("img, svg, canvas") === null,
+    );
+    return {
+      figures: figures.length,
+      drawnFigures: drawn.length,
+      images: images.length,
+      visibleImages: images.filter(visible).length,
+      emptyOutputAreas: empty.length,
+    };
   }, outputSelector);
 }
 
@@ -55,7 +69,11 @@ describe.skipIf(chromium === undefined)("an executed notebook in a real browser"
     const result = await runNotebook(join(ROOT, "notebooks", NOTEBOOK), { outPath: executed });
     expect(result.status).toBe("ok");
     outputCount = (await readNotebook(executed)).cells.filter((cell) => (cell.outputs ?? []).length > 0).length;
-    browser = await puppeteer.launch({ executablePath: chromium!, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+    browser = await puppeteer.launch({
+      executablePath: chromium!,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -70,11 +88,20 @@ describe.skipIf(chromium === undefined)("an executed notebook in a real browser"
   });
 
   it("draws every figure and image in nbconvert's HTML", async () => {
-    await promisify(execFile)(PYTHON, ["-m", "nbconvert", "--to", "html", "--output-dir", work, executed], { timeout: 120_000 });
+    await promisify(execFile)(PYTHON, ["-m", "nbconvert", "--to", "html", "--output-dir", work, executed], {
+      timeout: 120_000,
+    });
     const page = await browser.newPage();
     await page.setViewport({ width: 1200, height: 900 });
-    await page.goto(`file://${join(work, NOTEBOOK.replace(/\.ipynb$/, ".html"))}`, { waitUntil: "load", timeout: 120_000 });
-    await page.waitForFunction(() => Array.from(document.querySelectorAll(".lepton-plotly")).every((div) => div.querySelector(".main-svg") !== null), { timeout: 60_000 });
+    await page.goto(`file://${join(work, NOTEBOOK.replace(/\.ipynb$/, ".html"))}`, {
+      waitUntil: "load",
+      timeout: 120_000,
+    });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll(".lepton-plotly")).every((div) => div.querySelector(".main-svg") !== null),
+      { timeout: 60_000 },
+    );
     const report = await inspectPage(page, ".jp-OutputArea-output");
     await page.screenshot({ path: join(SHOTS, "nbconvert-03.png"), fullPage: true });
     expect(report.figures).toBeGreaterThan(3);
@@ -88,10 +115,27 @@ describe.skipIf(chromium === undefined)("an executed notebook in a real browser"
     copyFileSync(executed, join(served, NOTEBOOK));
     const token = "lepton-browser-test";
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    server = spawn(PYTHON, ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${served}`, "--allow-root"], {
-      stdio: "ignore",
-      env: { ...process.env, JUPYTER_PATH: join(ROOT, "src", "kernel", "jupyter"), JUPYTER_RUNTIME_DIR: join(served, ".runtime") },
-    });
+    server = spawn(
+      PYTHON,
+      [
+        "-m",
+        "notebook",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        `--port=${port}`,
+        `--NotebookApp.token=${token}`,
+        `--notebook-dir=${served}`,
+        "--allow-root",
+      ],
+      {
+        stdio: "ignore",
+        env: {
+          ...process.env,
+          JUPYTER_PATH: join(ROOT, "src", "kernel", "jupyter"),
+          JUPYTER_RUNTIME_DIR: join(served, ".runtime"),
+        },
+      },
+    );
     const page = await browser.newPage();
     await page.setViewport({ width: 1200, height: 900 });
     const url = `http://127.0.0.1:${port}/notebooks/${NOTEBOOK}?token=${token}`;
@@ -105,12 +149,17 @@ describe.skipIf(chromium === undefined)("an executed notebook in a real browser"
       }
     }
     await page.waitForSelector(".output_area", { timeout: 60_000 });
-    await page.waitForFunction(() => Array.from(document.querySelectorAll("img")).every((img) => img.complete), { timeout: 30_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("img")).every((img) => img.complete), {
+      timeout: 30_000,
+    });
     const report = await inspectPage(page, ".output_subarea");
     await page.screenshot({ path: join(SHOTS, "notebook-server-untrusted-03.png") });
     await page.evaluate(() => document.querySelectorAll(".lepton-plotly")[1]?.scrollIntoView());
     await page.screenshot({ path: join(SHOTS, "notebook-server-untrusted-03-figure.png") });
-    const outputAreas = await page.$$eval(".output_wrapper .output", (areas) => areas.filter((area) => area.children.length > 0).length);
+    const outputAreas = await page.$$eval(
+      ".output_wrapper .output",
+      (areas) => areas.filter((area) => area.children.length > 0).length,
+    );
     expect(outputAreas).toBe(outputCount);
     expect(report.figures).toBeGreaterThan(3);
     expect(report.drawnFigures).toBe(report.figures);

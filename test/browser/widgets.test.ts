@@ -22,7 +22,10 @@ const ROOT = resolve(__dirname, "..", "..");
 const SHOTS = join(ROOT, "out", "browser");
 const WIDGETS = resolve(ROOT, "src", "kernel", "widgets");
 /** The cell that makes a slider and a button, as the wire-level widgets test runs it too. */
-const SLIDER_AND_BUTTON_CELL = readFileSync(resolve(ROOT, "test", "unit", "kernel", "clients", "slider_and_button_cell.txt"), "utf8");
+const SLIDER_AND_BUTTON_CELL = readFileSync(
+  resolve(ROOT, "test", "unit", "kernel", "clients", "slider_and_button_cell.txt"),
+  "utf8",
+);
 const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 const chromium = chromiumPath();
 
@@ -81,12 +84,23 @@ class KernelBridge {
   idle(msgId: string, timeoutMs = 60_000, withReply = false): Promise<Record_[]> {
     const done = () => {
       const records = this.byParent.get(msgId) ?? [];
-      return records.some((r) => r.msg_type === "status" && r.content?.execution_state === "idle") && (!withReply || records.some((r) => r.kind === "shell"));
+      return (
+        records.some((r) => r.msg_type === "status" && r.content?.execution_state === "idle") &&
+        (!withReply || records.some((r) => r.kind === "shell"))
+      );
     };
     return new Promise((resolveIdle, reject) => {
       const finish = () => resolveIdle(this.byParent.get(msgId) ?? []);
       if (done()) return finish();
-      const timer = setTimeout(() => reject(new Error(`no idle${withReply ? " and reply" : ""} for ${msgId} in ${timeoutMs} ms; kernel stderr: ${this.stderr.join("").slice(-2000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no idle${withReply ? " and reply" : ""} for ${msgId} in ${timeoutMs} ms; kernel stderr: ${this.stderr.join("").slice(-2000)}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.idleWaiters.set(msgId, () => {
         if (!done()) return;
         this.idleWaiters.delete(msgId);
@@ -128,7 +142,10 @@ async function bundlePage(dir: string): Promise<string> {
     define: { "process.env.NODE_ENV": '"production"' },
   });
   const html = join(dir, "index.html");
-  writeFileSync(html, '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="page.css"></head><body><script src="page.js"></script></body></html>');
+  writeFileSync(
+    html,
+    '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="page.css"></head><body><script src="page.js"></script></body></html>',
+  );
   return pathToFileURL(html).href;
 }
 
@@ -147,7 +164,11 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     const url = await bundlePage(work);
-    browser = await puppeteer.launch({ executablePath: chromium!, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--allow-file-access-from-files"] });
+    browser = await puppeteer.launch({
+      executablePath: chromium!,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--allow-file-access-from-files"],
+    });
     page = await browser.newPage();
     page.on("pageerror", (error) => pageErrors.push(String(error)));
     bridge = new KernelBridge((record) => {
@@ -155,11 +176,20 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
       if (record.msg_type === "comm_open" || record.msg_type === "comm_msg" || record.msg_type === "comm_close") {
         if (record.msg_type === "comm_open") commIds.push(String(content.comm_id));
         forwarding = forwarding.then(() =>
-          page.evaluate((kind, c, m, b) => window.leptonWidgets.receive(kind, c, m, b), record.msg_type!, content, record.metadata ?? {}, record.buffers ?? []),
+          page.evaluate(
+            (kind, c, m, b) => window.leptonWidgets.receive(kind, c, m, b),
+            record.msg_type!,
+            content,
+            record.metadata ?? {},
+            record.buffers ?? [],
+          ),
         );
       }
       const view = (content.data as Record<string, { model_id?: string }> | undefined)?.[VIEW_MIME];
-      if ((record.msg_type === "display_data" || record.msg_type === "execute_result") && view?.model_id !== undefined) {
+      if (
+        (record.msg_type === "display_data" || record.msg_type === "execute_result") &&
+        view?.model_id !== undefined
+      ) {
         forwarding = forwarding.then(() => page.evaluate((id) => window.leptonWidgets.display(id), view.model_id!));
       }
     });
@@ -195,7 +225,9 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
     // The kernel moves the slider: the page's readout follows.
     await bridge.run("slider.value = 0.75;");
     await forwarding;
-    await page.waitForFunction(() => document.querySelector(".widget-slider .widget-readout")?.textContent === "0.75", { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector(".widget-slider .widget-readout")?.textContent === "0.75", {
+      timeout: 10_000,
+    });
 
     // A value typed into the slider's readout reaches the kernel's model and its observer.
     await page.click(".widget-slider .widget-readout");
@@ -205,7 +237,8 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
     await page.keyboard.type("0.5");
     await page.keyboard.press("Enter");
     const typedDeadline = Date.now() + 20_000;
-    while ((await bridge.run("slider.value")) !== "0.5" && Date.now() < typedDeadline) await new Promise((r) => setTimeout(r, 200));
+    while ((await bridge.run("slider.value")) !== "0.5" && Date.now() < typedDeadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(await bridge.run("slider.value")).toBe("0.5");
     expect(await bridge.run("JSON.stringify(seen)")).toBe("'[0.75,0.5]'");
     await forwarding;
@@ -233,7 +266,13 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
       ].join("\n"),
     });
     // Once the label reports a second finished epoch, the user clicks Stop.
-    await page.waitForFunction(() => Array.from(document.querySelectorAll(".widget-label")).some((el) => /^epoch ([2-9]|\d{2,})\/100000 · loss/.test(el.textContent ?? "")), { timeout: 60_000, polling: 100 });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll(".widget-label")).some((el) =>
+          /^epoch ([2-9]|\d{2,})\/100000 · loss/.test(el.textContent ?? ""),
+        ),
+      { timeout: 60_000, polling: 100 },
+    );
     const stop = (await page.$$("button.widget-button")).at(-1)!;
     expect(await stop.evaluate((el) => el.textContent!.trim())).toBe("Stop");
     await stop.click();
@@ -241,9 +280,17 @@ describe.skipIf(chromium === undefined)("widgets in a real browser, wired to the
     const reply = bridge.messagesOf(running).find((r) => r.kind === "shell")?.content;
     expect(reply?.status).toBe("ok");
     expect(await bridge.run("result.stopped?.reason")).toBe("'stopped from the Stop button'");
-    expect(await bridge.run("result.epochs.length === result.history.loss!.length && result.epochs.length >= 2")).toBe("true");
+    expect(await bridge.run("result.epochs.length === result.history.loss!.length && result.epochs.length >= 2")).toBe(
+      "true",
+    );
     await forwarding;
-    await page.waitForFunction(() => Array.from(document.querySelectorAll(".widget-label")).some((el) => /epochs · stopped in epoch \d+ by the Stop button$/.test(el.textContent ?? "")), { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll(".widget-label")).some((el) =>
+          /epochs · stopped in epoch \d+ by the Stop button$/.test(el.textContent ?? ""),
+        ),
+      { timeout: 10_000 },
+    );
     expect(await stop.evaluate((el) => (el as HTMLButtonElement).disabled)).toBe(true);
     await page.screenshot({ path: join(SHOTS, "widgets.png") });
     expect(pageErrors).toEqual([]);

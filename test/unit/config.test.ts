@@ -25,10 +25,14 @@ describe("loadConfig", () => {
 
   it("names the variable and the value it cannot use", () => {
     expect(() => loadConfig({ LEPTON_PROFILE: "huge" })).toThrow(ConfigError);
-    expect(() => loadConfig({ LEPTON_PROFILE: "huge" })).toThrow(/LEPTON_PROFILE must be one of smoke, test, standard, full, got "huge"/);
+    expect(() => loadConfig({ LEPTON_PROFILE: "huge" })).toThrow(
+      /LEPTON_PROFILE must be one of smoke, test, standard, full, got "huge"/,
+    );
     expect(() => loadConfig({ LEPTON_SEED: "-1" })).toThrow(/LEPTON_SEED/);
     expect(() => loadConfig({ LEPTON_SEED: "1.5" })).toThrow(/LEPTON_SEED/);
-    expect(() => loadConfig({ LEPTON_BACKEND: "cuda" })).toThrow(/LEPTON_BACKEND must be one of tensorflow, webgpu, wasm, cpu/);
+    expect(() => loadConfig({ LEPTON_BACKEND: "cuda" })).toThrow(
+      /LEPTON_BACKEND must be one of tensorflow, webgpu, wasm, cpu/,
+    );
   });
 
   it("returns a frozen object", () => {

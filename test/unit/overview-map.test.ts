@@ -21,12 +21,23 @@ interface MapRow {
 }
 
 function markdownOf(notebookFile: string): string[] {
-  const notebook = JSON.parse(readFileSync(notebookFile, "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
-  return notebook.cells.filter((c) => c.cell_type === "markdown").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+  const notebook = JSON.parse(readFileSync(notebookFile, "utf8")) as {
+    cells: { cell_type: string; source: string | string[] }[];
+  };
+  return notebook.cells
+    .filter((c) => c.cell_type === "markdown")
+    .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
 }
 
 function headingsOf(notebookFile: string): Set<string> {
-  return new Set(markdownOf(notebookFile).flatMap((text) => text.split("\n").filter((line) => /^#{1,4} /.test(line)).map((line) => line.replace(/^#+ /, "").trim())));
+  return new Set(
+    markdownOf(notebookFile).flatMap((text) =>
+      text
+        .split("\n")
+        .filter((line) => /^#{1,4} /.test(line))
+        .map((line) => line.replace(/^#+ /, "").trim()),
+    ),
+  );
 }
 
 const ROW = /^\| (000|001) §([\d.]+) \| [^|]+ \| ([^|]+) \| (.+) \|$/;
@@ -34,7 +45,9 @@ const rows: MapRow[] = markdownOf(join(NOTEBOOKS, "00_overview.ipynb"))
   .flatMap((text) => text.split("\n"))
   .flatMap((line) => {
     const match = ROW.exec(line);
-    return match === null ? [] : [{ document: match[1]!, section: match[2]!, notebook: match[3]!.trim(), where: match[4]!.trim() }];
+    return match === null
+      ? []
+      : [{ document: match[1]!, section: match[2]!, notebook: match[3]!.trim(), where: match[4]!.trim() }];
   });
 
 describe("the overview's section map", () => {
@@ -59,10 +72,12 @@ describe("the overview's section map", () => {
       const file = join(NOTEBOOKS, `${name}.ipynb`);
       if (!existsSync(file)) {
         if (!ANNOUNCED.has(name)) problems.push(`${label}: no notebook ${name}.ipynb`);
-        else if (row.where !== "—") problems.push(`${label}: ${name} is not in notebooks/ yet, so no heading of it can be named`);
+        else if (row.where !== "—")
+          problems.push(`${label}: ${name} is not in notebooks/ yet, so no heading of it can be named`);
         continue;
       }
-      if (row.where !== "—" && !headingsOf(file).has(row.where)) problems.push(`${label}: ${name} has no heading "${row.where}"`);
+      if (row.where !== "—" && !headingsOf(file).has(row.where))
+        problems.push(`${label}: ${name} has no heading "${row.where}"`);
     }
     expect(problems).toEqual([]);
   });
@@ -73,10 +88,12 @@ describe("the overview's section map", () => {
     for (const file of seedFiles) {
       const document = file.slice(0, 3);
       const listed = new Set(rows.filter((r) => r.document === document).map((r) => r.section));
-      const numbered = readFileSync(join(SEEDS, file), "utf8").split("\n").flatMap((line) => {
-        const match = /^#{2,4} (\d+(?:\.\d+)*)\.?\s/.exec(line);
-        return match === null ? [] : [match[1]!];
-      });
+      const numbered = readFileSync(join(SEEDS, file), "utf8")
+        .split("\n")
+        .flatMap((line) => {
+          const match = /^#{2,4} (\d+(?:\.\d+)*)\.?\s/.exec(line);
+          return match === null ? [] : [match[1]!];
+        });
       for (const section of new Set(numbered)) if (!listed.has(section)) missing.push(`${document} §${section}`);
     }
     expect(missing).toEqual([]);

@@ -18,11 +18,16 @@ describe("src/random", () => {
   });
 
   it("derives the epoch-shuffle seeds the workbook has always used, and different seeds for different parts", () => {
-    for (const [seed, epoch] of [[42, 0], [42, 7], [1337, 3]] as const) {
+    for (const [seed, epoch] of [
+      [42, 0],
+      [42, 7],
+      [1337, 3],
+    ] as const) {
       expect(deriveSeed(seed, epoch)).toBe((seed * 2654435761 + epoch * 40503) >>> 0);
     }
     const seeds = new Set<number>();
-    for (let epoch = 0; epoch < 20; epoch++) for (let batch = 0; batch < 20; batch++) seeds.add(deriveSeed(42, epoch, batch, 0));
+    for (let epoch = 0; epoch < 20; epoch++)
+      for (let batch = 0; batch < 20; batch++) seeds.add(deriveSeed(42, epoch, batch, 0));
     expect(seeds.size).toBe(400);
     expect(deriveSeed(42)).toBe(42);
   });

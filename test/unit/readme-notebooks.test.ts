@@ -9,17 +9,25 @@ import { describe, expect, it } from "vitest";
 const ROOT = resolve(__dirname, "..", "..");
 const NOTEBOOKS = join(ROOT, "notebooks");
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-const notebookSection = readme.slice(readme.indexOf("## The notebooks"), readme.indexOf("\n## ", readme.indexOf("## The notebooks") + 1));
+const notebookSection = readme.slice(
+  readme.indexOf("## The notebooks"),
+  readme.indexOf("\n## ", readme.indexOf("## The notebooks") + 1),
+);
 const rows = new Map(
   notebookSection.split("\n").flatMap((line) => {
     const match = /^\| `([\w-]+)` \| ([^|]*) \|/.exec(line);
     return match === null ? [] : [[match[1]!, match[2]!] as const];
   }),
 );
-const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).map((f) => f.replace(/\.ipynb$/, "")).sort();
+const notebooks = readdirSync(NOTEBOOKS)
+  .filter((f) => f.endsWith(".ipynb"))
+  .map((f) => f.replace(/\.ipynb$/, ""))
+  .sort();
 
 function sectionsLine(name: string): string {
-  const notebook = JSON.parse(readFileSync(join(NOTEBOOKS, `${name}.ipynb`), "utf8")) as { cells: { source: string | string[] }[] };
+  const notebook = JSON.parse(readFileSync(join(NOTEBOOKS, `${name}.ipynb`), "utf8")) as {
+    cells: { source: string | string[] }[];
+  };
   const first = notebook.cells[0]!.source;
   const text = Array.isArray(first) ? first.join("") : first;
   return text.split("\n").find((line) => line.startsWith("**Sections")) ?? "";

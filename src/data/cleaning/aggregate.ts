@@ -1,7 +1,20 @@
-/** Group statistics (Seed 000 §2.2 data aggregation; seed 001 §3.3 pattern recognition): pandas' `groupby(by).agg(...)`, missing values skipped. */
+/**
+ * Group statistics (Seed 000 §2.2 data aggregation; seed 001 §3.3 pattern recognition): pandas' `groupby(by).agg(...)`,
+ * missing values skipped.
+ */
 import pl from "nodejs-polars";
 import { CleaningError } from "../errors";
-import { asInputKind, dataColumns, dtypesOf, isNumericDtype, requireColumns, requireNumeric, toPolars, type FrameInput, type FrameOutput } from "../frame";
+import {
+  asInputKind,
+  dataColumns,
+  dtypesOf,
+  isNumericDtype,
+  requireColumns,
+  requireNumeric,
+  toPolars,
+  type FrameInput,
+  type FrameOutput,
+} from "../frame";
 
 /** A per-group statistic; all skip missing cells (danfo's mean counts them in the divisor). */
 export type Aggregation = "mean" | "sum" | "min" | "max" | "median" | "count" | "std";
@@ -10,13 +23,20 @@ export type Aggregation = "mean" | "sum" | "min" | "max" | "median" | "count" | 
 function aggExpr(columns: readonly string[], how: Aggregation, isFloat: boolean): pl.Expr {
   const x = isFloat ? pl.cols([...columns]).fillNan(pl.lit(null)) : pl.cols([...columns]);
   switch (how) {
-    case "mean": return x.mean();
-    case "sum": return x.sum();
-    case "min": return x.min();
-    case "max": return x.max();
-    case "median": return x.median();
-    case "count": return x.count();
-    case "std": return x.std();
+    case "mean":
+      return x.mean();
+    case "sum":
+      return x.sum();
+    case "min":
+      return x.min();
+    case "max":
+      return x.max();
+    case "median":
+      return x.median();
+    case "count":
+      return x.count();
+    case "std":
+      return x.std();
   }
 }
 
@@ -24,7 +44,11 @@ function aggExpr(columns: readonly string[], how: Aggregation, isFloat: boolean)
  * Aggregates columns per group, as pandas' `df.groupby(by).agg({...})`: one row per key (rows with a
  * missing key dropped), sorted by key, keys as columns.
  */
-export function groupAggregate<F extends FrameInput>(input: F, by: string | readonly string[], aggregations: Readonly<Record<string, Aggregation>>): FrameOutput<F> {
+export function groupAggregate<F extends FrameInput>(
+  input: F,
+  by: string | readonly string[],
+  aggregations: Readonly<Record<string, Aggregation>>,
+): FrameOutput<F> {
   const frame = toPolars(input);
   const keys = typeof by === "string" ? [by] : [...by];
   requireColumns(frame, keys, "groupAggregate");
@@ -55,7 +79,11 @@ export function groupAggregate<F extends FrameInput>(input: F, by: string | read
 }
 
 /** Means of numeric columns (all but the keys by default) per group — pandas' `df.groupby(by).mean()`. */
-export function groupMeans<F extends FrameInput>(input: F, by: string | readonly string[], columns?: readonly string[]): FrameOutput<F> {
+export function groupMeans<F extends FrameInput>(
+  input: F,
+  by: string | readonly string[],
+  columns?: readonly string[],
+): FrameOutput<F> {
   const frame = toPolars(input);
   const keys = typeof by === "string" ? [by] : [...by];
   const types = dtypesOf(frame);

@@ -1,4 +1,6 @@
-/** Whole-row (or subset) deduplication with pandas' drop_duplicates semantics (Seed 000 §2.2 "remove duplicate data"). */
+/**
+ * Whole-row (or subset) deduplication with pandas' drop_duplicates semantics (Seed 000 §2.2 "remove duplicate data").
+ */
 import { asInputKind, dataColumns, requireColumns, toPolars, type FrameInput } from "../frame";
 import { stepReport, type Cleaned } from "./report";
 
@@ -19,6 +21,11 @@ export function dropDuplicates<F extends FrameInput>(input: F, options: DropDupl
   const keep = options.keep ?? "first";
   const after = before.unique({ subset: [...subset], keep, maintainOrder: true });
   const dropped = before.height - after.height;
-  const report = stepReport("dropDuplicates", before, after, `dropped ${dropped} duplicate row(s), kept the ${keep} copy`);
+  const report = stepReport(
+    "dropDuplicates",
+    before,
+    after,
+    `dropped ${dropped} duplicate row(s), kept the ${keep} copy`,
+  );
   return { frame: asInputKind(input, after), report };
 }

@@ -5,7 +5,15 @@
  */
 import pl from "nodejs-polars";
 import { CleaningError, DatasetError } from "../errors";
-import { asInputKind, dataColumns, isNumericDtype, requireColumns, ROW_LABEL, toPolars, type FrameInput } from "../frame";
+import {
+  asInputKind,
+  dataColumns,
+  isNumericDtype,
+  requireColumns,
+  ROW_LABEL,
+  toPolars,
+  type FrameInput,
+} from "../frame";
 import { readFittedState, saveFittedState } from "./fitted-state";
 import { stepReport, type Cleaned, type ColumnCounts } from "./report";
 
@@ -23,11 +31,21 @@ export interface EncoderState {
 function sortedCategories(frame: pl.DataFrame, column: string): Category[] {
   const series = frame.getColumn(column);
   const numeric = isNumericDtype(series.dtype);
-  const values = (frame.select(numeric ? pl.col(column).cast(pl.Float64).fillNan(pl.lit(null)) : pl.col(column).cast(pl.Utf8)).getColumn(column).dropNulls().unique().toArray() as Category[]);
+  const values = frame
+    .select(numeric ? pl.col(column).cast(pl.Float64).fillNan(pl.lit(null)) : pl.col(column).cast(pl.Utf8))
+    .getColumn(column)
+    .dropNulls()
+    .unique()
+    .toArray() as Category[];
   return numeric ? (values as number[]).sort((a, b) => a - b) : (values as string[]).sort();
 }
 
-function fitCategories(frame: pl.DataFrame, columns: readonly string[], order: Readonly<Record<string, readonly Category[]>>, step: string): Record<string, Category[]> {
+function fitCategories(
+  frame: pl.DataFrame,
+  columns: readonly string[],
+  order: Readonly<Record<string, readonly Category[]>>,
+  step: string,
+): Record<string, Category[]> {
   requireColumns(frame, columns, step);
   const result: Record<string, Category[]> = {};
   for (const c of columns) {
@@ -35,7 +53,10 @@ function fitCategories(frame: pl.DataFrame, columns: readonly string[], order: R
     const given = order[c];
     if (given !== undefined) {
       const unknown = seen.filter((v) => !given.includes(v));
-      if (unknown.length > 0) throw new CleaningError(`${step}: column "${c}" has value(s) ${JSON.stringify(unknown)} missing from the given order`);
+      if (unknown.length > 0)
+        throw new CleaningError(
+          `${step}: column "${c}" has value(s) ${JSON.stringify(unknown)} missing from the given order`,
+        );
       result[c] = [...given];
     } else {
       result[c] = seen;
@@ -45,7 +66,9 @@ function fitCategories(frame: pl.DataFrame, columns: readonly string[], order: R
 }
 
 function valueExpr(frame: pl.DataFrame, column: string): pl.Expr {
-  return isNumericDtype(frame.getColumn(column).dtype) ? pl.col(column).cast(pl.Float64).fillNan(pl.lit(null)) : pl.col(column).cast(pl.Utf8);
+  return isNumericDtype(frame.getColumn(column).dtype)
+    ? pl.col(column).cast(pl.Float64).fillNan(pl.lit(null))
+    : pl.col(column).cast(pl.Utf8);
 }
 
 function unknownCount(frame: pl.DataFrame, column: string, categories: readonly Category[]): number {
@@ -58,14 +81,25 @@ function hstack(left: pl.DataFrame, right: pl.DataFrame): pl.DataFrame {
   return left.hstack(right) as unknown as pl.DataFrame;
 }
 
-/** One-hot encoding with pandas' `get_dummies(df, columns=…)` layout: other columns first, then `col_value` 0/1 columns in sorted category order; a missing cell gives all zeros, or all missing with `missing: "null"`. */
+/**
+ * One-hot encoding with pandas' `get_dummies(df, columns=…)` layout: other columns first, then `col_value` 0/1 columns
+ * in sorted category order; a missing cell gives all zeros, or all missing with `missing: "null"`.
+ */
 export class OneHotEncoder {
   private constructor(readonly state: EncoderState) {}
 
   /** Learns each column's categories (sorted, as pandas) or takes them from `order`. */
-  static fit(input: FrameInput, columns: readonly string[], options: { readonly separator?: string; readonly order?: Readonly<Record<string, readonly Category[]>> } = {}): OneHotEncoder {
+  static fit(
+    input: FrameInput,
+    columns: readonly string[],
+    options: { readonly separator?: string; readonly order?: Readonly<Record<string, readonly Category[]>> } = {},
+  ): OneHotEncoder {
     const frame = toPolars(input);
-    return new OneHotEncoder({ kind: "onehot", separator: options.separator ?? "_", columns: fitCategories(frame, columns, options.order ?? {}, "OneHotEncoder.fit") });
+    return new OneHotEncoder({
+      kind: "onehot",
+      separator: options.separator ?? "_",
+      columns: fitCategories(frame, columns, options.order ?? {}, "OneHotEncoder.fit"),
+    });
   }
 
   /** Rebuilds an encoder from saved state. */
@@ -74,7 +108,10 @@ export class OneHotEncoder {
     return new OneHotEncoder(state);
   }
 
-  /** Replaces each fitted column by its 0/1 columns; values unseen at fit time give all zeros and are counted in the report's detail. */
+  /**
+   * Replaces each fitted column by its 0/1 columns; values unseen at fit time give all zeros and are counted in the
+   * report's detail.
+   */
   transform<F extends FrameInput>(input: F, options: { readonly missing?: "zeros" | "null" } = {}): Cleaned<F> {
     const before = toPolars(input);
     const names = Object.keys(this.state.columns);
@@ -90,7 +127,10 @@ export class OneHotEncoder {
     });
     const kept = dataColumns(before).filter((c) => !names.includes(c));
     const hidden = before.columns.includes(ROW_LABEL) ? [ROW_LABEL] : [];
-    const after = [...parts, before.select(...hidden)].reduce<pl.DataFrame>((acc, part) => hstack(acc, part), before.select(...kept));
+    const after = [...parts, before.select(...hidden)].reduce<pl.DataFrame>(
+      (acc, part) => hstack(acc, part),
+      before.select(...kept),
+    );
     const detail = `one-hot ${names.join(", ")}${unknowns.length > 0 ? `; ${unknowns.join("; ")}` : ""}`;
     return { frame: asInputKind(input, after), report: stepReport("oneHot", before, after, detail, counts) };
   }
@@ -100,7 +140,11 @@ export class OneHotEncoder {
    * columns go through one toDummies pass and name-only selects (3M rows × 229 categories: 1 s instead
    * of 25 s); numbers compare per category.
    */
-  private dummies(frame: pl.DataFrame, column: string, missing: "zeros" | "null"): { frame: pl.DataFrame; unknown: number } {
+  private dummies(
+    frame: pl.DataFrame,
+    column: string,
+    missing: "zeros" | "null",
+  ): { frame: pl.DataFrame; unknown: number } {
     const categories = this.state.columns[column]!;
     const sep = this.state.separator;
     const names = categories.map((category) => `${column}${sep}${category}`);
@@ -113,16 +157,28 @@ export class OneHotEncoder {
       const unseen = made.columns.filter((name) => !known.has(name));
       unknown = unseen.reduce((sum, name) => sum + Number(made.getColumn(name).sum()), 0);
       const absent = names.filter((name) => !made.columns.includes(name));
-      const filled = absent.length === 0 ? made : made.withColumns(...absent.map((name) => pl.lit(0).cast(pl.UInt8).alias(name)));
+      const filled =
+        absent.length === 0 ? made : made.withColumns(...absent.map((name) => pl.lit(0).cast(pl.UInt8).alias(name)));
       out = filled.select(...names);
     } else {
-      out = frame.select(...categories.map((category, k) => valueExpr(frame, column).eq(pl.lit(category)).fillNull(false).cast(pl.UInt8).alias(names[k]!)));
+      out = frame.select(
+        ...categories.map((category, k) =>
+          valueExpr(frame, column).eq(pl.lit(category)).fillNull(false).cast(pl.UInt8).alias(names[k]!),
+        ),
+      );
       unknown = unknownCount(frame, column, categories);
     }
     if (missing === "zeros") return { frame: out, unknown };
     const isMissing = valueExpr(frame, column).isNull().alias("__missing__");
     const flagged = hstack(out, frame.select(isMissing));
-    return { frame: flagged.select(...names.map((name) => pl.when(pl.col("__missing__")).then(pl.lit(null)).otherwise(pl.col(name)).cast(pl.UInt8).alias(name))), unknown };
+    return {
+      frame: flagged.select(
+        ...names.map((name) =>
+          pl.when(pl.col("__missing__")).then(pl.lit(null)).otherwise(pl.col(name)).cast(pl.UInt8).alias(name),
+        ),
+      ),
+      unknown,
+    };
   }
 
   /** Saves the fitted categories as JSON. */
@@ -131,14 +187,25 @@ export class OneHotEncoder {
   }
 }
 
-/** Label / ordinal codes: each category becomes its position (sorted as pandas' `astype("category").cat.codes`, or a given order); missing and unseen values stay missing (pandas writes −1). */
+/**
+ * Label / ordinal codes: each category becomes its position (sorted as pandas' `astype("category").cat.codes`, or a
+ * given order); missing and unseen values stay missing (pandas writes −1).
+ */
 export class LabelEncoder {
   private constructor(readonly state: EncoderState) {}
 
   /** Learns each column's categories (sorted) or takes the ordinal order from `order`. */
-  static fit(input: FrameInput, columns: readonly string[], options: { readonly order?: Readonly<Record<string, readonly Category[]>> } = {}): LabelEncoder {
+  static fit(
+    input: FrameInput,
+    columns: readonly string[],
+    options: { readonly order?: Readonly<Record<string, readonly Category[]>> } = {},
+  ): LabelEncoder {
     const frame = toPolars(input);
-    return new LabelEncoder({ kind: "label", separator: "_", columns: fitCategories(frame, columns, options.order ?? {}, "LabelEncoder.fit") });
+    return new LabelEncoder({
+      kind: "label",
+      separator: "_",
+      columns: fitCategories(frame, columns, options.order ?? {}, "LabelEncoder.fit"),
+    });
   }
 
   /** Rebuilds an encoder from saved state. */
@@ -162,7 +229,14 @@ export class LabelEncoder {
       const value = valueExpr(before, c);
       if (categories.length === 0) return pl.lit(null).cast(pl.Int32).alias(c);
       // replaceStrict's object form ignores its mapping in nodejs-polars 0.24.1; the positional form works.
-      return value.replaceStrict([...categories] as (number | string)[], categories.map((_, k) => k), pl.lit(null), pl.Int32).alias(c);
+      return value
+        .replaceStrict(
+          [...categories] as (number | string)[],
+          categories.map((_, k) => k),
+          pl.lit(null),
+          pl.Int32,
+        )
+        .alias(c);
     });
     const after = before.withColumns(...exprs);
     const detail = `codes for ${names.join(", ")}${unknowns.length > 0 ? `; ${unknowns.join("; ")}` : ""}`;
@@ -194,8 +268,17 @@ export function loadEncoder(path: string): OneHotEncoder | LabelEncoder {
   const valid =
     (s.kind === "onehot" || s.kind === "label") &&
     typeof s.separator === "string" &&
-    typeof s.columns === "object" && s.columns !== null &&
-    Object.values(s.columns).every((v) => Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number"));
-  if (!valid) throw new DatasetError(path, 'expected {"kind": "onehot"|"label", "separator": "_", "columns": {column: [categories]}}');
-  return s.kind === "onehot" ? OneHotEncoder.fromState(state as EncoderState) : LabelEncoder.fromState(state as EncoderState);
+    typeof s.columns === "object" &&
+    s.columns !== null &&
+    Object.values(s.columns).every(
+      (v) => Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number"),
+    );
+  if (!valid)
+    throw new DatasetError(
+      path,
+      'expected {"kind": "onehot"|"label", "separator": "_", "columns": {column: [categories]}}',
+    );
+  return s.kind === "onehot"
+    ? OneHotEncoder.fromState(state as EncoderState)
+    : LabelEncoder.fromState(state as EncoderState);
 }

@@ -4,7 +4,15 @@
  */
 import pl from "nodejs-polars";
 import { CleaningError } from "../errors";
-import { asInputKind, dataColumns, requireColumns, ROW_LABEL, toPolars, type FrameInput, type FrameOutput } from "../frame";
+import {
+  asInputKind,
+  dataColumns,
+  requireColumns,
+  ROW_LABEL,
+  toPolars,
+  type FrameInput,
+  type FrameOutput,
+} from "../frame";
 import { stepReport, type Cleaned } from "./report";
 
 /** Options of mergeFrames: key column(s), join kind, suffixes for clashing non-key columns (pandas: "_x", "_y"). */
@@ -20,8 +28,8 @@ function withoutLabels(frame: pl.DataFrame): pl.DataFrame {
 
 /**
  * Joins two tables on key columns as pandas' `merge`: inner and left keep the left table's row order,
- * right keeps the right's, outer is the left join followed by the unmatched right rows; clashing columns get suffixes. Missing keys never match.
- * The result is the kind of the left input.
+ * right keeps the right's, outer is the left join followed by the unmatched right rows; clashing columns get suffixes.
+ * Missing keys never match. The result is the kind of the left input.
  */
 export function mergeFrames<L extends FrameInput>(left: L, right: FrameInput, options: MergeOptions): Cleaned<L> {
   const keys = typeof options.on === "string" ? [options.on] : [...options.on];
@@ -32,14 +40,18 @@ export function mergeFrames<L extends FrameInput>(left: L, right: FrameInput, op
   requireColumns(b, keys, "mergeFrames (right)");
   const [sx, sy] = options.suffixes ?? ["_x", "_y"];
   const clash = dataColumns(a).filter((c) => !keys.includes(c) && dataColumns(b).includes(c));
-  const renamed = (frame: pl.DataFrame, suffix: string) => frame.rename(Object.fromEntries(clash.map((c) => [c, `${c}${suffix}`])));
+  const renamed = (frame: pl.DataFrame, suffix: string) =>
+    frame.rename(Object.fromEntries(clash.map((c) => [c, `${c}${suffix}`])));
   const l = renamed(a, sx);
   const r = renamed(b, sy);
   const how = options.how ?? "inner";
   const order = [...l.columns, ...r.columns.filter((c) => !keys.includes(c))];
   let joined: pl.DataFrame;
   if (how === "right") joined = r.join(l, { on: keys, how: "left" });
-  else if (how === "outer") joined = pl.concat([l.join(r, { on: keys, how: "left" }), r.join(l, { on: keys, how: "anti" })], { how: "diagonalRelaxed" });
+  else if (how === "outer")
+    joined = pl.concat([l.join(r, { on: keys, how: "left" }), r.join(l, { on: keys, how: "anti" })], {
+      how: "diagonalRelaxed",
+    });
   else joined = l.join(r, { on: keys, how });
   const after = joined.select(...order);
   const report = stepReport("merge", a, after, `${how} merge on ${keys.join(", ")} with ${b.height} right row(s)`);

@@ -4,10 +4,20 @@
  */
 import pl from "nodejs-polars";
 import { CleaningError } from "../errors";
-import { asInputKind, dataColumns, isNumericDtype, requireColumns, toPolars, type Cell, type FrameInput } from "../frame";
+import {
+  asInputKind,
+  dataColumns,
+  isNumericDtype,
+  requireColumns,
+  toPolars,
+  type Cell,
+  type FrameInput,
+} from "../frame";
 import { stepReport, type Cleaned, type ColumnCounts } from "./report";
 
-/** Missing cells of one column (pandas `isna().sum()` and its percentage); a type alias so it fits `table()`'s records. */
+/**
+ * Missing cells of one column (pandas `isna().sum()` and its percentage); a type alias so it fits `table()`'s records.
+ */
 export type MissingSummary = {
   readonly column: string;
   readonly dtype: string;
@@ -21,7 +31,12 @@ export function missingReport(input: FrameInput): MissingSummary[] {
   return dataColumns(frame).map((column) => {
     const series = frame.getColumn(column);
     const missing = countMissing(frame, column);
-    return { column, dtype: series.dtype.variant, missing, percent: frame.height === 0 ? 0 : (100 * missing) / frame.height };
+    return {
+      column,
+      dtype: series.dtype.variant,
+      missing,
+      percent: frame.height === 0 ? 0 : (100 * missing) / frame.height,
+    };
   });
 }
 
@@ -54,7 +69,12 @@ export function dropMissing<F extends FrameInput>(input: F, options: DropMissing
     const drop = flags.reduce((acc, flag) => (how === "any" ? acc.or(flag) : acc.and(flag)));
     after = before.filter(drop.not());
   }
-  const report = stepReport("dropMissing", before, after, `dropped ${before.height - after.height} row(s) with ${how} missing in ${subset.length} column(s)`);
+  const report = stepReport(
+    "dropMissing",
+    before,
+    after,
+    `dropped ${before.height - after.height} row(s) with ${how} missing in ${subset.length} column(s)`,
+  );
   return { frame: asInputKind(input, after), report };
 }
 
@@ -67,7 +87,10 @@ function modeOf(series: pl.Series): Cell {
   const name = series.name;
   const countColumn = counts.columns.find((c) => c !== name) ?? "count";
   const top = counts.getColumn(countColumn).max() as number;
-  const candidates = counts.filter(pl.col(countColumn).eq(pl.lit(top))).getColumn(name).sort();
+  const candidates = counts
+    .filter(pl.col(countColumn).eq(pl.lit(top)))
+    .getColumn(name)
+    .sort();
   return candidates.get(0) as Cell;
 }
 
@@ -78,7 +101,12 @@ function fillValue(frame: pl.DataFrame, column: string, strategy: FillStrategy):
   if ((strategy === "mean" || strategy === "median") && !numeric) {
     throw new CleaningError(`fillMissing: column "${column}" is ${series.dtype.variant}, ${strategy} needs numbers`);
   }
-  const clean = numeric ? frame.select(pl.col(column).cast(pl.Float64).fillNan(pl.lit(null))).getColumn(column).dropNulls() : series.dropNulls();
+  const clean = numeric
+    ? frame
+        .select(pl.col(column).cast(pl.Float64).fillNan(pl.lit(null)))
+        .getColumn(column)
+        .dropNulls()
+    : series.dropNulls();
   if (strategy === "mean") return clean.len() === 0 ? null : (clean.mean() as number);
   if (strategy === "median") return clean.len() === 0 ? null : (clean.median() as number);
   return modeOf(clean);
@@ -95,7 +123,9 @@ function fillExpr(frame: pl.DataFrame, column: string, strategy: FillStrategy): 
     return base.cast(pl.Float64).fillNull(pl.lit(value)).alias(column);
   }
   if (typeof value === "string" && isNumericDtype(dtype)) {
-    throw new CleaningError(`fillMissing: column "${column}" is numeric, cannot fill it with text ${JSON.stringify(value)}`);
+    throw new CleaningError(
+      `fillMissing: column "${column}" is numeric, cannot fill it with text ${JSON.stringify(value)}`,
+    );
   }
   return base.fillNull(pl.lit(value)).alias(column);
 }
@@ -105,7 +135,10 @@ function fillExpr(frame: pl.DataFrame, column: string, strategy: FillStrategy): 
  * a constant, forward or backward fill — computed from the non-missing cells; returns a new frame and
  * the number filled per column. Never mutates the input (danfo's fillNa does).
  */
-export function fillMissing<F extends FrameInput>(input: F, strategies: Readonly<Record<string, FillStrategy>>): Cleaned<F> {
+export function fillMissing<F extends FrameInput>(
+  input: F,
+  strategies: Readonly<Record<string, FillStrategy>>,
+): Cleaned<F> {
   const before = toPolars(input);
   const columns = Object.keys(strategies);
   requireColumns(before, columns, "fillMissing");

@@ -50,7 +50,12 @@ export function stepReport(
 ): CleaningReport {
   const full: Record<string, ColumnCounts> = {};
   for (const [name, counts] of Object.entries(columns)) full[name] = { ...EMPTY_COUNTS, ...counts };
-  return { rowsIn: before.height, rowsOut: after.height, steps: [{ step, rowsIn: before.height, rowsOut: after.height, detail }], columns: full };
+  return {
+    rowsIn: before.height,
+    rowsOut: after.height,
+    steps: [{ step, rowsIn: before.height, rowsOut: after.height, detail }],
+    columns: full,
+  };
 }
 
 /** Joins the reports of consecutive steps into one: rows in of the first, rows out of the last, counts summed. */
@@ -73,6 +78,13 @@ export function combineReports(...reports: readonly CleaningReport[]): CleaningR
 }
 
 /** One line per column of a report, ready for `table()`. */
-export function reportRows(report: CleaningReport): { column: string; filled: number; rejected: number; encoded: string }[] {
-  return Object.entries(report.columns).map(([column, c]) => ({ column, filled: c.filled, rejected: c.rejected, encoded: c.encoded.join(", ") }));
+export function reportRows(
+  report: CleaningReport,
+): { column: string; filled: number; rejected: number; encoded: string }[] {
+  return Object.entries(report.columns).map(([column, c]) => ({
+    column,
+    filled: c.filled,
+    rejected: c.rejected,
+    encoded: c.encoded.join(", "),
+  }));
 }

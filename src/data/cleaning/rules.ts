@@ -5,7 +5,16 @@
  */
 import pl from "nodejs-polars";
 import { CleaningError } from "../errors";
-import { asInputKind, dataColumns, isNumericDtype, requireColumns, ROW_LABEL, toPolars, type FrameInput, type FrameOutput } from "../frame";
+import {
+  asInputKind,
+  dataColumns,
+  isNumericDtype,
+  requireColumns,
+  ROW_LABEL,
+  toPolars,
+  type FrameInput,
+  type FrameOutput,
+} from "../frame";
 import { stepReport, type Cleaned, type ColumnCounts } from "./report";
 
 /** A rule for one column; every given check must hold for a non-missing cell. */
@@ -20,7 +29,10 @@ export interface ColumnRule {
   readonly pattern?: string;
 }
 
-/** A validated frame, its report, and the rejects table: `row` label, `field` (the column), original `value`, `reason`, then the original row. */
+/**
+ * A validated frame, its report, and the rejects table: `row` label, `field` (the column), original `value`, `reason`,
+ * then the original row.
+ */
 export interface Validated<F extends FrameInput> extends Cleaned<F> {
   readonly rejects: FrameOutput<F>;
 }
@@ -41,7 +53,8 @@ function checkFor(frame: pl.DataFrame, column: string, rule: ColumnRule): Column
   if (!numeric && wantsNumber && dtype.variant !== "String") {
     throw new CleaningError(`validate: column "${column}" is ${dtype.variant}; number rules need numbers or text`);
   }
-  if (rule.pattern !== undefined && numeric) throw new CleaningError(`validate: column "${column}" is numeric; pattern needs text`);
+  if (rule.pattern !== undefined && numeric)
+    throw new CleaningError(`validate: column "${column}" is numeric; pattern needs text`);
   const present = dtype.variant.startsWith("Float") ? raw.isNotNull().and(raw.isNan().not()) : raw.isNotNull();
   const parsed = wantsNumber ? (numeric ? raw.cast(pl.Float64) : raw.str.strip().cast(pl.Float64, false)) : raw;
   const failures: [pl.Expr, string][] = [];
@@ -50,10 +63,13 @@ function checkFor(frame: pl.DataFrame, column: string, rule: ColumnRule): Column
   if (rule.min !== undefined) failures.push([parsed.lt(pl.lit(rule.min)), `below minimum ${rule.min}`]);
   if (rule.max !== undefined) failures.push([parsed.gt(pl.lit(rule.max)), `above maximum ${rule.max}`]);
   if (rule.allowed !== undefined) {
-    const allowed = rule.allowed.filter((v) => (numeric ? typeof v === "number" : true)).map((v) => (numeric ? v : String(v)));
+    const allowed = rule.allowed
+      .filter((v) => (numeric ? typeof v === "number" : true))
+      .map((v) => (numeric ? v : String(v)));
     failures.push([present.and(parsed.isIn(allowed).not()), `not one of ${JSON.stringify(rule.allowed)}`]);
   }
-  if (rule.pattern !== undefined) failures.push([present.and(raw.str.contains(rule.pattern).not()), `does not match /${rule.pattern}/`]);
+  if (rule.pattern !== undefined)
+    failures.push([present.and(raw.str.contains(rule.pattern).not()), `does not match /${rule.pattern}/`]);
   if (failures.length === 0) return { column, value: raw, reason: pl.lit(null).cast(pl.Utf8) };
   let reason = pl.when(failures[0]![0].fillNull(false)).then(pl.lit(failures[0]![1]));
   for (const [flag, text] of failures.slice(1)) reason = reason.when(flag.fillNull(false)).then(pl.lit(text));
@@ -87,15 +103,29 @@ export function validate<F extends FrameInput>(input: F, rules: Readonly<Record<
         ...originals.map((c) => pl.col(c)),
       ),
   );
-  const stacked = rejectParts.length === 0 ? indexed.head(0).select(pl.col(POSITION)) : pl.concat(rejectParts, { how: "vertical" });
+  const stacked =
+    rejectParts.length === 0 ? indexed.head(0).select(pl.col(POSITION)) : pl.concat(rejectParts, { how: "vertical" });
   const rejects = stacked.sort(POSITION).drop(POSITION);
   const cleaned = reasons.withColumns(
-    ...checks.map((ch) => pl.when(pl.col(`__reason__${ch.column}`).isNotNull()).then(pl.lit(null)).otherwise(ch.value).alias(ch.column)),
+    ...checks.map((ch) =>
+      pl
+        .when(pl.col(`__reason__${ch.column}`).isNotNull())
+        .then(pl.lit(null))
+        .otherwise(ch.value)
+        .alias(ch.column),
+    ),
   );
   const after = cleaned.select(...before.columns);
   const counts: Record<string, Partial<ColumnCounts>> = {};
-  for (const ch of checks) counts[ch.column] = { rejected: reasons.filter(pl.col(`__reason__${ch.column}`).isNotNull()).height };
+  for (const ch of checks)
+    counts[ch.column] = { rejected: reasons.filter(pl.col(`__reason__${ch.column}`).isNotNull()).height };
   const total = Object.values(counts).reduce((s, c) => s + (c.rejected ?? 0), 0);
-  const report = stepReport("validate", before, after, `${total} cell(s) broke a rule and became missing; rows kept`, counts);
+  const report = stepReport(
+    "validate",
+    before,
+    after,
+    `${total} cell(s) broke a rule and became missing; rows kept`,
+    counts,
+  );
   return { frame: asInputKind(input, after), rejects: asInputKind(input, rejects), report };
 }

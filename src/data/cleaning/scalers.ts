@@ -32,7 +32,10 @@ function numericColumns(frame: pl.DataFrame, columns: readonly string[] | undefi
 }
 
 function present(frame: pl.DataFrame, column: string): pl.Series {
-  return frame.select(pl.col(column).cast(pl.Float64).fillNan(pl.lit(null))).getColumn(column).dropNulls();
+  return frame
+    .select(pl.col(column).cast(pl.Float64).fillNan(pl.lit(null)))
+    .getColumn(column)
+    .dropNulls();
 }
 
 /** How a scaler names itself in errors and cleaning reports. */
@@ -72,7 +75,10 @@ abstract class AffineScaler<S extends ScalerState> {
       }),
     );
     const detail = `${inverse ? describeInverse : describe} on ${columns.length} column(s)`;
-    return { frame: asInputKind(input, after), report: stepReport(inverse ? inverseStep : step, before, after, detail) };
+    return {
+      frame: asInputKind(input, after),
+      report: stepReport(inverse ? inverseStep : step, before, after, detail),
+    };
   }
 
   /** Scales the fitted columns of a (new) table with the fitted parameters; missing stays missing. */
@@ -94,7 +100,13 @@ abstract class AffineScaler<S extends ScalerState> {
 /** Min-max scaling to [0, 1]: x' = (x − min) / (max − min); a constant column maps to 0. */
 export class MinMaxScaler extends AffineScaler<MinMaxState> {
   private constructor(state: MinMaxState) {
-    super(state, { scaler: "MinMaxScaler", step: "minMax", inverseStep: "minMaxInverse", describe: "min-max", describeInverse: "inverse min-max" });
+    super(state, {
+      scaler: "MinMaxScaler",
+      step: "minMax",
+      inverseStep: "minMaxInverse",
+      describe: "min-max",
+      describeInverse: "inverse min-max",
+    });
   }
 
   /** Learns min and max of each column (all numeric columns by default), ignoring missing cells. */
@@ -105,11 +117,15 @@ export class MinMaxScaler extends AffineScaler<MinMaxState> {
     if (names.length > 0) {
       // one pass for all columns: minima then maxima, NaN counted as missing
       const x = pl.cols(names).cast(pl.Float64).fillNan(pl.lit(null));
-      const stats = frame.select(x.min().suffix("__min"), x.max().suffix("__max")).toRecords()[0] as Record<string, number | null>;
+      const stats = frame.select(x.min().suffix("__min"), x.max().suffix("__max")).toRecords()[0] as Record<
+        string,
+        number | null
+      >;
       for (const c of names) {
         const min = stats[`${c}__min`];
         const max = stats[`${c}__max`];
-        if (min === null || max === null || min === undefined || max === undefined) throw new CleaningError(`MinMaxScaler.fit: column "${c}" has no values`);
+        if (min === null || max === null || min === undefined || max === undefined)
+          throw new CleaningError(`MinMaxScaler.fit: column "${c}" has no values`);
         params[c] = { min, max };
       }
     }
@@ -149,7 +165,10 @@ export class StandardScaler extends AffineScaler<StandardState> {
     const params: Record<string, { mean: number; std: number }> = {};
     for (const c of numericColumns(frame, columns, "StandardScaler.fit")) {
       const values = present(frame, c).toArray() as number[];
-      if (values.length <= ddof) throw new CleaningError(`StandardScaler.fit: column "${c}" has ${values.length} value(s), needs more than ${ddof}`);
+      if (values.length <= ddof)
+        throw new CleaningError(
+          `StandardScaler.fit: column "${c}" has ${values.length} value(s), needs more than ${ddof}`,
+        );
       const mean = values.reduce((s, v) => s + v, 0) / values.length;
       const squares = values.reduce((s, v) => s + (v - mean) * (v - mean), 0);
       params[c] = { mean, std: Math.sqrt(squares / (values.length - ddof)) };
@@ -169,7 +188,11 @@ export class StandardScaler extends AffineScaler<StandardState> {
 }
 
 function isParams(value: unknown, keys: readonly string[]): boolean {
-  return typeof value === "object" && value !== null && keys.every((k) => typeof (value as Record<string, unknown>)[k] === "number");
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    keys.every((k) => typeof (value as Record<string, unknown>)[k] === "number")
+  );
 }
 
 /** Loads a scaler saved with `save()`; DatasetError names the file when its content is not a scaler state. */
@@ -180,7 +203,12 @@ export function loadScaler(path: string): MinMaxScaler | StandardScaler {
   if (s.kind === "minmax" && columns !== null && columns.every((p) => isParams(p, ["min", "max"]))) {
     return MinMaxScaler.fromState(state as MinMaxState);
   }
-  if (s.kind === "standard" && (s.ddof === 0 || s.ddof === 1) && columns !== null && columns.every((p) => isParams(p, ["mean", "std"]))) {
+  if (
+    s.kind === "standard" &&
+    (s.ddof === 0 || s.ddof === 1) &&
+    columns !== null &&
+    columns.every((p) => isParams(p, ["mean", "std"]))
+  ) {
     return StandardScaler.fromState(state as StandardState);
   }
   throw new DatasetError(path, 'expected {"kind": "minmax"|"standard", "columns": {...}} with numeric parameters');

@@ -45,8 +45,17 @@ export class CellContexts {
   }
 
   /** Runs `work` as the cell of `parent`; everything it starts stays parented to `parent`. */
-  run<T>(parent: MessageHeader, work: () => Promise<T>, cellId?: string): { readonly context: CellContext; readonly result: Promise<T> } {
-    const context: CellContext = { parent, ...(cellId === undefined ? {} : { cellId }), pending: new Set(), timers: new Set() };
+  run<T>(
+    parent: MessageHeader,
+    work: () => Promise<T>,
+    cellId?: string,
+  ): { readonly context: CellContext; readonly result: Promise<T> } {
+    const context: CellContext = {
+      parent,
+      ...(cellId === undefined ? {} : { cellId }),
+      pending: new Set(),
+      timers: new Set(),
+    };
     this.lastExecuted = context;
     this.running = context;
     return { context, result: this.storage.run(context, work) };
@@ -65,9 +74,17 @@ export class CellContexts {
    * an awaiting loop (`await sleep(…)` in a loop) then never resumes.
    */
   trackTimers(): void {
-    const { setTimeout: originalTimeout, setInterval: originalInterval, clearTimeout: originalClear, clearInterval: originalClearInterval } = globalThis;
+    const {
+      setTimeout: originalTimeout,
+      setInterval: originalInterval,
+      clearTimeout: originalClear,
+      clearInterval: originalClearInterval,
+    } = globalThis;
     const storage = this.storage;
-    const track = <A extends unknown[]>(start: (callback: (...args: A) => void, ms?: number, ...args: A) => NodeJS.Timeout, once: boolean) =>
+    const track = <A extends unknown[]>(
+      start: (callback: (...args: A) => void, ms?: number, ...args: A) => NodeJS.Timeout,
+      once: boolean,
+    ) =>
       ((callback: (...args: A) => void, ms?: number, ...args: A) => {
         const context = storage.getStore();
         if (context === undefined) return start(callback, ms, ...args);
@@ -113,7 +130,9 @@ export class CellContexts {
   /** The request id and cell id of {@link outputParent}. */
   outputCell(): { readonly requestId: string; readonly cellId?: string } | undefined {
     const context = this.storage.getStore() ?? this.lastExecuted;
-    return context === undefined ? undefined : { requestId: context.parent.msg_id, ...(context.cellId === undefined ? {} : { cellId: context.cellId }) };
+    return context === undefined
+      ? undefined
+      : { requestId: context.parent.msg_id, ...(context.cellId === undefined ? {} : { cellId: context.cellId }) };
   }
 
   /**

@@ -28,14 +28,22 @@ export function diagnosticsError(diagnostics: readonly CellDiagnostic[], count: 
       ? "the cell does not compile"
       : `${first.fileName ?? "line"} ${first.start.line + 1}: ${first.messageText}` +
         (diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : "");
-  return { ename: "TypeScriptError", evalue, traceback: [`TypeScriptError: ${diagnostics.length} error(s) in cell[${count}]`, ...lines] };
+  return {
+    ename: "TypeScriptError",
+    evalue,
+    traceback: [`TypeScriptError: ${diagnostics.length} error(s) in cell[${count}]`, ...lines],
+  };
 }
 
 function describeThrown(thrown: unknown): { ename: string; evalue: string; stack: string | undefined } {
   if (thrown instanceof Error || (typeof thrown === "object" && thrown !== null && "message" in thrown)) {
     const error = thrown as Error;
     const ename = error.name || error.constructor?.name || "Error";
-    return { ename, evalue: String(error.message ?? ""), stack: typeof error.stack === "string" ? error.stack : undefined };
+    return {
+      ename,
+      evalue: String(error.message ?? ""),
+      stack: typeof error.stack === "string" ? error.stack : undefined,
+    };
   }
   return { ename: "Uncaught", evalue: typeof thrown === "string" ? thrown : String(thrown), stack: undefined };
 }
@@ -66,6 +74,9 @@ function mapFrame(line: string, cell: RunningCell): string[] {
   if (match === null) return [line];
   const position = cell.map?.find(Number(match[1]), Number(match[2]));
   if (position !== undefined && position.line > cell.lineCount) return [];
-  const where = position === undefined ? `cell[${cell.count}] (compiled line ${match[1]})` : `cell[${cell.count}]:${position.line}:${position.column}`;
+  const where =
+    position === undefined
+      ? `cell[${cell.count}] (compiled line ${match[1]})`
+      : `cell[${cell.count}]:${position.line}:${position.column}`;
   return [line.replace(match[0], where)];
 }

@@ -10,7 +10,13 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import { openInterruptScope } from "../../cancellation";
-import { isOwnPackageSpecifier, ownPackageRequire, PACKAGE_ROOT, type AsyncCellCompiler, type CellCompletion } from "../compiler";
+import {
+  isOwnPackageSpecifier,
+  ownPackageRequire,
+  PACKAGE_ROOT,
+  type AsyncCellCompiler,
+  type CellCompletion,
+} from "../compiler";
 import { diagnosticsError, runtimeError, type CellError } from "./cell-errors";
 import { CellSourceMap } from "./source-map";
 import { ModuleReloader } from "./reload";
@@ -64,7 +70,10 @@ export class CellExecutor {
       stopTfjsFitOnInterrupt(base);
       return loaded;
     }, base);
-    (globalThis as unknown as Record<string, CellGlobals>)[GLOBAL_NAME] = { exports: this.exportsProxy(), require: this.cellRequire };
+    (globalThis as unknown as Record<string, CellGlobals>)[GLOBAL_NAME] = {
+      exports: this.exportsProxy(),
+      require: this.cellRequire,
+    };
   }
 
   /** tslab turns named imports into defineProperty calls; keep them rewritable like variables. */
@@ -119,7 +128,9 @@ export class CellExecutor {
     }
     const cellFile = `lepton-cell-${count}.js`;
     const map = new CellSourceMap(converted.output, converted.commonJsMap);
-    const prefix = converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ";
+    const prefix = converted.hasToplevelAwait
+      ? "(async function (exports, require) { "
+      : "(function (exports, require) { ";
     const wrapped = `${prefix}${converted.output}\n})(${GLOBAL_NAME}.exports, ${GLOBAL_NAME}.require)`;
     try {
       const returned: unknown = vm.runInThisContext(wrapped, { filename: cellFile, breakOnSigint: true });
@@ -134,7 +145,10 @@ export class CellExecutor {
     } catch (thrown) {
       // As in IPython, what the cell defined before it failed stays defined for later cells.
       if (converted.declOutput !== undefined) this.keepDeclarations(converted.declOutput, source);
-      return { status: "error", ...runtimeError(thrown, { count, file: cellFile, map, lineCount: source.split("\n").length }) };
+      return {
+        status: "error",
+        ...runtimeError(thrown, { count, file: cellFile, map, lineCount: source.split("\n").length }),
+      };
     }
   }
 

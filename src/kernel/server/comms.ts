@@ -28,7 +28,12 @@ export interface Comm {
  * Publishes a comm message on iopub: the kernel server provides it. `metadata` is the message's
  * own metadata (where the widget protocol puts its version), not a content field.
  */
-export type CommPublisher = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>, buffers: readonly Buffer[], metadata?: Record<string, unknown>) => void;
+export type CommPublisher = (
+  msgType: "comm_open" | "comm_msg" | "comm_close",
+  content: Record<string, unknown>,
+  buffers: readonly Buffer[],
+  metadata?: Record<string, unknown>,
+) => void;
 
 /** Raised for a comm call that cannot work (an unknown comm id, a closed comm). */
 export class CommError extends Error {
@@ -63,7 +68,12 @@ export class CommManager {
   }
 
   /** Opens a comm from the kernel side. */
-  open(targetName: string, data: Record<string, unknown> = {}, buffers: readonly Buffer[] = [], metadata: Record<string, unknown> = {}): Comm {
+  open(
+    targetName: string,
+    data: Record<string, unknown> = {},
+    buffers: readonly Buffer[] = [],
+    metadata: Record<string, unknown> = {},
+  ): Comm {
     const comm = this.create(crypto.randomUUID(), targetName);
     this.publish("comm_open", { comm_id: comm.id, target_name: targetName, data }, buffers, metadata);
     return comm;
@@ -72,7 +82,8 @@ export class CommManager {
   /** Open comms, optionally of one target: the `comm_info_reply` content's `comms`. */
   info(targetName?: string): Record<string, { target_name: string }> {
     const out: Record<string, { target_name: string }> = {};
-    for (const comm of this.comms.values()) if (targetName === undefined || comm.targetName === targetName) out[comm.id] = { target_name: comm.targetName };
+    for (const comm of this.comms.values())
+      if (targetName === undefined || comm.targetName === targetName) out[comm.id] = { target_name: comm.targetName };
     return out;
   }
 

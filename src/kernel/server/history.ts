@@ -3,7 +3,9 @@
  * life of the kernel process — session 0, as ipykernel numbers the current session.
  */
 
-/** One history entry: [session, line number, source], or [session, line, [source, output]] when outputs are asked for. */
+/**
+ * One history entry: [session, line number, source], or [session, line, [source, output]] when outputs are asked for.
+ */
 export type HistoryEntry = [number, number, string] | [number, number, [string, string | null]];
 
 interface Recorded {
@@ -24,7 +26,10 @@ export interface HistoryQuery {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, "s");
 }
 
@@ -45,7 +50,9 @@ export class InputHistory {
 
   /** Answers a history query. */
   query(query: HistoryQuery): HistoryEntry[] {
-    return this.select(query).map((e): HistoryEntry => (query.output === true ? [0, e.line, [e.source, e.output]] : [0, e.line, e.source]));
+    return this.select(query).map((e): HistoryEntry =>
+      query.output === true ? [0, e.line, [e.source, e.output]] : [0, e.line, e.source],
+    );
   }
 
   private select(query: HistoryQuery): Recorded[] {
@@ -61,7 +68,10 @@ export class InputHistory {
         let found = this.entries.filter((e) => pattern.test(e.source));
         if (query.unique === true) {
           const seen = new Set<string>();
-          found = found.reverse().filter((e) => !seen.has(e.source) && seen.add(e.source) !== undefined).reverse();
+          found = found
+            .reverse()
+            .filter((e) => !seen.has(e.source) && seen.add(e.source) !== undefined)
+            .reverse();
         }
         return n > 0 ? found.slice(-n) : found;
       }

@@ -3,8 +3,8 @@
  * binds the five channels from the connection file and answers kernel_info (with status and the
  * TypeScript version really used), execute (errors as ename/evalue/traceback plus an iopub
  * `error`; the last value as `execute_result`, rich through src/display), is_complete,
- * complete, inspect, history, comm_info, interrupt, usage (JupyterLab's kernel-usage panel) and shutdown. stdout/stderr and src/display's
- * outputs are published on iopub under the request that caused them.
+ * complete, inspect, history, comm_info, interrupt, usage (JupyterLab's kernel-usage panel) and shutdown. stdout/stderr
+ * and src/display's outputs are published on iopub under the request that caused them.
  */
 import { inspect as inspectValue } from "node:util";
 import * as zmq from "zeromq";
@@ -66,13 +66,17 @@ export class KernelServer {
   private readonly control = new zmq.Router();
   private readonly iopub = new zmq.Publisher();
   private readonly heartbeat = new zmq.Reply();
-  private readonly outboxes = new Map<zmq.Socket, Outbox>([this.shell, this.control, this.iopub].map((socket) => [socket, new Outbox(socket)]));
+  private readonly outboxes = new Map<zmq.Socket, Outbox>(
+    [this.shell, this.control, this.iopub].map((socket) => [socket, new Outbox(socket)]),
+  );
   private readonly history = new InputHistory();
   private readonly shellQueue: JupyterMessage[] = [];
   private executionCount = 0;
   private parent: MessageHeader | undefined;
   private readonly cells = new CellContexts().install();
-  private readonly comms = new CommManager((msgType, content, buffers, metadata) => this.publish(msgType, content, this.cells.outputParent(), buffers, metadata)).install();
+  private readonly comms = new CommManager((msgType, content, buffers, metadata) =>
+    this.publish(msgType, content, this.cells.outputParent(), buffers, metadata),
+  ).install();
   private readonly executor: CellExecutor;
   private readonly stdin: StdinChannel;
   /** The execute_request whose cell is running: where its prompts go. */
@@ -88,7 +92,10 @@ export class KernelServer {
     this.signer = new MessageSigner(options.connection.key);
     this.executor = new CellExecutor(options.compiler, options.projectRoot);
     const info = options.connection;
-    this.stdin = new StdinChannel({ key: info.key, url: endpoint(info, info.stdin_port) }, () => this.inputTarget).install();
+    this.stdin = new StdinChannel(
+      { key: info.key, url: endpoint(info, info.stdin_port) },
+      () => this.inputTarget,
+    ).install();
     // Node has no global prompt; cells get the browser's (and Deno's) synchronous one.
     (globalThis as { prompt?: unknown }).prompt ??= prompt;
     this.usage = new UsageSampler(options.projectRoot);
@@ -112,7 +119,8 @@ export class KernelServer {
     void this.serve(this.control, (message) => this.handleControl(message));
     void this.serve(this.shell, (message) => {
       // A message to an open comm (a widget's Stop button) is handled at once, even while a cell runs.
-      if (message.header.msg_type === "comm_msg" || message.header.msg_type === "comm_close") return this.handleShell(message);
+      if (message.header.msg_type === "comm_msg" || message.header.msg_type === "comm_close")
+        return this.handleShell(message);
       this.shellQueue.push(message);
       void this.drainShell();
     });
@@ -129,16 +137,37 @@ export class KernelServer {
     );
   }
 
-  private send(socket: Router, request: JupyterMessage, msgType: string, content: Record<string, unknown>): Promise<void> {
+  private send(
+    socket: Router,
+    request: JupyterMessage,
+    msgType: string,
+    content: Record<string, unknown>,
+  ): Promise<void> {
     const header = { ...request.header, ...this.header(msgType) };
-    return this.outboxes.get(socket)!.send(encodeMessage(this.signer, { identities: request.identities, header, parent_header: request.header, metadata: {}, content }));
+    return this.outboxes
+      .get(socket)!
+      .send(
+        encodeMessage(this.signer, {
+          identities: request.identities,
+          header,
+          parent_header: request.header,
+          metadata: {},
+          content,
+        }),
+      );
   }
 
   private header(msgType: string): MessageHeader {
     return messageHeader(msgType, this.parent?.session ?? "lepton-kernel");
   }
 
-  private publish(msgType: string, content: Record<string, unknown>, parent: MessageHeader | undefined, buffers: readonly Buffer[] = [], metadata: Record<string, unknown> = {}): void {
+  private publish(
+    msgType: string,
+    content: Record<string, unknown>,
+    parent: MessageHeader | undefined,
+    buffers: readonly Buffer[] = [],
+    metadata: Record<string, unknown> = {},
+  ): void {
     const frames = encodeMessage(this.signer, {
       identities: [Buffer.from(`kernel.${msgType}`)],
       header: this.header(msgType),
@@ -150,7 +179,9 @@ export class KernelServer {
     this.outboxes
       .get(this.iopub)!
       .send(frames)
-      .catch((error: Error) => this.originalWrite.stderr(`[lepton kernel] could not publish ${msgType} on iopub: ${error.message}\n`));
+      .catch((error: Error) =>
+        this.originalWrite.stderr(`[lepton kernel] could not publish ${msgType} on iopub: ${error.message}\n`),
+      );
   }
 
   private captureStreams(): void {
@@ -167,14 +198,24 @@ export class KernelServer {
   }
 
   private installDisplaySink(): void {
-    const content = (bundle: MimeBundle, metadata: Record<string, unknown> | undefined, displayId: string | undefined) => ({
+    const content = (
+      bundle: MimeBundle,
+      metadata: Record<string, unknown> | undefined,
+      displayId: string | undefined,
+    ) => ({
       data: bundle,
       metadata: metadata ?? {},
       transient: displayId === undefined ? {} : { display_id: displayId },
     });
     installSink({
-      display: (bundle, options) => this.publish("display_data", content(bundle, options?.metadata, options?.displayId), this.cells.outputParent()),
-      update: (bundle, options) => this.publish("update_display_data", content(bundle, options.metadata, options.displayId), this.cells.outputParent()),
+      display: (bundle, options) =>
+        this.publish("display_data", content(bundle, options?.metadata, options?.displayId), this.cells.outputParent()),
+      update: (bundle, options) =>
+        this.publish(
+          "update_display_data",
+          content(bundle, options.metadata, options.displayId),
+          this.cells.outputParent(),
+        ),
       clear: (wait) => this.publish("clear_output", { wait }, this.cells.outputParent()),
       pending: (work) => this.cells.track(work),
       outputCell: () => this.cells.outputCell(),
@@ -230,7 +271,12 @@ export class KernelServer {
           await this.execute(message);
           break;
         case "is_complete_request":
-          await this.send(this.shell, message, "is_complete_reply", await this.options.compiler.isComplete(String(message.content.code ?? "")));
+          await this.send(
+            this.shell,
+            message,
+            "is_complete_reply",
+            await this.options.compiler.isComplete(String(message.content.code ?? "")),
+          );
           break;
         case "complete_request":
           await this.complete(message);
@@ -239,11 +285,17 @@ export class KernelServer {
           await this.inspect(message);
           break;
         case "history_request":
-          await this.send(this.shell, message, "history_reply", { status: "ok", history: this.history.query(message.content) });
+          await this.send(this.shell, message, "history_reply", {
+            status: "ok",
+            history: this.history.query(message.content),
+          });
           break;
         case "comm_info_request": {
           const target = message.content.target_name;
-          await this.send(this.shell, message, "comm_info_reply", { status: "ok", comms: this.comms.info(typeof target === "string" && target !== "" ? target : undefined) });
+          await this.send(this.shell, message, "comm_info_reply", {
+            status: "ok",
+            comms: this.comms.info(typeof target === "string" && target !== "" ? target : undefined),
+          });
           break;
         }
         case "comm_open":
@@ -252,7 +304,11 @@ export class KernelServer {
           try {
             this.cells.within(message.header, () => this.comms.receive(type, message.content, message.buffers));
           } catch (error) {
-            this.publish("stream", { name: "stderr", text: `comm handler failed: ${(error as Error).stack ?? String(error)}\n` }, message.header);
+            this.publish(
+              "stream",
+              { name: "stderr", text: `comm handler failed: ${(error as Error).stack ?? String(error)}\n` },
+              message.header,
+            );
           }
           break;
         case "shutdown_request":
@@ -295,7 +351,11 @@ export class KernelServer {
     const help = helpRequest(code);
     if (help !== undefined) return this.help(message, help.name, count, help.detailLevel);
     const cellId = typeof message.metadata.cellId === "string" ? message.metadata.cellId : undefined;
-    this.inputTarget = { parent: message.header, identities: message.identities, allowStdin: message.content.allow_stdin === true };
+    this.inputTarget = {
+      parent: message.header,
+      identities: message.identities,
+      allowStdin: message.content.allow_stdin === true,
+    };
     const cell = this.cells.run(message.header, () => this.executor.run(code, count), cellId);
     const outcome = await cell.result.finally(() => (this.inputTarget = undefined));
     // Displays the cell started without awaiting are sent before the cell reports done.
@@ -310,15 +370,28 @@ export class KernelServer {
         bundle = await valueBundle(outcome.value);
       } catch (error) {
         const { name, message: text } = error instanceof Error ? error : new Error(String(error));
-        return this.replyError(message, count, { ename: name, evalue: text, traceback: [`${name}: ${text}`, `while displaying the value of cell[${count}]`] });
+        return this.replyError(message, count, {
+          ename: name,
+          evalue: text,
+          traceback: [`${name}: ${text}`, `while displaying the value of cell[${count}]`],
+        });
       }
       if (storeHistory) this.history.setOutput(count, String(bundle["text/plain"]));
       this.publish("execute_result", { execution_count: count, data: bundle, metadata: {} }, message.header);
     }
-    await this.send(this.shell, message, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} });
+    await this.send(this.shell, message, "execute_reply", {
+      status: "ok",
+      execution_count: count,
+      payload: [],
+      user_expressions: {},
+    });
   }
 
-  private async replyError(message: JupyterMessage, count: number, failure: { ename: string; evalue: string; traceback: readonly string[] }): Promise<void> {
+  private async replyError(
+    message: JupyterMessage,
+    count: number,
+    failure: { ename: string; evalue: string; traceback: readonly string[] },
+  ): Promise<void> {
     const error = { ename: failure.ename, evalue: failure.evalue, traceback: [...failure.traceback] };
     this.publish("error", error, message.header);
     await this.send(this.shell, message, "execute_reply", { status: "error", execution_count: count, ...error });
@@ -329,11 +402,20 @@ export class KernelServer {
   private async help(message: JupyterMessage, name: string, count: number, detailLevel: 0 | 1): Promise<void> {
     const text = await this.executor.inspect(name, name.length, detailLevel);
     const payload = text === undefined ? [] : [{ source: "page", data: { "text/plain": text }, start: 0 }];
-    if (text === undefined) this.publish("stream", { name: "stdout", text: `no documentation found for ${name}\n` }, message.header);
-    await this.send(this.shell, message, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: {} });
+    if (text === undefined)
+      this.publish("stream", { name: "stdout", text: `no documentation found for ${name}\n` }, message.header);
+    await this.send(this.shell, message, "execute_reply", {
+      status: "ok",
+      execution_count: count,
+      payload,
+      user_expressions: {},
+    });
   }
 
-  /** After a failed cell, execute requests already queued behind it are answered "aborted" (as ipykernel does); later ones run. */
+  /**
+   * After a failed cell, execute requests already queued behind it are answered "aborted" (as ipykernel does); later
+   * ones run.
+   */
   private async abortQueued(): Promise<void> {
     const queued = this.shellQueue.splice(0, this.shellQueue.length);
     for (const message of queued) {
@@ -342,7 +424,10 @@ export class KernelServer {
         continue;
       }
       this.publish("status", { execution_state: "busy" }, message.header);
-      await this.send(this.shell, message, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+      await this.send(this.shell, message, "execute_reply", {
+        status: "aborted",
+        execution_count: this.executionCount,
+      });
       this.publish("status", { execution_state: "idle" }, message.header);
     }
   }
@@ -357,7 +442,13 @@ export class KernelServer {
       cursor_start: completion.start,
       cursor_end: completion.end,
       // JupyterLab's completer shows each match's type and signature from here (as ipykernel sends it).
-      metadata: { _jupyter_types_experimental: completion.typed.map((item) => ({ start: completion.start, end: completion.end, ...item })) },
+      metadata: {
+        _jupyter_types_experimental: completion.typed.map((item) => ({
+          start: completion.start,
+          end: completion.end,
+          ...item,
+        })),
+      },
     });
   }
 

@@ -41,7 +41,7 @@ export class ModuleReloader {
     for (const [path, mtime] of this.loadedAt) if (modifiedMs(path) !== mtime) stale.add(path);
     if (stale.size === 0) return [];
     // Importers of a stale module hold its old exports: drop them too, up to a fixed point.
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const path of this.loadedAt.keys()) {
         if (stale.has(path)) continue;

@@ -5,7 +5,8 @@
  */
 import { isAbsolute, relative, resolve } from "node:path";
 
-const RELATIVE_SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(["'])(\.\.?\/[^"'\n]*|\.\.?)\2/gm;
+const RELATIVE_SPECIFIER =
+  /(\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(["'])(\.\.?\/[^"'\n]*|\.\.?)\2/gm;
 
 /** Rewrites `./` and `../` specifiers from `notebookDir`-relative to `projectRoot`-relative. */
 export function rebaseRelativeSpecifiers(source: string, notebookDir: string, projectRoot: string): string {

@@ -7,7 +7,14 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { encodeMessage, MessageSigner, messageHeader, receiveMessages, type JupyterMessage, type MessageHeader } from "../../jupyter";
+import {
+  encodeMessage,
+  MessageSigner,
+  messageHeader,
+  receiveMessages,
+  type JupyterMessage,
+  type MessageHeader,
+} from "../../jupyter";
 
 /** What the main thread passes to the worker. */
 export interface StdinWorkerData {
@@ -38,7 +45,8 @@ function deliver(buffer: SharedArrayBuffer, answer: StdinAnswer): void {
   if (Atomics.load(state, 0) !== 0) return;
   let bytes = Buffer.from(JSON.stringify(answer), "utf8");
   const room = buffer.byteLength - 8;
-  if (bytes.length > room) bytes = Buffer.from(JSON.stringify({ error: `the reply is longer than ${room} bytes` }), "utf8");
+  if (bytes.length > room)
+    bytes = Buffer.from(JSON.stringify({ error: `the reply is longer than ${room} bytes` }), "utf8");
   new Uint8Array(buffer, 8, bytes.length).set(bytes);
   state[1] = bytes.length;
   Atomics.store(state, 0, 1);
@@ -75,7 +83,9 @@ async function serve(data: StdinWorkerData): Promise<void> {
     });
     socket.send(frames).catch((error: Error) => {
       if (pending === current) pending = undefined;
-      deliver(current.answer, { error: `the front end that ran this cell has no stdin channel connected (${error.message})` });
+      deliver(current.answer, {
+        error: `the front end that ran this cell has no stdin channel connected (${error.message})`,
+      });
     });
   });
 
@@ -90,4 +100,6 @@ async function serve(data: StdinWorkerData): Promise<void> {
   await receiveMessages(socket, signer, answer, () => undefined);
 }
 
-serve(workerData as StdinWorkerData).catch((error: Error) => parentPort!.postMessage({ kind: "failed", message: error.message } satisfies StdinWorkerMessage));
+serve(workerData as StdinWorkerData).catch((error: Error) =>
+  parentPort!.postMessage({ kind: "failed", message: error.message } satisfies StdinWorkerMessage),
+);

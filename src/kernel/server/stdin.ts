@@ -32,7 +32,11 @@ export interface InputOptions {
 
 /** Atomics.waitAsync (ES2024, in Node since 16), absent from the ES2022 library types. */
 interface AtomicsWaitAsync {
-  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
 }
 
 const ANSWER_BYTES = 1 << 20;
@@ -54,11 +58,19 @@ export class StdinChannel {
     data: StdinWorkerData,
     private readonly target: () => InputTarget | undefined,
   ) {
-    this.worker = typeScriptWorker(require.resolve("./stdin-worker.ts"), { workerData: data, stdout: false, stderr: false });
+    this.worker = typeScriptWorker(require.resolve("./stdin-worker.ts"), {
+      workerData: data,
+      stdout: false,
+      stderr: false,
+    });
     this.worker.unref();
     this.exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
     this.bound = new Promise<void>((resolve, reject) => {
-      this.worker.on("message", (message: StdinWorkerMessage) => (message.kind === "bound" ? resolve() : reject(new StdinError(`the stdin channel could not start: ${message.message}`))));
+      this.worker.on("message", (message: StdinWorkerMessage) =>
+        message.kind === "bound"
+          ? resolve()
+          : reject(new StdinError(`the stdin channel could not start: ${message.message}`)),
+      );
       this.worker.on("error", (error) => reject(new StdinError(`the stdin channel failed: ${error.message}`)));
     });
     this.bound.catch((error: StdinError) => (this.failure = error));
@@ -89,9 +101,19 @@ export class StdinChannel {
     const target = this.target();
     if (this.failure !== undefined) throw this.failure;
     if (target === undefined) throw new StdinError("input can only be requested while a cell runs");
-    if (!target.allowStdin) throw new StdinError("input was requested, but this front end does not accept input requests (its execute_request has allow_stdin: false)");
+    if (!target.allowStdin)
+      throw new StdinError(
+        "input was requested, but this front end does not accept input requests (its execute_request has allow_stdin: false)",
+      );
     const answer = new SharedArrayBuffer(8 + ANSWER_BYTES);
-    const request: StdinRequest = { kind: "request", identities: target.identities, parent: target.parent, prompt, password, answer };
+    const request: StdinRequest = {
+      kind: "request",
+      identities: target.identities,
+      parent: target.parent,
+      prompt,
+      password,
+      answer,
+    };
     this.worker.postMessage(request);
     return answer;
   }

@@ -35,7 +35,8 @@ export function stopTfjsFitOnInterrupt(requireFromCells: NodeJS.Require): void {
   }
   const loaded = requireFromCells.cache[path];
   if (loaded === undefined) return;
-  const prototype = (loaded.exports as { LayersModel?: { prototype: Record<string | symbol, unknown> } }).LayersModel?.prototype;
+  const prototype = (loaded.exports as { LayersModel?: { prototype: Record<string | symbol, unknown> } }).LayersModel
+    ?.prototype;
   if (prototype === undefined || prototype[PATCHED] === true) return;
   for (const name of ["fit", "fitDataset"]) {
     const original = prototype[name];

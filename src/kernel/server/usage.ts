@@ -67,8 +67,22 @@ export function virtualMemory(): VirtualMemory {
   const buffers = info.Buffers ?? 0;
   const cached = (info.Cached ?? 0) + (info.SReclaimable ?? 0);
   const used = Math.max(0, total - free - buffers - cached);
-  const memory: VirtualMemory = { total, available, percent: Math.round(((total - available) / total) * 1000) / 10, used, free };
-  if (info.Active !== undefined) Object.assign(memory, { active: info.Active, inactive: info.Inactive ?? 0, buffers, cached, shared: info.Shmem ?? 0, slab: info.Slab ?? 0 });
+  const memory: VirtualMemory = {
+    total,
+    available,
+    percent: Math.round(((total - available) / total) * 1000) / 10,
+    used,
+    free,
+  };
+  if (info.Active !== undefined)
+    Object.assign(memory, {
+      active: info.Active,
+      inactive: info.Inactive ?? 0,
+      buffers,
+      cached,
+      shared: info.Shmem ?? 0,
+      slab: info.Slab ?? 0,
+    });
   return memory;
 }
 

@@ -20,7 +20,9 @@ function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
 }
 
 function toBuffer(value: ArrayBuffer | ArrayBufferView): Buffer {
-  return value instanceof ArrayBuffer ? Buffer.from(value) : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return value instanceof ArrayBuffer
+    ? Buffer.from(value)
+    : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
 /** Takes the binary values out of `state` (which is not modified). */
@@ -50,8 +52,13 @@ export function splitBuffers(state: Record<string, unknown>): SplitState {
 }
 
 /** Puts `buffers` back into `state` at `paths` (a copy of `state` is returned). */
-export function joinBuffers(state: Record<string, unknown>, paths: readonly BufferPath[], buffers: readonly Buffer[]): Record<string, unknown> {
-  if (paths.length !== buffers.length) throw new RangeError(`${paths.length} buffer paths but ${buffers.length} buffers`);
+export function joinBuffers(
+  state: Record<string, unknown>,
+  paths: readonly BufferPath[],
+  buffers: readonly Buffer[],
+): Record<string, unknown> {
+  if (paths.length !== buffers.length)
+    throw new RangeError(`${paths.length} buffer paths but ${buffers.length} buffers`);
   const joined = structuredClone(state);
   paths.forEach((path, i) => {
     if (path.length === 0) throw new RangeError("an empty buffer path");

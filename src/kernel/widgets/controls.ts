@@ -12,7 +12,14 @@ const VERSION = "2.0.0";
 
 /** Model and view keys of a controls widget. */
 function controls(model: string, view: string | null): ModelKeys {
-  return { _model_module: CONTROLS, _model_module_version: VERSION, _model_name: model, _view_module: CONTROLS, _view_module_version: VERSION, _view_name: view };
+  return {
+    _model_module: CONTROLS,
+    _model_module_version: VERSION,
+    _model_name: model,
+    _view_module: CONTROLS,
+    _view_module_version: VERSION,
+    _view_name: view,
+  };
 }
 
 /** CSS properties of a widget's box (the subset most used; the front end defaults the others). */
@@ -43,7 +50,15 @@ abstract class ValueWidget<S extends ModelKeys & { readonly value: unknown }> ex
 /** A widget's layout (CSS box) model. */
 export class Layout extends Widget<ModelKeys & LayoutProperties> {
   constructor(properties: LayoutProperties = {}) {
-    super({ _model_module: BASE, _model_module_version: VERSION, _model_name: "LayoutModel", _view_module: BASE, _view_module_version: VERSION, _view_name: "LayoutView", ...properties });
+    super({
+      _model_module: BASE,
+      _model_module_version: VERSION,
+      _model_name: "LayoutModel",
+      _view_module: BASE,
+      _view_module_version: VERSION,
+      _view_name: "LayoutView",
+      ...properties,
+    });
   }
 }
 
@@ -74,13 +89,36 @@ function dom(model: string, view: string, layout?: LayoutProperties): DomKeys {
 }
 
 /** The keys of a widget with an (empty) description label and its own style model. */
-function described<P extends object>(model: string, view: string, layout: LayoutProperties | undefined, styleModel: string, style: P): DescriptionKeys<P> {
-  return { ...dom(model, view, layout), description: "", description_allow_html: false, style: new Style<P>(styleModel, style) };
+function described<P extends object>(
+  model: string,
+  view: string,
+  layout: LayoutProperties | undefined,
+  styleModel: string,
+  style: P,
+): DescriptionKeys<P> {
+  return {
+    ...dom(model, view, layout),
+    description: "",
+    description_allow_html: false,
+    style: new Style<P>(styleModel, style),
+  };
 }
 
 /** The keys a slider or a progress bar starts from: a description, a style, ipywidgets' default range, horizontal. */
-function ranged<P extends object>(model: string, view: string, layout: LayoutProperties | undefined, styleModel: string, style: P) {
-  return { ...described(model, view, layout, styleModel, style), value: 0, min: 0, max: 100, orientation: "horizontal" as const };
+function ranged<P extends object>(
+  model: string,
+  view: string,
+  layout: LayoutProperties | undefined,
+  styleModel: string,
+  style: P,
+) {
+  return {
+    ...described(model, view, layout, styleModel, style),
+    value: 0,
+    min: 0,
+    max: 100,
+    orientation: "horizontal" as const,
+  };
 }
 
 /** Font and colour of a widget's text. */
@@ -125,7 +163,20 @@ export interface FloatSliderState extends DescriptionKeys<SliderStyle> {
 }
 
 /** Options of a FloatSlider. */
-export type FloatSliderOptions = Partial<Pick<FloatSliderState, "value" | "min" | "max" | "step" | "description" | "readout_format" | "continuous_update" | "disabled" | "orientation">> & {
+export type FloatSliderOptions = Partial<
+  Pick<
+    FloatSliderState,
+    | "value"
+    | "min"
+    | "max"
+    | "step"
+    | "description"
+    | "readout_format"
+    | "continuous_update"
+    | "disabled"
+    | "orientation"
+  >
+> & {
   readonly layout?: LayoutProperties;
 };
 
@@ -134,7 +185,10 @@ export class FloatSlider extends ValueWidget<FloatSliderState> {
   constructor(options: FloatSliderOptions = {}) {
     const { layout, ...rest } = options;
     super({
-      ...ranged<SliderStyle>("FloatSliderModel", "FloatSliderView", layout, "SliderStyleModel", { description_width: "", handle_color: null }),
+      ...ranged<SliderStyle>("FloatSliderModel", "FloatSliderView", layout, "SliderStyleModel", {
+        description_width: "",
+        handle_color: null,
+      }),
       step: 0.1,
       readout: true,
       readout_format: ".2f",
@@ -161,14 +215,19 @@ export interface FloatProgressState extends DescriptionKeys<ProgressStyle> {
 }
 
 /** Options of a FloatProgress bar. */
-export type FloatProgressOptions = Partial<Pick<FloatProgressState, "value" | "min" | "max" | "description" | "bar_style">> & { readonly layout?: LayoutProperties };
+export type FloatProgressOptions = Partial<
+  Pick<FloatProgressState, "value" | "min" | "max" | "description" | "bar_style">
+> & { readonly layout?: LayoutProperties };
 
 /** A progress bar. */
 export class FloatProgress extends ValueWidget<FloatProgressState> {
   constructor(options: FloatProgressOptions = {}) {
     const { layout, ...rest } = options;
     super({
-      ...ranged<ProgressStyle>("FloatProgressModel", "ProgressView", layout, "ProgressStyleModel", { description_width: "", bar_color: null }),
+      ...ranged<ProgressStyle>("FloatProgressModel", "ProgressView", layout, "ProgressStyleModel", {
+        description_width: "",
+        bar_color: null,
+      }),
       bar_style: "",
       ...rest,
     });
@@ -190,7 +249,11 @@ export interface LabelState extends DescriptionKeys<LabelStyle> {
 export class Label extends ValueWidget<LabelState> {
   constructor(value = "", options: { readonly layout?: LayoutProperties } = {}) {
     super({
-      ...described<LabelStyle>("LabelModel", "LabelView", options.layout, "LabelStyleModel", { description_width: "", background: null, ...DEFAULT_TEXT }),
+      ...described<LabelStyle>("LabelModel", "LabelView", options.layout, "LabelStyleModel", {
+        description_width: "",
+        background: null,
+        ...DEFAULT_TEXT,
+      }),
       value,
       placeholder: "\u200b",
     });
@@ -211,7 +274,9 @@ export interface ButtonState extends DomKeys {
 }
 
 /** Options of a Button. */
-export type ButtonOptions = Partial<Pick<ButtonState, "description" | "disabled" | "icon" | "button_style" | "tooltip">> & { readonly layout?: LayoutProperties };
+export type ButtonOptions = Partial<
+  Pick<ButtonState, "description" | "disabled" | "icon" | "button_style" | "tooltip">
+> & { readonly layout?: LayoutProperties };
 
 /** A button; the front end reports each click as a `custom` message {event: "click"}. */
 export class Button extends Widget<ButtonState> {

@@ -31,9 +31,20 @@ export class TrainingProgress extends HBox {
   private lastUpdate = 0;
 
   constructor(private readonly options: TrainingProgressOptions) {
-    const bar = new FloatProgress({ min: 0, max: options.epochs, value: 0, description: "training", bar_style: "info" });
+    const bar = new FloatProgress({
+      min: 0,
+      max: options.epochs,
+      value: 0,
+      description: "training",
+      bar_style: "info",
+    });
     const label = new Label(`epoch 0/${options.epochs}`);
-    const stopButton = new Button({ description: "Stop", button_style: "danger", icon: "stop", tooltip: "stop training at the next batch" });
+    const stopButton = new Button({
+      description: "Stop",
+      button_style: "danger",
+      icon: "stop",
+      tooltip: "stop training at the next batch",
+    });
     super([bar, label, stopButton]);
     this.bar = bar;
     this.label = label;
@@ -68,8 +79,14 @@ export class TrainingProgress extends HBox {
     const done = result.epochs.length;
     this.bar.set({ value: done, bar_style: result.stopped === undefined ? "success" : "warning" });
     const stopped = result.stopped;
-    const why = stopped === undefined || stopped.reason === STOPPED_FROM_BUTTON ? "by the Stop button" : `(${stopped.reason})`;
-    const ending = stopped !== undefined ? `stopped in epoch ${stopped.epoch + 1} ${why}` : result.stoppedEarlyAt !== undefined ? `stopped early at epoch ${result.stoppedEarlyAt}` : "done";
+    const why =
+      stopped === undefined || stopped.reason === STOPPED_FROM_BUTTON ? "by the Stop button" : `(${stopped.reason})`;
+    const ending =
+      stopped !== undefined
+        ? `stopped in epoch ${stopped.epoch + 1} ${why}`
+        : result.stoppedEarlyAt !== undefined
+          ? `stopped early at epoch ${result.stoppedEarlyAt}`
+          : "done";
     this.label.value = `${done}/${this.options.epochs} epochs · ${ending}`;
     this.stopButton.set({ disabled: true, description: "Stopped" });
   }

@@ -69,7 +69,8 @@ function toWire(value: unknown): unknown {
 
 /** `IPY_MODEL_<id>` references from the wire become the live widgets they name. */
 function fromWire(value: unknown): unknown {
-  if (typeof value === "string" && value.startsWith(MODEL_PREFIX)) return liveWidgets().get(value.slice(MODEL_PREFIX.length)) ?? value;
+  if (typeof value === "string" && value.startsWith(MODEL_PREFIX))
+    return liveWidgets().get(value.slice(MODEL_PREFIX.length)) ?? value;
   if (Array.isArray(value)) return value.map(fromWire);
   if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fromWire(item)]));
@@ -85,7 +86,15 @@ function serveControlComm(live: Map<string, Widget<ModelKeys>>): void {
       const states = Object.fromEntries(
         [...live].map(([id, widget]) => {
           const state = widget.fullState();
-          return [id, { model_name: state._model_name, model_module: state._model_module, model_module_version: state._model_module_version, state: toWire(state) }];
+          return [
+            id,
+            {
+              model_name: state._model_name,
+              model_module: state._model_module,
+              model_module_version: state._model_module_version,
+              state: toWire(state),
+            },
+          ];
         }),
       );
       const split = splitBuffers(states);
@@ -109,7 +118,12 @@ export class Widget<S extends ModelKeys> {
     const live = liveWidgets();
     this.state = { ...state };
     const split = splitBuffers(toWire(this.state) as Record<string, unknown>);
-    this.comm = kernelComms().open(WIDGET_TARGET, { state: split.state, buffer_paths: split.bufferPaths }, split.buffers, { version: WIDGET_PROTOCOL_VERSION });
+    this.comm = kernelComms().open(
+      WIDGET_TARGET,
+      { state: split.state, buffer_paths: split.bufferPaths },
+      split.buffers,
+      { version: WIDGET_PROTOCOL_VERSION },
+    );
     this.comm.onMessage = (message) => this.receive(message);
     this.comm.onClose = () => live.delete(this.id);
     live.set(this.id, this as unknown as Widget<ModelKeys>);
@@ -176,7 +190,10 @@ export class Widget<S extends ModelKeys> {
 
   /** The widget's view as a display bundle, with a text fallback for viewers without widgets. */
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { [WIDGET_VIEW_MIME]: { model_id: this.id, version_major: 2, version_minor: 0 }, "text/plain": this.toString() };
+    return {
+      [WIDGET_VIEW_MIME]: { model_id: this.id, version_major: 2, version_minor: 0 },
+      "text/plain": this.toString(),
+    };
   }
 
   /** Closes the comm: the front end drops the model and its views. */
@@ -188,7 +205,9 @@ export class Widget<S extends ModelKeys> {
   /** `Name(description=…, value=…)`, and a box's children: the text a viewer without widgets shows. */
   toString(): string {
     const state = this.state as Record<string, unknown>;
-    const shown = SUMMARY_KEYS.filter((key) => key in state && state[key] !== "").map((key) => `${key}=${JSON.stringify(state[key])}`);
+    const shown = SUMMARY_KEYS.filter((key) => key in state && state[key] !== "").map(
+      (key) => `${key}=${JSON.stringify(state[key])}`,
+    );
     const children = Array.isArray(state.children) ? state.children.map(String) : [];
     return `${this.state._model_name.replace(/Model$/, "")}(${[...shown, ...children].join(", ")})`;
   }
@@ -205,7 +224,11 @@ export class Widget<S extends ModelKeys> {
   private receive({ data, buffers }: CommMessage): void {
     switch (data.method) {
       case "update": {
-        const joined = joinBuffers((data.state ?? {}) as Record<string, unknown>, (data.buffer_paths ?? []) as BufferPath[], buffers);
+        const joined = joinBuffers(
+          (data.state ?? {}) as Record<string, unknown>,
+          (data.buffer_paths ?? []) as BufferPath[],
+          buffers,
+        );
         const known = Object.fromEntries(Object.entries(joined).filter(([key]) => key in this.state));
         // Protocol 2.1.0: the kernel echoes a front end's update to every front end, before applying it.
         if (Object.keys(known).length > 0) this.sendState("echo_update", known);
@@ -223,11 +246,16 @@ export class Widget<S extends ModelKeys> {
       case "custom":
         for (const handler of this.customHandlers) {
           const result = handler(data.content, buffers);
-          if (result instanceof Promise) result.catch((error: unknown) => console.error(`${this.state._model_name} ${this.id}: a custom message handler failed:`, error));
+          if (result instanceof Promise)
+            result.catch((error: unknown) =>
+              console.error(`${this.state._model_name} ${this.id}: a custom message handler failed:`, error),
+            );
         }
         return;
       default:
-        throw new WidgetError(`${this.state._model_name} ${this.id}: unknown widget message method ${JSON.stringify(data.method)}`);
+        throw new WidgetError(
+          `${this.state._model_name} ${this.id}: unknown widget message method ${JSON.stringify(data.method)}`,
+        );
     }
   }
 }

@@ -46,9 +46,17 @@ class BridgedComm {
   }
 
   send(data: unknown, callbacks?: Callbacks, _metadata?: Json, buffers?: (ArrayBuffer | ArrayBufferView)[]): string {
-    const encoded = (buffers ?? []).map((buffer) => toBase64(buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)));
+    const encoded = (buffers ?? []).map((buffer) =>
+      toBase64(
+        buffer instanceof ArrayBuffer
+          ? new Uint8Array(buffer)
+          : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength),
+      ),
+    );
     // The model counts messages in flight until the kernel reports idle for them.
-    void window.leptonCommSend(this.comm_id, data, encoded).then(() => callbacks?.iopub?.status?.({ content: { execution_state: "idle" } }));
+    void window
+      .leptonCommSend(this.comm_id, data, encoded)
+      .then(() => callbacks?.iopub?.status?.({ content: { execution_state: "idle" } }));
     return "";
   }
 

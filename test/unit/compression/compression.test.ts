@@ -4,8 +4,22 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  affineRange, compareCompressions, dequantisePerChannel, fromFloat16Bits, kernelSparsity, loadCompressedModel, modelFootprint, pruneByMagnitude, PruningError,
-  QUANTISATIONS, quantiseAffine, quantisePerChannel, saveQuantisedModel, timeInference, toFloat16Bits, type PerChannelQuantization,
+  affineRange,
+  compareCompressions,
+  dequantisePerChannel,
+  fromFloat16Bits,
+  kernelSparsity,
+  loadCompressedModel,
+  modelFootprint,
+  pruneByMagnitude,
+  PruningError,
+  QUANTISATIONS,
+  quantiseAffine,
+  quantisePerChannel,
+  saveQuantisedModel,
+  timeInference,
+  toFloat16Bits,
+  type PerChannelQuantization,
 } from "../../../src/compression";
 import { readModelArtifacts } from "../../../src/io";
 import { accuracy, labelsOf, predictClasses } from "../../../src/training";
@@ -31,9 +45,15 @@ function weightsOf(model: tf.LayersModel): Float32Array[] {
   return model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
 }
 
-interface ManifestSpec { name: string; shape: number[]; quantization?: { dtype: string; scale?: number; min?: number } & Partial<Omit<PerChannelQuantization, "dtype">> }
+interface ManifestSpec {
+  name: string;
+  shape: number[];
+  quantization?: { dtype: string; scale?: number; min?: number } & Partial<Omit<PerChannelQuantization, "dtype">>;
+}
 function manifestOf(dir: string): ManifestSpec[] {
-  return (JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as { weightsManifest: { weights: ManifestSpec[] }[] }).weightsManifest.flatMap((g) => g.weights);
+  return (
+    JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as { weightsManifest: { weights: ManifestSpec[] }[] }
+  ).weightsManifest.flatMap((g) => g.weights);
 }
 
 describe("float16 (Seed 000 §8.1)", () => {
@@ -93,7 +113,8 @@ describe("affine uint8 (tfjs-converter's ranges)", () => {
     const back = dequantisePerChannel(codes, scales, mins);
     values.forEach((v, i) => expect(Math.abs(back[i]! - v)).toBeLessThanOrEqual(scales[i % channels]! / 2 + 1e-9));
     const whole = quantiseAffine(values);
-    const errorOf = (decoded: (i: number) => number) => values.reduce((worst, v, i) => (i % channels === 3 ? Math.max(worst, Math.abs(decoded(i) - v)) : worst), 0);
+    const errorOf = (decoded: (i: number) => number) =>
+      values.reduce((worst, v, i) => (i % channels === 3 ? Math.max(worst, Math.abs(decoded(i) - v)) : worst), 0);
     expect(errorOf((i) => back[i]!)).toBeLessThan(errorOf((i) => whole.codes[i]! * whole.scale + whole.min) / 100);
     expect(() => quantisePerChannel(values, 3)).toThrow(/do not split into 3 channels/);
   });
@@ -123,8 +144,10 @@ describe("quantised models saved in tfjs's format and loaded back (Seed 000 §8.
         before.forEach((v, i) => {
           const error = Math.abs(after[i]! - v);
           if (quantisation === "float32") expect(error).toBe(0);
-          else if (quantisation === "float16") expect(error).toBeLessThanOrEqual(Math.max(Math.abs(v) * 2 ** -11, 2 ** -25));
-          else if (q?.channelScales !== undefined) expect(error).toBeLessThanOrEqual(q.channelScales[i % q.channelScales.length]! / 2 + 1e-7);
+          else if (quantisation === "float16")
+            expect(error).toBeLessThanOrEqual(Math.max(Math.abs(v) * 2 ** -11, 2 ** -25));
+          else if (q?.channelScales !== undefined)
+            expect(error).toBeLessThanOrEqual(q.channelScales[i % q.channelScales.length]! / 2 + 1e-7);
           else expect(error).toBeLessThanOrEqual(q!.scale! / 2 + 1e-7);
         });
       }
@@ -143,14 +166,22 @@ describe("quantised models saved in tfjs's format and loaded back (Seed 000 §8.
     const dir = join(scratch, "converter-format");
     await saveQuantisedModel(model, dir, "uint8");
     const specs = manifestOf(dir);
-    for (const spec of specs) expect(spec.quantization).toEqual({ dtype: "uint8", scale: expect.any(Number), min: expect.any(Number) });
+    for (const spec of specs)
+      expect(spec.quantization).toEqual({ dtype: "uint8", scale: expect.any(Number), min: expect.any(Number) });
     const artifacts = readModelArtifacts(dir);
     const plain = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     const kernel = specs.find((s) => s.shape.length === 4)!;
-    const codes = new Uint8Array(readFileSync(join(dir, "weights.bin")).subarray(0, kernel.shape.reduce((a, b) => a * b, 1)));
+    const codes = new Uint8Array(
+      readFileSync(join(dir, "weights.bin")).subarray(
+        0,
+        kernel.shape.reduce((a, b) => a * b, 1),
+      ),
+    );
     expect(manifestOf(dir)[0]!.name).toBe(kernel.name); // the conv kernel comes first in weights.bin
     const decoded = plain.weights[0]!.read().dataSync();
-    codes.forEach((code, i) => expect(decoded[i]).toBeCloseTo(code * kernel.quantization!.scale! + kernel.quantization!.min!, 6));
+    codes.forEach((code, i) =>
+      expect(decoded[i]).toBeCloseTo(code * kernel.quantization!.scale! + kernel.quantization!.min!, 6),
+    );
     plain.dispose();
     await saveQuantisedModel(model, join(scratch, "half"), "float16");
     expect(manifestOf(join(scratch, "half")).every((s) => s.quantization?.dtype === "float16")).toBe(true);
@@ -178,29 +209,40 @@ describe("quantised models saved in tfjs's format and loaded back (Seed 000 §8.
 });
 
 describe("magnitude pruning (Seed 000 §8.1)", () => {
-  it.each([0.5, 0.75, 0.9])("zeroes exactly round(%s × size) of each kernel, the smallest, and leaves biases alone", (sparsity) => {
-    const model = tinyCnn(7);
-    const before = weightsOf(model);
-    const report = pruneByMagnitude(model, sparsity);
-    const after = weightsOf(model);
-    expect(report.map((r) => r.name.split("/").pop())).toEqual(["kernel", "kernel", "kernel"]);
-    for (const [w, weight] of model.weights.entries()) {
-      const old = before[w]!;
-      const now = after[w]!;
-      if (weight.shape.length === 1) {
-        expect(now).toEqual(old);
-        continue;
+  it.each([0.5, 0.75, 0.9])(
+    "zeroes exactly round(%s × size) of each kernel, the smallest, and leaves biases alone",
+    (sparsity) => {
+      const model = tinyCnn(7);
+      const before = weightsOf(model);
+      const report = pruneByMagnitude(model, sparsity);
+      const after = weightsOf(model);
+      expect(report.map((r) => r.name.split("/").pop())).toEqual(["kernel", "kernel", "kernel"]);
+      for (const [w, weight] of model.weights.entries()) {
+        const old = before[w]!;
+        const now = after[w]!;
+        if (weight.shape.length === 1) {
+          expect(now).toEqual(old);
+          continue;
+        }
+        const zeros = now.filter((v) => v === 0).length;
+        expect(zeros).toBe(Math.round(sparsity * now.length));
+        const largestPruned = Math.max(
+          ...Array.from(old)
+            .filter((_, i) => now[i] === 0)
+            .map(Math.abs),
+        );
+        const smallestKept = Math.min(
+          ...Array.from(old)
+            .filter((_, i) => now[i] !== 0)
+            .map(Math.abs),
+        );
+        expect(largestPruned).toBeLessThanOrEqual(smallestKept);
+        now.forEach((v, i) => v !== 0 && expect(v).toBe(old[i]));
       }
-      const zeros = now.filter((v) => v === 0).length;
-      expect(zeros).toBe(Math.round(sparsity * now.length));
-      const largestPruned = Math.max(...Array.from(old).filter((_, i) => now[i] === 0).map(Math.abs));
-      const smallestKept = Math.min(...Array.from(old).filter((_, i) => now[i] !== 0).map(Math.abs));
-      expect(largestPruned).toBeLessThanOrEqual(smallestKept);
-      now.forEach((v, i) => v !== 0 && expect(v).toBe(old[i]));
-    }
-    expect(kernelSparsity(model)).toBeCloseTo(sparsity, 2);
-    model.dispose();
-  });
+      expect(kernelSparsity(model)).toBeCloseTo(sparsity, 2);
+      model.dispose();
+    },
+  );
 
   it("refuses a sparsity outside [0, 1)", () => {
     const model = tinyCnn();
@@ -221,7 +263,9 @@ describe("magnitude pruning (Seed 000 §8.1)", () => {
     expect(kernelSparsity(loaded)).toBeCloseTo(kernelSparsity(model), 6);
     loaded.dispose();
     const [denseSize, sparseSize] = [modelFootprint(dense), modelFootprint(sparse)];
-    expect(sparseSize.files.find((f) => f.file === "weights.bin")!.bytes).toBe(denseSize.files.find((f) => f.file === "weights.bin")!.bytes);
+    expect(sparseSize.files.find((f) => f.file === "weights.bin")!.bytes).toBe(
+      denseSize.files.find((f) => f.file === "weights.bin")!.bytes,
+    );
     expect(sparseSize.bytes).toBe(sparseSize.files.reduce((n, f) => n + statSync(join(sparse, f.file)).size, 0));
     expect(sparseSize.gzipBytes).toBeLessThan(denseSize.gzipBytes * 0.6);
     expect(() => modelFootprint(join(scratch, "nothing"))).toThrow(/nothing: no saved model folder/);
@@ -249,15 +293,30 @@ describe("compareCompressions (Seed 000 §8.1, §2.4)", () => {
     const before = weightsOf(model);
     const x = tf.randomUniform([12, 8, 8, 1], 0, 1, "float32", 10);
     const y = tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], "int32");
-    const rows = await compareCompressions(model, { dir: join(scratch, "compare"), test: [x, y], sparsities: [0.5, 0.9], repeats: 1, timedImages: 5 });
-    expect(rows.map((r) => r.variant)).toEqual(["float32", "float16", "uint8", "uint8-per-channel", "pruned 50 %", "pruned 90 %", "pruned 90 % + uint8"]);
+    const rows = await compareCompressions(model, {
+      dir: join(scratch, "compare"),
+      test: [x, y],
+      sparsities: [0.5, 0.9],
+      repeats: 1,
+      timedImages: 5,
+    });
+    expect(rows.map((r) => r.variant)).toEqual([
+      "float32",
+      "float16",
+      "uint8",
+      "uint8-per-channel",
+      "pruned 50 %",
+      "pruned 90 %",
+      "pruned 90 % + uint8",
+    ]);
     const row = Object.fromEntries(rows.map((r) => [r.variant, r]));
     expect(row.float32!.accuracy).toBe(accuracy(await labelsOf(y), (await predictClasses(model, x)).classes));
     expect(row.float16!.bytes).toBeLessThan(row.float32!.bytes);
     expect(row.uint8!.bytes).toBeLessThan(row.float16!.bytes);
     expect(row["pruned 90 %"]!.bytes).toBe(row.float32!.bytes);
     expect(row["pruned 90 %"]!.gzipBytes).toBeLessThan(row["pruned 50 %"]!.gzipBytes);
-    const gzippedWeights = (variant: string) => modelFootprint(row[variant]!.dir).files.find((f) => f.file === "weights.bin")!.gzipBytes;
+    const gzippedWeights = (variant: string) =>
+      modelFootprint(row[variant]!.dir).files.find((f) => f.file === "weights.bin")!.gzipBytes;
     expect(gzippedWeights("pruned 90 % + uint8")).toBeLessThan(gzippedWeights("pruned 90 %")); // model.json, larger with scales, dominates at this size
     for (const r of rows) expect(r.bytes).toBe(modelFootprint(r.dir).bytes);
     expect(weightsOf(model)).toEqual(before);

@@ -29,7 +29,9 @@ const R = (key: string) => ref[key] as Record<string, Json>;
 const NUMERIC = ["Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)"];
 
 function values(frame: DataFrame, column: string): (number | string | boolean | null)[] {
-  return (frame.column(column).values as unknown[]).map((v) => (typeof v === "number" && Number.isNaN(v) ? null : (v as number | string | boolean | null)));
+  return (frame.column(column).values as unknown[]).map((v) =>
+    typeof v === "number" && Number.isNaN(v) ? null : (v as number | string | boolean | null),
+  );
 }
 
 function expectClose(actual: readonly unknown[], expected: readonly Json[], tol = 1e-9): number {
@@ -70,14 +72,21 @@ describe("missing values (pandas isna / dropna / fillna)", () => {
     expect(frame.index).toEqual(R("penguins_dropna_index"));
     expect(report.rowsIn - report.rowsOut).toBe(344 - (R("penguins_dropna_shape") as unknown as number[])[0]!);
     expect(dropMissing(loadPenguins(), { subset: ["Sex"] }).frame.shape[0]).toBe(ref.penguins_dropna_subset_sex);
-    expect(dropMissing(loadPenguins(), { subset: NUMERIC, how: "all" }).frame.shape[0]).toBe(ref.penguins_dropna_all_numeric);
+    expect(dropMissing(loadPenguins(), { subset: NUMERIC, how: "all" }).frame.shape[0]).toBe(
+      ref.penguins_dropna_all_numeric,
+    );
   });
 
   it("fills with mean, median, mode, ffill and bfill as pandas, without touching the input", () => {
     const penguins = loadPenguins();
     const beforeSex = values(penguins, "Sex");
     const fill = R("penguins_fill");
-    const { frame, report } = fillMissing(penguins, { "Body Mass (g)": "mean", "Beak Length (mm)": "median", Sex: "ffill", "Beak Depth (mm)": "bfill" });
+    const { frame, report } = fillMissing(penguins, {
+      "Body Mass (g)": "mean",
+      "Beak Length (mm)": "median",
+      Sex: "ffill",
+      "Beak Depth (mm)": "bfill",
+    });
     expectClose(values(frame, "Body Mass (g)"), fill.mean_filled_body_mass as Json[]);
     expectClose(values(frame, "Sex"), fill.ffill_sex as Json[]);
     expectClose(values(frame, "Beak Depth (mm)"), fill.bfill_beak_depth as Json[]);
@@ -102,14 +111,19 @@ describe("missing values (pandas isna / dropna / fillna)", () => {
 describe("duplicates (pandas drop_duplicates)", () => {
   it("drops whole-row and subset duplicates, keep first or last", () => {
     const penguins = rowsOf(loadPenguins());
-    const doubled = new DataFrame([...penguins, penguins[0]!, penguins[3]!, penguins[5]!, penguins[3]!].map((r) => ({ ...r })), {
-      columns: loadPenguins().columns,
-    });
+    const doubled = new DataFrame(
+      [...penguins, penguins[0]!, penguins[3]!, penguins[5]!, penguins[3]!].map((r) => ({ ...r })),
+      {
+        columns: loadPenguins().columns,
+      },
+    );
     const expected = R("penguins_doubled_dedupe");
     const { frame, report } = dropDuplicates(doubled);
     expect(report.rowsIn).toBe(expected.rows_in);
     expect(frame.shape[0]).toBe(expected.rows_out);
-    expect(dropDuplicates(doubled, { subset: ["Species", "Island"] }).frame.shape[0]).toBe(expected.rows_out_subset_species_island);
+    expect(dropDuplicates(doubled, { subset: ["Species", "Island"] }).frame.shape[0]).toBe(
+      expected.rows_out_subset_species_island,
+    );
     const last = dropDuplicates(loadPenguins(), { subset: ["Species"], keep: "last" }).frame;
     expect(last.shape[0]).toBe(3);
     expect(dropDuplicates(loadCars()).frame.shape[0]).toBe(ref.cars_dedupe_rows);
@@ -162,7 +176,9 @@ describe("wrong values: rules, rejects, then fill (dirty penguins CSV)", () => {
 
   it("explains an impossible rule by column", () => {
     expect(() => validate(loadPenguins(), { Sex: { min: 0 } })).not.toThrow();
-    expect(() => validate(loadPenguins(), { "Body Mass (g)": { pattern: "^[0-9]+$" } })).toThrow(/"Body Mass \(g\)" is numeric/);
+    expect(() => validate(loadPenguins(), { "Body Mass (g)": { pattern: "^[0-9]+$" } })).toThrow(
+      /"Body Mass \(g\)" is numeric/,
+    );
   });
 });
 
@@ -173,9 +189,9 @@ describe("normalization (fitted, saved, applied to new data)", () => {
     const z0 = StandardScaler.fit(penguins, NUMERIC).transform(penguins).frame;
     const z1 = StandardScaler.fit(penguins, NUMERIC, { ddof: 1 }).transform(penguins).frame;
     for (const c of NUMERIC) {
-      expectClose(values(minmax, c), (R("penguins_minmax")[c] as Json[]), 1e-12);
-      expectClose(values(z0, c), (R("penguins_zscore_ddof0")[c] as Json[]), 1e-9);
-      expectClose(values(z1, c), (R("penguins_zscore_ddof1")[c] as Json[]), 1e-9);
+      expectClose(values(minmax, c), R("penguins_minmax")[c] as Json[], 1e-12);
+      expectClose(values(z0, c), R("penguins_zscore_ddof0")[c] as Json[], 1e-9);
+      expectClose(values(z1, c), R("penguins_zscore_ddof1")[c] as Json[], 1e-9);
     }
     expect(values(penguins, "Body Mass (g)")[0]).toBe(3750);
   });
@@ -189,7 +205,11 @@ describe("normalization (fitted, saved, applied to new data)", () => {
     scaler.save(path);
     const loaded = loadScaler(path);
     const params = R("penguins_params") as Record<string, Record<string, number>>;
-    const fresh = [{ "Body Mass (g)": params.min!["Body Mass (g)"]! }, { "Body Mass (g)": params.max!["Body Mass (g)"]! }, { "Body Mass (g)": null }];
+    const fresh = [
+      { "Body Mass (g)": params.min!["Body Mass (g)"]! },
+      { "Body Mass (g)": params.max!["Body Mass (g)"]! },
+      { "Body Mass (g)": null },
+    ];
     expect(values(loaded.transform(fresh).frame, "Body Mass (g)")).toEqual([0, 1, null]);
     const back = loaded.inverseTransform(loaded.transform(fresh).frame).frame;
     expect(values(back, "Body Mass (g)")).toEqual([2700, 6300, null]);
@@ -203,7 +223,10 @@ describe("encoding (pandas get_dummies, cat.codes), missing stays missing", () =
     const expected = R("penguins_dummies");
     expect(frame.columns).toEqual(expected.columns);
     for (const [c, sum] of Object.entries(expected.sums as Record<string, number>)) {
-      expect((values(frame, c) as number[]).reduce((s, v) => s + v, 0), c).toBe(sum);
+      expect(
+        (values(frame, c) as number[]).reduce((s, v) => s + v, 0),
+        c,
+      ).toBe(sum);
     }
     for (const [c, v] of Object.entries(expected.row3 as Record<string, number>)) expect(values(frame, c)[3]).toBe(v);
     expect(report.columns.Sex?.encoded).toEqual(["Sex_.", "Sex_FEMALE", "Sex_MALE"]);
@@ -214,7 +237,9 @@ describe("encoding (pandas get_dummies, cat.codes), missing stays missing", () =
   it("numeric categories sort numerically", () => {
     const { frame } = OneHotEncoder.fit(loadCars(), ["Cylinders"]).transform(loadCars());
     const sums = Object.fromEntries(
-      frame.columns.filter((c) => c.startsWith("Cylinders_")).map((c) => [c, (values(frame, c) as number[]).reduce((s, v) => s + v, 0)]),
+      frame.columns
+        .filter((c) => c.startsWith("Cylinders_"))
+        .map((c) => [c, (values(frame, c) as number[]).reduce((s, v) => s + v, 0)]),
     );
     expect(sums).toEqual(ref.cars_cylinders_dummies);
   });
@@ -270,7 +295,9 @@ describe("group means (pandas groupby().mean(); danfo 1.2 counts missing in the 
     }
     const medians = groupAggregate(loadMovies(), "MPAA Rating", { "IMDB Rating": "median" });
     const expected = R("movies_group_median_imdb") as Record<string, number>;
-    (values(medians, "MPAA Rating") as string[]).forEach((k, i) => expect(values(medians, "IMDB Rating")[i]).toBeCloseTo(expected[k]!, 12));
+    (values(medians, "MPAA Rating") as string[]).forEach((k, i) =>
+      expect(values(medians, "IMDB Rating")[i]).toBeCloseTo(expected[k]!, 12),
+    );
   });
 });
 
@@ -329,7 +356,11 @@ describe("large-table path: PolarsFrame in, PolarsFrame out, same answers as dan
     const fastRows = (fast as PolarsFrame).toRecords();
     expect(fastRows.length).toBe(slow.shape[0]);
     for (const column of ["delay", "distance", "origin_ATL", "origin_LAX"]) {
-      expectClose(fastRows.map((r) => r[column] as number), values(slow as DataFrame, column) as Json[], 1e-12);
+      expectClose(
+        fastRows.map((r) => r[column] as number),
+        values(slow as DataFrame, column) as Json[],
+        1e-12,
+      );
     }
   });
 });

@@ -20,7 +20,15 @@ describe("DecodedImageCache", () => {
     expect(cache.has("b")).toBe(false);
     expect(cache.has("a") && cache.has("c")).toBe(true);
     expect(cache.get("b")).toBeUndefined();
-    expect(cache.stats).toMatchObject({ hits: 1, misses: 1, evictions: 1, entries: 2, bytes: 28, maxBytes: 40, hitRate: 0.5 });
+    expect(cache.stats).toMatchObject({
+      hits: 1,
+      misses: 1,
+      evictions: 1,
+      entries: 2,
+      bytes: 28,
+      maxBytes: 40,
+      hitRate: 0.5,
+    });
   });
 
   it("replaces an entry under the same key, refuses one larger than the budget, and rejects a bad budget", () => {
@@ -36,7 +44,13 @@ describe("DecodedImageCache", () => {
 });
 
 describe("an image folder reading through the cache", () => {
-  const options = { imageSize: [28, 28] as const, colorMode: "grayscale" as const, rescale: 1 / 255, batchSize: 50, seed: 4 };
+  const options = {
+    imageSize: [28, 28] as const,
+    colorMode: "grayscale" as const,
+    rescale: 1 / 255,
+    batchSize: 50,
+    seed: 4,
+  };
 
   async function pass(data: ReturnType<typeof imageDatasetFromDirectory>): Promise<Map<string, number>> {
     const sums = new Map<string, number>();

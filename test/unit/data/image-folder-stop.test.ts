@@ -39,7 +39,9 @@ describe("image folder iteration stops on a signal", () => {
     const loading = data.toTensors();
     scope.abort(new Error("the cell was interrupted")); // the first batch is decoding
     await expect(loading).rejects.toThrow(DatasetError);
-    await expect(loading).rejects.toThrow(/fashion-mnist-png: loading stopped after 1 of 4 batches: the cell was interrupted/);
+    await expect(loading).rejects.toThrow(
+      /fashion-mnist-png: loading stopped after 1 of 4 batches: the cell was interrupted/,
+    );
     openInterruptScope();
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -3,12 +3,29 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { affineMatrix, applyTransform, IDENTITY_TRANSFORM, ImageDataGenerator, RandomCrop } from "../../../src/data/augment";
+import {
+  affineMatrix,
+  applyTransform,
+  IDENTITY_TRANSFORM,
+  ImageDataGenerator,
+  RandomCrop,
+} from "../../../src/data/augment";
 import { ImageFileError } from "../../../src/data/errors";
 import { imageDatasetFromDirectory } from "../../../src/data/image-folder";
 
 const FOLDER = join(__dirname, "../../../data/fashion-mnist-png");
-const CLASSES = ["ankle-boot", "bag", "coat", "dress", "pullover", "sandal", "shirt", "sneaker", "t-shirt-top", "trouser"];
+const CLASSES = [
+  "ankle-boot",
+  "bag",
+  "coat",
+  "dress",
+  "pullover",
+  "sandal",
+  "shirt",
+  "sneaker",
+  "t-shirt-top",
+  "trouser",
+];
 
 describe("imageDatasetFromDirectory (Keras semantics)", () => {
   it("classes are sorted folder names; a seeded split is disjoint, covers the folder and repeats", () => {
@@ -20,13 +37,22 @@ describe("imageDatasetFromDirectory (Keras semantics)", () => {
     expect(val.size).toBe(40);
     expect(new Set([...train.filePaths, ...val.filePaths]).size).toBe(200);
     expect(imageDatasetFromDirectory(FOLDER, { ...opts, subset: "validation" }).filePaths).toEqual(val.filePaths);
-    expect(imageDatasetFromDirectory(FOLDER, { ...opts, seed: 8, subset: "validation" }).filePaths).not.toEqual(val.filePaths);
+    expect(imageDatasetFromDirectory(FOLDER, { ...opts, seed: 8, subset: "validation" }).filePaths).not.toEqual(
+      val.filePaths,
+    );
     val.filePaths.forEach((p, i) => expect(CLASSES[val.labels[i]!]).toBe(basename(dirname(p))));
   });
 
   it("streams batches of decoded, resized, rescaled images with labels, no tensor left behind", async () => {
     const before = tf.memory().numTensors;
-    const data = imageDatasetFromDirectory(FOLDER, { imageSize: [14, 14], batchSize: 64, colorMode: "grayscale", labelMode: "categorical", rescale: 1 / 255, seed: 3 });
+    const data = imageDatasetFromDirectory(FOLDER, {
+      imageSize: [14, 14],
+      batchSize: 64,
+      colorMode: "grayscale",
+      labelMode: "categorical",
+      rescale: 1 / 255,
+      seed: 3,
+    });
     expect(data.numBatches).toBe(4);
     const sizes: number[] = [];
     for await (const batch of data) {
@@ -69,8 +95,15 @@ describe("imageDatasetFromDirectory (Keras semantics)", () => {
       for await (const b of strict) tf.dispose([b.images, b.labels!]);
     };
     await expect(drain()).rejects.toThrow(ImageFileError);
-    await expect(imageDatasetFromDirectory(dir, { imageSize: [28, 28], batchSize: 50 }).decode(bad)).rejects.toThrow(bad);
-    const lenient = imageDatasetFromDirectory(dir, { imageSize: [28, 28], batchSize: 50, labelMode: "binary", onBadFile: "skip" });
+    await expect(imageDatasetFromDirectory(dir, { imageSize: [28, 28], batchSize: 50 }).decode(bad)).rejects.toThrow(
+      bad,
+    );
+    const lenient = imageDatasetFromDirectory(dir, {
+      imageSize: [28, 28],
+      batchSize: 50,
+      labelMode: "binary",
+      onBadFile: "skip",
+    });
     let count = 0;
     for await (const b of lenient) {
       count += b.images.shape[0];
@@ -83,7 +116,9 @@ describe("imageDatasetFromDirectory (Keras semantics)", () => {
 
   it("explains bad folders and options", () => {
     expect(() => imageDatasetFromDirectory("/nonexistent/folder")).toThrow(/\/nonexistent\/folder: folder not found/);
-    expect(() => imageDatasetFromDirectory(FOLDER, { labelMode: "binary" })).toThrow(/exactly 2 class folders, found 10/);
+    expect(() => imageDatasetFromDirectory(FOLDER, { labelMode: "binary" })).toThrow(
+      /exactly 2 class folders, found 10/,
+    );
     expect(() => imageDatasetFromDirectory(FOLDER, { validationSplit: 0.2 })).toThrow(/subset/);
   });
 });
@@ -99,7 +134,8 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
 
   it("90° rotation is an exact quarter turn: out[i][j] = in[n−1−j][i]", () => {
     const out = applyTransform(ramp, n, n, 1, { ...IDENTITY_TRANSFORM, theta: 90 });
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(at(out, i, j)).toBeCloseTo(at(ramp, n - 1 - j, i)!, 4);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) expect(at(out, i, j)).toBeCloseTo(at(ramp, n - 1 - j, i)!, 4);
   });
 
   it("integer shifts move rows/columns and fill by mode; flips mirror", () => {
@@ -113,7 +149,8 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
     const wrap = applyTransform(ramp, n, n, 1, { ...IDENTITY_TRANSFORM, ty: 1 }, "wrap");
     for (let i = 0; i < n; i++) expect(at(wrap, i, n - 1)).toBe(at(ramp, i, 0));
     const reflect = applyTransform(ramp, n, n, 1, { ...IDENTITY_TRANSFORM, ty: 2 }, "reflect");
-    for (let i = 0; i < n; i++) expect([at(reflect, i, n - 2), at(reflect, i, n - 1)]).toEqual([at(ramp, i, n - 1), at(ramp, i, n - 2)]);
+    for (let i = 0; i < n; i++)
+      expect([at(reflect, i, n - 2), at(reflect, i, n - 1)]).toEqual([at(ramp, i, n - 1), at(ramp, i, n - 2)]);
     const flipped = applyTransform(ramp, n, n, 1, { ...IDENTITY_TRANSFORM, flipHorizontal: true });
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(at(flipped, i, j)).toBe(at(ramp, i, n - 1 - j));
   });
@@ -136,7 +173,15 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
   });
 
   it("random transforms stay in Keras' ranges, repeat with the seed, and augment batches without leaks", () => {
-    const gen = new ImageDataGenerator({ rotationRange: 40, widthShiftRange: 0.2, heightShiftRange: 0.2, shearRange: 0.2, zoomRange: 0.2, horizontalFlip: true, seed: 5 });
+    const gen = new ImageDataGenerator({
+      rotationRange: 40,
+      widthShiftRange: 0.2,
+      heightShiftRange: 0.2,
+      shearRange: 0.2,
+      zoomRange: 0.2,
+      horizontalFlip: true,
+      seed: 5,
+    });
     const draws = Array.from({ length: 200 }, () => gen.randomTransform(150, 150));
     for (const d of draws) {
       expect(Math.abs(d.theta)).toBeLessThanOrEqual(40);
@@ -150,7 +195,15 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
     const flips = draws.filter((d) => d.flipHorizontal).length;
     expect(flips).toBeGreaterThan(60);
     expect(flips).toBeLessThan(140);
-    const again = new ImageDataGenerator({ rotationRange: 40, widthShiftRange: 0.2, heightShiftRange: 0.2, shearRange: 0.2, zoomRange: 0.2, horizontalFlip: true, seed: 5 });
+    const again = new ImageDataGenerator({
+      rotationRange: 40,
+      widthShiftRange: 0.2,
+      heightShiftRange: 0.2,
+      shearRange: 0.2,
+      zoomRange: 0.2,
+      horizontalFlip: true,
+      seed: 5,
+    });
     expect(again.randomTransform(150, 150)).toEqual(draws[0]);
     const before = tf.memory().numTensors;
     const images = tf.randomUniform([3, 8, 8, 2]) as tf.Tensor4D;
@@ -161,9 +214,20 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
   });
 
   it("flowFromDirectory yields augmented, rescaled batches", async () => {
-    const gen = new ImageDataGenerator({ rotationRange: 40, zoomRange: 0.2, horizontalFlip: true, rescale: 1 / 255, seed: 2 });
+    const gen = new ImageDataGenerator({
+      rotationRange: 40,
+      zoomRange: 0.2,
+      horizontalFlip: true,
+      rescale: 1 / 255,
+      seed: 2,
+    });
     let seen = 0;
-    for await (const b of gen.flowFromDirectory(FOLDER, { imageSize: [28, 28], batchSize: 100, colorMode: "grayscale", labelMode: "categorical" })) {
+    for await (const b of gen.flowFromDirectory(FOLDER, {
+      imageSize: [28, 28],
+      batchSize: 100,
+      colorMode: "grayscale",
+      labelMode: "categorical",
+    })) {
       const max = tf.tidy(() => b.images.max().dataSync()[0]!);
       expect(max).toBeLessThanOrEqual(1 + 1e-6);
       seen += b.images.shape[0];
@@ -176,7 +240,14 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
 
 describe("image folder as a tf.data.Dataset", () => {
   it("yields {xs, ys} batches for fitDataset, a fresh pass each time", async () => {
-    const data = imageDatasetFromDirectory(FOLDER, { imageSize: [8, 8], batchSize: 128, colorMode: "grayscale", labelMode: "categorical", rescale: 1 / 255, seed: 1 });
+    const data = imageDatasetFromDirectory(FOLDER, {
+      imageSize: [8, 8],
+      batchSize: 128,
+      colorMode: "grayscale",
+      labelMode: "categorical",
+      rescale: 1 / 255,
+      seed: 1,
+    });
     const dataset = data.toTfDataset();
     for (let pass = 0; pass < 2; pass++) {
       const sizes: number[] = [];
@@ -193,7 +264,10 @@ describe("image folder as a tf.data.Dataset", () => {
 describe("RandomCrop (Seed 000 §3.1)", () => {
   // A ramp image (value = 10·row + col) tells from any output pixel where it came from.
   const ramp = (n: number, h: number, w: number) =>
-    tf.tensor4d(Float32Array.from({ length: n * h * w }, (_, k) => 10 * Math.floor((k % (h * w)) / w) + (k % w)), [n, h, w, 1]);
+    tf.tensor4d(
+      Float32Array.from({ length: n * h * w }, (_, k) => 10 * Math.floor((k % (h * w)) / w) + (k % w)),
+      [n, h, w, 1],
+    );
 
   it("cuts each image's own window, copied pixel for pixel, and repeats with the seed", () => {
     const before = tf.memory().numTensors;
@@ -231,7 +305,9 @@ describe("RandomCrop (Seed 000 §3.1)", () => {
 
   it("refuses a window larger than the padded image and bad sizes, naming them", () => {
     const images = ramp(1, 4, 4);
-    expect(() => new RandomCrop({ height: 5, width: 4 }).crop(images)).toThrow(/5×4 window does not fit a 4×4 image padded by 0/);
+    expect(() => new RandomCrop({ height: 5, width: 4 }).crop(images)).toThrow(
+      /5×4 window does not fit a 4×4 image padded by 0/,
+    );
     expect(() => new RandomCrop({ height: 0, width: 4 })).toThrow(/height must be a positive integer/);
     expect(() => new RandomCrop({ height: 2, width: 2, padding: 1.5 })).toThrow(/padding/);
     images.dispose();

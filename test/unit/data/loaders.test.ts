@@ -8,7 +8,17 @@ import { describe, expect, it } from "vitest";
 import { DatasetError } from "../../../src/data/errors";
 import { FASHION_MNIST_CLASSES, loadFashionMnist, readFashionMnistBytes } from "../../../src/data/fashion-mnist";
 import { parseIdx } from "../../../src/data/idx";
-import { carRecords, flightsFrame, loadCars, loadFlights, loadMovies, loadPenguins, loadSeattleWeather, penguinRecords, seattleWeatherRecords } from "../../../src/data/vega";
+import {
+  carRecords,
+  flightsFrame,
+  loadCars,
+  loadFlights,
+  loadMovies,
+  loadPenguins,
+  loadSeattleWeather,
+  penguinRecords,
+  seattleWeatherRecords,
+} from "../../../src/data/vega";
 
 const DATA = join(__dirname, "../../../data");
 
@@ -18,7 +28,12 @@ describe("shipped data", () => {
     expect(lines.length).toBe(204);
     for (const line of lines) {
       const [sum, file] = line.split(/\s+/) as [string, string];
-      expect(createHash("sha256").update(readFileSync(join(DATA, file))).digest("hex"), file).toBe(sum);
+      expect(
+        createHash("sha256")
+          .update(readFileSync(join(DATA, file)))
+          .digest("hex"),
+        file,
+      ).toBe(sum);
     }
   });
 });
@@ -31,7 +46,14 @@ describe("vega-datasets loaders", () => {
     expect(loadSeattleWeather().shape).toEqual([1461, 6]);
     expect(penguinRecords()[3]?.["Body Mass (g)"]).toBeNull();
     expect(carRecords()[0]).toMatchObject({ Name: "chevrolet chevelle malibu", Miles_per_Gallon: 18, Cylinders: 8 });
-    expect(seattleWeatherRecords()[1]).toEqual({ date: "2012-01-02", precipitation: 10.9, temp_max: 10.6, temp_min: 2.8, wind: 4.5, weather: "rain" });
+    expect(seattleWeatherRecords()[1]).toEqual({
+      date: "2012-01-02",
+      precipitation: 10.9,
+      temp_max: 10.6,
+      temp_min: 2.8,
+      wind: 4.5,
+      weather: "rain",
+    });
   });
 
   it("flights: first rows of the 3M parquet, date as text; bad row counts are named", () => {
@@ -53,8 +75,12 @@ describe("IDX parsing and Fashion-MNIST", () => {
   };
 
   it("rejects a wrong magic number and a truncated file, naming both", () => {
-    expect(() => parseIdx("x.idx", Buffer.concat([header(0x0803, 2, 2, 2), Buffer.alloc(8)]), 1)).toThrow(/x\.idx: magic number 0x00000803, expected 0x00000801/);
-    expect(() => parseIdx("y.idx", Buffer.concat([header(0x0803, 2, 2, 2), Buffer.alloc(5)]), 3)).toThrow(/y\.idx: header promises 2×2×2 = 8 bytes of data, file has 5 \(truncated\?\)/);
+    expect(() => parseIdx("x.idx", Buffer.concat([header(0x0803, 2, 2, 2), Buffer.alloc(8)]), 1)).toThrow(
+      /x\.idx: magic number 0x00000803, expected 0x00000801/,
+    );
+    expect(() => parseIdx("y.idx", Buffer.concat([header(0x0803, 2, 2, 2), Buffer.alloc(5)]), 3)).toThrow(
+      /y\.idx: header promises 2×2×2 = 8 bytes of data, file has 5 \(truncated\?\)/,
+    );
     expect(parseIdx("z.idx", Buffer.concat([header(0x0801, 3), Buffer.from([1, 2, 3])]), 1).shape).toEqual([3]);
   });
 
@@ -75,10 +101,21 @@ describe("IDX parsing and Fashion-MNIST", () => {
 
   it("says which file is wrong: mismatched counts, bad labels, too many asked", () => {
     const dir = mkdtempSync(join(tmpdir(), "lepton-fmnist-"));
-    writeFileSync(join(dir, "t10k-images-idx3-ubyte.gz"), gzipSync(Buffer.concat([header(0x0803, 2, 28, 28), Buffer.alloc(2 * 784)])));
-    writeFileSync(join(dir, "t10k-labels-idx1-ubyte.gz"), gzipSync(Buffer.concat([header(0x0801, 3), Buffer.from([1, 2, 3])])));
-    expect(() => readFashionMnistBytes({ split: "test", dir })).toThrow(/t10k-labels-idx1-ubyte\.gz: 3 labels for 2 images/);
-    writeFileSync(join(dir, "t10k-labels-idx1-ubyte.gz"), gzipSync(Buffer.concat([header(0x0801, 2), Buffer.from([1, 12])])));
+    writeFileSync(
+      join(dir, "t10k-images-idx3-ubyte.gz"),
+      gzipSync(Buffer.concat([header(0x0803, 2, 28, 28), Buffer.alloc(2 * 784)])),
+    );
+    writeFileSync(
+      join(dir, "t10k-labels-idx1-ubyte.gz"),
+      gzipSync(Buffer.concat([header(0x0801, 3), Buffer.from([1, 2, 3])])),
+    );
+    expect(() => readFashionMnistBytes({ split: "test", dir })).toThrow(
+      /t10k-labels-idx1-ubyte\.gz: 3 labels for 2 images/,
+    );
+    writeFileSync(
+      join(dir, "t10k-labels-idx1-ubyte.gz"),
+      gzipSync(Buffer.concat([header(0x0801, 2), Buffer.from([1, 12])])),
+    );
     expect(() => readFashionMnistBytes({ split: "test", dir })).toThrow(/label 12 at index 1 is outside 0\.\.9/);
     expect(() => readFashionMnistBytes({ split: "test", dir, limit: 5 })).toThrow(/5 images asked for, the file has 2/);
     expect(() => readFashionMnistBytes({ split: "test", dir: join(dir, "nope") })).toThrow(DatasetError);

@@ -7,7 +7,12 @@ import { kMeans, PCA, symmetricEigen } from "../../../src/data/mining";
 
 type Ref = {
   penguins_z: number[][];
-  penguins_pca: { explained_variance: number[]; explained_variance_ratio: number[]; components: number[][]; scores_first5: number[][] };
+  penguins_pca: {
+    explained_variance: number[];
+    explained_variance_ratio: number[];
+    components: number[][];
+    scores_first5: number[][];
+  };
   penguins_kmeans_init_rows: number[];
   penguins_kmeans: { labels: number[]; centroids: number[][]; inertia: number; iterations: number };
   fashion_pca: { explained_variance: number[]; explained_variance_ratio: number[]; components: number[][] };
@@ -29,14 +34,21 @@ describe("PCA against torch.linalg.eigh (float64)", () => {
 
   it("Fashion-MNIST (500 images × 784 pixels, subspace iteration): top-5 variances and components", () => {
     const bytes = readFashionMnistBytes({ split: "test", limit: 500 });
-    const rows = Array.from({ length: 500 }, (_, i) => Array.from(bytes.pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255));
+    const rows = Array.from({ length: 500 }, (_, i) =>
+      Array.from(bytes.pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255),
+    );
     const pca = PCA.fit(rows, { components: 5 });
     expect(maxDiff(pca.explainedVarianceRatio, ref.fashion_pca.explained_variance_ratio)).toBeLessThan(1e-9);
-    pca.components.forEach((c, k) => expect(maxDiff(c, ref.fashion_pca.components[k]!), `component ${k}`).toBeLessThan(1e-6));
+    pca.components.forEach((c, k) =>
+      expect(maxDiff(c, ref.fashion_pca.components[k]!), `component ${k}`).toBeLessThan(1e-6),
+    );
   });
 
   it("symmetric eigen on a known matrix", () => {
-    const { values, vectors } = symmetricEigen([[2, 1], [1, 2]]);
+    const { values, vectors } = symmetricEigen([
+      [2, 1],
+      [1, 2],
+    ]);
     expect(values[0]).toBeCloseTo(3, 12);
     expect(values[1]).toBeCloseTo(1, 12);
     expect(Math.abs(vectors[0]![0]!)).toBeCloseTo(Math.SQRT1_2, 12);

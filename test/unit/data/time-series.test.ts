@@ -2,8 +2,18 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
 import {
-  chronologicalSplit, meanAbsoluteError, naiveLastValue, prepareForecastData, rootMeanSquaredError, seasonalNaive,
-  seattleDailySeries, SeriesScaler, slidingWindows, TimeSeriesError, windowsIn, windowTensors,
+  chronologicalSplit,
+  meanAbsoluteError,
+  naiveLastValue,
+  prepareForecastData,
+  rootMeanSquaredError,
+  seasonalNaive,
+  seattleDailySeries,
+  SeriesScaler,
+  slidingWindows,
+  TimeSeriesError,
+  windowsIn,
+  windowTensors,
 } from "../../../src/data/time-series";
 
 beforeAll(async () => {
@@ -23,19 +33,34 @@ function errorOf(run: () => unknown): TimeSeriesError {
 describe("slidingWindows (Seed 001 §6.3)", () => {
   it("cuts T − L − H + 1 windows of L steps followed by H targets", () => {
     const next = slidingWindows([1, 2, 3, 4, 5, 6], { window: 3 });
-    expect(next.inputs).toEqual([[[1], [2], [3]], [[2], [3], [4]], [[3], [4], [5]]]);
+    expect(next.inputs).toEqual([
+      [[1], [2], [3]],
+      [[2], [3], [4]],
+      [[3], [4], [5]],
+    ]);
     expect(next.targets).toEqual([[4], [5], [6]]);
     expect(next.targetStart).toEqual([3, 4, 5]);
     const two = slidingWindows([1, 2, 3, 4, 5, 6], { window: 3, horizon: 2 });
-    expect(two.targets).toEqual([[4, 5], [5, 6]]);
+    expect(two.targets).toEqual([
+      [4, 5],
+      [5, 6],
+    ]);
     expect(two.targetStart).toEqual([3, 4]);
   });
 
   it("keeps every feature in the inputs and takes the target feature's values", () => {
-    const rows = [[1, 10], [2, 20], [3, 30], [4, 40]];
+    const rows = [
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [4, 40],
+    ];
     const windows = slidingWindows(rows, { window: 2, target: 1 });
     expect(windows.features).toBe(2);
-    expect(windows.inputs[0]).toEqual([[1, 10], [2, 20]]);
+    expect(windows.inputs[0]).toEqual([
+      [1, 10],
+      [2, 20],
+    ]);
     expect(windows.targets).toEqual([[30], [40]]);
   });
 
@@ -43,7 +68,18 @@ describe("slidingWindows (Seed 001 §6.3)", () => {
     const long = errorOf(() => slidingWindows([1, 2, 3], { window: 3 }));
     expect(long.argument).toBe("window");
     expect(long.message).toMatch(/window 3 \+ horizon 1 needs at least 4 steps, the series has 3/);
-    expect(errorOf(() => slidingWindows([[1, 2], [3, 4], [5, 6]], { window: 1, target: 2 })).argument).toBe("target");
+    expect(
+      errorOf(() =>
+        slidingWindows(
+          [
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ],
+          { window: 1, target: 2 },
+        ),
+      ).argument,
+    ).toBe("target");
     expect(errorOf(() => slidingWindows([[1, 2], [3]], { window: 1 })).message).toMatch(/step 1 has 1 features/);
     expect(errorOf(() => slidingWindows([1, Number.NaN, 3], { window: 1 })).message).toMatch(/step 1, feature 0/);
     expect(errorOf(() => slidingWindows([1, 2, 3], { window: 0 })).argument).toBe("window");
@@ -54,16 +90,23 @@ describe("slidingWindows (Seed 001 §6.3)", () => {
 describe("chronological split and windows by target time (Seed 001 §6.3)", () => {
   it("splits by time into consecutive ranges, test taking the rest", () => {
     expect(chronologicalSplit(10, { train: 0.6, validation: 0.2 })).toEqual({
-      train: { start: 0, end: 6 }, validation: { start: 6, end: 8 }, test: { start: 8, end: 10 },
+      train: { start: 0, end: 6 },
+      validation: { start: 6, end: 8 },
+      test: { start: 8, end: 10 },
     });
-    expect(chronologicalSplit(10, { train: 0.8, validation: 0.2 })).toEqual({ train: { start: 0, end: 8 }, validation: { start: 8, end: 10 } });
+    expect(chronologicalSplit(10, { train: 0.8, validation: 0.2 })).toEqual({
+      train: { start: 0, end: 8 },
+      validation: { start: 8, end: 10 },
+    });
     expect(chronologicalSplit(1461, { train: 0.75, validation: 0.125 }).test).toEqual({ start: 1278, end: 1461 });
   });
 
   it("refuses fractions that overflow or leave a part empty", () => {
     expect(errorOf(() => chronologicalSplit(10, { train: 0.8, validation: 0.3 })).argument).toBe("fractions");
     expect(errorOf(() => chronologicalSplit(10, { train: 0.05, validation: 0.5 })).argument).toBe("fractions.train");
-    expect(errorOf(() => chronologicalSplit(10, { train: 0.6, validation: 0.05 })).argument).toBe("fractions.validation");
+    expect(errorOf(() => chronologicalSplit(10, { train: 0.6, validation: 0.05 })).argument).toBe(
+      "fractions.validation",
+    );
     expect(errorOf(() => chronologicalSplit(10, { train: -0.1, validation: 0.5 })).argument).toBe("fractions.train");
   });
 
@@ -112,7 +155,16 @@ describe("SeriesScaler and prepareForecastData: scaling fitted on the training r
   });
 
   it("turns windows into [n, L, F] and [n, H] tensors", () => {
-    const windows = slidingWindows([[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]], { window: 2, horizon: 2 });
+    const windows = slidingWindows(
+      [
+        [1, 10],
+        [2, 20],
+        [3, 30],
+        [4, 40],
+        [5, 50],
+      ],
+      { window: 2, horizon: 2 },
+    );
     const before = tf.memory().numTensors;
     const { x, y } = windowTensors(windows);
     expect(x.shape).toEqual([2, 2, 2]);
@@ -126,14 +178,27 @@ describe("SeriesScaler and prepareForecastData: scaling fitted on the training r
 
 describe("baselines and error metrics (Seed 001 §6.3)", () => {
   it("naive last value repeats the target's last observed value over the horizon", () => {
-    const windows = slidingWindows([[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]], { window: 2, horizon: 2, target: 1 });
-    expect(naiveLastValue(windows)).toEqual([[20, 20], [30, 30]]);
+    const windows = slidingWindows(
+      [
+        [1, 10],
+        [2, 20],
+        [3, 30],
+        [4, 40],
+        [5, 50],
+      ],
+      { window: 2, horizon: 2, target: 1 },
+    );
+    expect(naiveLastValue(windows)).toEqual([
+      [20, 20],
+      [30, 30],
+    ]);
   });
 
   it("seasonal naive takes the value one season before each target step, never a future one", () => {
     const series = [1, 2, 3, 4, 5, 6, 7, 8];
     const windows = slidingWindows(series, { window: 3, horizon: 3 });
-    // Window 0 predicts steps 3, 4, 5 from steps ≤ 2. Season 2: step 3 ← step 1 (value 2), step 4 ← step 2 (3), step 5 ← step 1 (5 − 2·2, value 2).
+    // Window 0 predicts steps 3, 4, 5 from steps ≤ 2. Season 2: step 3 ← step 1 (value 2), step 4 ← step 2 (3), step 5
+    // ← step 1 (5 − 2·2, value 2).
     expect(seasonalNaive(series, windows, 2)[0]).toEqual([2, 3, 2]);
     expect(seasonalNaive(series, windows, 3)[0]).toEqual([1, 2, 3]);
     expect(errorOf(() => seasonalNaive(series, windows, 4)).argument).toBe("season");
@@ -143,10 +208,23 @@ describe("baselines and error metrics (Seed 001 §6.3)", () => {
     // Errors 1, 0, 2, 0: MAE 3/4, RMSE √(5/4).
     expect(meanAbsoluteError([1, 2, 3, 4], [2, 2, 1, 4])).toBeCloseTo(0.75, 12);
     expect(rootMeanSquaredError([1, 2, 3, 4], [2, 2, 1, 4])).toBeCloseTo(Math.sqrt(1.25), 12);
-    expect(rootMeanSquaredError([[1, 2], [3, 4]], [[2, 2], [1, 4]])).toBeCloseTo(Math.sqrt(1.25), 12);
+    expect(
+      rootMeanSquaredError(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [2, 2],
+          [1, 4],
+        ],
+      ),
+    ).toBeCloseTo(Math.sqrt(1.25), 12);
     expect(errorOf(() => meanAbsoluteError([1, 2], [1])).argument).toBe("forecast");
     expect(errorOf(() => rootMeanSquaredError([], [])).argument).toBe("truth");
-    expect(errorOf(() => meanAbsoluteError([1, 2], [1, Number.POSITIVE_INFINITY])).message).toMatch(/value 1 is not finite/);
+    expect(errorOf(() => meanAbsoluteError([1, 2], [1, Number.POSITIVE_INFINITY])).message).toMatch(
+      /value 1 is not finite/,
+    );
   });
 });
 

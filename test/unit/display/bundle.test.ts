@@ -31,16 +31,22 @@ describe("toMimeBundle: values that display themselves", () => {
   });
 
   it("parses JSON MIME types sent as strings into objects, keeps objects", async () => {
-    const bundle = await toMimeBundle({ [DISPLAY]: () => ({ "application/json": '{"a":1}', "application/vnd.vegalite.v5+json": { mark: "bar" } }) });
+    const bundle = await toMimeBundle({
+      [DISPLAY]: () => ({ "application/json": '{"a":1}', "application/vnd.vegalite.v5+json": { mark: "bar" } }),
+    });
     expectWellFormed(bundle);
     expect(bundle["application/json"]).toEqual({ a: 1 });
     expect(bundle["application/vnd.vegalite.v5+json"]).toEqual({ mark: "bar" });
   });
 
   it("turns image bytes into base64 and strips a data: prefix", async () => {
-    const png = await sharp({ create: { width: 2, height: 3, channels: 3, background: "red" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 2, height: 3, channels: 3, background: "red" } })
+      .png()
+      .toBuffer();
     const fromBytes = await toMimeBundle({ [DISPLAY]: () => ({ "image/png": new Uint8Array(png) }) });
-    const fromDataUrl = await toMimeBundle({ [DISPLAY]: () => ({ "image/png": `data:image/png;base64,${png.toString("base64")}` }) });
+    const fromDataUrl = await toMimeBundle({
+      [DISPLAY]: () => ({ "image/png": `data:image/png;base64,${png.toString("base64")}` }),
+    });
     expectWellFormed(fromBytes);
     expectWellFormed(fromDataUrl);
     expect(fromBytes["image/png"]).toBe(png.toString("base64"));
@@ -52,7 +58,9 @@ describe("toMimeBundle: values that display themselves", () => {
     await expect(toMimeBundle({ [DISPLAY]: () => "text" })).rejects.toThrow(DisplayBundleError);
     await expect(toMimeBundle({ [DISPLAY]: () => [1] })).rejects.toThrow(/got an array/);
     await expect(toMimeBundle({ [DISPLAY]: () => ({ "text/html": 3 }) })).rejects.toThrow(/text\/html as number/);
-    await expect(toMimeBundle({ [DISPLAY]: () => ({ "application/json": "{oops" }) })).rejects.toThrow(/application\/json as a string that is not JSON/);
+    await expect(toMimeBundle({ [DISPLAY]: () => ({ "application/json": "{oops" }) })).rejects.toThrow(
+      /application\/json as a string that is not JSON/,
+    );
   });
 });
 

@@ -22,7 +22,9 @@ export function recordingSink(): { sink: DisplaySink; calls: Recorded[] } {
   };
 }
 
-/** Asserts the bundle rules: text/plain present; JSON types hold objects; images base64 without data:; the rest strings. */
+/**
+ * Asserts the bundle rules: text/plain present; JSON types hold objects; images base64 without data:; the rest strings.
+ */
 export function expectWellFormed(bundle: MimeBundle | undefined): asserts bundle is MimeBundle {
   expect(bundle).toBeDefined();
   expect(typeof bundle!["text/plain"]).toBe("string");

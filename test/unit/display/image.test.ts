@@ -29,7 +29,10 @@ async function withTensor<T>(make: () => tf.Tensor, body: (t: tf.Tensor) => Prom
 
 describe("image(tensor)", () => {
   it("encodes a [h, w, 3] float tensor in [0, 1] as an RGB PNG of the right size, scaled", async () => {
-    const bundle = await withTensor(() => tf.fill([4, 6, 3], 0.5), (t) => toMimeBundle(image(t, { scale: 2 })));
+    const bundle = await withTensor(
+      () => tf.fill([4, 6, 3], 0.5),
+      (t) => toMimeBundle(image(t, { scale: 2 })),
+    );
     expectWellFormed(bundle);
     const png = await decode(text(bundle, "image/png"));
     expect(png).toMatchObject({ format: "png", width: 12, height: 8, channels: 3 });
@@ -38,34 +41,66 @@ describe("image(tensor)", () => {
   });
 
   it("reads int32 as 0–255 and [h, w] as grey, clipping out-of-range values", async () => {
-    const bundle = await withTensor(() => tf.tensor2d([[0, 100], [255, 300]], [2, 2], "int32"), (t) => toMimeBundle(image(t)));
+    const bundle = await withTensor(
+      () =>
+        tf.tensor2d(
+          [
+            [0, 100],
+            [255, 300],
+          ],
+          [2, 2],
+          "int32",
+        ),
+      (t) => toMimeBundle(image(t)),
+    );
     const png = await decode(text(bundle!, "image/png"));
     expect(png).toMatchObject({ width: 2, height: 2, channels: 1 });
     expect(png.pixels).toEqual([0, 100, 255, 255]);
   });
 
   it("keeps an alpha channel of [h, w, 4]", async () => {
-    const bundle = await withTensor(() => tf.tensor3d([0, 0.5, 1, 0.25], [1, 1, 4]), (t) => toMimeBundle(image(t)));
+    const bundle = await withTensor(
+      () => tf.tensor3d([0, 0.5, 1, 0.25], [1, 1, 4]),
+      (t) => toMimeBundle(image(t)),
+    );
     const png = await decode(text(bundle!, "image/png"));
     expect(png).toMatchObject({ width: 1, height: 1, channels: 4 });
     expect(png.pixels).toEqual([0, 128, 255, 64]);
   });
 
   it("rescales min…max or a given range (a GAN's tanh output in [-1, 1])", async () => {
-    const minmax = await withTensor(() => tf.tensor2d([[-3, 1]]), (t) => toPng(t, { rescale: "minmax" }));
-    const tanh = await withTensor(() => tf.tensor2d([[-1, 0, 1]]), (t) => toPng(t, { rescale: [-1, 1] }));
+    const minmax = await withTensor(
+      () => tf.tensor2d([[-3, 1]]),
+      (t) => toPng(t, { rescale: "minmax" }),
+    );
+    const tanh = await withTensor(
+      () => tf.tensor2d([[-1, 0, 1]]),
+      (t) => toPng(t, { rescale: [-1, 1] }),
+    );
     expect((await decode(minmax.toString("base64"))).pixels).toEqual([0, 255]);
     expect((await decode(tanh.toString("base64"))).pixels).toEqual([0, 128, 255]);
   });
 
   it("refuses what is not an image, naming its shape", async () => {
-    await withTensor(() => tf.zeros([2, 2, 2]), async (t) => {
-      await expect(toMimeBundle(image(t))).rejects.toThrow(ImageShapeError);
-      await expect(toMimeBundle(image(t))).rejects.toThrow("[2, 2, 2] float32");
-    });
-    await withTensor(() => tf.zeros([1, 2, 2, 1]), (t) => expect(toPng(t)).rejects.toThrow(/use imageGrid/));
-    await withTensor(() => tf.zeros([2, 2]), (t) => expect(toPng(t, { scale: 1.5 })).rejects.toThrow(/scale must be a positive integer/));
-    await withTensor(() => tf.zeros([2, 2]), (t) => expect(toPng(t, { rescale: [1, 1] })).rejects.toThrow(/high > low/));
+    await withTensor(
+      () => tf.zeros([2, 2, 2]),
+      async (t) => {
+        await expect(toMimeBundle(image(t))).rejects.toThrow(ImageShapeError);
+        await expect(toMimeBundle(image(t))).rejects.toThrow("[2, 2, 2] float32");
+      },
+    );
+    await withTensor(
+      () => tf.zeros([1, 2, 2, 1]),
+      (t) => expect(toPng(t)).rejects.toThrow(/use imageGrid/),
+    );
+    await withTensor(
+      () => tf.zeros([2, 2]),
+      (t) => expect(toPng(t, { scale: 1.5 })).rejects.toThrow(/scale must be a positive integer/),
+    );
+    await withTensor(
+      () => tf.zeros([2, 2]),
+      (t) => expect(toPng(t, { rescale: [1, 1] })).rejects.toThrow(/high > low/),
+    );
   });
 
   it("upscales a sharp image", async () => {
@@ -97,7 +132,10 @@ describe("imageGrid(batch)", () => {
     const tile = (i: number) => {
       const row = Math.floor(i / 2) * (3 + 2) * 2;
       const column = (i % 2) * (4 + 2) * 2;
-      return grid.pixels.slice((row * grid.width + column) * grid.channels, (row * grid.width + column) * grid.channels + 3);
+      return grid.pixels.slice(
+        (row * grid.width + column) * grid.channels,
+        (row * grid.width + column) * grid.channels + 3,
+      );
     };
     expect(tile(0)).toEqual([0, 0, 0]);
     expect(tile(4)).toEqual([255, 255, 255]);
@@ -107,13 +145,20 @@ describe("imageGrid(batch)", () => {
   it("refuses labels that do not match the batch, and a batch that is not one", async () => {
     await withTensor(
       () => tf.zeros([2, 3, 3]),
-      (batch) => expect(toMimeBundle(imageGrid(batch, { labels: ["only one"] }))).rejects.toThrow("1 labels for 2 images"),
+      (batch) =>
+        expect(toMimeBundle(imageGrid(batch, { labels: ["only one"] }))).rejects.toThrow("1 labels for 2 images"),
     );
-    await withTensor(() => tf.zeros([3, 3]), (batch) => expect(toMimeBundle(imageGrid(batch))).rejects.toThrow(ImageShapeError));
+    await withTensor(
+      () => tf.zeros([3, 3]),
+      (batch) => expect(toMimeBundle(imageGrid(batch))).rejects.toThrow(ImageShapeError),
+    );
   });
 
   it("says so for an empty batch (no misclassified examples left)", async () => {
-    const bundle = await withTensor(() => tf.zeros([0, 28, 28, 1]), (batch) => toMimeBundle(imageGrid(batch)));
+    const bundle = await withTensor(
+      () => tf.zeros([0, 28, 28, 1]),
+      (batch) => toMimeBundle(imageGrid(batch)),
+    );
     expectWellFormed(bundle);
     expect(bundle).toEqual({ "text/plain": "image grid: no images (batch [0, 28, 28, 1])" });
   });

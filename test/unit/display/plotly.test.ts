@@ -84,24 +84,40 @@ describe("plotly figure bundles", () => {
     const bundle = (await toMimeBundle(figure([lineTrace([0, 1], [3, 4])], { title: "drawn" })))!;
     const html = text(bundle, "text/html");
     const divId = /<div id="([^"]+)"/.exec(html)![1]!;
-    const element = { id: divId, textContent: "", innerHTML: "<img>", style: { height: "" }, querySelector: () => ({}) };
+    const element = {
+      id: divId,
+      textContent: "",
+      innerHTML: "<img>",
+      style: { height: "" },
+      querySelector: () => ({}),
+    };
     const newPlot = vi.fn();
-    const page = { document: { getElementById: (id: string) => (id === divId ? element : null) }, window: { Plotly: { newPlot } }, setTimeout };
+    const page = {
+      document: { getElementById: (id: string) => (id === divId ? element : null) },
+      window: { Plotly: { newPlot } },
+      setTimeout,
+    };
     vm.runInNewContext(scriptBodies(html)[0]!, page);
-    expect(newPlot).toHaveBeenCalledWith(element, ...["data", "layout", "config"].map((key) => (bundle[PLOTLY_MIME] as Record<string, unknown>)[key]));
+    expect(newPlot).toHaveBeenCalledWith(
+      element,
+      ...["data", "layout", "config"].map((key) => (bundle[PLOTLY_MIME] as Record<string, unknown>)[key]),
+    );
     expect(element.innerHTML).toBe(""); // the static picture makes way for the live figure
   });
 
-  it.skipIf(chromiumPath() === undefined)("carry a static PNG drawn by plotly.js in Chromium, shown in the div until the script runs", async () => {
-    const bundle = (await toMimeBundle(figure([barTrace(["a", "b"], [2, 3])], { title: "static", height: 300 })))!;
-    const png = Buffer.from(text(bundle, "image/png"), "base64");
-    const meta = await sharp(png).metadata();
-    expect([meta.format, meta.width, meta.height]).toEqual(["png", 900, 300]);
-    const stats = await sharp(png).stats();
-    expect(stats.channels[0]!.min).toBeLessThan(200); // something was drawn, not a blank page
-    expect(text(bundle, "text/html")).toContain(`<img class="lepton-plotly-static"`);
-    expect(text(bundle, "text/html")).toContain(text(bundle, "image/png"));
-  });
+  it.skipIf(chromiumPath() === undefined)(
+    "carry a static PNG drawn by plotly.js in Chromium, shown in the div until the script runs",
+    async () => {
+      const bundle = (await toMimeBundle(figure([barTrace(["a", "b"], [2, 3])], { title: "static", height: 300 })))!;
+      const png = Buffer.from(text(bundle, "image/png"), "base64");
+      const meta = await sharp(png).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(["png", 900, 300]);
+      const stats = await sharp(png).stats();
+      expect(stats.channels[0]!.min).toBeLessThan(200); // something was drawn, not a blank page
+      expect(text(bundle, "text/html")).toContain(`<img class="lepton-plotly-static"`);
+      expect(text(bundle, "text/html")).toContain(text(bundle, "image/png"));
+    },
+  );
 
   it("say in the div when the page lacks plotly.js instead of staying blank", async () => {
     await toMimeBundle(figure([]));
@@ -109,14 +125,20 @@ describe("plotly figure bundles", () => {
     const divId = /<div id="([^"]+)"/.exec(html)![1]!;
     const element = { textContent: "", style: { height: "" }, querySelector: () => null };
     const timers: (() => void)[] = [];
-    const page = { document: { getElementById: (id: string) => (id === divId ? element : null) }, window: {}, setTimeout: (f: () => void) => timers.push(f) };
+    const page = {
+      document: { getElementById: (id: string) => (id === divId ? element : null) },
+      window: {},
+      setTimeout: (f: () => void) => timers.push(f),
+    };
     vm.runInNewContext(scriptBodies(html)[0]!, page);
     while (timers.length > 0) timers.shift()!();
     expect(element.textContent).toMatch(/plotly\.js is not loaded in this page/);
   });
 
   it("turn typed arrays into arrays and non-finite numbers into null", async () => {
-    const bundle = await toMimeBundle(figure([lineTrace(new Float32Array([0, 1, 2]), new Float32Array([0.5, NaN, Infinity]))], { height: 300 }));
+    const bundle = await toMimeBundle(
+      figure([lineTrace(new Float32Array([0, 1, 2]), new Float32Array([0.5, NaN, Infinity]))], { height: 300 }),
+    );
     expectWellFormed(bundle);
     const spec = bundle[PLOTLY_MIME] as { data: { x: unknown; y: unknown }[] };
     expect(spec.data[0]!.x).toEqual([0, 1, 2]);
@@ -126,7 +148,20 @@ describe("plotly figure bundles", () => {
 
   it("keep user text from closing the script: </script> in a title stays inside the JSON", async () => {
     await toMimeBundle(figure([])); // the library goes out first
-    const bundle = await toMimeBundle(figure([heatmapTrace([[1, 2], [3, 4]], { x: ["a", "b"], y: ["</script><b>", "c"] })], { title: "</script><img src=x>" }));
+    const bundle = await toMimeBundle(
+      figure(
+        [
+          heatmapTrace(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            { x: ["a", "b"], y: ["</script><b>", "c"] },
+          ),
+        ],
+        { title: "</script><img src=x>" },
+      ),
+    );
     expectWellFormed(bundle);
     const html = text(bundle, "text/html");
     expect(html).not.toContain("</script><b>");
@@ -139,14 +174,41 @@ describe("plotly figure bundles", () => {
   it("refuse a tensor inside a trace, naming the trace and attribute", async () => {
     const t = tf.tensor1d([1, 2]);
     await expect(toMimeBundle(figure([{ type: "scatter", x: [0, 1], y: t }]))).rejects.toThrow(PlotlyDataError);
-    await expect(toMimeBundle(figure([{ type: "scatter", x: [0, 1], y: t }]))).rejects.toThrow(/figure trace 0\.y is a tensor/);
+    await expect(toMimeBundle(figure([{ type: "scatter", x: [0, 1], y: t }]))).rejects.toThrow(
+      /figure trace 0\.y is a tensor/,
+    );
     t.dispose();
   });
 
   it("build the convenience traces with their plotly types", () => {
-    expect(histogramTrace([1, 2, 2], { name: "mass", nbinsx: 3 })).toEqual({ type: "histogram", x: [1, 2, 2], name: "mass", nbinsx: 3 });
-    expect(surfaceTrace([0, 1], [0, 1], [[0, 1], [1, 2]])).toEqual({ type: "surface", x: [0, 1], y: [0, 1], z: [[0, 1], [1, 2]] });
-    expect(scatterTrace([1], [2], { name: "points", marker: { size: 4 } })).toMatchObject({ mode: "markers", marker: { size: 4 } });
+    expect(histogramTrace([1, 2, 2], { name: "mass", nbinsx: 3 })).toEqual({
+      type: "histogram",
+      x: [1, 2, 2],
+      name: "mass",
+      nbinsx: 3,
+    });
+    expect(
+      surfaceTrace(
+        [0, 1],
+        [0, 1],
+        [
+          [0, 1],
+          [1, 2],
+        ],
+      ),
+    ).toEqual({
+      type: "surface",
+      x: [0, 1],
+      y: [0, 1],
+      z: [
+        [0, 1],
+        [1, 2],
+      ],
+    });
+    expect(scatterTrace([1], [2], { name: "points", marker: { size: 4 } })).toMatchObject({
+      mode: "markers",
+      marker: { size: 4 },
+    });
   });
 });
 

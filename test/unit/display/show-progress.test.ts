@@ -1,6 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { clearOutput, html, markdown, progressBar, ProgressOptionsError, show, ShowOptionsError, table } from "../../../src/display";
+import {
+  clearOutput,
+  html,
+  markdown,
+  progressBar,
+  ProgressOptionsError,
+  show,
+  ShowOptionsError,
+  table,
+} from "../../../src/display";
 import { installSink } from "../../../src/display/sink";
 import { expectWellFormed, recordingSink, text } from "./helpers";
 
@@ -50,7 +59,12 @@ describe("show", () => {
     const t = tf.tensor1d([5]);
     await show(t);
     t.dispose();
-    expect(lines()).toEqual(["plain words", "{ a: 1 }", "a string, as is", "Tensor [1] float32\n  min 5 · max 5 · mean 5\n  [5]"]);
+    expect(lines()).toEqual([
+      "plain words",
+      "{ a: 1 }",
+      "a string, as is",
+      "Tensor [1] float32\n  min 5 · max 5 · mean 5\n  [5]",
+    ]);
   });
 
   it("replaces an output by display id, and refuses an update without one", async () => {
@@ -110,7 +124,9 @@ describe("progressBar outside a kernel", () => {
     bar.done();
     const printed = lines();
     // The first step, each tenth crossed, and the end (done() adds nothing: that state is printed).
-    expect(printed.map((line) => Number(/(\d+)\/1000/.exec(line)![1]))).toEqual([1, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    expect(printed.map((line) => Number(/(\d+)\/1000/.exec(line)![1]))).toEqual([
+      1, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000,
+    ]);
     expect(printed.at(-1)).toMatch(/^steps \[█{30}\] 1000\/1000 /);
   });
 

@@ -11,12 +11,17 @@ beforeAll(async () => {
 /** The cells of an HTML table's body rows, row by row. */
 function bodyCells(html: string): string[][] {
   const body = /<tbody>([\s\S]*)<\/tbody>/.exec(html)![1]!;
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd]>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1]!));
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1]!.matchAll(/<t[hd]>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1]!),
+  );
 }
 
 describe("arrays of records", () => {
   it("become a table with escaped cells, head and tail of a long array", async () => {
-    const rows = Array.from({ length: 30 }, (_, i) => ({ id: i, name: i === 0 ? "<script>alert(1)</script>" : `row ${i}` }));
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      id: i,
+      name: i === 0 ? "<script>alert(1)</script>" : `row ${i}`,
+    }));
     const bundle = await toMimeBundle(rows);
     expectWellFormed(bundle);
     const html = text(bundle, "text/html");
@@ -30,13 +35,21 @@ describe("arrays of records", () => {
   });
 
   it("take the union of keys, tell missing, null and NaN apart, and align plain text", async () => {
-    const bundle = await toMimeBundle([{ a: 1.23456789, b: null }, { a: NaN, c: "x" }]);
+    const bundle = await toMimeBundle([
+      { a: 1.23456789, b: null },
+      { a: NaN, c: "x" },
+    ]);
     expectWellFormed(bundle);
     expect(bodyCells(text(bundle, "text/html"))).toEqual([
       ["0", "1.23457", "null", ""],
       ["1", "NaN", "", "x"],
     ]);
-    expect(text(bundle, "text/plain").split("\n")).toEqual(["         a     b  c", "0  1.23457  null", "1      NaN        x", "[2 rows × 3 columns]"]);
+    expect(text(bundle, "text/plain").split("\n")).toEqual([
+      "         a     b  c",
+      "0  1.23457  null",
+      "1      NaN        x",
+      "[2 rows × 3 columns]",
+    ]);
   });
 
   it("show the first and last columns of a wide table", async () => {
@@ -59,13 +72,18 @@ describe("arrays of records", () => {
 describe("danfojs frames", () => {
   it("a DataFrame shows shape, dtypes, head and tail, escaping cells", async () => {
     const species = Array.from({ length: 12 }, (_, i) => (i % 2 ? "Adelie" : "<Gentoo>"));
-    const df = new dfd.DataFrame({ species, mass: Array.from({ length: 12 }, (_, i) => 3000 + i * 0.5) }, { index: Array.from({ length: 12 }, (_, i) => `r${i}`) });
+    const df = new dfd.DataFrame(
+      { species, mass: Array.from({ length: 12 }, (_, i) => 3000 + i * 0.5) },
+      { index: Array.from({ length: 12 }, (_, i) => `r${i}`) },
+    );
     expect(isDanfoFrame(df)).toBe(true);
     const bundle = await toMimeBundle(df);
     expectWellFormed(bundle);
     const html = text(bundle, "text/html");
     expect(html).toContain("DataFrame · 12 rows × 2 columns");
-    expect(html).toContain('<tr class="lepton-dtypes"><th><i>dtype</i></th><td><i>string</i></td><td><i>float32</i></td></tr>');
+    expect(html).toContain(
+      '<tr class="lepton-dtypes"><th><i>dtype</i></th><td><i>string</i></td><td><i>float32</i></td></tr>',
+    );
     expect(html).toContain("&lt;Gentoo&gt;");
     expect(html).not.toContain("<Gentoo>");
     const cells = bodyCells(html);
@@ -85,7 +103,11 @@ describe("danfojs frames", () => {
     const html = text(bundle, "text/html");
     expect(html).toContain("Series · 3 rows × 1 columns");
     expect(html).toContain("<th>a</th>");
-    expect(bodyCells(html)).toEqual([["0", "1"], ["1", "2"], ["2", "3"]]);
+    expect(bodyCells(html)).toEqual([
+      ["0", "1"],
+      ["1", "2"],
+      ["2", "3"],
+    ]);
   });
 
   it("is not confused with objects that merely have a shape", () => {

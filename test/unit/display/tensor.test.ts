@@ -14,7 +14,10 @@ function stats(plain: string): { min: number; max: number; mean: number } {
 
 describe("tensor summaries", () => {
   it("give shape, dtype, min / max / mean and all values of a small tensor", async () => {
-    const t = tf.tensor2d([[1, -2], [3, 10]]);
+    const t = tf.tensor2d([
+      [1, -2],
+      [3, 10],
+    ]);
     const bundle = await toMimeBundle(t);
     t.dispose();
     expectWellFormed(bundle);

@@ -2,8 +2,17 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
 import {
-  DistributedSetupError, gatherBatch, lossNameOf, meanLoss, packShard, sampleSetFromTensors, shardGradients, ShardPositionError,
-  trainableVariables, weightedAverage, weightLayout,
+  DistributedSetupError,
+  gatherBatch,
+  lossNameOf,
+  meanLoss,
+  packShard,
+  sampleSetFromTensors,
+  shardGradients,
+  ShardPositionError,
+  trainableVariables,
+  weightedAverage,
+  weightLayout,
 } from "../../../src/distributed";
 import { multiClassCnn } from "../../../src/models";
 import { relativeError } from "../../../src/math";
@@ -35,7 +44,9 @@ describe("Seed 001 §3.2 step 3: shard gradients of a small multiClassCnn", () =
     const model = build();
     const x = tf.randomUniform([6, 8, 8, 1], 0, 1, "float32", 4);
     const y = tf.tensor1d([0, 1, 2, 3, 1, 2]);
-    const ours = tf.tidy(() => meanLoss(lossNameOf(model), y.reshape([6, 1]), model.predict(x) as tf.Tensor).dataSync()[0]!);
+    const ours = tf.tidy(
+      () => meanLoss(lossNameOf(model), y.reshape([6, 1]), model.predict(x) as tf.Tensor).dataSync()[0]!,
+    );
     const keras = model.evaluate(x, y) as tf.Scalar[];
     expect(ours).toBeCloseTo(keras[0]!.dataSync()[0]!, 5);
     tf.dispose([x, y, ...keras]);
@@ -55,16 +66,37 @@ describe("Seed 001 §3.2 step 3: shard gradients of a small multiClassCnn", () =
     const all = packShard(set, Int32Array.from([0, 1, 2, 3, 4, 5, 6]));
     const whole = flat();
     const before = tf.memory().numTensors;
-    shardGradients(model, variables, "sparseCategoricalCrossentropy", gatherBatch(all, Int32Array.from([0, 1, 2, 3, 4, 5, 6])), set.inputShape, collect(whole));
+    shardGradients(
+      model,
+      variables,
+      "sparseCategoricalCrossentropy",
+      gatherBatch(all, Int32Array.from([0, 1, 2, 3, 4, 5, 6])),
+      set.inputShape,
+      collect(whole),
+    );
     const shardIndices = [Int32Array.of(4, 0, 6, 2), Int32Array.of(5), Int32Array.of(1, 3)];
     const parts = shardIndices.map((indices) => {
       const shard = packShard(set, indices);
       const gradient = flat();
-      shardGradients(model, variables, "sparseCategoricalCrossentropy", gatherBatch(shard, Int32Array.from(indices, (_, i) => i)), set.inputShape, collect(gradient));
+      shardGradients(
+        model,
+        variables,
+        "sparseCategoricalCrossentropy",
+        gatherBatch(
+          shard,
+          Int32Array.from(indices, (_, i) => i),
+        ),
+        set.inputShape,
+        collect(gradient),
+      );
       return gradient;
     });
     expect(tf.memory().numTensors).toBe(before);
-    const averaged = weightedAverage(parts, shardIndices.map((s) => s.length), flat());
+    const averaged = weightedAverage(
+      parts,
+      shardIndices.map((s) => s.length),
+      flat(),
+    );
     expect(relativeError(averaged, whole)).toBeLessThan(1e-5);
     // the plain (unweighted) mean of the three is not the batch gradient: the weights matter
     const plain = weightedAverage(parts, [1, 1, 1], flat());
@@ -88,7 +120,9 @@ describe("Seed 001 §3.2 step 3: shard gradients of a small multiClassCnn", () =
     uncompiled.compile({ optimizer: "sgd", loss: "hinge" });
     expect(() => lossNameOf(uncompiled)).toThrow(/loss "hinge" is not one of/);
     uncompiled.dispose();
-    const normalised = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] }), tf.layers.batchNormalization()] });
+    const normalised = tf.sequential({
+      layers: [tf.layers.dense({ units: 2, inputShape: [3] }), tf.layers.batchNormalization()],
+    });
     expect(() => weightLayout(normalised)).toThrow(/non-trainable weights .*moving_mean/);
     normalised.dispose();
   });

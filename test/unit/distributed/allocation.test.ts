@@ -13,7 +13,12 @@ describe("Seed 001 §3.2 step 1: task allocation", () => {
   });
 
   it("puts every sample in exactly one shard, in order or shuffled by a seed", () => {
-    for (const [count, workers] of [[10, 3], [1000, 2], [17, 5], [5, 5]] as const) {
+    for (const [count, workers] of [
+      [10, 3],
+      [1000, 2],
+      [17, 5],
+      [5, 5],
+    ] as const) {
       for (const options of [{}, { seed: 3 }]) {
         const shards = allocateShards(count, workers, options);
         expect(shards.map((s) => s.worker)).toEqual(range(workers));
@@ -37,7 +42,9 @@ describe("Seed 001 §3.2 step 1: task allocation", () => {
     expect(() => shardSizes(2, 3)).toThrow(/3 workers for 2 samples/);
     expect(() => allocateShards(0, 1)).toThrow(/number of samples/);
     expect(() => allocateShards(10, 1.5)).toThrow(/number of workers/);
-    expect(() => planEpoch([5, 5], { globalBatch: 1, seed: 1, epoch: 0 })).toThrow(/globalBatch 1 is smaller than the 2 workers/);
+    expect(() => planEpoch([5, 5], { globalBatch: 1, seed: 1, epoch: 0 })).toThrow(
+      /globalBatch 1 is smaller than the 2 workers/,
+    );
     expect(() => planEpoch([5, 5], { globalBatch: 4, seed: 1, epoch: -1 })).toThrow(/epoch/);
   });
 });

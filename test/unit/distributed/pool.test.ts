@@ -6,7 +6,14 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../src/backends";
 import { adoptOptimizer } from "../../../src/io";
-import { DataParallelPool, dataParallelStep, sampleSetFromTensors, trainDataParallel, WorkerError, type PoolShutdown } from "../../../src/distributed";
+import {
+  DataParallelPool,
+  dataParallelStep,
+  sampleSetFromTensors,
+  trainDataParallel,
+  WorkerError,
+  type PoolShutdown,
+} from "../../../src/distributed";
 import { relativeError } from "../../../src/math";
 
 const INPUT = [6, 6, 1] as const;
@@ -19,18 +26,39 @@ let y: tf.Tensor1D;
 /** A tiny CNN; `seed` fixes its weights, so two builds start equal. */
 function tinyCnn(): tf.Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: "relu", inputShape: [...INPUT], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+  model.add(
+    tf.layers.conv2d({
+      filters: 2,
+      kernelSize: 3,
+      activation: "relu",
+      inputShape: [...INPUT],
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    }),
+  );
   model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: CLASSES, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+  model.add(
+    tf.layers.dense({
+      units: CLASSES,
+      activation: "softmax",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+    }),
+  );
   model.compile({ optimizer: tf.train.sgd(0.5), loss: "sparseCategoricalCrossentropy" });
   return adoptOptimizer(model);
 }
 
-const flatWeights = (model: tf.LayersModel) => tf.tidy(() => tf.concat(model.trainableWeights.map((w) => w.read().flatten())).dataSync() as Float32Array);
+const flatWeights = (model: tf.LayersModel) =>
+  tf.tidy(() => tf.concat(model.trainableWeights.map((w) => w.read().flatten())).dataSync() as Float32Array);
 const allPositions = () => pool.shards.map((shard) => Int32Array.from(shard.indices, (_, i) => i));
 
-/** The single-process reference: gradient of −mean log p(true class) over the samples `indices`, written independently of src/distributed. */
-function referenceGradient(model: tf.LayersModel, indices: readonly number[]): { gradient: Float32Array; loss: number } {
+/**
+ * The single-process reference: gradient of −mean log p(true class) over the samples `indices`, written independently
+ * of src/distributed.
+ */
+function referenceGradient(
+  model: tf.LayersModel,
+  indices: readonly number[],
+): { gradient: Float32Array; loss: number } {
   return tf.tidy(() => {
     const rows = tf.tensor1d([...indices], "int32");
     const xs = tf.gather(x, rows);
@@ -40,7 +68,10 @@ function referenceGradient(model: tf.LayersModel, indices: readonly number[]): {
       const p = model.apply(xs, { training: true }) as tf.Tensor2D;
       return tf.neg(tf.mean(tf.log(tf.sum(tf.mul(p, tf.oneHot(labels, CLASSES)), 1)))) as tf.Scalar;
     }, variables);
-    return { gradient: tf.concat(variables.map((v) => grads[v.name]!.flatten())).dataSync() as Float32Array, loss: value.dataSync()[0]! };
+    return {
+      gradient: tf.concat(variables.map((v) => grads[v.name]!.flatten())).dataSync() as Float32Array,
+      loss: value.dataSync()[0]!,
+    };
   });
 }
 
@@ -63,7 +94,9 @@ describe("Seed 001 §3.2 on worker threads", () => {
   it("started three workers on the coordinator's backend with unequal shards covering every sample once", () => {
     expect(pool.workers.map((w) => w.samples)).toEqual([4, 3, 3]);
     expect(pool.workers.every((w) => w.backend === tf.getBackend())).toBe(true);
-    expect([...pool.shards.flatMap((s) => [...s.indices])].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect([...pool.shards.flatMap((s) => [...s.indices])].sort((a, b) => a - b)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
     const sampleBytes = (6 * 6 * 1 + 1) * 4;
     expect(pool.workers.map((w) => w.shardBytes)).toEqual([4 * sampleBytes, 3 * sampleBytes, 3 * sampleBytes]);
   });
@@ -105,7 +138,9 @@ describe("Seed 001 §3.2 on worker threads", () => {
     await expect(failing).rejects.toBeInstanceOf(WorkerError);
     const error = (await failing.catch((e: unknown) => e)) as WorkerError;
     expect(error.workerIndex).toBe(1);
-    expect(error.message).toMatch(new RegExp(`^worker 1 failed at step ${error.step}: ShardPositionError: position 99 `));
+    expect(error.message).toMatch(
+      new RegExp(`^worker 1 failed at step ${error.step}: ShardPositionError: position 99 `),
+    );
     expect(error.workerStack).toMatch(/gatherBatch/);
     const next = await pool.round(allPositions());
     expect(next.step).toBe(error.step! + 1);
@@ -119,7 +154,9 @@ describe("Seed 001 §3.2 on worker threads", () => {
     const perWorker = run.steps[0]!.workerTensors;
     for (const step of run.steps) expect(step.workerTensors).toEqual(perWorker);
     for (const epoch of [0, 1]) {
-      expect(run.steps.filter((s) => s.epoch === epoch).reduce((sum, s) => sum + s.samples.reduce((a, b) => a + b, 0), 0)).toBe(COUNT);
+      expect(
+        run.steps.filter((s) => s.epoch === epoch).reduce((sum, s) => sum + s.samples.reduce((a, b) => a + b, 0), 0),
+      ).toBe(COUNT);
     }
     expect(run.epochLoss.every(Number.isFinite)).toBe(true);
   });

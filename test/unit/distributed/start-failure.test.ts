@@ -23,14 +23,20 @@ describe("Seed 001 §3.2 pool start-up", () => {
     model.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy" });
     const x = tf.zeros([4, 5]);
     const y = tf.zeros([4]);
-    await expect(DataParallelPool.start(model, sampleSetFromTensors(x, y), { workers: 2 })).rejects.toThrow(DistributedSetupError);
-    await expect(DataParallelPool.start(model, sampleSetFromTensors(x, y), { workers: 2 })).rejects.toThrow(/takes inputs \[3\], the samples are \[5\]/);
+    await expect(DataParallelPool.start(model, sampleSetFromTensors(x, y), { workers: 2 })).rejects.toThrow(
+      DistributedSetupError,
+    );
+    await expect(DataParallelPool.start(model, sampleSetFromTensors(x, y), { workers: 2 })).rejects.toThrow(
+      /takes inputs \[3\], the samples are \[5\]/,
+    );
     tf.dispose([x, y]);
     model.dispose();
   });
 
   it("a worker that cannot rebuild the model fails start-up with its index", async () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] }), new TestOnlyDoubling({}), tf.layers.softmax()] });
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ units: 2, inputShape: [3] }), new TestOnlyDoubling({}), tf.layers.softmax()],
+    });
     model.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy" });
     const x = tf.zeros([4, 3]);
     const y = tf.zeros([4]);

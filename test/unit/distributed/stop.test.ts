@@ -18,7 +18,9 @@ let y: tf.Tensor1D;
 function tinyModel(): tf.Sequential {
   const model = tf.sequential();
   model.add(tf.layers.flatten({ inputShape: [...INPUT] }));
-  model.add(tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+  model.add(
+    tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  );
   model.compile({ optimizer: tf.train.sgd(0.1), loss: "sparseCategoricalCrossentropy" });
   return adoptOptimizer(model);
 }
@@ -42,7 +44,10 @@ describe("trainDataParallel stops on a signal", () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
     const run = await trainDataParallel(pool, {
-      epochs: 3, globalBatch: 4, seed: 1, signal: controller.signal, // 2 steps per epoch
+      epochs: 3,
+      globalBatch: 4,
+      seed: 1,
+      signal: controller.signal, // 2 steps per epoch
       onStep: (report) => {
         if (report.step === 3) controller.abort("stop button");
       },
@@ -57,7 +62,9 @@ describe("trainDataParallel stops on a signal", () => {
   it("stops when the interrupt scope it started in is aborted, and the next run continues from the next step", async () => {
     const scope = openInterruptScope();
     const run = await trainDataParallel(pool, {
-      epochs: 2, globalBatch: 4, seed: 1,
+      epochs: 2,
+      globalBatch: 4,
+      seed: 1,
       onStep: () => scope.abort(new Error("the cell was interrupted")),
     });
     openInterruptScope(); // later runs start in a fresh scope
@@ -84,7 +91,19 @@ describe("the single-thread replay stops on the same signal", () => {
       };
       return model;
     };
-    const run = await runInThread({ build, train: sampleSetFromTensors(x, y), testInputs: x, testLabels: y, epochs: 3, globalBatch: 4, seed: 1, signal: controller.signal }, 2);
+    const run = await runInThread(
+      {
+        build,
+        train: sampleSetFromTensors(x, y),
+        testInputs: x,
+        testLabels: y,
+        epochs: 3,
+        globalBatch: 4,
+        seed: 1,
+        signal: controller.signal,
+      },
+      2,
+    );
     expect(steps).toBe(3);
     expect(run.stopped).toEqual({ epoch: 1, batch: 1, reason: "stop button" });
     expect(run.epochLoss).toHaveLength(1);

@@ -1,6 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { channelStatistics, classicFeatures, edgeDensity, extractFeatures, featureExtractor, FeatureLayerError, hogFeatures, intensityHistogram, nearestCentroidAccuracy, sobelGradients } from "../../../src/features";
+import {
+  channelStatistics,
+  classicFeatures,
+  edgeDensity,
+  extractFeatures,
+  featureExtractor,
+  FeatureLayerError,
+  hogFeatures,
+  intensityHistogram,
+  nearestCentroidAccuracy,
+  sobelGradients,
+} from "../../../src/features";
 
 let before = 0;
 beforeEach(() => {
@@ -73,9 +84,25 @@ describe("classic image features", () => {
 describe("CNN feature extraction", () => {
   function smallCnn(): tf.Sequential {
     const m = tf.sequential({ name: "tiny" });
-    m.add(tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), name: "conv" }));
+    m.add(
+      tf.layers.conv2d({
+        inputShape: [8, 8, 1],
+        filters: 2,
+        kernelSize: 3,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        name: "conv",
+      }),
+    );
     m.add(tf.layers.flatten({ name: "flat" }));
-    m.add(tf.layers.dense({ units: 4, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), name: "hidden" }));
+    m.add(
+      tf.layers.dense({
+        units: 4,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        name: "hidden",
+      }),
+    );
     m.add(tf.layers.dense({ units: 3, activation: "softmax", name: "out" }));
     return m;
   }
@@ -85,7 +112,9 @@ describe("CNN feature extraction", () => {
     const x = tf.randomUniform([5, 8, 8, 1], 0, 1, "float32", 3) as tf.Tensor4D;
     const features = extractFeatures(model, x, { batchSize: 2 });
     expect(features.shape).toEqual([5, 4]);
-    const manual = tf.tidy(() => model.getLayer("hidden").apply(model.getLayer("flat").apply(model.getLayer("conv").apply(x))) as tf.Tensor);
+    const manual = tf.tidy(
+      () => model.getLayer("hidden").apply(model.getLayer("flat").apply(model.getLayer("conv").apply(x))) as tf.Tensor,
+    );
     expect(tf.tidy(() => features.sub(manual).abs().max().dataSync()[0])).toBeLessThan(1e-6);
     const conv = extractFeatures(model, x, { layer: "conv" });
     expect(conv.shape).toEqual([5, 6 * 6 * 2]);
@@ -98,9 +127,19 @@ describe("CNN feature extraction", () => {
 
 describe("nearest-centroid accuracy", () => {
   it("matches a hand count", () => {
-    const train = tf.tensor2d([[0, 0], [0, 1], [10, 10], [10, 11]]);
+    const train = tf.tensor2d([
+      [0, 0],
+      [0, 1],
+      [10, 10],
+      [10, 11],
+    ]);
     const trainY = tf.tensor1d([0, 0, 1, 1], "int32");
-    const test = tf.tensor2d([[1, 0], [9, 9], [6, 6], [4, 4]]);
+    const test = tf.tensor2d([
+      [1, 0],
+      [9, 9],
+      [6, 6],
+      [4, 4],
+    ]);
     const testY = tf.tensor1d([0, 1, 0, 0], "int32");
     // centroids (0, 0.5) and (10, 10.5): (6,6) is nearer class 1, so 3 of 4 right
     expect(nearestCentroidAccuracy(train, trainY, test, testY, 2)).toBeCloseTo(0.75, 6);

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -39,7 +48,9 @@ describe("model save / load (Seed 000 §5.2.4)", () => {
     const original = model.predict(x) as tf.Tensor;
     const again = loaded.predict(x) as tf.Tensor;
     expect(Array.from(again.dataSync())).toEqual(Array.from(original.dataSync()));
-    expect(Array.from((await predictClasses(loaded, x)).classes)).toEqual(Array.from((await predictClasses(model, x)).classes));
+    expect(Array.from((await predictClasses(loaded, x)).classes)).toEqual(
+      Array.from((await predictClasses(model, x)).classes),
+    );
     expect(loaded.optimizer).toBeDefined(); // training config saved: compiled on load, as Keras' load_model
     tf.dispose([original, again]);
     loaded.dispose();
@@ -91,9 +102,15 @@ describe("model save / load (Seed 000 §5.2.4)", () => {
     const weights = join(dir, "weights.bin");
     const size = readFileSync(weights).byteLength;
     truncateSync(weights, size - 4);
-    await expect(loadModel(dir)).rejects.toThrow(new RegExp(`weights\\.bin: weights group 0 is truncated: its \\d+ weight specs need ${size} bytes, the files hold ${size - 4}`));
+    await expect(loadModel(dir)).rejects.toThrow(
+      new RegExp(
+        `weights\\.bin: weights group 0 is truncated: its \\d+ weight specs need ${size} bytes, the files hold ${size - 4}`,
+      ),
+    );
     rmSync(weights);
-    await expect(loadModel(dir)).rejects.toThrow(/weights\.bin: weights file named by .*model\.json \(weightsManifest\[0\]\.paths\[0\]\) is missing/);
+    await expect(loadModel(dir)).rejects.toThrow(
+      /weights\.bin: weights file named by .*model\.json \(weightsManifest\[0\]\.paths\[0\]\) is missing/,
+    );
     model.dispose();
     x.dispose();
   });

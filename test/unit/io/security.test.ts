@@ -4,8 +4,23 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  createKeyFile, EncryptedFileError, ENCRYPTED_MODEL_FILES, generateSigningKeys, InsecureKeyFileError, KeyError, loadEncryptedModel, loadKey, ManifestError,
-  readEncryptedFile, readKeyFile, saveEncryptedModel, signManifest, TamperedFileError, verifyManifest, writeEncryptedFile, WrongKeyError,
+  createKeyFile,
+  EncryptedFileError,
+  ENCRYPTED_MODEL_FILES,
+  generateSigningKeys,
+  InsecureKeyFileError,
+  KeyError,
+  loadEncryptedModel,
+  loadKey,
+  ManifestError,
+  readEncryptedFile,
+  readKeyFile,
+  saveEncryptedModel,
+  signManifest,
+  TamperedFileError,
+  verifyManifest,
+  writeEncryptedFile,
+  WrongKeyError,
 } from "../../../src/io";
 import { multiClassCnn } from "../../../src/models";
 import { failOnTensorLeaks } from "../tensor-leaks";
@@ -133,6 +148,8 @@ describe("signed manifests (Seed 000 §2.5 model authorisation)", () => {
     expect(() => verifyManifest(dir, generateSigningKeys().publicKeyPem)).toThrow(/signature does not verify/);
     flipByte(join(dir, "b.bin"), 0);
     expect(() => verifyManifest(dir, publisher.publicKeyPem)).toThrow(ManifestError);
-    expect(() => verifyManifest(dir, publisher.publicKeyPem)).toThrow(`${join(dir, "b.bin")}: does not match the signed manifest`);
+    expect(() => verifyManifest(dir, publisher.publicKeyPem)).toThrow(
+      `${join(dir, "b.bin")}: does not match the signed manifest`,
+    );
   });
 });

@@ -27,7 +27,15 @@ describe("kernelspec lookup", () => {
   it("finds the first kernel.json of the name and fills in the argv placeholders", () => {
     const first = mkdtempSync(join(tmpdir(), "ks-"));
     const second = mkdtempSync(join(tmpdir(), "ks-"));
-    const dir = specDir(first, "k", JSON.stringify({ argv: ["node", "{resource_dir}/main.js", "{connection_file}"], display_name: "K", language: "typescript" }));
+    const dir = specDir(
+      first,
+      "k",
+      JSON.stringify({
+        argv: ["node", "{resource_dir}/main.js", "{connection_file}"],
+        display_name: "K",
+        language: "typescript",
+      }),
+    );
     specDir(second, "k", JSON.stringify({ argv: ["other"] }));
     const kernel = findKernelSpec("k", [first, second]);
     expect(kernel.resourceDir).toBe(dir);

@@ -36,7 +36,9 @@ describe("Jupyter wire protocol", () => {
   });
 
   it("rejects a tampered content frame", () => {
-    const frames = toBuffers(encodeMessage(signer, { header: session.header("x"), parent_header: {}, metadata: {}, content: { v: 1 } }));
+    const frames = toBuffers(
+      encodeMessage(signer, { header: session.header("x"), parent_header: {}, metadata: {}, content: { v: 1 } }),
+    );
     frames[frames.length - 1] = Buffer.from(JSON.stringify({ v: 2 }));
     expect(() => decodeMessage(signer, frames)).toThrow(/signature/);
   });

@@ -18,8 +18,13 @@ describe("the installed kernel in a folder outside the project, through jupyter_
     answers = (await askKernel(
       [
         { execute: 'console.log("from " + process.cwd());\n6 * 7' },
-        { execute: 'import { initBackend } from "lepton-workbook/backends";\nimport { bySize } from "lepton-workbook/config";\n`${typeof initBackend} ${bySize({ test: 2, full: 2 })}`' },
-        { execute: 'import { loadConfig } from "lepton-workbook/config";\nconst seedText: string = loadConfig().seed;' },
+        {
+          execute:
+            'import { initBackend } from "lepton-workbook/backends";\nimport { bySize } from "lepton-workbook/config";\n`${typeof initBackend} ${bySize({ test: 2, full: 2 })}`',
+        },
+        {
+          execute: 'import { loadConfig } from "lepton-workbook/config";\nconst seedText: string = loadConfig().seed;',
+        },
       ],
       folder,
       join(prefix, "share", "jupyter"),

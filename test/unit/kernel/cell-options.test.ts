@@ -10,13 +10,29 @@ import { cellCheckOptions } from "../../../src/kernel/compiler/typescript-bridge
 describe("cellCheckOptions", () => {
   it("takes checking flags, types (plus the kernel's cell globals) and lib (without DOM) from tsconfig.json, not unused-variable checks", () => {
     const dir = mkdtempSync(join(tmpdir(), "lepton-tsconfig-"));
-    const compilerOptions = { strict: true, noImplicitAny: false, noUnusedLocals: true, types: ["node"], lib: ["ES2022", "DOM"], module: "preserve" };
+    const compilerOptions = {
+      strict: true,
+      noImplicitAny: false,
+      noUnusedLocals: true,
+      types: ["node"],
+      lib: ["ES2022", "DOM"],
+      module: "preserve",
+    };
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions }));
-    expect(cellCheckOptions(dir)).toEqual({ strict: true, noImplicitAny: false, types: ["node", "lepton-cell"], lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"] });
+    expect(cellCheckOptions(dir)).toEqual({
+      strict: true,
+      noImplicitAny: false,
+      types: ["node", "lepton-cell"],
+      lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
+    });
   });
 
   it("is strict when there is no tsconfig.json", () => {
-    expect(cellCheckOptions(mkdtempSync(join(tmpdir(), "lepton-none-")))).toEqual({ strict: true, types: ["node", "lepton-cell"], lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"] });
+    expect(cellCheckOptions(mkdtempSync(join(tmpdir(), "lepton-none-")))).toEqual({
+      strict: true,
+      types: ["node", "lepton-cell"],
+      lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
+    });
   });
 });
 
@@ -29,7 +45,8 @@ describe("helpRequest", () => {
   });
 
   it("leaves code alone", () => {
-    for (const code of ["a ? b : c", "x?.y", "a ?? b", "Math.max(1, 2)", "const q = 1; q?", "?", "x???"]) expect(helpRequest(code)).toBeUndefined();
+    for (const code of ["a ? b : c", "x?.y", "a ?? b", "Math.max(1, 2)", "const q = 1; q?", "?", "x???"])
+      expect(helpRequest(code)).toBeUndefined();
   });
 });
 
@@ -43,7 +60,11 @@ describe("loadTypeScript", () => {
       "const file = loaded.saveCache();",
       "console.log(JSON.stringify({ version: loaded.exports.version, cache: loaded.cache, saved: file !== undefined }));",
     ].join("\n");
-    const run = () => JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" })) as Record<string, unknown>;
+    const run = () =>
+      JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" })) as Record<
+        string,
+        unknown
+      >;
     run();
     const second = run();
     expect(second).toEqual({ version: require("typescript/package.json").version, cache: "used", saved: true });

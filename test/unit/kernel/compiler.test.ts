@@ -13,7 +13,10 @@ describe("the cell compiler, through jupyter_client", () => {
   beforeAll(async () => {
     answers = (await askKernel(
       [
-        { execute: "const disposed: string[] = [];\n{\n  using resource = { [Symbol.dispose]() { disposed.push('resource'); } };\n}\ndisposed.join()" },
+        {
+          execute:
+            "const disposed: string[] = [];\n{\n  using resource = { [Symbol.dispose]() { disposed.push('resource'); } };\n}\ndisposed.join()",
+        },
         { execute: "document.title" },
         { execute: "localStorage.getItem('name')" },
         { execute: "function untyped(a) { return a; }" },

@@ -15,7 +15,8 @@ interface InspectReply {
   readonly data: Record<string, string>;
 }
 
-const pageText = (answer: unknown) => ((answer as ExecuteAnswer).reply.payload as { data: Record<string, string> }[])[0]?.data["text/plain"] ?? "";
+const pageText = (answer: unknown) =>
+  ((answer as ExecuteAnswer).reply.payload as { data: Record<string, string> }[])[0]?.data["text/plain"] ?? "";
 
 describe("introspection, through jupyter_client", () => {
   let answers: unknown[];
@@ -23,7 +24,10 @@ describe("introspection, through jupyter_client", () => {
   beforeAll(async () => {
     answers = await askKernel(
       [
-        { execute: "/** Halves a number. */\nfunction halve(n: number): number {\n  return n / 2;\n}\nconst unrelated = 1;" },
+        {
+          execute:
+            "/** Halves a number. */\nfunction halve(n: number): number {\n  return n / 2;\n}\nconst unrelated = 1;",
+        },
         { inspect: "halve", cursor: 5, detail: 0 },
         { inspect: "halve", cursor: 5, detail: 1 },
         { inspect: library, cursor: library.length, detail: 1 },
@@ -64,7 +68,9 @@ interface CompleteReply {
   readonly matches: string[];
   readonly cursor_start: number;
   readonly cursor_end: number;
-  readonly metadata: { _jupyter_types_experimental?: { start: number; end: number; text: string; type: string; signature: string }[] };
+  readonly metadata: {
+    _jupyter_types_experimental?: { start: number; end: number; text: string; type: string; signature: string }[];
+  };
 }
 
 describe("completions, through jupyter_client", () => {
@@ -87,8 +93,20 @@ describe("completions, through jupyter_client", () => {
     expect(reply.matches).toContain("betaAlpha");
     const types = reply.metadata._jupyter_types_experimental!;
     expect(types.map((t) => t.text)).toEqual(reply.matches);
-    expect(types.find((t) => t.text === "alphabet")).toEqual({ start: 0, end: 4, text: "alphabet", type: "const", signature: "" });
-    expect(types.find((t) => t.text === "betaAlpha")).toEqual({ start: 0, end: 4, text: "betaAlpha", type: "function", signature: "(x: number): string" });
+    expect(types.find((t) => t.text === "alphabet")).toEqual({
+      start: 0,
+      end: 4,
+      text: "alphabet",
+      type: "const",
+      signature: "",
+    });
+    expect(types.find((t) => t.text === "betaAlpha")).toEqual({
+      start: 0,
+      end: 4,
+      text: "betaAlpha",
+      type: "function",
+      signature: "(x: number): string",
+    });
   });
 
   it("offers no DOM globals", () => {

@@ -51,7 +51,11 @@ export interface ClientOptions {
  * Runs clients/`script` with `args`, the kernel started from this checkout's kernelspec; resolves
  * with the JSON value the script prints last.
  */
-export async function runKernelClient<T = Record<string, unknown>>(script: string, args: readonly string[] = [], options: ClientOptions = {}): Promise<T> {
+export async function runKernelClient<T = Record<string, unknown>>(
+  script: string,
+  args: readonly string[] = [],
+  options: ClientOptions = {},
+): Promise<T> {
   const { stdout } = await promisify(execFile)("/usr/bin/python3", [resolve(__dirname, "clients", script), ...args], {
     cwd: options.cwd ?? resolve(ROOT, "notebooks"),
     env: clientEnv(CHECKOUT_KERNELSPECS),
@@ -64,7 +68,12 @@ export async function runKernelClient<T = Record<string, unknown>>(script: strin
  * Sends the requests in order through Jupyter's own client, the kernel started in `cwd` from the
  * kernelspecs under `jupyterPath`; resolves with one answer per request.
  */
-export function askKernel(requests: readonly KernelRequest[], cwd: string, jupyterPath = CHECKOUT_KERNELSPECS, timeoutMs = 280_000): Promise<unknown[]> {
+export function askKernel(
+  requests: readonly KernelRequest[],
+  cwd: string,
+  jupyterPath = CHECKOUT_KERNELSPECS,
+  timeoutMs = 280_000,
+): Promise<unknown[]> {
   return new Promise((done, fail) => {
     const child = execFile(
       "/usr/bin/python3",

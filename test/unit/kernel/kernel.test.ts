@@ -17,7 +17,8 @@ afterAll(async () => {
   await kernel.shutdown();
 });
 
-const ofType = (messages: readonly JupyterMessage[], type: string) => messages.filter((m) => m.header.msg_type === type);
+const ofType = (messages: readonly JupyterMessage[], type: string) =>
+  messages.filter((m) => m.header.msg_type === type);
 
 describe("kernel_info", () => {
   it("has a status and the TypeScript version that really compiles cells", async () => {
@@ -32,7 +33,14 @@ describe("kernel_info", () => {
 
 describe("errors", () => {
   it("replies error with ename, evalue and a traceback at the cell's TypeScript line, and publishes it", async () => {
-    const code = ['const note: string = "typed";', "", "function fail(): never {", '  throw new RangeError("out of range");', "}", "fail();"].join("\n");
+    const code = [
+      'const note: string = "typed";',
+      "",
+      "function fail(): never {",
+      '  throw new RangeError("out of range");',
+      "}",
+      "fail();",
+    ].join("\n");
     const result = await kernel.execute(code, { timeoutMs: 60_000 });
     expect(result.reply).toMatchObject({ status: "error", ename: "RangeError", evalue: "out of range" });
     const traceback = (result.reply.traceback as string[]).join("\n");
@@ -44,7 +52,10 @@ describe("errors", () => {
   });
 
   it("keeps what a failing cell defined before its error, as IPython does", async () => {
-    const failed = await kernel.execute('function halve(n: number): number { return n / 2; }\nthrow new Error("after the definition");', { timeoutMs: 30_000 });
+    const failed = await kernel.execute(
+      'function halve(n: number): number { return n / 2; }\nthrow new Error("after the definition");',
+      { timeoutMs: 30_000 },
+    );
     expect(failed.reply.status).toBe("error");
     const result = await kernel.execute("halve(84)", { timeoutMs: 30_000 });
     expect(result.reply.status).toBe("ok");
@@ -68,7 +79,10 @@ describe("errors", () => {
     const implicitAny = await kernel.execute("const ok = 1;\nfunction f(a) { return a; }", { timeoutMs: 30_000 });
     expect(implicitAny.reply).toMatchObject({ status: "error", ename: "TypeScriptError" });
     expect((implicitAny.reply.traceback as string[]).join("\n")).toMatch(/cell\[\d+\]:2:\d+ - error TS7006/);
-    const nullable = await kernel.execute('const maybe: string | undefined = undefined as string | undefined;\nmaybe.length', { timeoutMs: 30_000 });
+    const nullable = await kernel.execute(
+      "const maybe: string | undefined = undefined as string | undefined;\nmaybe.length",
+      { timeoutMs: 30_000 },
+    );
     expect(nullable.reply).toMatchObject({ status: "error", ename: "TypeScriptError" });
     expect(String(nullable.reply.evalue)).toMatch(/possibly 'undefined'/);
   });
@@ -84,13 +98,22 @@ describe("values and imports", () => {
   it("sends the last value as execute_result with the execution count", async () => {
     const result = await kernel.execute("const answer = 6 * 7;\nanswer", { timeoutMs: 30_000 });
     const [value] = ofType(result.iopub, "execute_result");
-    expect(value!.content).toMatchObject({ execution_count: result.reply.execution_count, data: { "text/plain": "42" } });
+    expect(value!.content).toMatchObject({
+      execution_count: result.reply.execution_count,
+      data: { "text/plain": "42" },
+    });
   });
 
   it("imports the library's TypeScript from ../src, type-checked, and renders tensors richly", async () => {
-    const bad = await kernel.execute('import { bySize } from "../src/config";\nconst n: string = bySize({ test: 1, full: 2 });', { timeoutMs: 30_000 });
+    const bad = await kernel.execute(
+      'import { bySize } from "../src/config";\nconst n: string = bySize({ test: 1, full: 2 });',
+      { timeoutMs: 30_000 },
+    );
     expect(bad.reply).toMatchObject({ status: "error", ename: "TypeScriptError" });
-    const good = await kernel.execute('import * as tf from "@tensorflow/tfjs";\nimport { loadConfig } from "../src/config";\nloadConfig().seed;\ntf.tensor2d([[1, 2], [3, 4]])', { timeoutMs: 60_000 });
+    const good = await kernel.execute(
+      'import * as tf from "@tensorflow/tfjs";\nimport { loadConfig } from "../src/config";\nloadConfig().seed;\ntf.tensor2d([[1, 2], [3, 4]])',
+      { timeoutMs: 60_000 },
+    );
     expect(good.reply.status).toBe("ok");
     const [value] = ofType(good.iopub, "execute_result");
     const data = value!.content.data as Record<string, string>;
@@ -108,7 +131,8 @@ describe("values and imports", () => {
   });
 
   it("renders an object with [Symbol.for('Jupyter.display')] as its own bundle", async () => {
-    const code = 'const custom = { [Symbol.for("Jupyter.display")]() { return { "text/markdown": "**bold**", "application/json": { a: 1 } }; } };\ncustom';
+    const code =
+      'const custom = { [Symbol.for("Jupyter.display")]() { return { "text/markdown": "**bold**", "application/json": { a: 1 } }; } };\ncustom';
     const result = await kernel.execute(code, { timeoutMs: 30_000 });
     const [value] = ofType(result.iopub, "execute_result");
     expect(value!.content.data).toMatchObject({ "text/markdown": "**bold**", "application/json": { a: 1 } });
@@ -140,13 +164,20 @@ describe("protocol", () => {
 
   it("answers history", async () => {
     await kernel.execute("const remembered = 'history';", { timeoutMs: 30_000 });
-    const { reply } = await kernel.request("shell", "history_request", { hist_access_type: "tail", n: 1, output: false, raw: true }, 30_000);
+    const { reply } = await kernel.request(
+      "shell",
+      "history_request",
+      { hist_access_type: "tail", n: 1, output: false, raw: true },
+      30_000,
+    );
     expect(reply.status).toBe("ok");
     expect(reply.history).toEqual([[0, expect.any(Number), "const remembered = 'history';"]]);
   });
 
   it("interrupts a busy cell and keeps serving", async () => {
-    const pending = kernel.execute("await new Promise<void>((done) => setTimeout(done, 60_000));", { timeoutMs: 120_000 });
+    const pending = kernel.execute("await new Promise<void>((done) => setTimeout(done, 60_000));", {
+      timeoutMs: 120_000,
+    });
     await new Promise((r) => setTimeout(r, 1_500));
     await kernel.interrupt();
     const result = await pending;

@@ -6,7 +6,10 @@ class OneAtATimeSocket implements FrameSender {
   readonly delivered: string[] = [];
   private busy = false;
   send(frames: (string | Buffer)[]): Promise<void> {
-    if (this.busy) throw Object.assign(new Error("Socket is busy writing; only one send operation may be in progress at any time"), { code: "EBUSY" });
+    if (this.busy)
+      throw Object.assign(new Error("Socket is busy writing; only one send operation may be in progress at any time"), {
+        code: "EBUSY",
+      });
     this.busy = true;
     return new Promise((resolve, reject) =>
       setTimeout(() => {

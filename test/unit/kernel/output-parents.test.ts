@@ -13,7 +13,9 @@ interface Observed {
 
 describe("output parents, through jupyter_client", () => {
   it("parents every output to the execute_request whose code started it", async () => {
-    const observed = await runKernelClient<Observed>("output_parents.py", [sourcePath("display")], { timeoutMs: 280_000 });
+    const observed = await runKernelClient<Observed>("output_parents.py", [sourcePath("display")], {
+      timeoutMs: 280_000,
+    });
     const outputOf = (needle: string) => {
       const found = observed.outputs.filter((o) => o.text.includes(needle));
       expect(found, `one output containing "${needle}" in ${JSON.stringify(observed.outputs)}`).toHaveLength(1);

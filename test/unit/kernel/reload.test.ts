@@ -20,9 +20,13 @@ describe("reloading an edited module, through jupyter_client", () => {
     writeFileSync(dependentFile, 'import { value } from "./value";\nexport const doubled: number = value * 2;\n');
     answers = (await askKernel(
       [
-        { execute: `import { value } from "${valueFile.replace(/\.ts$/, "")}";\nimport { doubled } from "${dependentFile.replace(/\.ts$/, "")}";\nconst kept = 7;\n[value, doubled]` },
+        {
+          execute: `import { value } from "${valueFile.replace(/\.ts$/, "")}";\nimport { doubled } from "${dependentFile.replace(/\.ts$/, "")}";\nconst kept = 7;\n[value, doubled]`,
+        },
         { write: valueFile, text: 'export const value: number = 5;\nexport const added: string = "new";\n' },
-        { execute: `import { value, added } from "${valueFile.replace(/\.ts$/, "")}";\nimport { doubled } from "${dependentFile.replace(/\.ts$/, "")}";\n[value, doubled, added, kept]` },
+        {
+          execute: `import { value, added } from "${valueFile.replace(/\.ts$/, "")}";\nimport { doubled } from "${dependentFile.replace(/\.ts$/, "")}";\n[value, doubled, added, kept]`,
+        },
       ],
       resolve(ROOT, "notebooks"),
     )) as (ExecuteAnswer | null)[];

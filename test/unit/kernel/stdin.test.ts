@@ -12,9 +12,21 @@ import { runKernelClient, sourcePath } from "./jupyter-requests";
 describe("stdin, through jupyter_client", () => {
   it("round-trips prompt() and input(), refuse input when allow_stdin is false, and end a prompt on interrupt", async () => {
     // A folder outside the project: the kernel runs from wherever its notebook is.
-    const observed = await runKernelClient<Record<string, Record<string, unknown>>>("stdin.py", [sourcePath("kernel", "server", "stdin")], { cwd: tmpdir() });
-    expect(observed.sync).toEqual({ requests: [{ content: { prompt: "your name?", password: false }, parent: true }], status: "ok", value: "'hello Ada'" });
-    expect(observed.async).toEqual({ requests: [{ content: { prompt: "passphrase:", password: true }, parent: true }], status: "ok", value: "11" });
+    const observed = await runKernelClient<Record<string, Record<string, unknown>>>(
+      "stdin.py",
+      [sourcePath("kernel", "server", "stdin")],
+      { cwd: tmpdir() },
+    );
+    expect(observed.sync).toEqual({
+      requests: [{ content: { prompt: "your name?", password: false }, parent: true }],
+      status: "ok",
+      value: "'hello Ada'",
+    });
+    expect(observed.async).toEqual({
+      requests: [{ content: { prompt: "passphrase:", password: true }, parent: true }],
+      status: "ok",
+      value: "11",
+    });
     expect(observed.refused).toMatchObject({ requests: [], status: "error", ename: "StdinError" });
     expect(String(observed.refused!.evalue)).toMatch(/allow_stdin: false/);
     expect(observed.interrupted).toEqual({ prompt: "waiting", status: "error" });

@@ -20,7 +20,15 @@ describe("training-progress widget, through jupyter_client", () => {
     expect(observed.click_handled_while_running).toBe(true);
     expect(observed.click_updates).toEqual([{ disabled: true, description: "Stopping…" }]);
     expect(observed.reply).toBe("ok");
-    const result = observed.result as { stopped: { epoch: number; batch: number; reason: string }; epochs: number; lossEpochs: number; checkpointEpoch: number; leaked: number; label: string; button: boolean };
+    const result = observed.result as {
+      stopped: { epoch: number; batch: number; reason: string };
+      epochs: number;
+      lossEpochs: number;
+      checkpointEpoch: number;
+      leaked: number;
+      label: string;
+      button: boolean;
+    };
     expect(result.stopped.reason).toBe("stopped from the Stop button");
     // Stopped within the epoch after the click: two whole epochs had ended when it was sent.
     expect(result.epochs).toBeGreaterThanOrEqual(2);
@@ -29,7 +37,9 @@ describe("training-progress widget, through jupyter_client", () => {
     expect(result.lossEpochs).toBe(result.epochs);
     expect(result.checkpointEpoch).toBe(result.epochs);
     expect(result.leaked).toBe(0);
-    expect(result.label).toBe(`${result.epochs}/100000 epochs · stopped in epoch ${result.stopped.epoch + 1} by the Stop button`);
+    expect(result.label).toBe(
+      `${result.epochs}/100000 epochs · stopped in epoch ${result.stopped.epoch + 1} by the Stop button`,
+    );
     expect(result.button).toBe(true);
   }, 240_000);
 });

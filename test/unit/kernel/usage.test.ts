@@ -13,7 +13,11 @@ describe("usage_request, through jupyter_client", () => {
   let after: Record<string, unknown>;
   beforeAll(async () => {
     const answers = await askKernel(
-      [{ usage: true }, { execute: 'import * as tf from "@tensorflow/tfjs";\nconst kept = tf.ones([64, 64]);\nkept.size' }, { usage: true }],
+      [
+        { usage: true },
+        { execute: 'import * as tf from "@tensorflow/tfjs";\nconst kept = tf.ones([64, 64]);\nkept.size' },
+        { usage: true },
+      ],
       NOTEBOOKS,
     );
     before = answers[0] as Record<string, unknown>;

@@ -1,7 +1,16 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config";
-import { checkGradient, f64, gradientCases, gradientReportMarkdown, relativeError, sigmoid, worstByComparison, type GradientCase } from "../../../src/math";
+import {
+  checkGradient,
+  f64,
+  gradientCases,
+  gradientReportMarkdown,
+  relativeError,
+  sigmoid,
+  worstByComparison,
+  type GradientCase,
+} from "../../../src/math";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -15,11 +24,21 @@ describe("gradient checks on random inputs", () => {
       const before = tf.memory().numTensors;
       const cases = gradientCases(seed);
       expect(cases.map((c) => c.name)).toEqual(
-        expect.arrayContaining(["mse", "sigmoid", "relu", "tanh", "softmax", "binary cross-entropy (logits)", "sparse categorical cross-entropy (probabilities)"]),
+        expect.arrayContaining([
+          "mse",
+          "sigmoid",
+          "relu",
+          "tanh",
+          "softmax",
+          "binary cross-entropy (logits)",
+          "sparse categorical cross-entropy (probabilities)",
+        ]),
       );
       for (const gradientCase of cases) {
         for (const row of checkGradient(gradientCase)) {
-          expect(row.relativeError, `${row.name}: ${row.comparison} (${row.precision})`).toBeLessThanOrEqual(row.tolerance);
+          expect(row.relativeError, `${row.name}: ${row.comparison} (${row.precision})`).toBeLessThanOrEqual(
+            row.tolerance,
+          );
           expect(row.passed).toBe(true);
         }
       }
@@ -74,9 +93,13 @@ describe("reporting", () => {
     const worst = worstByComparison(rows);
     expect(worst).toHaveLength(4);
     for (const w of worst) {
-      expect(rows.filter((r) => r.comparison === w.comparison).every((r) => r.relativeError <= w.relativeError)).toBe(true);
+      expect(rows.filter((r) => r.comparison === w.comparison).every((r) => r.relativeError <= w.relativeError)).toBe(
+        true,
+      );
     }
-    const markdownTable = gradientReportMarkdown(checkGradient(gradientCases(1)[8]!).concat(checkGradient(gradientCases(1)[0]!)));
+    const markdownTable = gradientReportMarkdown(
+      checkGradient(gradientCases(1)[8]!).concat(checkGradient(gradientCases(1)[0]!)),
+    );
     const lines = markdownTable.split("\n");
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain("*float64 (JS numbers) / float64 (JS numbers)*");

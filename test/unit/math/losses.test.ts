@@ -1,9 +1,21 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  binaryCrossEntropy, binaryCrossEntropyFromLogits, categoricalCrossEntropy, categoricalCrossEntropyFromLogits,
-  documentCrossEntropy, f64, MathInputError, mse, naiveBinaryCrossEntropyFromLogits, relu, sigmoid, softmax,
-  sparseCategoricalCrossEntropy, sparseCategoricalCrossEntropyFromLogits, tanh,
+  binaryCrossEntropy,
+  binaryCrossEntropyFromLogits,
+  categoricalCrossEntropy,
+  categoricalCrossEntropyFromLogits,
+  documentCrossEntropy,
+  f64,
+  MathInputError,
+  mse,
+  naiveBinaryCrossEntropyFromLogits,
+  relu,
+  sigmoid,
+  softmax,
+  sparseCategoricalCrossEntropy,
+  sparseCategoricalCrossEntropyFromLogits,
+  tanh,
 } from "../../../src/math";
 
 beforeAll(async () => {
@@ -29,12 +41,30 @@ describe("losses agree with their float64 forms and with known values", () => {
       const t = (v: ArrayLike<number>, shape: number[]) => tf.tensor(Array.from(v), shape);
       expect(mse(t([1, 2, 3], [3]), t([1, 2, 5], [3])).dataSync()[0]).toBeCloseTo(4 / 3, 6);
       expect(binaryCrossEntropyFromLogits(t([0], [1]), t([0], [1])).dataSync()[0]).toBeCloseTo(Math.LN2, 6);
-      expect(binaryCrossEntropyFromLogits(t(y, [4]), t(z, [4])).dataSync()[0]).toBeCloseTo(f64.binaryCrossEntropyFromLogits(y, z), 6);
-      expect(binaryCrossEntropy(t(y, [4]), t(p, [4])).dataSync()[0]).toBeCloseTo(f64.binaryCrossEntropyFromLogits(y, z), 5);
-      expect(categoricalCrossEntropyFromLogits(t(Y, [2, 3]), t(Z, [2, 3])).dataSync()[0]).toBeCloseTo(f64.categoricalCrossEntropyFromLogits(Y, Z, 3), 5);
-      expect(categoricalCrossEntropy(t(Y, [2, 3]), t(P, [2, 3])).dataSync()[0]).toBeCloseTo(f64.categoricalCrossEntropyFromLogits(Y, Z, 3), 5);
-      expect(sparseCategoricalCrossEntropyFromLogits([1, 0], t(Z, [2, 3])).dataSync()[0]).toBeCloseTo(f64.categoricalCrossEntropyFromLogits(Y, Z, 3), 5);
-      expect(sparseCategoricalCrossEntropy([1, 0], t(P, [2, 3])).dataSync()[0]).toBeCloseTo(f64.sparseCategoricalCrossEntropy([1, 0], P, 3), 5);
+      expect(binaryCrossEntropyFromLogits(t(y, [4]), t(z, [4])).dataSync()[0]).toBeCloseTo(
+        f64.binaryCrossEntropyFromLogits(y, z),
+        6,
+      );
+      expect(binaryCrossEntropy(t(y, [4]), t(p, [4])).dataSync()[0]).toBeCloseTo(
+        f64.binaryCrossEntropyFromLogits(y, z),
+        5,
+      );
+      expect(categoricalCrossEntropyFromLogits(t(Y, [2, 3]), t(Z, [2, 3])).dataSync()[0]).toBeCloseTo(
+        f64.categoricalCrossEntropyFromLogits(Y, Z, 3),
+        5,
+      );
+      expect(categoricalCrossEntropy(t(Y, [2, 3]), t(P, [2, 3])).dataSync()[0]).toBeCloseTo(
+        f64.categoricalCrossEntropyFromLogits(Y, Z, 3),
+        5,
+      );
+      expect(sparseCategoricalCrossEntropyFromLogits([1, 0], t(Z, [2, 3])).dataSync()[0]).toBeCloseTo(
+        f64.categoricalCrossEntropyFromLogits(Y, Z, 3),
+        5,
+      );
+      expect(sparseCategoricalCrossEntropy([1, 0], t(P, [2, 3])).dataSync()[0]).toBeCloseTo(
+        f64.sparseCategoricalCrossEntropy([1, 0], P, 3),
+        5,
+      );
     });
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -96,7 +126,9 @@ describe("bad input names the function and the index or shape", () => {
   it("labels and shapes", () => {
     const z = tf.zeros([2, 3]);
     expect(() => sparseCategoricalCrossEntropyFromLogits([0, 3], z)).toThrow(MathInputError);
-    expect(() => sparseCategoricalCrossEntropyFromLogits([0, 3], z)).toThrow(/label 3 at index 1 is not an integer in \[0, 3\)/);
+    expect(() => sparseCategoricalCrossEntropyFromLogits([0, 3], z)).toThrow(
+      /label 3 at index 1 is not an integer in \[0, 3\)/,
+    );
     expect(() => sparseCategoricalCrossEntropyFromLogits([0], z)).toThrow(/1 labels for 2 rows/);
     expect(() => mse(tf.zeros([3]), z)).toThrow(/mse\(y, yHat\): shapes differ \(\[3\] vs \[2, 3\]\)/);
     expect(() => f64.softmax([1, 2, 3], 2)).toThrow(/3 values do not form rows of 2 columns/);

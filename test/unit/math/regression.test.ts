@@ -1,8 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  descentStability, gradientDescent, lineStandardErrors, linearRegressionGradient, linspace, lossSurface,
-  MathInputError, normalEquations, rSquared, standardizer, syntheticHousePrices,
+  descentStability,
+  gradientDescent,
+  lineStandardErrors,
+  linearRegressionGradient,
+  linspace,
+  lossSurface,
+  MathInputError,
+  normalEquations,
+  rSquared,
+  standardizer,
+  syntheticHousePrices,
 } from "../../../src/math";
 
 beforeAll(async () => {
@@ -63,7 +72,10 @@ describe("Seed 000 §4.2.1 / §4.4.2 without the 1/n: the step grows with n", ()
     const run = (n: number) => {
       const houses = syntheticHousePrices({ n, seed: 5 });
       const X = standardizer(houses.area).apply(houses.area);
-      return { fit: gradientDescent(X, houses.price, { lr: 0.004, numEpochs: 60, gradient: "document" }), limit: descentStability(X, "document").maxStableLr };
+      return {
+        fit: gradientDescent(X, houses.price, { lr: 0.004, numEpochs: 60, gradient: "document" }),
+        limit: descentStability(X, "document").maxStableLr,
+      };
     };
     const small = run(100);
     const large = run(10_000);
@@ -90,7 +102,9 @@ describe("bad input is named", () => {
   it("throws MathInputError with the function and the values", () => {
     expect(() => normalEquations([2, 2, 2], [1, 2, 3])).toThrow(/normalEquations\(x, y\): all 3 x values equal 2/);
     expect(() => gradientDescent([1, 2], [1], { lr: 0.1, numEpochs: 1, gradient: "analytic" })).toThrow(MathInputError);
-    expect(() => gradientDescent([1, 2], [1, 2], { lr: -1, numEpochs: 1, gradient: "analytic" })).toThrow(/lr must be > 0/);
+    expect(() => gradientDescent([1, 2], [1, 2], { lr: -1, numEpochs: 1, gradient: "analytic" })).toThrow(
+      /lr must be > 0/,
+    );
     expect(() => standardizer([4, 4])).toThrow(/all 2 values equal 4/);
     expect(() => syntheticHousePrices({ n: 0, seed: 1 })).toThrow(/n must be a positive integer/);
   });

@@ -1,7 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { probeWasm } from "../../../src/backends/probes";
-import { binaryCnn, CnnConfigError, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../../../src/models";
+import {
+  binaryCnn,
+  CnnConfigError,
+  FASHION_MNIST_CONV_FILTERS,
+  FASHION_MNIST_INPUT,
+  multiClassCnn,
+} from "../../../src/models";
 import { seedDropout } from "../../../src/training/dropout-seeds";
 
 beforeAll(async () => {
@@ -12,7 +18,16 @@ describe("Seed 000 §5.2.2 binary CNN", () => {
   it("has the document's layers and Keras' parameter count at 150×150×3", () => {
     const model = binaryCnn();
     expect(model.layers.map((l) => l.getClassName())).toEqual([
-      "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense",
+      "Conv2D",
+      "MaxPooling2D",
+      "Conv2D",
+      "MaxPooling2D",
+      "Conv2D",
+      "MaxPooling2D",
+      "Flatten",
+      "Dense",
+      "Dropout",
+      "Dense",
     ]);
     expect(model.outputs[0]!.shape).toEqual([null, 1]);
     // Keras' model.summary() for the document's model: 19,034,177 trainable parameters.
@@ -32,7 +47,8 @@ describe("Seed 000 §5.2.2 binary CNN", () => {
     const model = binaryCnn({ inputShape: [22, 22, 3], denseUnits: 16, seed: 1, learningRate: 0.001 });
     const x = tf.randomUniform([8, 22, 22, 3], 0, 1, "float32", 2);
     const y = tf.tensor2d([0, 1, 0, 1, 1, 0, 1, 0], [8, 1]);
-    // Losses compared in inference mode; dropout masks seeded per step, as a seeded fit does, so the run repeats exactly.
+    // Losses compared in inference mode; dropout masks seeded per step, as a seeded fit does, so the run repeats
+    // exactly.
     const evaluateLoss = () => {
       const scores = model.evaluate(x, y) as tf.Scalar[];
       const loss = scores[0]!.dataSync()[0]!;
@@ -83,7 +99,10 @@ describe("Seed 001 §5.2 ten-class CNN", () => {
     await tf.setBackend("wasm");
     const model = multiClassCnn({ inputShape: FASHION_MNIST_INPUT, convFilters: FASHION_MNIST_CONV_FILTERS, seed: 3 });
     const x = tf.randomUniform([16, 28, 28, 1], 0, 1, "float32", 4);
-    const y = tf.tensor2d(Array.from({ length: 16 }, (_, i) => i % 10), [16, 1]);
+    const y = tf.tensor2d(
+      Array.from({ length: 16 }, (_, i) => i % 10),
+      [16, 1],
+    );
     const first = (await model.trainOnBatch(x, y)) as number[];
     const before = tf.memory().numTensors;
     let last = first;

@@ -1,15 +1,32 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dcgan, denseGan, discriminatorLoss, fromTanhRange, GanConfigError, generatorLoss, toTanhRange } from "../../../src/models";
-import { GanDivergedError, GanQualityError, GanTrainer, inceptionScore, nearestNeighbourDistances, sampleQuality } from "../../../src/training";
+import {
+  dcgan,
+  denseGan,
+  discriminatorLoss,
+  fromTanhRange,
+  GanConfigError,
+  generatorLoss,
+  toTanhRange,
+} from "../../../src/models";
+import {
+  GanDivergedError,
+  GanQualityError,
+  GanTrainer,
+  inceptionScore,
+  nearestNeighbourDistances,
+  sampleQuality,
+} from "../../../src/training";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 
 const TINY = [8, 8, 1] as const;
-const tinyDcgan = (seed = 3) => dcgan({ latentDim: 4, imageShape: TINY, generatorFilters: [4, 3], discriminatorFilters: [3, 4], seed });
-const realBatch = (count: number, seed = 11) => tf.tidy(() => tf.tanh(tf.randomNormal([count, ...TINY], 0, 1, "float32", seed)) as tf.Tensor4D);
+const tinyDcgan = (seed = 3) =>
+  dcgan({ latentDim: 4, imageShape: TINY, generatorFilters: [4, 3], discriminatorFilters: [3, 4], seed });
+const realBatch = (count: number, seed = 11) =>
+  tf.tidy(() => tf.tanh(tf.randomNormal([count, ...TINY], 0, 1, "float32", seed)) as tf.Tensor4D);
 
 function flatWeights(model: tf.LayersModel): number[] {
   return model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
@@ -17,10 +34,12 @@ function flatWeights(model: tf.LayersModel): number[] {
 
 describe("the corrected losses, from logits", () => {
   const bce = (logits: number[], target: 0 | 1) =>
-    logits.map((l) => {
-      const p = 1 / (1 + Math.exp(-l));
-      return -(target * Math.log(p) + (1 - target) * Math.log(1 - p));
-    }).reduce((a, b) => a + b) / logits.length;
+    logits
+      .map((l) => {
+        const p = 1 / (1 + Math.exp(-l));
+        return -(target * Math.log(p) + (1 - target) * Math.log(1 - p));
+      })
+      .reduce((a, b) => a + b) / logits.length;
 
   it("equal −[y log σ(ℓ) + (1−y) log(1−σ(ℓ))]: generated against 0 and real against 1 for D, generated against 1 for G", () => {
     const realValues = [-3, -0.5, 0, 0.7, 4];
@@ -132,11 +151,18 @@ describe("the corrected GAN", () => {
   it("moves the generator's samples to the data (averaged over the oscillation of adversarial training)", async () => {
     const pair = denseGan({ form: "corrected", latentDim: 2, imageShape: [2, 2, 1], seed: 4 });
     const trainer = new GanTrainer(pair, { seed: 4, learningRate: 0.01 });
-    const data = tf.tidy(() => tf.add(0.6, tf.mul(0.1, tf.randomNormal([256, 2, 2, 1], 0, 1, "float32", 5)))) as tf.Tensor4D;
-    const meanError = () => tf.tidy(() => tf.mean(tf.abs(tf.sub(tf.mean(trainer.sample(256, 3), 0), 0.6))).dataSync()[0]!);
+    const data = tf.tidy(() =>
+      tf.add(0.6, tf.mul(0.1, tf.randomNormal([256, 2, 2, 1], 0, 1, "float32", 5))),
+    ) as tf.Tensor4D;
+    const meanError = () =>
+      tf.tidy(() => tf.mean(tf.abs(tf.sub(tf.mean(trainer.sample(256, 3), 0), 0.6))).dataSync()[0]!);
     const before = meanError();
     const late: number[] = [];
-    await trainer.train(data, { epochs: 60, batchSize: 32, onEpochEnd: (epoch) => void (epoch > 40 && late.push(meanError())) });
+    await trainer.train(data, {
+      epochs: 60,
+      batchSize: 32,
+      onEpochEnd: (epoch) => void (epoch > 40 && late.push(meanError())),
+    });
     const after = late.reduce((a, b) => a + b) / late.length;
     expect(before).toBeGreaterThan(0.5);
     expect(after).toBeLessThan(before / 2);
@@ -152,7 +178,9 @@ describe("the corrected GAN", () => {
     const wrong = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
     await expect(trainer.step(wrong)).rejects.toThrow(/images must be \[batch, 8, 8, 1\], got \[2, 28, 28, 1\]/);
     const few = realBatch(3);
-    await expect(trainer.train(few, { epochs: 1, batchSize: 4 })).rejects.toThrow(/3 images are fewer than one batch of 4/);
+    await expect(trainer.train(few, { epochs: 1, batchSize: 4 })).rejects.toThrow(
+      /3 images are fewer than one batch of 4/,
+    );
     tf.dispose([wrong, few]);
     trainer.dispose();
   });
@@ -170,7 +198,10 @@ describe("the corrected GAN", () => {
 describe("GAN sample quality measures", () => {
   it("inception score: the number of classes for confident, even predictions; 1 for identical ones", async () => {
     const confident = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], "int32"), 4).toFloat() as tf.Tensor2D;
-    const identical = tf.tensor2d([[0.7, 0.1, 0.1, 0.1], [0.7, 0.1, 0.1, 0.1]]);
+    const identical = tf.tensor2d([
+      [0.7, 0.1, 0.1, 0.1],
+      [0.7, 0.1, 0.1, 0.1],
+    ]);
     expect(await inceptionScore(confident)).toBeCloseTo(4, 4);
     expect(await inceptionScore(identical)).toBeCloseTo(1, 5);
     const single = tf.tensor2d([[1]]);
@@ -180,15 +211,35 @@ describe("GAN sample quality measures", () => {
   });
 
   it("nearest-neighbour distance: 0 for a copy, the RMS pixel difference otherwise", async () => {
-    const reference = tf.tensor3d([[[0, 0], [0, 0]], [[1, 1], [1, 1]]]);
-    const samples = tf.tensor3d([[[1, 1], [1, 1]], [[0.5, 0.5], [0.5, 0.1]]]);
+    const reference = tf.tensor3d([
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      [
+        [1, 1],
+        [1, 1],
+      ],
+    ]);
+    const samples = tf.tensor3d([
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      [
+        [0.5, 0.5],
+        [0.5, 0.1],
+      ],
+    ]);
     const before = tf.memory().numTensors;
     const distances = await nearestNeighbourDistances(samples, reference, 1);
     expect(tf.memory().numTensors).toBe(before);
     expect(distances[0]!).toBeCloseTo(0, 3);
     expect(distances[1]!).toBeCloseTo(Math.sqrt((0.25 * 3 + 0.01) / 4), 4);
     const flat = tf.zeros([1, 3]);
-    await expect(nearestNeighbourDistances(samples, flat)).rejects.toThrow(/must be non-empty batches of equal-sized images/);
+    await expect(nearestNeighbourDistances(samples, flat)).rejects.toThrow(
+      /must be non-empty batches of equal-sized images/,
+    );
     tf.dispose([reference, samples, flat]);
   });
 });
@@ -199,8 +250,20 @@ afterAll(() => {
 
 describe("sampleQuality", () => {
   it("reads a classifier's verdict and the distance to the reference, leaking nothing", async () => {
-    const classifier = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2, activation: "softmax", useBias: false })] });
-    classifier.layers[1]!.setWeights([tf.tensor2d([[20, -20], [-20, 20], [0, 0], [0, 0]])]);
+    const classifier = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [2, 2, 1] }),
+        tf.layers.dense({ units: 2, activation: "softmax", useBias: false }),
+      ],
+    });
+    classifier.layers[1]!.setWeights([
+      tf.tensor2d([
+        [20, -20],
+        [-20, 20],
+        [0, 0],
+        [0, 0],
+      ]),
+    ]);
     const images = tf.tensor4d([1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0.5, 0.5, 0, 0], [4, 2, 2, 1]);
     const reference = tf.tensor4d([1, 0, 0, 0, 0, 1, 0, 0], [2, 2, 2, 1]);
     const before = tf.memory().numTensors;

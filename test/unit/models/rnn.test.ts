@@ -2,7 +2,13 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend, type BackendInfo } from "../../../src/backends";
 import {
-  documentRecurrence, elmanRecurrence, RECURRENT_LAYER_KINDS, recurrentForecaster, RnnConfigError, RnnShapeError, ScratchRnnForecaster,
+  documentRecurrence,
+  elmanRecurrence,
+  RECURRENT_LAYER_KINDS,
+  recurrentForecaster,
+  RnnConfigError,
+  RnnShapeError,
+  ScratchRnnForecaster,
 } from "../../../src/models";
 import { fitScratchRnn } from "../../../src/training";
 
@@ -18,14 +24,29 @@ function close(actual: tf.Tensor, expected: number[][][], tolerance = 1e-6): voi
 }
 
 // One sequence, two steps, two features: x_1 = [1, 0], x_2 = [0, 1].
-const X = [[[1, 0], [0, 1]]];
-const W = [[0.5, -1], [1, 0.5]];
+const X = [
+  [
+    [1, 0],
+    [0, 1],
+  ],
+];
+const W = [
+  [0.5, -1],
+  [1, 0.5],
+];
 
 describe("Seed 001 §4.2 recurrence: as written and corrected, on a hand-computed two-step example", () => {
   it("as written: h_t = ReLU(x_t·W + h_{t−1}·W)", () => {
     // h_1 = ReLU([1,0]·W) = ReLU([0.5, −1]) = [0.5, 0]
     // h_2 = ReLU([0,1]·W + [0.5,0]·W) = ReLU([1, 0.5] + [0.25, −0.5]) = [1.25, 0]
-    tf.tidy(() => close(documentRecurrence(tf.tensor3d(X), tf.tensor2d(W)), [[[0.5, 0], [1.25, 0]]]));
+    tf.tidy(() =>
+      close(documentRecurrence(tf.tensor3d(X), tf.tensor2d(W)), [
+        [
+          [0.5, 0],
+          [1.25, 0],
+        ],
+      ]),
+    );
   });
 
   it("as written it only sees the sum x_t + h_{t−1}: x_t·W + h_{t−1}·W = (x_t + h_{t−1})·W", () => {
@@ -40,10 +61,23 @@ describe("Seed 001 §4.2 recurrence: as written and corrected, on a hand-compute
 
   it("corrected: h_t = f(x_t·W_x + h_{t−1}·W_h + b), ReLU and tanh", () => {
     tf.tidy(() => {
-      const weights = { wx: tf.tensor2d(W), wh: tf.tensor2d([[0, 1], [1, 0]]), b: tf.tensor1d([0.1, 0.2]) };
+      const weights = {
+        wx: tf.tensor2d(W),
+        wh: tf.tensor2d([
+          [0, 1],
+          [1, 0],
+        ]),
+        b: tf.tensor1d([0.1, 0.2]),
+      };
       // h_1 = ReLU([0.5, −1] + [0.1, 0.2]) = [0.6, 0]
-      // h_2 = ReLU([1, 0.5] + [0.6, 0]·[[0,1],[1,0]] + [0.1, 0.2]) = ReLU([1, 0.5] + [0, 0.6] + [0.1, 0.2]) = [1.1, 1.3]
-      close(elmanRecurrence(tf.tensor3d(X), weights, "relu"), [[[0.6, 0], [1.1, 1.3]]]);
+      // h_2 = ReLU([1, 0.5] + [0.6, 0]·[[0,1],[1,0]] + [0.1, 0.2]) = ReLU([1, 0.5] + [0, 0.6] + [0.1, 0.2]) = [1.1,
+      // 1.3]
+      close(elmanRecurrence(tf.tensor3d(X), weights, "relu"), [
+        [
+          [0.6, 0],
+          [1.1, 1.3],
+        ],
+      ]);
       // tanh: h_1 = tanh([0.6, −0.8]); h_2 = tanh([1.1, 0.7] + h_1·W_h) = tanh([1.1 + h_1[1], 0.7 + h_1[0]])
       const h1 = [Math.tanh(0.6), Math.tanh(-0.8)];
       close(elmanRecurrence(tf.tensor3d(X), weights), [[h1, [Math.tanh(1.1 + h1[1]!), Math.tanh(0.7 + h1[0]!)]]]);
@@ -64,15 +98,31 @@ describe("Seed 001 §4.2 recurrence: as written and corrected, on a hand-compute
     tf.tidy(() => {
       const x = tf.ones([1, 3, 1]) as tf.Tensor3D;
       expect(() => documentRecurrence(x, tf.ones([1, 16]) as tf.Tensor2D)).toThrow(RnnShapeError);
-      expect(() => documentRecurrence(x, tf.ones([1, 16]) as tf.Tensor2D)).toThrow(/state size must equal the input's 1 feature/);
+      expect(() => documentRecurrence(x, tf.ones([1, 16]) as tf.Tensor2D)).toThrow(
+        /state size must equal the input's 1 feature/,
+      );
       expect(() => documentRecurrence(x, tf.ones([2, 2]) as tf.Tensor2D)).toThrow(/needs 1 rows/);
-      const states = elmanRecurrence(x, { wx: tf.ones([1, 16]) as tf.Tensor2D, wh: tf.zeros([16, 16]) as tf.Tensor2D, b: tf.zeros([16]) as tf.Tensor1D });
+      const states = elmanRecurrence(x, {
+        wx: tf.ones([1, 16]) as tf.Tensor2D,
+        wh: tf.zeros([16, 16]) as tf.Tensor2D,
+        b: tf.zeros([16]) as tf.Tensor1D,
+      });
       expect(states.shape).toEqual([1, 3, 16]);
-      expect(() => elmanRecurrence(x, { wx: tf.ones([1, 4]) as tf.Tensor2D, wh: tf.zeros([4, 4]) as tf.Tensor2D, b: tf.zeros([3]) as tf.Tensor1D })).toThrow(/b has 3 entries/);
+      expect(() =>
+        elmanRecurrence(x, {
+          wx: tf.ones([1, 4]) as tf.Tensor2D,
+          wh: tf.zeros([4, 4]) as tf.Tensor2D,
+          b: tf.zeros([3]) as tf.Tensor1D,
+        }),
+      ).toThrow(/b has 3 entries/);
     });
-    expect(() => new ScratchRnnForecaster({ form: "document", features: 1, units: 16 })).toThrow(/units \(16\) must equal features \(1\)/);
+    expect(() => new ScratchRnnForecaster({ form: "document", features: 1, units: 16 })).toThrow(
+      /units \(16\) must equal features \(1\)/,
+    );
     expect(() => new ScratchRnnForecaster({ form: "corrected", features: 1, units: 0 })).toThrow(RnnConfigError);
-    expect(() => new ScratchRnnForecaster({ form: "corrected", features: 1, learningRate: -1 })).toThrow(/learningRate/);
+    expect(() => new ScratchRnnForecaster({ form: "corrected", features: 1, learningRate: -1 })).toThrow(
+      /learningRate/,
+    );
   });
 });
 
@@ -91,7 +141,13 @@ describe("from-scratch forecasters train with tf.variable weights and optimizer.
     it(`${form}: training steps lower the loss, leak no tensor, and dispose frees everything`, async () => {
       const { x, y } = tinyProblem();
       const start = tf.memory().numTensors;
-      const model = new ScratchRnnForecaster({ form, features: 1, units: form === "document" ? 1 : 4, seed: 3, learningRate: 0.05 });
+      const model = new ScratchRnnForecaster({
+        form,
+        features: 1,
+        units: form === "document" ? 1 : 4,
+        seed: 3,
+        learningRate: 0.05,
+      });
       const first = model.loss(x, y);
       model.trainStep(x, y); // creates Adam's moments
       const before = tf.memory().numTensors;
@@ -101,7 +157,12 @@ describe("from-scratch forecasters train with tf.variable weights and optimizer.
       const last = model.loss(x, y);
       expect(Number.isFinite(last)).toBe(true);
       expect(last).toBeLessThan(first);
-      const { history } = await fitScratchRnn(model, x, y, { epochs: 2, batchSize: 8, seed: 1, validationData: [x, y] });
+      const { history } = await fitScratchRnn(model, x, y, {
+        epochs: 2,
+        batchSize: 8,
+        seed: 1,
+        validationData: [x, y],
+      });
       expect(history.loss).toHaveLength(2);
       expect(history.val_loss).toHaveLength(2);
       expect(tf.memory().numTensors).toBe(before);
@@ -115,7 +176,9 @@ describe("from-scratch forecasters train with tf.variable weights and optimizer.
     const model = new ScratchRnnForecaster({ form: "corrected", features: 2, units: 3 });
     tf.tidy(() => {
       expect(() => model.predict(tf.zeros([2, 4, 1]) as tf.Tensor3D)).toThrow(/x must be \[batch, time, 2\]/);
-      expect(() => model.trainStep(tf.zeros([2, 4, 2]) as tf.Tensor3D, tf.zeros([3, 1]) as tf.Tensor2D)).toThrow(/y must be \[2, 1\]/);
+      expect(() => model.trainStep(tf.zeros([2, 4, 2]) as tf.Tensor3D, tf.zeros([3, 1]) as tf.Tensor2D)).toThrow(
+        /y must be \[2, 1\]/,
+      );
     });
     model.dispose();
   });

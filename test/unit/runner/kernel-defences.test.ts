@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKernel, type KernelClient } from "../../../src/runner/kernel-client";
-import { isLoopback, listeningSockets, parseTcpTable, probeMessageSigning, SocketTableError } from "../../../src/runner/kernel-defences";
+import {
+  isLoopback,
+  listeningSockets,
+  parseTcpTable,
+  probeMessageSigning,
+  SocketTableError,
+} from "../../../src/runner/kernel-defences";
 
 const HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode";
 const row = (sl: number, local: string, state: string, inode: number) =>
@@ -21,14 +27,33 @@ describe("reading listening sockets from /proc", () => {
     mkdirSync(join(root, "77", "net"));
     writeFileSync(
       join(root, "77", "net", "tcp"),
-      [HEADER, row(0, "0100007F:1F90", "0A", 501), row(1, "00000000:0016", "0A", 502), row(2, "0100007F:1F91", "01", 503), row(3, "0100007F:2328", "0A", 999)].join("\n") + "\n",
+      [
+        HEADER,
+        row(0, "0100007F:1F90", "0A", 501),
+        row(1, "00000000:0016", "0A", 502),
+        row(2, "0100007F:1F91", "01", 503),
+        row(3, "0100007F:2328", "0A", 999),
+      ].join("\n") + "\n",
     );
     writeFileSync(
       join(root, "77", "net", "tcp6"),
-      [HEADER, row(0, "00000000000000000000000001000000:1F92", "0A", 504), row(1, "0000000000000000FFFF00000100007F:1F93", "0A", 505), row(2, "000080FE00000000FF020000FE0D0000:1F94", "0A", 506)].join("\n") + "\n",
+      [
+        HEADER,
+        row(0, "00000000000000000000000001000000:1F92", "0A", 504),
+        row(1, "0000000000000000FFFF00000100007F:1F93", "0A", 505),
+        row(2, "000080FE00000000FF020000FE0D0000:1F94", "0A", 506),
+      ].join("\n") + "\n",
     );
     // The process holds inodes 501–504; 999 belongs to another process in the namespace.
-    for (const [fd, inode] of [[3, 501], [4, 502], [5, 503], [6, 504], [7, 505], [8, 506]] as const) symlinkSync(`socket:[${inode}]`, join(root, "77", "fd", String(fd)));
+    for (const [fd, inode] of [
+      [3, 501],
+      [4, 502],
+      [5, 503],
+      [6, 504],
+      [7, 505],
+      [8, 506],
+    ] as const)
+      symlinkSync(`socket:[${inode}]`, join(root, "77", "fd", String(fd)));
     symlinkSync("/dev/null", join(root, "77", "fd", "0"));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -49,7 +74,9 @@ describe("reading listening sockets from /proc", () => {
   });
 
   it("names the table and row of a malformed line, and a process it cannot read", () => {
-    expect(() => parseTcpTable(`${HEADER}\n   0: garbage\n`, "tcp", "/proc/9/net/tcp")).toThrow(/\/proc\/9\/net\/tcp: row 2 is not a socket entry/);
+    expect(() => parseTcpTable(`${HEADER}\n   0: garbage\n`, "tcp", "/proc/9/net/tcp")).toThrow(
+      /\/proc\/9\/net\/tcp: row 2 is not a socket entry/,
+    );
     expect(() => parseTcpTable("hello\n", "tcp", "/x/tcp")).toThrow(SocketTableError);
     expect(() => listeningSockets(78, root)).toThrow(new RegExp(`${join(root, "78", "fd")}: cannot list`));
   });
@@ -69,10 +96,19 @@ describe.runIf(process.platform === "linux")("the real kernel", () => {
   });
 
   it("listens on loopback only, on the connection file's five ports", async () => {
-    const ports = [kernel.connection.shell_port, kernel.connection.iopub_port, kernel.connection.stdin_port, kernel.connection.control_port, kernel.connection.hb_port];
+    const ports = [
+      kernel.connection.shell_port,
+      kernel.connection.iopub_port,
+      kernel.connection.stdin_port,
+      kernel.connection.control_port,
+      kernel.connection.hb_port,
+    ];
     // The stdin socket is bound by a worker thread just after the kernel starts answering.
     let sockets = listeningSockets(kernel.pid!);
-    for (const deadline = Date.now() + 10_000; ports.some((port) => !sockets.some((s) => s.port === port)) && Date.now() < deadline; ) {
+    for (
+      const deadline = Date.now() + 10_000;
+      ports.some((port) => !sockets.some((s) => s.port === port)) && Date.now() < deadline;
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       sockets = listeningSockets(kernel.pid!);
     }

@@ -17,7 +17,9 @@ const FIXTURES = resolve(__dirname, "..", "..", "..", "out", "test-fixtures");
 
 /** The import path of a module of src/ as written in a fixture notebook in `dir`. */
 export function srcImport(dir: string, module: string): string {
-  return relative(dir, resolve(__dirname, "..", "..", "..", "src", module)).split("\\").join("/");
+  return relative(dir, resolve(__dirname, "..", "..", "..", "src", module))
+    .split("\\")
+    .join("/");
 }
 
 /** Writes a notebook for the project kernel into a fresh folder under out/test-fixtures; returns its path. */

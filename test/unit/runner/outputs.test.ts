@@ -42,16 +42,38 @@ describe("OutputCollector", () => {
       ],
       outputs,
     );
-    expect(outputs[0]).toEqual({ output_type: "execute_result", data: { "text/plain": "42" }, metadata: {}, execution_count: 3 });
-    expect(outputs[1]).toEqual({ output_type: "error", ename: "Error", evalue: "boom", traceback: ["Error: boom", "    at cell:1:7"] });
+    expect(outputs[0]).toEqual({
+      output_type: "execute_result",
+      data: { "text/plain": "42" },
+      metadata: {},
+      execution_count: 3,
+    });
+    expect(outputs[1]).toEqual({
+      output_type: "error",
+      ename: "Error",
+      evalue: "boom",
+      traceback: ["Error: boom", "    at cell:1:7"],
+    });
   });
 
   it("replaces a display in an earlier cell on update_display_data", () => {
     const collector = new OutputCollector();
     const first: CellOutput[] = [];
     const second: CellOutput[] = [];
-    collector.collect([message("display_data", { data: { "text/plain": "0%" }, metadata: {}, transient: { display_id: "bar" } })], first);
-    collector.collect([message("update_display_data", { data: { "text/plain": "100%" }, metadata: {}, transient: { display_id: "bar" } })], second);
+    collector.collect(
+      [message("display_data", { data: { "text/plain": "0%" }, metadata: {}, transient: { display_id: "bar" } })],
+      first,
+    );
+    collector.collect(
+      [
+        message("update_display_data", {
+          data: { "text/plain": "100%" },
+          metadata: {},
+          transient: { display_id: "bar" },
+        }),
+      ],
+      second,
+    );
     expect(first).toEqual([{ output_type: "display_data", data: { "text/plain": "100%" }, metadata: {} }]);
     expect(second).toEqual([]);
   });
@@ -59,10 +81,17 @@ describe("OutputCollector", () => {
   it("clears outputs, at once or at the next output with wait=true", () => {
     const outputs: CellOutput[] = [];
     const collector = new OutputCollector();
-    collector.collect([message("stream", { name: "stdout", text: "a" }), message("clear_output", { wait: false })], outputs);
+    collector.collect(
+      [message("stream", { name: "stdout", text: "a" }), message("clear_output", { wait: false })],
+      outputs,
+    );
     expect(outputs).toEqual([]);
     collector.collect(
-      [message("stream", { name: "stdout", text: "b" }), message("clear_output", { wait: true }), message("stream", { name: "stdout", text: "c" })],
+      [
+        message("stream", { name: "stdout", text: "b" }),
+        message("clear_output", { wait: true }),
+        message("stream", { name: "stdout", text: "c" }),
+      ],
       outputs,
     );
     expect(outputs).toEqual([{ output_type: "stream", name: "stdout", text: "c" }]);
@@ -70,7 +99,10 @@ describe("OutputCollector", () => {
 
   it("ignores messages that are not outputs", () => {
     const outputs: CellOutput[] = [];
-    new OutputCollector().collect([message("execute_input", { code: "1" }), message("status", { execution_state: "busy" })], outputs);
+    new OutputCollector().collect(
+      [message("execute_input", { code: "1" }), message("status", { execution_state: "busy" })],
+      outputs,
+    );
     expect(outputs).toEqual([]);
   });
 });

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { chooseRunProfile, namesHardwareGpu } from "../../../src/runner/profile";
-import { estimateSecondsLeft, ExpectedSecondsError, formatDuration, progressLine, readExpectedSeconds } from "../../../src/runner/progress";
+import {
+  estimateSecondsLeft,
+  ExpectedSecondsError,
+  formatDuration,
+  progressLine,
+  readExpectedSeconds,
+} from "../../../src/runner/progress";
 
 describe("estimateSecondsLeft", () => {
   const expected = { "a.ipynb": 100, "b.ipynb": 300, "c.ipynb": 200 };
@@ -14,7 +20,9 @@ describe("estimateSecondsLeft", () => {
 
   it("scales by this run's pace so far", () => {
     // a took twice its expectation, so b and c are expected to as well
-    expect(estimateSecondsLeft(expected, [{ notebook: "nb/a.ipynb", seconds: 200 }], ["nb/b.ipynb", "nb/c.ipynb"])).toBeCloseTo(1000);
+    expect(
+      estimateSecondsLeft(expected, [{ notebook: "nb/a.ipynb", seconds: 200 }], ["nb/b.ipynb", "nb/c.ipynb"]),
+    ).toBeCloseTo(1000);
   });
 
   it("bounds the pace so one outlier cannot swing the estimate wildly", () => {
@@ -41,7 +49,9 @@ describe("readExpectedSeconds", () => {
     const path = join(dir, "bad.json");
     writeFileSync(path, JSON.stringify({ standard: { "a.ipynb": "soon" } }));
     expect(() => readExpectedSeconds(path)).toThrow(ExpectedSecondsError);
-    expect(() => readExpectedSeconds(path)).toThrow(`${path}: "standard" → "a.ipynb" must be a non-negative number of seconds`);
+    expect(() => readExpectedSeconds(path)).toThrow(
+      `${path}: "standard" → "a.ipynb" must be a non-negative number of seconds`,
+    );
     writeFileSync(path, "{");
     expect(() => readExpectedSeconds(path)).toThrow(/bad\.json: not valid JSON/);
   });
@@ -75,10 +85,21 @@ describe("the run's profile", () => {
   }, 60_000);
 
   it("counts only hardware GPUs as GPUs", () => {
-    expect(namesHardwareGpu("webgpu", "backend: webgpu (Dawn (Vulkan)) · device: nvidia hopper NVIDIA H200")).toBe(true);
-    expect(namesHardwareGpu("webgpu", "backend: webgpu (Dawn (Vulkan), software adapter) · device: google swiftshader")).toBe(false);
-    expect(namesHardwareGpu("tensorflow", "backend: tensorflow (@tensorflow/tfjs-node-gpu 4.22.0) · device: CUDA GPU (libtensorflow)")).toBe(true);
-    expect(namesHardwareGpu("tensorflow", "backend: tensorflow (@tensorflow/tfjs-node 4.22.0) · device: AMD EPYC")).toBe(false);
+    expect(namesHardwareGpu("webgpu", "backend: webgpu (Dawn (Vulkan)) · device: nvidia hopper NVIDIA H200")).toBe(
+      true,
+    );
+    expect(
+      namesHardwareGpu("webgpu", "backend: webgpu (Dawn (Vulkan), software adapter) · device: google swiftshader"),
+    ).toBe(false);
+    expect(
+      namesHardwareGpu(
+        "tensorflow",
+        "backend: tensorflow (@tensorflow/tfjs-node-gpu 4.22.0) · device: CUDA GPU (libtensorflow)",
+      ),
+    ).toBe(true);
+    expect(
+      namesHardwareGpu("tensorflow", "backend: tensorflow (@tensorflow/tfjs-node 4.22.0) · device: AMD EPYC"),
+    ).toBe(false);
     expect(namesHardwareGpu("wasm", "backend: wasm (XNNPACK SIMD, 1 thread) · device: AMD EPYC")).toBe(false);
   });
 });

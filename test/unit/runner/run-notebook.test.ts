@@ -23,7 +23,12 @@ describe("runNotebook with the project kernel", () => {
     const outPath = join(dirname(path), "out", "boom.ipynb");
     const result = await runNotebook(path, { outPath, cellTimeoutMs: 60_000 });
     expect(result.status).toBe("error");
-    expect(result.failure).toMatchObject({ cellIndex: 3, firstLine: 'throw new Error("boom");', ename: "Error", evalue: "boom" });
+    expect(result.failure).toMatchObject({
+      cellIndex: 3,
+      firstLine: 'throw new Error("boom");',
+      ename: "Error",
+      evalue: "boom",
+    });
     expect(result.failure!.traceback.length).toBeGreaterThan(0);
     const text = formatFailure(result.failure!);
     expect(text).toContain("cell 3");
@@ -75,7 +80,11 @@ describe("runNotebook with the project kernel", () => {
     const result = await runNotebook(path, { outPath });
     expect(result.status).toBe("ok");
     const executed = readOut(outPath);
-    expect(executed.cells[0]!.outputs![0]).toMatchObject({ output_type: "error", ename: "RangeError", evalue: "expected" });
+    expect(executed.cells[0]!.outputs![0]).toMatchObject({
+      output_type: "error",
+      ename: "RangeError",
+      evalue: "expected",
+    });
     expect(executed.cells[1]!.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "after\n" }]);
   });
 
@@ -129,7 +138,9 @@ describe("lepton run", () => {
     const code_ = await runCommand([bad, good, "--out", join(dirname(good), "out"), "--quiet"]);
     expect(code_).toBe(1);
     const text = printed.join("\n");
-    expect(text).toMatch(/bad\.ipynb: failed before any cell ran \(reading the notebook\)\nNotebookFormatError: .*bad\.ipynb: cannot read notebook JSON/);
+    expect(text).toMatch(
+      /bad\.ipynb: failed before any cell ran \(reading the notebook\)\nNotebookFormatError: .*bad\.ipynb: cannot read notebook JSON/,
+    );
     expect(text).toContain("1 passed, 1 failed");
   });
 

@@ -17,7 +17,11 @@ describe("fit stops on a signal", () => {
     const checkpointDir = join(mkdtempSync(join(tmpdir(), "lepton-stop-")), "run");
     const seen: string[] = [];
     const result = await fit(model, x, y, {
-      epochs: 5, batchSize: 16, seed: 1, progress: false, checkpointDir,
+      epochs: 5,
+      batchSize: 16,
+      seed: 1,
+      progress: false,
+      checkpointDir,
       onBatchEnd: ({ epoch, batch }) => {
         seen.push(`${epoch}.${batch}`);
         if (epoch === 2 && batch === 1) controller.abort("stop button");
@@ -28,7 +32,12 @@ describe("fit stops on a signal", () => {
     expect(seen.at(-1)).toBe("2.1"); // no batch ran after the abort
     expect(result.epochs).toEqual([1, 2]); // the epoch in flight is not in the history
     expect(result.history.loss).toHaveLength(2);
-    expect(readdirSync(checkpointDir).filter((name) => name.startsWith("epoch-")).sort().at(-1)).toBe("epoch-0002");
+    expect(
+      readdirSync(checkpointDir)
+        .filter((name) => name.startsWith("epoch-"))
+        .sort()
+        .at(-1),
+    ).toBe("epoch-0002");
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
     model.dispose();
@@ -40,7 +49,13 @@ describe("fit stops on a signal", () => {
     const controller = new AbortController();
     // Without a turn of the loop this timer would fire only after all 100,000 epochs.
     const timer = setTimeout(() => controller.abort("a message"), 30);
-    const result = await fit(model, x, y, { epochs: 100_000, batchSize: 8, seed: 1, progress: false, signal: controller.signal });
+    const result = await fit(model, x, y, {
+      epochs: 100_000,
+      batchSize: 8,
+      seed: 1,
+      progress: false,
+      signal: controller.signal,
+    });
     clearTimeout(timer);
     expect(result.stopped?.reason).toBe("a message");
     expect(result.epochs.length).toBeLessThan(100_000);
@@ -54,7 +69,9 @@ describe("fit stops on a signal", () => {
     const scope = openInterruptScope();
     let batches = 0;
     const result = await fit(model, x, y, {
-      epochs: 3, batchSize: 8, progress: false,
+      epochs: 3,
+      batchSize: 8,
+      progress: false,
       onBatchEnd: () => {
         batches += 1;
         if (batches === 3) scope.abort(new Error("the cell was interrupted"));

@@ -20,7 +20,13 @@ describe("fit (Seed 000 §5.2.2 model.fit)", () => {
     const model = tinyClassifier();
     await fit(model, x, y, { epochs: 1, batchSize: 16, seed: 1, progress: false }); // creates Adam's moments
     const before = tf.memory().numTensors;
-    const result = await fit(model, x, y, { epochs: 6, batchSize: 16, seed: 1, progress: false, validationData: [validation.x, validation.y] });
+    const result = await fit(model, x, y, {
+      epochs: 6,
+      batchSize: 16,
+      seed: 1,
+      progress: false,
+      validationData: [validation.x, validation.y],
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(Object.keys(result.history).sort()).toEqual(["accuracy", "loss", "val_accuracy", "val_loss"]);
     expect(result.epochs).toEqual([1, 2, 3, 4, 5, 6]);
@@ -87,7 +93,13 @@ describe("early stopping (Seed 000 §5.3.3)", () => {
     const { x, y } = tinyData(32);
     const model = tinyClassifier(7, 0); // learning rate 0: the loss moves only with the dropout masks, far less than minDelta
     const initial = flatWeights(model);
-    const result = await fit(model, x, y, { epochs: 10, batchSize: 8, seed: 1, progress: false, earlyStopping: { monitor: "loss", patience: 2, minDelta: 0.5 } });
+    const result = await fit(model, x, y, {
+      epochs: 10,
+      batchSize: 8,
+      seed: 1,
+      progress: false,
+      earlyStopping: { monitor: "loss", patience: 2, minDelta: 0.5 },
+    });
     expect(result.stoppedEarlyAt).toBe(3);
     expect(result.bestEpoch).toBe(1);
     expect(result.epochs).toEqual([1, 2, 3]);
@@ -109,7 +121,13 @@ describe("checkpoints and resume (Seed 000 §5.3.3)", () => {
   it("continues a stopped run from its checkpoint and ends where the uninterrupted run ends", async () => {
     const { x, y } = tinyData(64);
     const reference = tinyClassifier();
-    const full = await fit(reference, x, y, { epochs: 4, batchSize: 8, seed: 4, progress: false, checkpointDir: join(scratch, "reference") });
+    const full = await fit(reference, x, y, {
+      epochs: 4,
+      batchSize: 8,
+      seed: 4,
+      progress: false,
+      checkpointDir: join(scratch, "reference"),
+    });
 
     const dir = join(scratch, "resumed");
     const first = tinyClassifier();
@@ -140,10 +158,16 @@ describe("checkpoints and resume (Seed 000 §5.3.3)", () => {
 
   it("refuses to resume a different run or a different model, naming the checkpoint", async () => {
     const { x, y, dir, model } = await oneCheckpointedEpoch("mismatch");
-    await expect(fit(model, x, y, { epochs: 2, batchSize: 16, seed: 1, progress: false, checkpointDir: dir })).rejects.toThrow(/epoch-0001: cannot resume: batchSize was 8 in the checkpointed run, 16 now/);
-    const wider = tf.sequential({ layers: [tf.layers.dense({ units: 5, inputShape: [4] }), tf.layers.dense({ units: 3, activation: "softmax" })] });
+    await expect(
+      fit(model, x, y, { epochs: 2, batchSize: 16, seed: 1, progress: false, checkpointDir: dir }),
+    ).rejects.toThrow(/epoch-0001: cannot resume: batchSize was 8 in the checkpointed run, 16 now/);
+    const wider = tf.sequential({
+      layers: [tf.layers.dense({ units: 5, inputShape: [4] }), tf.layers.dense({ units: 3, activation: "softmax" })],
+    });
     wider.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
-    await expect(fit(wider, x, y, { epochs: 2, batchSize: 8, seed: 1, progress: false, checkpointDir: dir })).rejects.toThrow(CheckpointError);
+    await expect(
+      fit(wider, x, y, { epochs: 2, batchSize: 8, seed: 1, progress: false, checkpointDir: dir }),
+    ).rejects.toThrow(CheckpointError);
     await fit(model, x, y, { epochs: 1, batchSize: 16, seed: 1, progress: false, checkpointDir: dir, resume: false });
     tf.dispose([x, y]);
     model.dispose();
@@ -166,7 +190,14 @@ describe("fit on the documents' CNNs (Seed 000 §5.2.1–5.2.2)", () => {
     };
     await fit(model, x, y, { epochs: 1, batchSize: 6, seed: 1, progress: false, augment });
     const before = tf.memory().numTensors;
-    const result = await fit(model, x, y, { epochs: 2, batchSize: 6, seed: 1, progress: false, augment, validationData: [x, y] });
+    const result = await fit(model, x, y, {
+      epochs: 2,
+      batchSize: 6,
+      seed: 1,
+      progress: false,
+      augment,
+      validationData: [x, y],
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(augmented).toBe(36);
     expect(result.history.val_accuracy).toHaveLength(2);

@@ -14,24 +14,38 @@ describe("trainLoop", () => {
     const recorder: Callback = {
       onTrainBegin: () => void calls.push("train"),
       onEpochBegin: (epoch) => void calls.push(`epoch ${epoch}`),
-      onBatchEnd: (at, logs, mean) => void calls.push(`batch ${at.batch}: ${logs.loss} (mean ${mean.loss!.toFixed(3)})`),
+      onBatchEnd: (at, logs, mean) =>
+        void calls.push(`batch ${at.batch}: ${logs.loss} (mean ${mean.loss!.toFixed(3)})`),
       onEpochEnd: (epoch, logs) => void calls.push(`end ${epoch}: ${logs.loss!.toFixed(3)}, val ${logs.val_loss}`),
       onTrainEnd: (end) => void calls.push(`done ${end.failed}`),
     };
     const { history, stopped } = await trainLoop({
-      ...twoEpochsOfThree, step: meanStep, endEpoch: (epoch) => ({ val_loss: epoch }), callbacks: [recorder],
+      ...twoEpochsOfThree,
+      step: meanStep,
+      endEpoch: (epoch) => ({ val_loss: epoch }),
+      callbacks: [recorder],
     });
     expect(stopped).toBeUndefined();
     expect(history).toEqual({ loss: [14 / 6, 14 / 6], val_loss: [0, 1] });
     expect(calls.slice(0, 6)).toEqual([
-      "train", "epoch 0", "batch 0: 1 (mean 1.000)", "batch 1: 2 (mean 1.667)", "batch 2: 3 (mean 2.333)", "end 0: 2.333, val 0",
+      "train",
+      "epoch 0",
+      "batch 0: 1 (mean 1.000)",
+      "batch 1: 2 (mean 1.667)",
+      "batch 2: 3 (mean 2.333)",
+      "end 0: 2.333, val 0",
     ]);
     expect(calls.at(-1)).toBe("done false");
   });
 
   it("ends after the epoch in which a callback sets stopTraining", async () => {
     const stopAfterSecond: Callback = { onEpochEnd: (epoch, _logs, run) => void (run.stopTraining = epoch === 1) };
-    const { history } = await trainLoop({ ...twoEpochsOfThree, epochs: 5, step: meanStep, callbacks: [stopAfterSecond] });
+    const { history } = await trainLoop({
+      ...twoEpochsOfThree,
+      epochs: 5,
+      step: meanStep,
+      callbacks: [stopAfterSecond],
+    });
     expect(history.loss).toHaveLength(2);
   });
 

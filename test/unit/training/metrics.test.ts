@@ -15,7 +15,11 @@ describe("classification metrics (Seed 001 §5.4)", () => {
     expect(report.macro.f1).toBeCloseTo(4 / 15, 12);
     expect(report.perClass[0]).toEqual({ name: "cat", precision: 2 / 3, recall: 1, f1: 0.8, support: 2 });
     expect(report.perClass[1]!.precision).toBe(0); // 0/1 predicted right; class 1 never right
-    expect(report.confusion).toEqual([[2, 0, 0], [1, 0, 1], [0, 2, 0]]);
+    expect(report.confusion).toEqual([
+      [2, 0, 0],
+      [1, 0, 1],
+      [0, 2, 0],
+    ]);
   });
 
   it("has weighted recall equal to accuracy, and macro recall too when classes are balanced", () => {
@@ -29,7 +33,10 @@ describe("classification metrics (Seed 001 §5.4)", () => {
   });
 
   it("counts the confusion matrix by true row and predicted column, and names a bad label's index", () => {
-    expect(confusionMatrix([1, 1, 0], [1, 0, 0], 2)).toEqual([[1, 0], [1, 1]]);
+    expect(confusionMatrix([1, 1, 0], [1, 0, 0], 2)).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
     expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(/true label at index 1 is 3/);
     expect(() => confusionMatrix([0, 1], [0], 2)).toThrow(MetricsInputError);
     expect(accuracy([1, 2, 3], [1, 2, 0])).toBeCloseTo(2 / 3, 12);

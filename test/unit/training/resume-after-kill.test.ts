@@ -25,7 +25,10 @@ function trainAndKill(dir: string, killAfter: number): Promise<{ signal: NodeJS.
   const child = resolve(__dirname, "train-child.ts");
   const script = `require("tsx/cjs/api").register(); require(${JSON.stringify(child)}).main(${JSON.stringify(dir)}, ${EPOCHS}).catch((e) => { console.error(e); process.exit(3); });`;
   return new Promise((resolvePromise, reject) => {
-    const process_ = spawn(process.execPath, ["-e", script], { cwd: resolve(__dirname, "../../.."), stdio: ["ignore", "pipe", "pipe"] });
+    const process_ = spawn(process.execPath, ["-e", script], {
+      cwd: resolve(__dirname, "../../.."),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     process_.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
@@ -37,31 +40,41 @@ function trainAndKill(dir: string, killAfter: number): Promise<{ signal: NodeJS.
   });
 }
 
-it("a run killed mid-epoch resumes from its last checkpoint and matches the uninterrupted run", { timeout: 120_000 }, async () => {
-  const dir = join(scratch, "killed");
-  const { signal, output } = await trainAndKill(dir, 2);
-  expect(signal, output).toBe("SIGKILL");
-  expect(output).not.toContain("finished");
-  const latest = new CheckpointStore(dir).latest();
-  expect(latest, `no checkpoint in ${dir}`).toBeDefined();
-  const lastCompleted = latest!.state.epoch;
-  expect(lastCompleted).toBeGreaterThanOrEqual(2);
-  expect(lastCompleted).toBeLessThan(EPOCHS);
-  expect(output).toContain(`epoch ${lastCompleted}\n`);
-  expect(readdirSync(dir).some((name) => name === `epoch-${String(lastCompleted).padStart(4, "0")}`)).toBe(true);
+it(
+  "a run killed mid-epoch resumes from its last checkpoint and matches the uninterrupted run",
+  { timeout: 120_000 },
+  async () => {
+    const dir = join(scratch, "killed");
+    const { signal, output } = await trainAndKill(dir, 2);
+    expect(signal, output).toBe("SIGKILL");
+    expect(output).not.toContain("finished");
+    const latest = new CheckpointStore(dir).latest();
+    expect(latest, `no checkpoint in ${dir}`).toBeDefined();
+    const lastCompleted = latest!.state.epoch;
+    expect(lastCompleted).toBeGreaterThanOrEqual(2);
+    expect(lastCompleted).toBeLessThan(EPOCHS);
+    expect(output).toContain(`epoch ${lastCompleted}\n`);
+    expect(readdirSync(dir).some((name) => name === `epoch-${String(lastCompleted).padStart(4, "0")}`)).toBe(true);
 
-  const { x, y } = tinyData(96);
-  const resumedModel = tinyClassifier();
-  const resumed = await fit(resumedModel, x, y, { epochs: EPOCHS, batchSize: 8, seed: 3, checkpointDir: dir, progress: false });
-  expect(resumed.resumedFrom).toBe(lastCompleted);
-  expect(resumed.epochs).toHaveLength(EPOCHS);
-  expect(existsSync(join(dir, `epoch-${String(EPOCHS).padStart(4, "0")}`))).toBe(true);
+    const { x, y } = tinyData(96);
+    const resumedModel = tinyClassifier();
+    const resumed = await fit(resumedModel, x, y, {
+      epochs: EPOCHS,
+      batchSize: 8,
+      seed: 3,
+      checkpointDir: dir,
+      progress: false,
+    });
+    expect(resumed.resumedFrom).toBe(lastCompleted);
+    expect(resumed.epochs).toHaveLength(EPOCHS);
+    expect(existsSync(join(dir, `epoch-${String(EPOCHS).padStart(4, "0")}`))).toBe(true);
 
-  const referenceModel = tinyClassifier();
-  const reference = await fit(referenceModel, x, y, { epochs: EPOCHS, batchSize: 8, seed: 3, progress: false });
-  expect(maxRelativeDifference(flatWeights(resumedModel), flatWeights(referenceModel))).toBeLessThan(1e-5);
-  resumed.history.loss!.forEach((loss, i) => expect(loss).toBeCloseTo(reference.history.loss![i]!, 5));
-  tf.dispose([x, y]);
-  resumedModel.dispose();
-  referenceModel.dispose();
-});
+    const referenceModel = tinyClassifier();
+    const reference = await fit(referenceModel, x, y, { epochs: EPOCHS, batchSize: 8, seed: 3, progress: false });
+    expect(maxRelativeDifference(flatWeights(resumedModel), flatWeights(referenceModel))).toBeLessThan(1e-5);
+    resumed.history.loss!.forEach((loss, i) => expect(loss).toBeCloseTo(reference.history.loss![i]!, 5));
+    tf.dispose([x, y]);
+    resumedModel.dispose();
+    referenceModel.dispose();
+  },
+);

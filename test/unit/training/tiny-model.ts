@@ -5,17 +5,38 @@ import { seededRandom } from "../../../src/random";
 /** Dense(8, relu) → Dropout(0.3) → Dense(3, softmax), seeded weights, adam, sparse categorical cross-entropy. */
 export function tinyClassifier(seed = 7, learningRate = 0.01): tf.Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 8, activation: "relu", inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
+  model.add(
+    tf.layers.dense({
+      units: 8,
+      activation: "relu",
+      inputShape: [4],
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    }),
+  );
   model.add(tf.layers.dropout({ rate: 0.3 }));
-  model.add(tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  model.add(
+    tf.layers.dense({
+      units: 3,
+      activation: "softmax",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+    }),
+  );
+  model.compile({
+    optimizer: tf.train.adam(learningRate),
+    loss: "sparseCategoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
   return model;
 }
 
 /** n points in 4-D, labelled by which of three fixed directions they point most along (learnable, not trivial). */
 export function tinyData(n: number, seed = 11): { x: tf.Tensor2D; y: tf.Tensor1D } {
   const random = seededRandom(seed);
-  const directions = [[1, 0.5, 0, -1], [-0.5, 1, 1, 0], [0, -1, 0.5, 1]];
+  const directions = [
+    [1, 0.5, 0, -1],
+    [-0.5, 1, 1, 0],
+    [0, -1, 0.5, 1],
+  ];
   const rows: number[][] = [];
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -14,8 +14,13 @@ beforeAll(async () => {
 });
 
 const TINY = [8, 8, 1] as const;
-const tinyGan = () => new GanTrainer(dcgan({ latentDim: 4, imageShape: TINY, generatorFilters: [4, 3], discriminatorFilters: [3, 4], seed: 3 }), { seed: 5 });
-const realImages = (count: number) => tf.tidy(() => tf.tanh(tf.randomNormal([count, ...TINY], 0, 1, "float32", 11)) as tf.Tensor4D);
+const tinyGan = () =>
+  new GanTrainer(
+    dcgan({ latentDim: 4, imageShape: TINY, generatorFilters: [4, 3], discriminatorFilters: [3, 4], seed: 3 }),
+    { seed: 5 },
+  );
+const realImages = (count: number) =>
+  tf.tidy(() => tf.tanh(tf.randomNormal([count, ...TINY], 0, 1, "float32", 11)) as tf.Tensor4D);
 
 describe("GanTrainer.train stops on a signal", () => {
   it("stops before the next step, logs only whole epochs, records where, and leaks nothing", async () => {
@@ -28,7 +33,9 @@ describe("GanTrainer.train stops on a signal", () => {
     const epochsLogged: number[] = [];
     const stepsBefore = trainer.steps;
     await trainer.train(images, {
-      epochs: 3, batchSize: 4, signal: controller.signal,
+      epochs: 3,
+      batchSize: 4,
+      signal: controller.signal,
       onEpochEnd: (epoch) => {
         epochsLogged.push(epoch);
         if (epoch === 1) controller.abort("enough samples");
@@ -47,7 +54,11 @@ describe("GanTrainer.train stops on a signal", () => {
     const trainer = tinyGan();
     const images = realImages(16);
     const scope = openInterruptScope();
-    await trainer.train(images, { epochs: 3, batchSize: 4, onEpochEnd: () => scope.abort(new Error("the cell was interrupted")) });
+    await trainer.train(images, {
+      epochs: 3,
+      batchSize: 4,
+      onEpochEnd: () => scope.abort(new Error("the cell was interrupted")),
+    });
     openInterruptScope(); // later runs start in a fresh scope
     expect(trainer.stopped).toEqual({ epoch: 1, batch: 0, reason: "the cell was interrupted" });
     expect(trainer.steps).toBe(4);
@@ -57,10 +68,11 @@ describe("GanTrainer.train stops on a signal", () => {
 });
 
 describe("fitScratchRnn stops on a signal", () => {
-  const problem = () => tf.tidy(() => {
-    const x = tf.randomUniform([16, 4, 1], 0, 1, "float32", 2) as tf.Tensor3D;
-    return { x, y: tf.sum(x, 1) as tf.Tensor2D };
-  });
+  const problem = () =>
+    tf.tidy(() => {
+      const x = tf.randomUniform([16, 4, 1], 0, 1, "float32", 2) as tf.Tensor3D;
+      return { x, y: tf.sum(x, 1) as tf.Tensor2D };
+    });
 
   it("stops before the next batch, keeps only whole epochs in the history, records where, and leaks nothing", async () => {
     const { x, y } = problem();
@@ -69,7 +81,11 @@ describe("fitScratchRnn stops on a signal", () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
     const { history, stopped } = await fitScratchRnn(model, x, y, {
-      epochs: 4, batchSize: 4, seed: 1, signal: controller.signal, validationData: [x, y],
+      epochs: 4,
+      batchSize: 4,
+      seed: 1,
+      signal: controller.signal,
+      validationData: [x, y],
       onEpochEnd: (epoch) => {
         if (epoch === 2) controller.abort("stop button");
       },
