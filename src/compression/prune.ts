@@ -6,6 +6,7 @@
  * no bytes on disk; the zeros pay off once the file is compressed (see footprint.ts).
  */
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../errors";
 
 /** What {@link pruneByMagnitude} did to one kernel. */
 export interface PrunedWeight {
@@ -16,9 +17,7 @@ export interface PrunedWeight {
 }
 
 /** Raised for a sparsity outside [0, 1). */
-export class PruningError extends Error {
-  override name = "PruningError";
-}
+export class PruningError extends LeptonError {}
 
 /** Indices of the `count` entries of smallest magnitude (ties broken by position, so the choice is deterministic). */
 export function smallestMagnitudes(values: Float32Array, count: number): Uint32Array {

@@ -21,6 +21,7 @@ import {
 } from "../io";
 import { dequantisePerChannel, quantiseAffine, quantisePerChannel } from "./affine";
 import { toFloat16Array } from "./float16";
+import { LeptonError } from "../errors";
 
 /** How weights are stored: float32 as trained, float16, uint8 with one range per tensor, or one per output channel. */
 export const QUANTISATIONS = ["float32", "float16", "uint8", "uint8-per-channel"] as const;
@@ -36,9 +37,7 @@ export interface PerChannelQuantization {
 }
 
 /** Raised for weights or files that cannot be quantised or read back; names the weight or the file. */
-export class QuantisationError extends Error {
-  override name = "QuantisationError";
-}
+export class QuantisationError extends LeptonError {}
 
 type Spec = tf.io.WeightsManifestEntry;
 

@@ -9,17 +9,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { DatasetError } from "./errors";
 import { seattleWeatherRecords, type SeattleWeatherRecord } from "./vega";
+import { NamedError } from "../errors";
 
-/** An argument a time-series helper cannot use; `argument` names it and the message says why. */
-export class TimeSeriesError extends Error {
-  override name = "TimeSeriesError";
-  constructor(
-    readonly argument: string,
-    problem: string,
-  ) {
-    super(`${argument}: ${problem}`);
-  }
-}
+/** An argument a time-series helper cannot use; `subject` names it and the message says why. */
+export class TimeSeriesError extends NamedError {}
 
 /** A series of T time steps: plain numbers (one feature) or rows of F features, `rows[t][f]`. */
 export type SeriesInput = readonly number[] | readonly (readonly number[])[];

@@ -10,14 +10,13 @@ import { imageBundle, isSharpImage } from "./image";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./sink";
 import { isRecordArray, recordsBundle } from "./table";
 import { isTensor, tensorBundle } from "./tensor";
+import { LeptonError } from "../errors";
 
 /**
  * Raised when a value's own display method returns something that is not a well-formed MIME bundle; names the MIME
  * type.
  */
-export class DisplayBundleError extends Error {
-  override name = "DisplayBundleError";
-}
+export class DisplayBundleError extends LeptonError {}
 
 const SOURCE = 'the value\'s [Symbol.for("Jupyter.display")]()';
 const BINARY_IMAGE = /^image\/(png|jpeg|gif|webp)$/;

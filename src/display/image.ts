@@ -12,11 +12,10 @@ import sharp, { type Sharp } from "sharp";
 import { displayable, type Displayable } from "./displayable";
 import { escapeHtml } from "./escape";
 import type { MimeBundle } from "./sink";
+import { LeptonError } from "../errors";
 
 /** Raised for a tensor that is not an image (or batch), or for bad image options; the message gives the shape. */
-export class ImageShapeError extends Error {
-  override name = "ImageShapeError";
-}
+export class ImageShapeError extends LeptonError {}
 
 /** How tensor values map to 0–255 before clipping (see the module's pixel rule). */
 export type Rescale = "minmax" | readonly [low: number, high: number];

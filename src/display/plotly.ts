@@ -19,6 +19,7 @@ import { escapeHtml, scriptSafeJson } from "./escape";
 import { figurePng } from "./static-image";
 import { currentSink, JUPYTER_DISPLAY, type MimeBundle, type OutputCell } from "./sink";
 import type { Displayable } from "./displayable";
+import { LeptonError } from "../errors";
 
 /** The MIME type of plotly's renderers (JupyterLab, VS Code): a JSON object {data, layout, config}. */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -44,9 +45,7 @@ export interface PlotlyLayout {
 export type PlotlyConfig = Readonly<Record<string, unknown>>;
 
 /** Raised when a figure holds something JSON cannot carry (a tensor, a function); names the trace and attribute. */
-export class PlotlyDataError extends Error {
-  override name = "PlotlyDataError";
-}
+export class PlotlyDataError extends LeptonError {}
 
 /** A plotly figure that displays itself; make one with `figure()`. */
 export class PlotlyFigure implements Displayable {

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { escapeHtml } from "./escape";
 import { currentSink, type MimeBundle } from "./sink";
+import { LeptonError } from "../errors";
 
 /** A running progress bar. */
 export interface ProgressBar {
@@ -25,9 +26,7 @@ export interface ProgressOptions {
 }
 
 /** Raised for a progress bar whose total is not a non-negative finite number. */
-export class ProgressOptionsError extends Error {
-  override name = "ProgressOptionsError";
-}
+export class ProgressOptionsError extends LeptonError {}
 
 const BAR_WIDTH = 30;
 

@@ -7,6 +7,7 @@ import { inspect } from "node:util";
 import { toMimeBundle } from "./bundle";
 import { forgetPlotlyLibrary, isPlotlyFigure, plotlyBundle, plotlyLibrarySent, plotlyLoaderBundle } from "./plotly";
 import { currentSink, type MimeBundle } from "./sink";
+import { LeptonError } from "../errors";
 
 /** Options of `show`: a display id names an output that a later `show(…, {displayId, update: true})` replaces. */
 export interface ShowOptions {
@@ -17,9 +18,7 @@ export interface ShowOptions {
 }
 
 /** Raised for `show` options that cannot work, e.g. an update without a display id. */
-export class ShowOptionsError extends Error {
-  override name = "ShowOptionsError";
-}
+export class ShowOptionsError extends LeptonError {}
 
 /** The bundle `show` displays for `value`: its rich bundle, or its text. */
 export async function bundleFor(value: unknown): Promise<MimeBundle> {

@@ -5,11 +5,10 @@
  * normalisation). Inputs are image batches [n, h, w, c] in [0, 1]; outputs are [n, d] tensors.
  */
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../errors";
 
 /** Raised on options that cannot apply to the images (bins, cell size); the message names them. */
-export class FeatureOptionsError extends Error {
-  override name = "FeatureOptionsError";
-}
+export class FeatureOptionsError extends LeptonError {}
 
 function grey(images: tf.Tensor4D): tf.Tensor4D {
   return images.shape[3] === 1 ? images : (images.mean(3, true) as tf.Tensor4D);

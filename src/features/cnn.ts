@@ -4,11 +4,10 @@
  * from the network's input to an inner layer — by default the layer feeding the classifier head.
  */
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../errors";
 
 /** Raised when the requested layer does not exist in the model; names the layers there are. */
-export class FeatureLayerError extends Error {
-  override name = "FeatureLayerError";
-}
+export class FeatureLayerError extends LeptonError {}
 
 function pickLayer(model: tf.LayersModel, layer: string | number | undefined): tf.layers.Layer {
   const layers = model.layers;

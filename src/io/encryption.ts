@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { writeDurably } from "./durable-write";
 import { assertKeyNotBeside, type DataKey } from "./keys";
+import { NamedError } from "../errors";
 
 const MAGIC = Buffer.from("LPTNAES1", "ascii");
 const FINGERPRINT_BYTES = 8;
@@ -21,25 +22,13 @@ const TAG_BYTES = 16;
 const HEADER_BYTES = MAGIC.length + FINGERPRINT_BYTES + IV_BYTES;
 
 /** Raised for an encrypted file that cannot be opened; the message names the file. */
-export class EncryptedFileError extends Error {
-  override name = "EncryptedFileError";
-  constructor(
-    readonly path: string,
-    detail: string,
-  ) {
-    super(`${path}: ${detail}`);
-  }
-}
+export class EncryptedFileError extends NamedError {}
 
 /** The file was encrypted with another key (its fingerprint differs). */
-export class WrongKeyError extends EncryptedFileError {
-  override name = "WrongKeyError";
-}
+export class WrongKeyError extends EncryptedFileError {}
 
 /** The file's authentication tag does not match: it was changed after it was written. */
-export class TamperedFileError extends EncryptedFileError {
-  override name = "TamperedFileError";
-}
+export class TamperedFileError extends EncryptedFileError {}
 
 /** Bytes an encrypted file adds to its plaintext (header and tag). */
 export const ENCRYPTION_OVERHEAD_BYTES = HEADER_BYTES + TAG_BYTES;

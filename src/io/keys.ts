@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, openSync, readFileSync, realpathSync, statSync, writeSync } from "node:fs";
 import { dirname, relative, resolve, isAbsolute } from "node:path";
+import { NamedError } from "../errors";
 
 /** Bytes of an AES-256 key. */
 export const KEY_BYTES = 32;
@@ -18,19 +19,10 @@ export const KEY_FILE_ENV = "LEPTON_DATA_KEY_FILE";
  * Raised for a key that cannot be used: missing, malformed, too open, or kept beside the data; the message names the
  * file or variable.
  */
-export class KeyError extends Error {
-  override name = "KeyError";
-  constructor(
-    readonly source: string,
-    detail: string,
-  ) {
-    super(`${source}: ${detail}`);
-  }
-}
+export class KeyError extends NamedError {}
 
 /** A key file whose permissions let its group or others read it. */
 export class InsecureKeyFileError extends KeyError {
-  override name = "InsecureKeyFileError";
   constructor(
     readonly path: string,
     readonly mode: number,

@@ -7,17 +7,10 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
+import { NamedError } from "../errors";
 
 /** Raised for a model folder, model.json or weights file that cannot be used; the message names the file. */
-export class ModelFileError extends Error {
-  override name = "ModelFileError";
-  constructor(
-    readonly path: string,
-    detail: string,
-  ) {
-    super(`${path}: ${detail}`);
-  }
-}
+export class ModelFileError extends NamedError {}
 
 type WeightsManifestEntry = tf.io.WeightsManifestEntry;
 

@@ -16,6 +16,7 @@ import {
 } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { NamedError } from "../errors";
 
 /** Name of the manifest and its detached signature inside the folder. */
 export const MANIFEST_FILE = "manifest.json";
@@ -29,15 +30,7 @@ export interface ManifestEntry {
 }
 
 /** Raised when a manifest's signature or a listed file does not verify; names the file. */
-export class ManifestError extends Error {
-  override name = "ManifestError";
-  constructor(
-    readonly path: string,
-    detail: string,
-  ) {
-    super(`${path}: ${detail}`);
-  }
-}
+export class ManifestError extends NamedError {}
 
 /** An Ed25519 key pair as PEM text (the private one to publish, the public one to check). */
 export interface SigningKeys {

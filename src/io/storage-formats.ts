@@ -14,6 +14,7 @@ import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, g
 import * as zstd from "@bokuweb/zstd-wasm";
 import pl from "nodejs-polars";
 import { writeDurably } from "./durable-write";
+import { NamedError } from "../errors";
 
 /** Labelled 8-bit grey images, the shape Fashion-MNIST's bytes come in. */
 export interface ImageBytes {
@@ -40,15 +41,7 @@ export const STORAGE_FORMAT_DETAIL: Readonly<Record<StorageFormat, string>> = {
 };
 
 /** Raised for a stored dataset that cannot be read or does not read back as written; names the file. */
-export class StorageFormatError extends Error {
-  override name = "StorageFormatError";
-  constructor(
-    readonly path: string,
-    detail: string,
-  ) {
-    super(`${path}: ${detail}`);
-  }
-}
+export class StorageFormatError extends NamedError {}
 
 const MAGIC = Buffer.from("LPTNIMG1", "ascii");
 const HEADER_BYTES = MAGIC.length + 8;

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { LeptonError } from "../errors";
 
 /** The content of a Jupyter connection file. */
 export interface ConnectionInfo {
@@ -22,9 +23,7 @@ export interface ConnectionInfo {
 }
 
 /** Raised when a connection file cannot be read; the message names the file. */
-export class ConnectionFileError extends Error {
-  override name = "ConnectionFileError";
-}
+export class ConnectionFileError extends LeptonError {}
 
 const LOOPBACK = "127.0.0.1";
 

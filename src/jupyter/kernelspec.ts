@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { jupyterDataDirs, kernelSpecDir } from "./data-dirs";
+import { LeptonError } from "../errors";
 
 /** The fields of kernel.json that starting a kernel uses. */
 export interface KernelSpec {
@@ -23,9 +24,7 @@ export interface ResolvedKernelSpec {
 }
 
 /** Raised when no kernelspec of a name exists or its kernel.json is unusable. */
-export class KernelSpecError extends Error {
-  override name = "KernelSpecError";
-}
+export class KernelSpecError extends LeptonError {}
 
 function parseSpec(file: string): KernelSpec {
   let raw: unknown;

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { MessageSigner } from "./signing";
+import { LeptonError } from "../errors";
 
 /** The protocol version spoken here. */
 export const PROTOCOL_VERSION = "5.3";
@@ -31,9 +32,7 @@ export interface JupyterMessage<C = Record<string, unknown>> {
 }
 
 /** Raised when a message arrives with a bad signature or a malformed frame. */
-export class ProtocolError extends Error {
-  override name = "ProtocolError";
-}
+export class ProtocolError extends LeptonError {}
 
 /** A fresh header for a message of type `msgType` in session `session`. */
 export function messageHeader(msgType: string, session: string, username = "lepton"): MessageHeader {

@@ -7,15 +7,14 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { kernelSpecDir, prefixDataDir, userDataDir, type JupyterEnv } from "../jupyter";
+import { LeptonError } from "../errors";
 
 /** Where a kernelspec goes. */
 export type InstallTarget =
   { readonly kind: "user" } | { readonly kind: "sys-prefix" } | { readonly kind: "prefix"; readonly prefix: string };
 
 /** Raised when the kernelspec cannot be installed; the message says where and why. */
-export class KernelInstallError extends Error {
-  override name = "KernelInstallError";
-}
+export class KernelInstallError extends LeptonError {}
 
 /** The kernel name Jupyter knows this kernel by. */
 export const KERNEL_NAME = "lepton";

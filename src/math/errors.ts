@@ -2,13 +2,12 @@
  * Errors of src/math: bad input to a loss, an activation, a gradient check or
  * a regression names the function, the argument and the offending index or shape.
  */
+import { LeptonError } from "../errors";
 
 /**
  * Raised when a math function gets inputs it cannot use; the message names the function, argument and index or shape.
  */
-export class MathInputError extends Error {
-  override name = "MathInputError";
-}
+export class MathInputError extends LeptonError {}
 
 /** Throws MathInputError unless `a` and `b` have the same length (`where` names the function, e.g. "mse(y, yHat)"). */
 export function assertSameLength(where: string, a: ArrayLike<number>, b: ArrayLike<number>): void {

@@ -5,11 +5,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { adoptOptimizer } from "../io";
+import { LeptonError } from "../errors";
 
 /** Raised when a CNN builder gets a shape or size it cannot build. */
-export class CnnConfigError extends Error {
-  override name = "CnnConfigError";
-}
+export class CnnConfigError extends LeptonError {}
 
 /** Height, width and channels of one input image. */
 export type ImageShape = readonly [height: number, width: number, channels: number];

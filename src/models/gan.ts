@@ -12,11 +12,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { binaryCrossEntropyFromLogits } from "../math";
+import { LeptonError } from "../errors";
 
 /** A builder or training option that cannot work (non-integer sizes, bad learning rate, …). */
-export class GanConfigError extends Error {
-  override name = "GanConfigError";
-}
+export class GanConfigError extends LeptonError {}
 
 /** Image shape [height, width, channels] of a GAN's samples. */
 export type GanImageShape = readonly [height: number, width: number, channels: number];

@@ -16,16 +16,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { adoptOptimizer } from "../io";
+import { LeptonError } from "../errors";
 
 /** A tensor shape that the recurrence cannot take; the message names the argument and both sizes. */
-export class RnnShapeError extends Error {
-  override name = "RnnShapeError";
-}
+export class RnnShapeError extends LeptonError {}
 
 /** A builder or training option that cannot work (non-integer units, bad learning rate, …). */
-export class RnnConfigError extends Error {
-  override name = "RnnConfigError";
-}
+export class RnnConfigError extends LeptonError {}
 
 /** The activation of a from-scratch recurrence: ReLU as Seed 001 §4.2 writes, or tanh as Elman / Keras' SimpleRNN. */
 export type RecurrentActivation = "relu" | "tanh";

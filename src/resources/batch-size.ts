@@ -24,6 +24,7 @@
 import { freemem } from "node:os";
 import type * as tf from "@tensorflow/tfjs";
 import { queryNvidiaSmi } from "./readers";
+import { LeptonError } from "../errors";
 
 const FLOAT32_BYTES = 4;
 /** Times a layer's output is held during a training step. */
@@ -68,9 +69,7 @@ export interface TrainingMemoryEstimate {
 }
 
 /** Raised when a model's shapes or a memory figure do not allow an estimate or a choice. */
-export class BatchSizeError extends Error {
-  override name = "BatchSizeError";
-}
+export class BatchSizeError extends LeptonError {}
 
 function elements(shape: readonly (number | null)[], where: string): number {
   return shape.slice(1).reduce<number>((product, size) => {

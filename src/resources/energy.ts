@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ResourceSample } from "./monitor";
+import { LeptonError } from "../errors";
 
 /** Where Linux publishes powercap zones. */
 export const POWERCAP_ROOT = "/sys/class/powercap";
@@ -26,9 +27,7 @@ export interface RaplZone {
 export type RaplReading = { readonly zones: readonly RaplZone[] } | { readonly zones: null; readonly reason: string };
 
 /** Raised for a RAPL file that holds no number, or counters that cannot be compared; names the file or zone. */
-export class EnergyError extends Error {
-  override name = "EnergyError";
-}
+export class EnergyError extends LeptonError {}
 
 function readNumber(file: string): number {
   const text = readFileSync(file, "utf8").trim();

@@ -20,6 +20,7 @@ import {
   type GpuUsage,
   type NetworkCounters,
 } from "./readers";
+import { LeptonError } from "../errors";
 
 /** CPU use since the previous sample. */
 export interface CpuSample {
@@ -93,9 +94,7 @@ export interface ResourceMonitorOptions {
 }
 
 /** Raised for monitor options that cannot work. */
-export class ResourceMonitorError extends Error {
-  override name = "ResourceMonitorError";
-}
+export class ResourceMonitorError extends LeptonError {}
 
 /** A listener told of every new sample. */
 export type SampleListener = (sample: ResourceSample, samples: readonly ResourceSample[]) => void;

@@ -7,6 +7,7 @@
  * released before the next try (./release).
  */
 import { trackTensors } from "./release";
+import { LeptonError } from "../errors";
 
 /**
  * Raised by a {@link MemoryBudget} when a step would need more than the budget — an out-of-memory
@@ -71,8 +72,7 @@ export interface BackoffEvent {
 }
 
 /** Raised when even the minimum batch size runs out of memory; names it. */
-export class BatchSizeExhaustedError extends Error {
-  override name = "BatchSizeExhaustedError";
+export class BatchSizeExhaustedError extends LeptonError {
   constructor(
     readonly batchSize: number,
     readonly backoffs: readonly BackoffEvent[],

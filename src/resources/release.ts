@@ -9,6 +9,7 @@
  * an async step awaits: tensors made meanwhile by other concurrent code count as the step's.
  */
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../errors";
 
 /** One tensor a step left allocated. */
 export interface LeftTensor {
@@ -109,8 +110,7 @@ export interface LeakReport {
 }
 
 /** Raised by {@link leakGuard} with `throwOnLeak`; the message names the step and the tensors. */
-export class TensorLeakError extends Error {
-  override name = "TensorLeakError";
+export class TensorLeakError extends LeptonError {
   constructor(readonly report: LeakReport) {
     super(formatLeakReport(report));
   }

@@ -10,14 +10,13 @@ import { parseArgs } from "node:util";
 import { chooseRunProfile, DEFAULT_CELL_TIMEOUT_SECONDS } from "./profile";
 import { estimateSecondsLeft, formatDuration, progressLine, readExpectedSeconds } from "./progress";
 import { formatFailure, OPT_IN_TAGS, runNotebook, type NotebookRunResult, type OptInTag } from "./run-notebook";
+import { LeptonError } from "../errors";
 
 /** Each notebook's seconds per profile on a 2-core CPU machine, for the estimate of the time left. */
 const EXPECTED_SECONDS_FILE = resolve(__dirname, "../../notebooks/expected-seconds.json");
 
 /** Raised for a command line the runner cannot use; the message says what is wrong. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export class UsageError extends LeptonError {}
 
 const USAGE = "usage: lepton run NOTEBOOK.ipynb… [--out DIR] [--timeout SECONDS] [--include slow,gpu] [--kernel NAME]";
 

@@ -25,6 +25,7 @@ import {
   type ResolvedKernelSpec,
 } from "../jupyter";
 import { kernelSearchDirs } from "./kernel-dirs";
+import { LeptonError } from "../errors";
 
 /** How to start a kernel. */
 export interface KernelLaunchOptions {
@@ -51,14 +52,10 @@ export interface ExecutionResult {
 }
 
 /** Raised when the kernel process exits or cannot be reached. */
-export class KernelDiedError extends Error {
-  override name = "KernelDiedError";
-}
+export class KernelDiedError extends LeptonError {}
 
 /** Raised when a request gets no reply in time. */
-export class KernelTimeoutError extends Error {
-  override name = "KernelTimeoutError";
-}
+export class KernelTimeoutError extends LeptonError {}
 
 interface PendingRequest {
   readonly iopub: JupyterMessage[];

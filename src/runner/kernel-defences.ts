@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from "nod
 import { join } from "node:path";
 import * as zmq from "zeromq";
 import { decodeMessage, encodeMessage, endpoint, MessageSigner, Session, type ConnectionInfo } from "../jupyter";
+import { LeptonError } from "../errors";
 
 /** One TCP socket in LISTEN state. */
 export interface ListeningSocket {
@@ -20,9 +21,7 @@ export interface ListeningSocket {
 }
 
 /** Raised when a process's sockets cannot be read; the message names the path. */
-export class SocketTableError extends Error {
-  override name = "SocketTableError";
-}
+export class SocketTableError extends LeptonError {}
 
 const LISTEN_STATE = "0A";
 

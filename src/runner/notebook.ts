@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { LeptonError } from "../errors";
 
 /** A MIME bundle inside a notebook output. */
 export type OutputData = Record<string, unknown>;
@@ -46,9 +47,7 @@ export interface Notebook {
 }
 
 /** Raised when a file is not an nbformat 4 notebook; the message names the file and what is wrong. */
-export class NotebookFormatError extends Error {
-  override name = "NotebookFormatError";
-}
+export class NotebookFormatError extends LeptonError {}
 
 /** A cell's source as one string. */
 export function cellSource(cell: NotebookCell): string {

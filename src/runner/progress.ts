@@ -6,14 +6,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Profile } from "../config";
+import { LeptonError } from "../errors";
 
 /** Expected seconds per notebook file name, per profile. */
 export type ExpectedSeconds = Partial<Record<Profile, Readonly<Record<string, number>>>>;
 
 /** Raised when the expected-seconds file cannot be used; names the file and what is wrong. */
-export class ExpectedSecondsError extends Error {
-  override name = "ExpectedSecondsError";
-}
+export class ExpectedSecondsError extends LeptonError {}
 
 /** Reads an expected-seconds file; a missing file means no estimates, a malformed one is an error. */
 export function readExpectedSeconds(path: string): ExpectedSeconds {

@@ -10,17 +10,10 @@ import * as tf from "@tensorflow/tfjs";
 import { readModelArtifacts, saveModel } from "../io";
 import type { EarlyStopping, EarlyStoppingState } from "./early-stopping";
 import type { Callback, History, TrainingRun } from "./loop";
+import { NamedError } from "../errors";
 
 /** Raised when a checkpoint does not fit the model or the run being resumed; names the folder. */
-export class CheckpointError extends Error {
-  override name = "CheckpointError";
-  constructor(
-    readonly path: string,
-    detail: string,
-  ) {
-    super(`${path}: ${detail}`);
-  }
-}
+export class CheckpointError extends NamedError {}
 
 /** What must match for a run to continue from a checkpoint. */
 export interface RunFingerprint {

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { restoreCheckpoint, type CheckpointStore } from "./checkpoint";
 import type { Callback, TrainEnd, TrainingRun } from "./loop";
+import { LeptonError } from "../errors";
 
 /** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
@@ -29,9 +30,7 @@ export interface EarlyStoppingState {
 }
 
 /** Raised for early-stopping options that cannot work. */
-export class EarlyStoppingError extends Error {
-  override name = "EarlyStoppingError";
-}
+export class EarlyStoppingError extends LeptonError {}
 
 /** Tracks the monitored quantity epoch by epoch and says when to stop. */
 export class EarlyStopping {

@@ -13,11 +13,10 @@ import { EarlyStopping, EarlyStoppingCallback, type EarlyStoppingOptions } from 
 import { trainLoop, type BatchContext, type Callback, type History } from "./loop";
 import { ProgressCallback } from "./progress";
 import { scalars } from "./scalars";
+import { LeptonError } from "../errors";
 
 /** Raised for fit arguments that cannot work (sizes disagree, bad epochs or batch size). */
-export class FitError extends Error {
-  override name = "FitError";
-}
+export class FitError extends LeptonError {}
 
 /** Options of {@link fit}. */
 export interface FitOptions {

@@ -4,11 +4,10 @@
  * Score, and each sample's distance to its nearest training image (is it copying, or far off?).
  */
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../errors";
 
 /** Inputs a quality measure cannot use; the message names the argument and its shape. */
-export class GanQualityError extends Error {
-  override name = "GanQualityError";
-}
+export class GanQualityError extends LeptonError {}
 
 /**
  * The Inception Score of class probabilities p(y|x), [samples, classes]: exp(mean_x KL(p(y|x) ‖ p(y)))

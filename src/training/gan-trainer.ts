@@ -7,11 +7,10 @@ import type { StopPoint } from "../cancellation";
 import { checkGanSize, discriminatorLoss, GanConfigError, generatorLoss, type GanPair } from "../models";
 import { epochBatches } from "./batches";
 import { trainLoop, type History } from "./loop";
+import { LeptonError } from "../errors";
 
 /** Training produced a non-finite loss; the message names the epoch, the step and the loss. */
-export class GanDivergedError extends Error {
-  override name = "GanDivergedError";
-}
+export class GanDivergedError extends LeptonError {}
 
 /** Losses and discriminator scores of one adversarial step. */
 export interface GanStepLosses {

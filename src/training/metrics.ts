@@ -4,13 +4,12 @@
  * macro and support-weighted averages (scikit-learn's definitions; a 0/0 ratio counts as 0), and the
  * ROC curve with its AUC for a binary classifier's scores.
  */
+import { LeptonError } from "../errors";
 
 /**
  * Raised when labels or scores cannot be compared (lengths differ, a label out of range, NaN scores); names the index.
  */
-export class MetricsInputError extends Error {
-  override name = "MetricsInputError";
-}
+export class MetricsInputError extends LeptonError {}
 
 /** Precision, recall, F1 and support of one class. */
 export interface ClassScores {

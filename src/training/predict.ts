@@ -4,6 +4,7 @@
  * threshold on a single sigmoid output), and true labels read back from a label tensor.
  */
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../errors";
 
 /** Predicted classes with the score behind each. */
 export interface ClassPredictions {
@@ -17,9 +18,7 @@ export interface ClassPredictions {
 }
 
 /** Raised when a model's output cannot be read as class probabilities. */
-export class PredictionError extends Error {
-  override name = "PredictionError";
-}
+export class PredictionError extends LeptonError {}
 
 /**
  * Runs the model over `x` in batches and returns classes, scores and probabilities (Seed 000 §5.2.4

@@ -10,6 +10,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { fit, type FitOptions, type FitResult } from "./fit";
 import { accuracy } from "./metrics";
 import { labelsOf, predictClasses } from "./predict";
+import { LeptonError } from "../errors";
 
 /** A model to consider: a name and a builder returning it compiled and untrained. */
 export interface Candidate {
@@ -54,9 +55,7 @@ export interface Selection {
 }
 
 /** Raised for a selection that cannot be made (no candidates, two with one name). */
-export class SelectionError extends Error {
-  override name = "SelectionError";
-}
+export class SelectionError extends LeptonError {}
 
 async function accuracyOn(model: tf.LayersModel, [x, y]: Split): Promise<number> {
   return accuracy(await labelsOf(y), (await predictClasses(model, x)).classes);

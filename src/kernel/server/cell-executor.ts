@@ -22,6 +22,7 @@ import { CellSourceMap } from "./source-map";
 import { ModuleReloader } from "./reload";
 import { rebaseRelativeSpecifiers } from "./specifiers";
 import { stopTfjsFitOnInterrupt } from "./tfjs-stop";
+import { LeptonError } from "../../errors";
 
 /** What running a cell produced. */
 export type CellOutcome =
@@ -29,8 +30,7 @@ export type CellOutcome =
   | ({ readonly status: "error" } & CellError);
 
 /** Raised into a cell's pending await when the kernel is interrupted. */
-export class KernelInterrupt extends Error {
-  override name = "KernelInterrupt";
+export class KernelInterrupt extends LeptonError {
   constructor() {
     super("the cell was interrupted");
   }

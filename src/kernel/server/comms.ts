@@ -3,6 +3,7 @@
  * either side, messages with binary buffers, and the spec's answer to an unknown target — a
  * `comm_close` — so a front end never waits on a comm that nobody holds.
  */
+import { LeptonError } from "../../errors";
 
 /** One message of a comm as a handler sees it. */
 export interface CommMessage {
@@ -36,9 +37,7 @@ export type CommPublisher = (
 ) => void;
 
 /** Raised for a comm call that cannot work (an unknown comm id, a closed comm). */
-export class CommError extends Error {
-  override name = "CommError";
-}
+export class CommError extends LeptonError {}
 
 const MANAGER_KEY = Symbol.for("lepton.kernel.comms");
 

@@ -11,11 +11,10 @@ import type { Worker } from "node:worker_threads";
 import { typeScriptWorker } from "../typescript-worker";
 import type { MessageHeader } from "../../jupyter";
 import type { StdinAnswer, StdinRequest, StdinWorkerData, StdinWorkerMessage } from "./stdin-worker";
+import { LeptonError } from "../../errors";
 
 /** Raised when input cannot be asked for: stdin not allowed, no running cell, no stdin channel. */
-export class StdinError extends Error {
-  override name = "StdinError";
-}
+export class StdinError extends LeptonError {}
 
 /** The request a prompt answers to: the running cell's execute_request. */
 export interface InputTarget {

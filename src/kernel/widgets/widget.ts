@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from "node:util";
 import { currentSink, JUPYTER_DISPLAY, type MimeBundle } from "../../display/sink";
 import { kernelComms, type Comm, type CommMessage } from "../server/comms";
 import { joinBuffers, splitBuffers, type BufferPath } from "./buffers";
+import { LeptonError } from "../../errors";
 
 /** The comm target of widget models. */
 export const WIDGET_TARGET = "jupyter.widget";
@@ -43,9 +44,7 @@ export interface Change<K extends PropertyKey, V> {
 }
 
 /** Raised for a widget message that cannot work (an unknown method, bad buffer paths). */
-export class WidgetError extends Error {
-  override name = "WidgetError";
-}
+export class WidgetError extends LeptonError {}
 
 /** The kernel's live widgets by model id (one map, even when cells load a second copy of this module). */
 export function liveWidgets(): Map<string, Widget<ModelKeys>> {

@@ -66,7 +66,7 @@ describe("slidingWindows (Seed 001 §6.3)", () => {
 
   it("names the bad argument: a window longer than the series, a target outside the features, a ragged or non-finite series", () => {
     const long = errorOf(() => slidingWindows([1, 2, 3], { window: 3 }));
-    expect(long.argument).toBe("window");
+    expect(long.subject).toBe("window");
     expect(long.message).toMatch(/window 3 \+ horizon 1 needs at least 4 steps, the series has 3/);
     expect(
       errorOf(() =>
@@ -78,12 +78,12 @@ describe("slidingWindows (Seed 001 §6.3)", () => {
           ],
           { window: 1, target: 2 },
         ),
-      ).argument,
+      ).subject,
     ).toBe("target");
     expect(errorOf(() => slidingWindows([[1, 2], [3]], { window: 1 })).message).toMatch(/step 1 has 1 features/);
     expect(errorOf(() => slidingWindows([1, Number.NaN, 3], { window: 1 })).message).toMatch(/step 1, feature 0/);
-    expect(errorOf(() => slidingWindows([1, 2, 3], { window: 0 })).argument).toBe("window");
-    expect(errorOf(() => slidingWindows([1, 2, 3], { window: 1, horizon: 1.5 })).argument).toBe("horizon");
+    expect(errorOf(() => slidingWindows([1, 2, 3], { window: 0 })).subject).toBe("window");
+    expect(errorOf(() => slidingWindows([1, 2, 3], { window: 1, horizon: 1.5 })).subject).toBe("horizon");
   });
 });
 
@@ -102,12 +102,12 @@ describe("chronological split and windows by target time (Seed 001 §6.3)", () =
   });
 
   it("refuses fractions that overflow or leave a part empty", () => {
-    expect(errorOf(() => chronologicalSplit(10, { train: 0.8, validation: 0.3 })).argument).toBe("fractions");
-    expect(errorOf(() => chronologicalSplit(10, { train: 0.05, validation: 0.5 })).argument).toBe("fractions.train");
-    expect(errorOf(() => chronologicalSplit(10, { train: 0.6, validation: 0.05 })).argument).toBe(
+    expect(errorOf(() => chronologicalSplit(10, { train: 0.8, validation: 0.3 })).subject).toBe("fractions");
+    expect(errorOf(() => chronologicalSplit(10, { train: 0.05, validation: 0.5 })).subject).toBe("fractions.train");
+    expect(errorOf(() => chronologicalSplit(10, { train: 0.6, validation: 0.05 })).subject).toBe(
       "fractions.validation",
     );
-    expect(errorOf(() => chronologicalSplit(10, { train: -0.1, validation: 0.5 })).argument).toBe("fractions.train");
+    expect(errorOf(() => chronologicalSplit(10, { train: -0.1, validation: 0.5 })).subject).toBe("fractions.train");
   });
 
   it("gives each window to the range its targets fall in and drops windows straddling a boundary", () => {
@@ -118,7 +118,7 @@ describe("chronological split and windows by target time (Seed 001 §6.3)", () =
     expect(windowsIn(windows, split.validation).targets).toEqual([[6, 7]]);
     expect(windowsIn(windows, split.validation).inputs).toEqual([[[3], [4], [5]]]);
     expect(windowsIn(windows, split.test!).targetStart).toEqual([8]);
-    expect(errorOf(() => windowsIn(windows, { start: 0, end: 3 })).argument).toBe("range");
+    expect(errorOf(() => windowsIn(windows, { start: 0, end: 3 })).subject).toBe("range");
   });
 });
 
@@ -133,7 +133,7 @@ describe("SeriesScaler and prepareForecastData: scaling fitted on the training r
     const back = scaler.inverse(scaled);
     [1, 4, 100].forEach((value, i) => expect(back[i]).toBeCloseTo(value, 10));
     expect(() => SeriesScaler.fit([5, 5, 5, 1], { start: 0, end: 3 })).toThrow(/feature 0 is constant/);
-    expect(errorOf(() => SeriesScaler.fit([1, 2, 3], { start: 0, end: 5 })).argument).toBe("range");
+    expect(errorOf(() => SeriesScaler.fit([1, 2, 3], { start: 0, end: 5 })).subject).toBe("range");
   });
 
   it("does not let validation or test values change the scaler or the training windows", () => {
@@ -201,7 +201,7 @@ describe("baselines and error metrics (Seed 001 §6.3)", () => {
     // ← step 1 (5 − 2·2, value 2).
     expect(seasonalNaive(series, windows, 2)[0]).toEqual([2, 3, 2]);
     expect(seasonalNaive(series, windows, 3)[0]).toEqual([1, 2, 3]);
-    expect(errorOf(() => seasonalNaive(series, windows, 4)).argument).toBe("season");
+    expect(errorOf(() => seasonalNaive(series, windows, 4)).subject).toBe("season");
   });
 
   it("MAE and RMSE match hand-computed values and name mismatched arguments", () => {
@@ -220,8 +220,8 @@ describe("baselines and error metrics (Seed 001 §6.3)", () => {
         ],
       ),
     ).toBeCloseTo(Math.sqrt(1.25), 12);
-    expect(errorOf(() => meanAbsoluteError([1, 2], [1])).argument).toBe("forecast");
-    expect(errorOf(() => rootMeanSquaredError([], [])).argument).toBe("truth");
+    expect(errorOf(() => meanAbsoluteError([1, 2], [1])).subject).toBe("forecast");
+    expect(errorOf(() => rootMeanSquaredError([], [])).subject).toBe("truth");
     expect(errorOf(() => meanAbsoluteError([1, 2], [1, Number.POSITIVE_INFINITY])).message).toMatch(
       /value 1 is not finite/,
     );
@@ -236,6 +236,6 @@ describe("seattleDailySeries (vega-datasets seattle-weather.csv)", () => {
     expect(maxima!.dates.at(-1)).toBe("2015-12-31");
     expect(maxima!.values[0]).toBeCloseTo(12.8, 6);
     expect(minima!.values[0]).toBeCloseTo(5.0, 6);
-    expect(errorOf(() => seattleDailySeries([])).argument).toBe("columns");
+    expect(errorOf(() => seattleDailySeries([])).subject).toBe("columns");
   });
 });
