@@ -6,7 +6,7 @@ export { toMimeBundle, normalizeBundle, DisplayBundleError } from "./bundle";
 export { isDisplayable, displayable, type Displayable } from "./displayable";
 export { escapeHtml } from "./escape";
 export { markdown, html } from "./text";
-export { table, type TableRecord } from "./table";
+export { alignedColumns, table, type TableRecord } from "./table";
 export { isDanfoFrame, type DanfoFrameLike } from "./dataframe";
 export {
   figure,
@@ -39,5 +39,5 @@ export {
   type Rescale,
 } from "./image";
 export { progressBar, ProgressOptionsError, type ProgressBar, type ProgressOptions } from "./progress";
-export { keyFigures, type KeyFigure } from "./key-figures";
+export { formatFigure, keyFigures, type KeyFigure } from "./key-figures";
 export { JUPYTER_DISPLAY, type MimeBundle } from "./sink";

@@ -11,7 +11,8 @@ export const KERNEL_FIGURES_MIME = "application/vnd.lepton.figures+json";
 /** A figure's value: a number (shown with 4 significant digits) or a short text. */
 export type KeyFigure = string | number;
 
-function formatFigure(value: KeyFigure): string {
+/** A figure as text: a fraction with 4 significant digits, anything else as it is. */
+export function formatFigure(value: KeyFigure): string {
   return typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : String(value);
 }
 

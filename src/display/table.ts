@@ -88,13 +88,15 @@ function gridText(table: Grid): string {
     ...(table.dtypes === undefined ? [] : [["dtype", ...table.dtypes]]),
     ...table.rows.map((row) => [row.label, ...row.cells]),
   ];
-  const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
-  const render = (line: string[]) =>
-    line
-      .map((cell, column) => cell.padStart(widths[column]!))
-      .join("  ")
-      .trimEnd();
-  return [...lines.map(render), `[${table.shape}]`].join("\n");
+  return [...alignedColumns(lines, "right"), `[${table.shape}]`].join("\n");
+}
+
+/** Rows of text cells as lines, each column padded to its widest cell and columns two spaces apart. */
+export function alignedColumns(rows: readonly (readonly string[])[], align: "left" | "right"): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const pad = (cell: string, column: number) =>
+    align === "right" ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!);
+  return rows.map((row) => row.map(pad).join("  ").trimEnd());
 }
 
 /** The bundle of any table model: text/html and text/plain. */

@@ -100,12 +100,8 @@ export function fileAccess(path: string): FileAccess {
  * one owned by another user, or one that is not a regular file.
  */
 export function readKeyFile(path: string): DataKey {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    throw new KeyError(path, "key file not found");
-  }
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined) throw new KeyError(path, "key file not found");
   if (!stats.isFile()) throw new KeyError(path, "is not a regular file");
   if ((stats.mode & 0o077) !== 0) throw new InsecureKeyFileError(path, stats.mode);
   const access = fileAccess(path);

@@ -48,12 +48,9 @@ export function weightSpecBytes(spec: WeightsManifestEntry): number {
 
 /** Resolves `model.json` from a folder or a file path. */
 export function modelJsonPath(location: string): string {
-  let stats;
-  try {
-    stats = statSync(location);
-  } catch {
+  const stats = statSync(location, { throwIfNoEntry: false });
+  if (stats === undefined)
     throw new ModelFileError(location, "no saved model here (neither a folder with model.json nor a model.json file)");
-  }
   return stats.isDirectory() ? join(location, "model.json") : location;
 }
 

@@ -146,73 +146,32 @@ export function gradientCases(seed: number): GradientCase[] {
   const targetsTensor = () => constant(targets, matrix);
   const logits = draw(n, () => 2 * random.normal());
   const probabilities = f64.softmax(draw(n, normal), CLASSES);
-  cases.push(
-    lossCase(
-      { name: "categorical cross-entropy (logits)", objective: "CCE(Y, Z) in the logits Z", shape: matrix, x: logits },
-      [
-        (z) => f64.categoricalCrossEntropyFromLogits(targets, z, CLASSES),
-        (z) => f64.categoricalCrossEntropyFromLogitsGrad(targets, z, CLASSES),
-      ],
-      [
-        (z) => loss.categoricalCrossEntropyFromLogits(targetsTensor(), z),
-        (z) => loss.categoricalCrossEntropyFromLogitsGrad(targetsTensor(), z),
-      ],
-    ),
-  );
-  cases.push(
-    lossCase(
-      {
-        name: "categorical cross-entropy (probabilities)",
-        objective: "CCE(Y, P) in the probabilities P",
+  // The four categorical losses: one-hot targets Y or labels, on logits Z or probabilities P.
+  for (const sparse of [false, true]) {
+    for (const fromLogits of [true, false]) {
+      const key = `${sparse ? "sparseC" : "c"}ategoricalCrossEntropy${fromLogits ? "FromLogits" : ""}` as const;
+      const value64 = f64[key] as (t: ArrayLike<number>, x: Float64Array, classes: number) => number;
+      const gradient64 = f64[`${key}Grad`] as (t: ArrayLike<number>, x: Float64Array, classes: number) => Float64Array;
+      const value32 = loss[key] as (t: tf.Tensor | readonly number[], x: tf.Tensor) => tf.Scalar;
+      const gradient32 = loss[`${key}Grad`] as (t: tf.Tensor | readonly number[], x: tf.Tensor) => tf.Tensor;
+      const target64 = sparse ? labels : targets;
+      const target32 = () => (sparse ? labels : targetsTensor());
+      const where = {
+        name: `${sparse ? "sparse " : ""}categorical cross-entropy (${fromLogits ? "logits" : "probabilities"})`,
+        objective: `${sparse ? "SCCE(labels" : "CCE(Y"}, ${fromLogits ? "Z) in the logits Z" : "P) in the probabilities P"}`,
         shape: matrix,
-        x: probabilities,
-      },
-      [
-        (p) => f64.categoricalCrossEntropy(targets, p, CLASSES),
-        (p) => f64.categoricalCrossEntropyGrad(targets, p, CLASSES),
-      ],
-      [
-        (p) => loss.categoricalCrossEntropy(targetsTensor(), p),
-        (p) => loss.categoricalCrossEntropyGrad(targetsTensor(), p),
-      ],
-      probabilityStepScale,
-    ),
-  );
-  cases.push(
-    lossCase(
-      {
-        name: "sparse categorical cross-entropy (logits)",
-        objective: "SCCE(labels, Z) in the logits Z",
-        shape: matrix,
-        x: logits,
-      },
-      [
-        (z) => f64.sparseCategoricalCrossEntropyFromLogits(labels, z, CLASSES),
-        (z) => f64.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z, CLASSES),
-      ],
-      [
-        (z) => loss.sparseCategoricalCrossEntropyFromLogits(labels, z),
-        (z) => loss.sparseCategoricalCrossEntropyFromLogitsGrad(labels, z),
-      ],
-    ),
-  );
-  const sparseProbabilities = {
-    name: "sparse categorical cross-entropy (probabilities)",
-    objective: "SCCE(labels, P) in the probabilities P",
-    shape: matrix,
-    x: probabilities,
-  };
-  cases.push(
-    lossCase(
-      sparseProbabilities,
-      [
-        (p) => f64.sparseCategoricalCrossEntropy(labels, p, CLASSES),
-        (p) => f64.sparseCategoricalCrossEntropyGrad(labels, p, CLASSES),
-      ],
-      [(p) => loss.sparseCategoricalCrossEntropy(labels, p), (p) => loss.sparseCategoricalCrossEntropyGrad(labels, p)],
-      probabilityStepScale,
-    ),
-  );
+        x: fromLogits ? logits : probabilities,
+      };
+      cases.push(
+        lossCase(
+          where,
+          [(x) => value64(target64, x, CLASSES), (x) => gradient64(target64, x, CLASSES)],
+          [(x) => value32(target32(), x), (x) => gradient32(target32(), x)],
+          fromLogits ? undefined : probabilityStepScale,
+        ),
+      );
+    }
+  }
 
   const v = draw(8, normal);
   const x = draw(8, () => 2 * random.normal());

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { chooseRunProfile, DEFAULT_CELL_TIMEOUT_SECONDS } from "./profile";
 import { estimateSecondsLeft, formatDuration, progressLine, readExpectedSeconds } from "./progress";
 import { formatFailure, OPT_IN_TAGS, runNotebook, type NotebookRunResult, type OptInTag } from "./run-notebook";
+import { alignedColumns, formatFigure, type KeyFigure } from "../display";
 import { LeptonError } from "../errors";
 
 /** Each notebook's seconds per profile on a 2-core CPU machine, for the estimate of the time left. */
@@ -32,12 +33,9 @@ function parseIncludes(raw: string | undefined): OptInTag[] {
   return tags as OptInTag[];
 }
 
-function formatFigures(figures: Readonly<Record<string, string | number>>): string {
+function formatFigures(figures: Readonly<Record<string, KeyFigure>>): string {
   return Object.entries(figures)
-    .map(
-      ([name, value]) =>
-        `${name}=${typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : value}`,
-    )
+    .map(([name, value]) => `${name}=${formatFigure(value)}`)
     .join(", ");
 }
 
@@ -59,12 +57,7 @@ export function summaryTable(results: readonly NotebookRunResult[]): string {
     ]),
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, col) => cell.padEnd(widths[col]!))
-      .join("  ")
-      .trimEnd();
-  return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
+  return alignedColumns([rows[0]!, widths.map((w) => "-".repeat(w)), ...rows.slice(1)], "left").join("\n");
 }
 
 /**

@@ -16,28 +16,16 @@ import {
   type FrameOutput,
 } from "../frame";
 
-/** A per-group statistic; all skip missing cells (danfo's mean counts them in the divisor). */
-export type Aggregation = "mean" | "sum" | "min" | "max" | "median" | "count" | "std";
+/** The per-group statistics; all skip missing cells (danfo's mean counts them in the divisor). */
+export const AGGREGATIONS = ["mean", "sum", "min", "max", "median", "count", "std"] as const;
+/** How a column is aggregated per group. */
+export type Aggregation = (typeof AGGREGATIONS)[number];
 
 /** One expression for many columns (nodejs-polars pays per expression object, not per column). */
 function aggExpr(columns: readonly string[], how: Aggregation, isFloat: boolean): pl.Expr {
   const x = isFloat ? pl.cols([...columns]).fillNan(pl.lit(null)) : pl.cols([...columns]);
-  switch (how) {
-    case "mean":
-      return x.mean();
-    case "sum":
-      return x.sum();
-    case "min":
-      return x.min();
-    case "max":
-      return x.max();
-    case "median":
-      return x.median();
-    case "count":
-      return x.count();
-    case "std":
-      return x.std();
-  }
+  // Every aggregation is a polars expression method of the same name, taking no argument here.
+  return x[how]();
 }
 
 /**
@@ -59,6 +47,8 @@ export function groupAggregate<F extends FrameInput>(
   const buckets = new Map<string, { how: Aggregation; isFloat: boolean; columns: string[] }>();
   for (const c of columns) {
     const how = aggregations[c]!;
+    if (!AGGREGATIONS.includes(how))
+      throw new CleaningError(`groupAggregate: column "${c}" asks for "${how}", not one of ${AGGREGATIONS.join(", ")}`);
     const isFloat = types.get(c)!.variant.startsWith("Float");
     const key = `${how}/${isFloat}`;
     const bucket = buckets.get(key) ?? { how, isFloat, columns: [] };

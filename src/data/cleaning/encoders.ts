@@ -81,6 +81,14 @@ function hstack(left: pl.DataFrame, right: pl.DataFrame): pl.DataFrame {
   return left.hstack(right) as unknown as pl.DataFrame;
 }
 
+/** A transform's start: the table, its fitted columns (checked present) and the report's per-column tallies. */
+function fittedInput(input: FrameInput, state: EncoderState, step: string) {
+  const before = toPolars(input);
+  const names = Object.keys(state.columns);
+  requireColumns(before, names, step);
+  return { before, names, counts: {} as Record<string, Partial<ColumnCounts>>, unknowns: [] as string[] };
+}
+
 /**
  * One-hot encoding with pandas' `get_dummies(df, columns=…)` layout: other columns first, then `col_value` 0/1 columns
  * in sorted category order; a missing cell gives all zeros, or all missing with `missing: "null"`.
@@ -113,11 +121,7 @@ export class OneHotEncoder {
    * report's detail.
    */
   transform<F extends FrameInput>(input: F, options: { readonly missing?: "zeros" | "null" } = {}): Cleaned<F> {
-    const before = toPolars(input);
-    const names = Object.keys(this.state.columns);
-    requireColumns(before, names, "OneHotEncoder.transform");
-    const counts: Record<string, Partial<ColumnCounts>> = {};
-    const unknowns: string[] = [];
+    const { before, names, counts, unknowns } = fittedInput(input, this.state, "OneHotEncoder.transform");
     const parts = names.map((c) => {
       const categories = this.state.columns[c]!;
       counts[c] = { encoded: categories.map((category) => `${c}${this.state.separator}${category}`) };
@@ -216,11 +220,7 @@ export class LabelEncoder {
 
   /** Replaces each fitted column by its integer codes (nullable Int32). */
   transform<F extends FrameInput>(input: F): Cleaned<F> {
-    const before = toPolars(input);
-    const names = Object.keys(this.state.columns);
-    requireColumns(before, names, "LabelEncoder.transform");
-    const counts: Record<string, Partial<ColumnCounts>> = {};
-    const unknowns: string[] = [];
+    const { before, names, counts, unknowns } = fittedInput(input, this.state, "LabelEncoder.transform");
     const exprs = names.map((c) => {
       const categories = this.state.columns[c]!;
       counts[c] = { encoded: [c] };

@@ -9,6 +9,7 @@ import {
   dropMissing,
   fillMissing,
   groupAggregate,
+  type Aggregation,
   groupMeans,
   LabelEncoder,
   missingReport,
@@ -298,6 +299,9 @@ describe("group means (pandas groupby().mean(); danfo 1.2 counts missing in the 
     (values(medians, "MPAA Rating") as string[]).forEach((k, i) =>
       expect(values(medians, "IMDB Rating")[i]).toBeCloseTo(expected[k]!, 12),
     );
+    // From JavaScript, or a cast, an unknown statistic is named with the column that asked for it.
+    const unknown = { "IMDB Rating": "avg" } as unknown as Record<string, Aggregation>;
+    expect(() => groupAggregate(loadMovies(), "MPAA Rating", unknown)).toThrow(/column "IMDB Rating" asks for "avg"/);
   });
 });
 
