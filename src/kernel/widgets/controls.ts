@@ -162,23 +162,14 @@ export interface FloatSliderState extends DescriptionKeys<SliderStyle> {
   readonly behavior: string;
 }
 
+/** A control's options: some of its state's keys, and its layout. */
+type WidgetOptions<S, K extends keyof S> = Partial<Pick<S, K>> & { readonly layout?: LayoutProperties };
+
 /** Options of a FloatSlider. */
-export type FloatSliderOptions = Partial<
-  Pick<
-    FloatSliderState,
-    | "value"
-    | "min"
-    | "max"
-    | "step"
-    | "description"
-    | "readout_format"
-    | "continuous_update"
-    | "disabled"
-    | "orientation"
-  >
-> & {
-  readonly layout?: LayoutProperties;
-};
+export type FloatSliderOptions = WidgetOptions<
+  FloatSliderState,
+  "value" | "min" | "max" | "step" | "description" | "readout_format" | "continuous_update" | "disabled" | "orientation"
+>;
 
 /** A slider over real numbers; `value` follows the front end's slider. */
 export class FloatSlider extends ValueWidget<FloatSliderState> {
@@ -215,9 +206,10 @@ export interface FloatProgressState extends DescriptionKeys<ProgressStyle> {
 }
 
 /** Options of a FloatProgress bar. */
-export type FloatProgressOptions = Partial<
-  Pick<FloatProgressState, "value" | "min" | "max" | "description" | "bar_style">
-> & { readonly layout?: LayoutProperties };
+export type FloatProgressOptions = WidgetOptions<
+  FloatProgressState,
+  "value" | "min" | "max" | "description" | "bar_style"
+>;
 
 /** A progress bar. */
 export class FloatProgress extends ValueWidget<FloatProgressState> {
@@ -274,9 +266,10 @@ export interface ButtonState extends DomKeys {
 }
 
 /** Options of a Button. */
-export type ButtonOptions = Partial<
-  Pick<ButtonState, "description" | "disabled" | "icon" | "button_style" | "tooltip">
-> & { readonly layout?: LayoutProperties };
+export type ButtonOptions = WidgetOptions<
+  ButtonState,
+  "description" | "disabled" | "icon" | "button_style" | "tooltip"
+>;
 
 /** A button; the front end reports each click as a `custom` message {event: "click"}. */
 export class Button extends Widget<ButtonState> {
