@@ -16,8 +16,7 @@ import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { BACKEND_NAMES, type BackendName } from "../src/config";
-import { initBackend } from "../src/backends";
-import { probeCpu, probeTensorflow, probeWasm, probeWebgpu } from "../src/backends/probes";
+import { initBackend, probeOf } from "../src/backends";
 import { binaryCnn, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
 import { BenchUsageError, positiveInteger } from "./args";
 
@@ -165,10 +164,9 @@ function parseArgs(args: readonly string[]): Options {
 async function availableBackends(wanted: readonly BackendName[]): Promise<{ name: BackendName; available: boolean; reason: string }[]> {
   const info = await initBackend({ quiet: true }).catch(() => undefined);
   const probed = new Map((info?.probes ?? []).map((p) => [p.name, p] as const));
-  const probes = { tensorflow: probeTensorflow, webgpu: probeWebgpu, wasm: probeWasm, cpu: probeCpu };
   const out = [];
   for (const name of wanted) {
-    const result = probed.get(name) ?? (await probes[name]());
+    const result = probed.get(name) ?? (await probeOf(name)(false));
     out.push({ name, available: result.available, reason: result.reason });
   }
   return out;
