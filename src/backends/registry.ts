@@ -12,7 +12,7 @@ export type BackendProbe = (forced: boolean) => Promise<ProbeResult>;
 const PROBES: Readonly<Record<BackendName, BackendProbe>> = {
   tensorflow: probeTensorflow,
   webgpu: probeWebgpu,
-  wasm: probeWasm,
+  wasm: () => probeWasm(),
   cpu: probeCpu,
 };
 

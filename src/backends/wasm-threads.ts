@@ -1,15 +1,18 @@
 /**
- * Both cores for the wasm backend under Node (Seed 000 §2.4 compute resource optimisation). tfjs-backend-wasm ships a threaded XNNPACK build but never starts it in
+ * Both cores for the wasm backend under Node. tfjs-backend-wasm ships a threaded XNNPACK build but never starts it in
  * Node: its flag says no, its pthread worker is a `blob:` URL (ERR_WORKER_PATH under
  * worker_threads), the worker loads the module factory from another Blob, that factory's source
  * refers to the bundle's `require$$N` imports, and the thread count is capped at half of
  * os.cpus(). This module lifts each of those, only while the backend initialises: the two Blobs
  * become files in a temporary folder, the worker imports the factory from its file, and the CPU
  * count seen by the wasm module is scaled so the cap equals the requested threads.
+ * The module resolves only once every pool worker has reported "loaded"; a worker that dies or never
+ * answers would leave it pending forever, so the start has a deadline ({@link withStartDeadline}).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import workerThreads from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 
 /** Raised when tfjs-backend-wasm's threaded build no longer looks as this module expects. */
@@ -49,12 +52,28 @@ export function nodeWorkerSource(workerSource: string, factoryPath: string): str
   return patched;
 }
 
+/** How {@link prepareWasmThreads} builds the pool. */
+export interface WasmThreadsOptions {
+  /** Rewrites the pthread worker's source after this module's own change (a test breaks the pool with it). */
+  readonly rewriteWorker?: (source: string) => string;
+}
+
+/** The handles of one threaded start. */
+export interface PreparedWasmThreads {
+  /** Puts the globals back and deletes the temporary files; call right after the backend started (or failed). */
+  restore(): void;
+  /** Terminates every pool worker this start created: after a start that failed or missed its deadline. */
+  abandon(): Promise<void>;
+  /** Rejects when a pool worker throws before restore() (the module itself would rethrow it as an uncaught exception). */
+  readonly failed: Promise<never>;
+}
+
 /**
  * Makes the next initialisation of the wasm backend start `threads` XNNPACK threads in Node.
- * Call right before `tf.setBackend('wasm')`; call the returned function right after it: it puts
- * the globals back and deletes the temporary files (the 8 pool workers have loaded them by then).
+ * Call right before `tf.setBackend('wasm')` and `restore()` right after it (the 8 pool workers have
+ * loaded the temporary files by then).
  */
-export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): () => void {
+export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, options: WasmThreadsOptions = {}): PreparedWasmThreads {
   const folder = mkdtempSync(join(os.tmpdir(), "lepton-wasm-threads-"));
   const factoryPath = join(folder, "factory.js");
   const workerPath = join(folder, "worker.js");
@@ -62,6 +81,14 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): (
   const originalCreateObjectURL = URL.createObjectURL;
   const originalCpus = os.cpus;
   const texts = new WeakMap<Blob, string>();
+  const OriginalWorker = workerThreads.Worker;
+  const workers: InstanceType<typeof OriginalWorker>[] = [];
+  let starting = true;
+  let fail: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => undefined);
 
   class RecordingBlob extends OriginalBlob {
     constructor(parts?: ConstructorParameters<typeof Blob>[0], options?: ConstructorParameters<typeof Blob>[1]) {
@@ -75,8 +102,24 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): (
   URL.createObjectURL = (blob: Blob) => {
     const text = texts.get(blob);
     if (text === undefined || text.startsWith(FACTORY_PREFIX)) return originalCreateObjectURL(blob);
-    writeFileSync(workerPath, nodeWorkerSource(text, factoryPath));
+    const source = nodeWorkerSource(text, factoryPath);
+    writeFileSync(workerPath, options.rewriteWorker ? options.rewriteWorker(source) : source);
     return workerPath;
+  };
+  // The module takes its Worker class from worker_threads; this one remembers the pool it starts and,
+  // while it starts, turns a worker's error into a failed start.
+  workerThreads.Worker = class RecordedWorker extends OriginalWorker {
+    constructor(...args: ConstructorParameters<typeof OriginalWorker>) {
+      super(...args);
+      workers.push(this);
+      const on = this.on.bind(this);
+      this.on = ((event: string, listener: (...values: unknown[]) => void) =>
+        on(event, event !== "error" ? listener : (...values: unknown[]) => {
+          if (!starting) return listener(...values);
+          const error = values[0];
+          fail(new WasmThreadsError(`a pthread pool worker failed while starting: ${error instanceof Error ? error.message : String(error)}`));
+        })) as typeof this.on;
+    }
   };
   // The module caps its pool at os.cpus().length / 2 (it assumes two hyper-threads per core).
   os.cpus = () => {
@@ -85,13 +128,40 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls): (
   };
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   wasm.setThreadsCount(threads);
-  return () => {
-    releasePoolWorkers();
-    globalThis.Blob = OriginalBlob;
-    URL.createObjectURL = originalCreateObjectURL;
-    os.cpus = originalCpus;
-    rmSync(folder, { recursive: true, force: true });
+  return {
+    failed,
+    restore() {
+      starting = false;
+      releasePoolWorkers();
+      globalThis.Blob = OriginalBlob;
+      URL.createObjectURL = originalCreateObjectURL;
+      os.cpus = originalCpus;
+      workerThreads.Worker = OriginalWorker;
+      rmSync(folder, { recursive: true, force: true });
+    },
+    async abandon() {
+      await Promise.all(workers.splice(0).map((worker) => worker.terminate()));
+    },
   };
+}
+
+/** Seconds a threaded start may take before it counts as hung: the pool normally loads in well under one. */
+export const WASM_THREADS_START_SECONDS = 20;
+
+/** `start`, or a WasmThreadsError once `seconds` pass without it settling. */
+export async function withStartDeadline<T>(start: Promise<T>, seconds: number, threads: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new WasmThreadsError(`the ${threads}-thread wasm backend did not start within ${seconds} s (its pthread pool workers never reported ready)`)),
+      seconds * 1000,
+    );
+  });
+  try {
+    return await Promise.race([start, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -55,4 +55,24 @@ describe("wasm threads under Node", () => {
     expect(child.status, report).toBe(0);
     expect(child.stdout.trim(), report).toBe("XNNPACK SIMD, 2 threads 24");
   }, 90_000);
+
+  // A pool worker that never reports ready left tfjs' wasm start pending forever (0 % CPU, nothing printed);
+  // one that throws crashed the process. Each must now fall back to one thread within seconds, saying so.
+  it.each([
+    ["never answers", 'require("worker_threads").parentPort.on("message", () => {});', /did not start within 3 s/],
+    ["exits at once", "process.exit(3);", /did not start within 3 s/],
+    ["throws", 'throw new Error("broken worker");', /a pthread pool worker failed while starting: broken worker/],
+  ])("falls back to one thread when a pool worker %s", (_, workerSource, why) => {
+    const probes = join(__dirname, "../../../src/backends/probes.ts");
+    const script = `require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require(${JSON.stringify(probes)}).probeWasm({ threads: 2, startSeconds: 3, threadsOptions: { rewriteWorker: () => process.argv[1] } }).then(async (p) => { const y = tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 8]), 1, "same"); console.log(p.detail, (await y.data())[9]); });`;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ["-e", script, workerSource], { encoding: "utf8", timeout: 60_000 });
+    const report = `status ${child.status}, signal ${child.signal}, stdout ${JSON.stringify(child.stdout)}, stderr ${JSON.stringify(child.stderr.slice(-2000))}`;
+    expect(child.signal, report).toBeNull();
+    expect(child.status, report).toBe(0);
+    expect(child.stdout.trim(), report).toBe("XNNPACK SIMD, 1 thread 24");
+    expect(child.stderr, report).toMatch(why);
+    expect(child.stderr, report).toMatch(/wasm: 2 threads did not start .*; training on 1 thread/);
+    expect(Date.now() - started, report).toBeLessThan(45_000);
+  }, 90_000);
 });
