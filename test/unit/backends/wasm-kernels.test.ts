@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { probeWasm } from "../../../src/backends/probes";
 import { KernelComposer } from "../../../src/backends/wasm-training/compose";
-import { filterGradient } from "../../../src/backends/wasm-training/conv2d-backprop-filter";
+import { filterGradient, filterGradientAsConvolution, filterGradientAsProduct } from "../../../src/backends/wasm-training/conv2d-backprop-filter";
 import { inputGradient } from "../../../src/backends/wasm-training/conv2d-backprop-input";
 import { convGeometry, type ConvGeometry } from "../../../src/backends/wasm-training/conv-geometry";
 import { WASM_TRAINING_KERNELS } from "../../../src/backends/wasm-training/register";
@@ -152,16 +152,21 @@ describe("wasm training kernels", () => {
       const w = tf.tensor(wv, wShape);
       const dy = tf.tensor(dyv, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
       const composer = new KernelComposer(tf.backend(), "wasm");
-      const dw = tf.engine().makeTensorFromTensorInfo(composer.release(filterGradient(composer, x, dy, g)));
-      expect(dw.shape).toEqual(wShape);
-      expect(relativeError(Float32Array.from(await dw.data()), Float32Array.from(reference.dw))).toBeLessThan(2e-5);
+      // Both formulations, the product also split into one-image patches (a limit of one value).
+      const formulations = [filterGradient, filterGradientAsConvolution, filterGradientAsProduct, (...a: Parameters<typeof filterGradient>) => filterGradientAsProduct(...a, 1)];
+      for (const formulation of formulations) {
+        const dw = tf.engine().makeTensorFromTensorInfo(composer.release(formulation(composer, x, dy, g)));
+        expect(dw.shape).toEqual(wShape);
+        expect(relativeError(Float32Array.from(await dw.data()), Float32Array.from(reference.dw))).toBeLessThan(2e-5);
+        dw.dispose();
+      }
       if (stride === 1) {
         const dx = tf.engine().makeTensorFromTensorInfo(composer.release(inputGradient(composer, dy, w, g)));
         expect(dx.shape).toEqual(xShape);
         expect(relativeError(Float32Array.from(await dx.data()), Float32Array.from(reference.dx))).toBeLessThan(2e-5);
         dx.dispose();
       }
-      tf.dispose([x, w, dy, dw]);
+      tf.dispose([x, w, dy]);
     }
   });
 
@@ -236,6 +241,9 @@ describe("wasm training kernels", () => {
     const bytesBefore = tf.memory().numBytes;
     const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same"), 2, 2, "valid").sum())([x, w]);
     tf.dispose(grads);
+    // A one-channel input takes the filter gradient's product formulation.
+    const firstLayer = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid").sum());
+    tf.dispose(tf.tidy(() => firstLayer([x.slice([0, 0, 0, 0], [2, 8, 8, 1]), w.slice([0, 0, 0, 0], [3, 3, 1, 4])])));
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.memory().numBytes).toBe(bytesBefore);
     tf.dispose([x, w]);
