@@ -12,7 +12,9 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BackendName } from "../config";
 import { registerWasmTrainingKernels } from "./wasm-training/register";
-import { prepareWasmThreads, WASM_THREADS_START_SECONDS, wasmThreadCount, withStartDeadline, type WasmThreadsOptions } from "./wasm-threads";
+import {
+  prepareWasmThreads, WASM_THREADS_START_ATTEMPTS, WASM_THREADS_START_SECONDS, wasmThreadCount, withStartDeadline, type WasmThreadsOptions,
+} from "./wasm-threads";
 import { manifestNames, missingVulkanPiece, vulkanDriverManifests } from "./vulkan";
 import { installNavigatorGpu, type DawnModule } from "./webgpu-node";
 
@@ -227,7 +229,7 @@ async function activateThreaded(wasm: WasmModule, threads: number, options: Wasm
   const prepared = prepareWasmThreads(threads, wasm, options.threadsOptions);
   try {
     const start = Promise.race([activates("wasm"), prepared.failed]);
-    const activation = await withStartDeadline(start, options.startSeconds ?? WASM_THREADS_START_SECONDS, threads);
+    const activation = await withStartDeadline(start, options.startSeconds ?? WASM_THREADS_START_SECONDS, threads, prepared.progress);
     if (!activation.ok) await prepared.abandon();
     return activation;
   } catch (error) {
@@ -236,6 +238,17 @@ async function activateThreaded(wasm: WasmModule, threads: number, options: Wasm
   } finally {
     prepared.restore();
   }
+}
+
+/** {@link activateThreaded}, tried up to WASM_THREADS_START_ATTEMPTS times; the reasons of the failed tries are joined. */
+async function activateThreadedWithRetry(wasm: WasmModule, threads: number, options: WasmProbeOptions): Promise<{ ok: boolean; why: string }> {
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= WASM_THREADS_START_ATTEMPTS; attempt++) {
+    const activation = await activateThreaded(wasm, threads, options);
+    if (activation.ok) return failures.length === 0 ? activation : { ok: true, why: `${activation.why} (on try ${attempt}; before: ${failures.join("; ")})` };
+    failures.push(activation.why);
+  }
+  return { ok: false, why: failures.join("; then ") };
 }
 
 /**
@@ -251,7 +264,7 @@ export async function probeWasm(options: WasmProbeOptions = {}): Promise<ProbeRe
     registerWasmTrainingKernels();
     const threads = wasmStarted ? 1 : (options.threads ?? wasmThreadCount());
     wasmStarted = true;
-    let activation = threads > 1 ? await activateThreaded(wasm, threads, options) : await activates("wasm");
+    let activation = threads > 1 ? await activateThreadedWithRetry(wasm, threads, options) : await activates("wasm");
     if (!activation.ok && threads > 1) {
       console.warn(`wasm: ${threads} threads did not start (${activation.why}); training on 1 thread`);
       tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);

@@ -66,6 +66,8 @@ export interface PreparedWasmThreads {
   abandon(): Promise<void>;
   /** Rejects when a pool worker throws before restore() (the module itself would rethrow it as an uncaught exception). */
   readonly failed: Promise<never>;
+  /** How far the pool got, in words: "3 of 8 pool workers reported ready". */
+  progress(): string;
 }
 
 /**
@@ -84,6 +86,8 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, op
   const OriginalWorker = workerThreads.Worker;
   const workers: InstanceType<typeof OriginalWorker>[] = [];
   let starting = true;
+  let abandoned = false;
+  let ready = 0;
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
     fail = reject;
@@ -113,12 +117,17 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, op
       super(...args);
       workers.push(this);
       const on = this.on.bind(this);
+      const counting = (listener: (...values: unknown[]) => void) => (...values: unknown[]) => {
+        if ((values[0] as { cmd?: unknown } | undefined)?.cmd === "loaded") ready++;
+        return listener(...values);
+      };
+      // A worker can fail before the module listens to it (it listens once the wasm is compiled).
+      on("error", (error: unknown) => {
+        if (starting && !abandoned) fail(new WasmThreadsError(`a pthread pool worker failed while starting: ${error instanceof Error ? error.message : String(error)}`));
+      });
+      const failing = (listener: (...values: unknown[]) => void) => (...values: unknown[]) => (starting || abandoned ? undefined : listener(...values));
       this.on = ((event: string, listener: (...values: unknown[]) => void) =>
-        on(event, event !== "error" ? listener : (...values: unknown[]) => {
-          if (!starting) return listener(...values);
-          const error = values[0];
-          fail(new WasmThreadsError(`a pthread pool worker failed while starting: ${error instanceof Error ? error.message : String(error)}`));
-        })) as typeof this.on;
+        on(event, event === "error" ? failing(listener) : event === "message" ? counting(listener) : listener)) as typeof this.on;
     }
   };
   // The module caps its pool at os.cpus().length / 2 (it assumes two hyper-threads per core).
@@ -130,6 +139,7 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, op
   wasm.setThreadsCount(threads);
   return {
     failed,
+    progress: () => `${ready} of ${workers.length} pool workers reported ready`,
     restore() {
       starting = false;
       releasePoolWorkers();
@@ -140,20 +150,27 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, op
       rmSync(folder, { recursive: true, force: true });
     },
     async abandon() {
+      abandoned = true;
       await Promise.all(workers.splice(0).map((worker) => worker.terminate()));
     },
   };
 }
 
-/** Seconds a threaded start may take before it counts as hung: the pool normally loads in well under one. */
-export const WASM_THREADS_START_SECONDS = 20;
+/**
+ * Seconds a threaded start may take before it counts as hung. The pool loads in under a second even
+ * on a loaded 2-core machine, but about one start in fifteen there never finished (bench/RESULTS.md).
+ */
+export const WASM_THREADS_START_SECONDS = 10;
 
-/** `start`, or a WasmThreadsError once `seconds` pass without it settling. */
-export async function withStartDeadline<T>(start: Promise<T>, seconds: number, threads: number): Promise<T> {
+/** Threaded starts tried before one thread: a hung start is rare, so a second try nearly always succeeds. */
+export const WASM_THREADS_START_ATTEMPTS = 2;
+
+/** `start`, or a WasmThreadsError once `seconds` pass without it settling; `progress` says how far it got. */
+export async function withStartDeadline<T>(start: Promise<T>, seconds: number, threads: number, progress: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new WasmThreadsError(`the ${threads}-thread wasm backend did not start within ${seconds} s (its pthread pool workers never reported ready)`)),
+      () => reject(new WasmThreadsError(`the ${threads}-thread wasm backend did not start within ${seconds} s (${progress()})`)),
       seconds * 1000,
     );
   });

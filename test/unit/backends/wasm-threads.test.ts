@@ -59,8 +59,8 @@ describe("wasm threads under Node", () => {
   // A pool worker that never reports ready left tfjs' wasm start pending forever (0 % CPU, nothing printed);
   // one that throws crashed the process. Each must now fall back to one thread within seconds, saying so.
   it.each([
-    ["never answers", 'require("worker_threads").parentPort.on("message", () => {});', /did not start within 3 s/],
-    ["exits at once", "process.exit(3);", /did not start within 3 s/],
+    ["never answers", 'require("worker_threads").parentPort.on("message", () => {});', /did not start within 3 s \(0 of 8 pool workers reported ready\); then the 2-thread/],
+    ["exits at once", "process.exit(3);", /did not start within 3 s \(0 of 8 pool workers reported ready\)/],
     ["throws", 'throw new Error("broken worker");', /a pthread pool worker failed while starting: broken worker/],
   ])("falls back to one thread when a pool worker %s", (_, workerSource, why) => {
     const probes = join(__dirname, "../../../src/backends/probes.ts");
