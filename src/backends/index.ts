@@ -1,5 +1,5 @@
 /**
- * Backend selection (Seed 000 §2.4 compute resource optimisation): probes once per process, in
+ * Backend selection: probes once per process, in
  * the registry's order (./registry: tensorflow, webgpu, wasm, cpu — fastest first), and keeps the
  * first that really computes and can train the documents' models.
  * LEPTON_BACKEND (src/config.ts) forces one; a forced backend that does not work is an error.

@@ -1,5 +1,5 @@
 /**
- * Conv2DBackpropFilter for the wasm backend (Seed 000 §5.2.2 / Seed 001 §4.1: training the
+ * Conv2DBackpropFilter for the wasm backend (training the
  * documents' CNNs), which tfjs-backend-wasm lacks. The filter gradient
  *   dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s + kh·d − pad, ow·s + kw·d − pad, ci] · dy[b,oh,ow,co]
  * is itself a convolution: x transposed to [ci, h, w, b] (batch ↔ channels) convolved with dy

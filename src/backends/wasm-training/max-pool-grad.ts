@@ -1,5 +1,5 @@
 /**
- * MaxPoolGrad for the wasm backend (Seed 000 §5.2.2 / Seed 001 §4.1: back-propagating through the
+ * MaxPoolGrad for the wasm backend (back-propagating through the
  * CNNs' 2×2 max-pooling). tfjs-backend-wasm's kernel runs through a generic 3-D pooling template
  * and is the slowest step of a CNN training step; this one reads and writes the wasm heap
  * directly in one pass: each dy value goes to the first maximum of its window, exactly as tfjs'
