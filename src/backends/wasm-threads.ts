@@ -31,9 +31,10 @@ const WORKER_LOAD = /if\(typeof e\.data\.urlOrBlob=="string"\)\{importScripts\(e
 const BUNDLE_IMPORTS = 'var commonjsGlobal = globalThis, require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os");\n';
 
 /**
- * XNNPACK threads for wasm: LEPTON_WASM_THREADS (at most 8), else 1. Measured on the 2-core CI
- * machine shared with other jobs (bench/RESULTS.md), 2 threads made a seed-CNN training step
- * slower (7.1 s vs 5.2 s), so threads are opt-in; on an idle machine a fused conv ran 1.9× faster.
+ * XNNPACK threads for wasm: LEPTON_WASM_THREADS (at most 8), else 1. On the quiet 2-core machine
+ * Fashion-MNIST CNN training ran slower on 2 threads than on 1 (737 vs 799 img/s; bench/RESULTS.md,
+ * "backends — notes"): tfjs-backend-wasm threads only its fused convolutions, and the pool's
+ * hand-offs cost more than the second core gives back, so threads stay opt-in.
  */
 export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.LEPTON_WASM_THREADS?.trim();
