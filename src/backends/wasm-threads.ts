@@ -55,7 +55,7 @@ export function nodeWorkerSource(workerSource: string, factoryPath: string): str
 
 /** How {@link prepareWasmThreads} builds the pool. */
 export interface WasmThreadsOptions {
-  /** Rewrites the pthread worker's source after this module's own change (a test breaks the pool with it). */
+  /** Rewrites each pool worker's source after this module's own change (a test breaks a worker with it). */
   readonly rewriteWorker?: (source: string) => string;
 }
 
@@ -79,7 +79,7 @@ export interface PreparedWasmThreads {
 export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, options: WasmThreadsOptions = {}): PreparedWasmThreads {
   const folder = mkdtempSync(join(os.tmpdir(), "lepton-wasm-threads-"));
   const factoryPath = join(folder, "factory.js");
-  const workerPath = join(folder, "worker.js");
+  let workerFiles = 0;
   const OriginalBlob = globalThis.Blob;
   const originalCreateObjectURL = URL.createObjectURL;
   const originalCpus = os.cpus;
@@ -108,6 +108,8 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, op
     const text = texts.get(blob);
     if (text === undefined || text.startsWith(FACTORY_PREFIX)) return originalCreateObjectURL(blob);
     const source = nodeWorkerSource(text, factoryPath);
+    // One file per pool worker (the module asks once per worker), so each can be given its own source.
+    const workerPath = join(folder, `worker-${workerFiles++}.js`);
     writeFileSync(workerPath, options.rewriteWorker ? options.rewriteWorker(source) : source);
     return workerPath;
   };

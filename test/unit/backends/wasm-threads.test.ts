@@ -75,4 +75,17 @@ describe("wasm threads under Node", () => {
     expect(child.stderr, report).toMatch(/wasm: 2 threads did not start .*; training on 1 thread/);
     expect(Date.now() - started, report).toBeLessThan(45_000);
   }, 90_000);
+
+  it("retries a start where one pool worker never reports ready (the hang seen on this machine) and keeps 2 threads", () => {
+    const probes = join(__dirname, "../../../src/backends/probes.ts");
+    // Only the first worker of the first try is broken: the module asks for the worker's source once per worker.
+    const script = `require("tsx/cjs/api").register(); let calls = 0; require(${JSON.stringify(probes)}).probeWasm({ threads: 2, startSeconds: 3, threadsOptions: { rewriteWorker: (source) => (calls++ === 0 ? 'require("worker_threads").parentPort.on("message", () => {});' : source) } }).then((p) => console.log(JSON.stringify(p)));`;
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 });
+    const report = `status ${child.status}, signal ${child.signal}, stdout ${JSON.stringify(child.stdout)}, stderr ${JSON.stringify(child.stderr.slice(-2000))}`;
+    expect(child.status, report).toBe(0);
+    const probe = JSON.parse(child.stdout.trim().split("\n").pop()!) as { detail: string; reason: string };
+    expect(probe.detail, report).toBe("XNNPACK SIMD, 2 threads");
+    expect(probe.reason, report).toMatch(/on try 2; before: the 2-thread wasm backend did not start within 3 s \(7 of 8 pool workers reported ready\)/);
+    expect(child.stderr, report).not.toMatch(/training on 1 thread/);
+  }, 90_000);
 });
