@@ -5,8 +5,8 @@
  * directly in one pass: each dy value goes to the first maximum of its window, exactly as tfjs'
  * cpu backend routes it (strictly greater wins, windows scanned row by row). The CNNs' pools do
  * not overlap (window = stride, 2×2); {@link routeMaxGradient2x2} handles those with four reads and
- * four writes per value, and no zero-fill beyond the rows and columns no window covers. (A mask
- * built from wasm element-wise ops would pass over the data a dozen times to keep that routing.)
+ * one write per window. (A mask built from wasm element-wise ops would pass over the data a dozen
+ * times to keep that routing.)
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -70,15 +70,15 @@ export function isPlain2x2(g: PoolGeometry): boolean {
 }
 
 /**
- * {@link routeMaxGradient} for a 2×2 pool at stride 2 with no top/left padding: each window's four
- * pixels get dy or 0 directly; windows cut by the bottom/right edge and pixels no window covers
- * take the general path's rules (the missing taps are skipped; uncovered pixels get 0).
+ * {@link routeMaxGradient} for a 2×2 pool at stride 2 with no top/left padding: four reads and one
+ * write per window and channel; windows cut by the bottom/right edge take the general path's rules
+ * (missing taps skipped), and pixels no window covers keep 0.
  */
 export function routeMaxGradient2x2(x: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
   const { channels: C, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = g;
   const fullRows = Math.min(OH, H >> 1);
   const fullCols = Math.min(OW, W >> 1);
-  if (fullRows < OH || fullCols < OW || 2 * OH < H || 2 * OW < W) dx.fill(0);
+  dx.fill(0);
   const row = W * C;
   for (let b = 0; b < g.batch; b++) {
     for (let oh = 0; oh < fullRows; oh++) {
@@ -90,22 +90,15 @@ export function routeMaxGradient2x2(x: Float32Array, dy: Float32Array, dx: Float
         const p11 = p10 + C;
         const dyBase = ((b * OH + oh) * OW + ow) * C;
         for (let c = 0; c < C; c++) {
-          const a = x[p00 + c]!;
-          const bb = x[p01 + c]!;
-          const cc = x[p10 + c]!;
-          const d = x[p11 + c]!;
-          const grad = dy[dyBase + c]!;
           // First maximum in row order, strictly greater wins; NaN and −∞ never win (as the general path).
           let at = -1;
           let best = Number.NEGATIVE_INFINITY;
-          if (a > best) (best = a), (at = 0);
-          if (bb > best) (best = bb), (at = 1);
-          if (cc > best) (best = cc), (at = 2);
-          if (d > best) at = 3;
-          dx[p00 + c] = at === 0 ? grad : 0;
-          dx[p01 + c] = at === 1 ? grad : 0;
-          dx[p10 + c] = at === 2 ? grad : 0;
-          dx[p11 + c] = at === 3 ? grad : 0;
+          let value: number;
+          if ((value = x[p00 + c]!) > best) (best = value), (at = p00 + c);
+          if ((value = x[p01 + c]!) > best) (best = value), (at = p01 + c);
+          if ((value = x[p10 + c]!) > best) (best = value), (at = p10 + c);
+          if (x[p11 + c]! > best) at = p11 + c;
+          if (at >= 0) dx[at] = dy[dyBase + c]!;
         }
       }
     }
