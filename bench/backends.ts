@@ -12,8 +12,8 @@
  * Each measurement runs in its own process, so peak memory (max RSS) belongs to that one model,
  * backend, mode and thread count. Options: --steps N (timed steps per measurement, default per
  * model), --backends wasm,cpu · --models seed,fashion · --modes train,infer · --threads 1,2 ·
- * --exit-runs N (default 10; 0 skips) · --no-torch · --no-append · --slow (also the seed CNN on
- * the cpu backend, which takes hours).
+ * --repeats N (PyTorch and wasm alternate N times, default 3; medians) · --exit-runs N (default 10;
+ * 0 skips) · --no-torch · --no-append · --slow (also the seed CNN on the cpu backend, which takes hours).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync } from "node:fs";
@@ -22,6 +22,7 @@ import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { BACKEND_NAMES, type BackendName } from "../src/config";
 import { initBackend, probeOf } from "../src/backends";
+import { median } from "../src/resources/backend-comparison";
 import { binaryCnn, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
 import { BenchUsageError, positiveInteger } from "./args";
 
@@ -184,8 +185,7 @@ export async function measureDense(backend: BackendName, [batch, inputs, units]:
     tf.dispose([dy, ...products]);
   }
   tf.dispose([x, w]);
-  const timed = times.slice(1).sort((a, b) => a - b);
-  return { ms: timed[Math.floor(timed.length / 2)]!, detail: info.detail };
+  return { ms: median(times.slice(1)), detail: info.detail };
 }
 
 /** Child entry of the dense measurement: argv is JSON {backend, shape}. */
@@ -199,6 +199,7 @@ interface Options {
   readonly models: readonly BenchModel[];
   readonly modes: readonly BenchMode[];
   readonly threads: readonly number[];
+  readonly repeats: number;
   readonly exitRuns: number;
   readonly steps: number | undefined;
   readonly torch: boolean;
@@ -218,6 +219,7 @@ function parseArgs(args: readonly string[]): Options {
   let models: BenchModel[] = ["fashion", "seed"];
   let modes: BenchMode[] = ["train", "infer"];
   let threads = [1, 2];
+  let repeats = 3;
   let exitRuns = 10;
   let steps: number | undefined;
   let torch = true;
@@ -229,6 +231,7 @@ function parseArgs(args: readonly string[]): Options {
     else if (arg === "--models") models = listOption(args[++i], ["seed", "fashion"] as const, "models");
     else if (arg === "--modes") modes = listOption(args[++i], ["train", "infer"] as const, "modes");
     else if (arg === "--threads") threads = (args[++i] ?? "").split(",").map((t) => positiveInteger(t.trim(), "threads"));
+    else if (arg === "--repeats") repeats = positiveInteger(args[++i], "repeats");
     else if (arg === "--exit-runs") {
       const raw = args[++i];
       exitRuns = raw === "0" ? 0 : positiveInteger(raw, "exit-runs");
@@ -240,7 +243,7 @@ function parseArgs(args: readonly string[]): Options {
     else if (arg === "--slow") slow = true;
     else throw new BenchUsageError(`bench backends: unknown option ${arg}`);
   }
-  return { backends: backends ?? [...BACKEND_NAMES], models, modes, threads, exitRuns, steps, torch, append, slow };
+  return { backends: backends ?? [...BACKEND_NAMES], models, modes, threads, repeats, exitRuns, steps, torch, append, slow };
 }
 
 async function availableBackends(wanted: readonly BackendName[]): Promise<{ name: BackendName; available: boolean; reason: string }[]> {
@@ -272,6 +275,13 @@ function format(rows: readonly Row[]): string {
   return [head, ...body].join("\n");
 }
 
+/** "median of 3 runs: 768–944" (or "1 run"). */
+function spread(values: readonly number[]): string {
+  if (values.length === 1) return "1 run";
+  const digits = Math.min(...values) < 10 ? 2 : 0;
+  return `median of ${values.length} runs: ${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+}
+
 /** Backends whose speed depends on a thread count this bench sets: only wasm (the others run once, at 1). */
 const THREADED: ReadonlySet<BackendName> = new Set(["wasm"]);
 
@@ -286,15 +296,37 @@ async function modelRows(options: Options, backends: Awaited<ReturnType<typeof a
       const batch = BATCH[model];
       const steps = options.steps ?? DEFAULT_STEPS[model][mode];
       for (const threads of options.threads) {
-        let torchSpeed: number | undefined;
-        if (options.torch) {
-          const torch = runTorch(model, mode, batch, steps, threads);
-          if ("error" in torch) emit({ model, mode, threads, backend: "PyTorch", note: torch.error });
-          else {
-            torchSpeed = torch.img_per_s;
-            Object.assign(torchInfo, { version: torch.torch, blas: torch.blas, onednn: torch.onednn });
-            emit({ model, mode, threads, backend: "PyTorch", imgPerSec: torch.img_per_s, ratio: 1, peakRssMb: torch.peak_rss_mb, note: `torch ${torch.torch}` });
+        // PyTorch and the threaded backends run `repeats` times, alternating, so a change of load on a shared
+        // machine hits both sides of a pair; each ratio is the median of the paired ratios.
+        const torchRuns: TorchResult[] = [];
+        let torchError: string | undefined;
+        const runs = new Map<BackendName, { results: BenchResult[]; error?: string; spec: BenchSpec }>();
+        for (let repeat = 0; repeat < options.repeats; repeat++) {
+          if (options.torch) {
+            const torch = runTorch(model, mode, batch, steps, threads);
+            if ("error" in torch) torchError = torch.error;
+            else {
+              torchRuns.push(torch);
+              Object.assign(torchInfo, { version: torch.torch, blas: torch.blas, onednn: torch.onednn });
+            }
           }
+          for (const backend of backends) {
+            if (!backend.available || (threads !== options.threads[0] && !THREADED.has(backend.name))) continue;
+            if (backend.name === "cpu" && model === "seed" && !options.slow) continue;
+            if (repeat > 0 && !THREADED.has(backend.name)) continue;
+            const spec: BenchSpec = { backend: backend.name, model, mode, batch, steps: backend.name === "cpu" ? 1 : steps, threads };
+            const entry = runs.get(backend.name) ?? { results: [], spec };
+            runs.set(backend.name, entry);
+            const result = runChild(spec);
+            if ("error" in result) entry.error = result.error;
+            else entry.results.push(result);
+          }
+        }
+        const torchSpeeds = torchRuns.map((t) => t.img_per_s);
+        if (options.torch) {
+          emit(torchRuns.length === 0
+            ? { model, mode, threads, backend: "PyTorch", note: torchError ?? "no result" }
+            : { model, mode, threads, backend: "PyTorch", imgPerSec: median(torchSpeeds), ratio: 1, peakRssMb: Math.max(...torchRuns.map((t) => t.peak_rss_mb)), note: `torch ${torchRuns[0]!.torch}; ${spread(torchSpeeds)}` });
         }
         for (const backend of backends) {
           if (threads !== options.threads[0] && !THREADED.has(backend.name)) continue;
@@ -306,13 +338,18 @@ async function modelRows(options: Options, backends: Awaited<ReturnType<typeof a
             emit({ model, mode, threads, backend: "cpu", note: "skipped: hours per step on the JavaScript cpu backend (--slow runs it)" });
             continue;
           }
-          const spec: BenchSpec = { backend: backend.name, model, mode, batch, steps: backend.name === "cpu" ? 1 : steps, threads };
-          const result = runChild(spec);
-          const row: Row = "error" in result
-            ? { model, mode, threads, backend: backend.name, note: `failed: ${result.error}` }
-            : { model, mode, threads, backend: backend.name, imgPerSec: result.imgPerSec, peakRssMb: result.peakRssMb, note: `${result.detail}; ${spec.steps} step(s) of ${batch}` };
-          if (row.imgPerSec !== undefined && torchSpeed !== undefined) row.ratio = row.imgPerSec / torchSpeed;
-          emit(row);
+          const entry = runs.get(backend.name)!;
+          if (entry.results.length === 0) {
+            emit({ model, mode, threads, backend: backend.name, note: `failed: ${entry.error ?? "no result"}` });
+            continue;
+          }
+          const speeds = entry.results.map((r) => r.imgPerSec);
+          const paired = speeds.map((speed, i) => speed / (torchSpeeds[i] ?? median(torchSpeeds)));
+          emit({
+            model, mode, threads, backend: backend.name, imgPerSec: median(speeds), peakRssMb: Math.max(...entry.results.map((r) => r.peakRssMb)),
+            ...(torchSpeeds.length > 0 ? { ratio: median(paired) } : {}),
+            note: `${entry.results[0]!.detail}; ${entry.spec.steps} step(s) of ${batch}; ${spread(speeds)}${entry.error ? `; a run failed: ${entry.error}` : ""}`,
+          });
         }
       }
     }
@@ -389,7 +426,8 @@ export async function main(args: string[]): Promise<void> {
     const header = `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after; ` +
       `node ${process.versions.node}; tfjs ${tf.version.tfjs}${torch}. ` +
       `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); one warm-up step, then the timed steps; ` +
-      `each ratio pairs tfjs and PyTorch at the same thread count (wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads and OMP_NUM_THREADS). ` +
+      `PyTorch and wasm run ${options.repeats} time(s) each, alternating; img/s is the median, and each ratio the median of the paired ratios at the same thread count ` +
+      `(wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads and OMP_NUM_THREADS). ` +
       `Command: \`npm run bench -- backends${args.length ? ` ${args.join(" ")}` : ""}\`.\n\n`;
     const denseText = dense ? `\n\nDense layers' products alone, median of 5 (BLAS loaded by the Python side: ${dense.blas || "not measured"}):\n\n${dense.table}` : "";
     const exitText = exits ? `\n\nExit check: ${exits}` : "";
