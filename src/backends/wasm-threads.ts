@@ -31,10 +31,11 @@ const WORKER_LOAD = /if\(typeof e\.data\.urlOrBlob=="string"\)\{importScripts\(e
 const BUNDLE_IMPORTS = 'var commonjsGlobal = globalThis, require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os");\n';
 
 /**
- * XNNPACK threads for wasm: LEPTON_WASM_THREADS (at most 8), else 1. On the quiet 2-core machine
- * Fashion-MNIST CNN training ran slower on 2 threads than on 1 (737 vs 799 img/s; bench/RESULTS.md,
- * "backends — notes"): tfjs-backend-wasm threads only its fused convolutions, and the pool's
- * hand-offs cost more than the second core gives back, so threads stay opt-in.
+ * XNNPACK threads for wasm: LEPTON_WASM_THREADS (at most 8), else 1. On 2 cores the Fashion-MNIST
+ * CNN, which most of the workbook trains, ran slower on 2 threads than on 1 (bench/RESULTS.md,
+ * "backends — notes (2026-12-02)": its convolutions are too small for the pool's hand-offs), while
+ * the 150×150 seed CNN ran 1.1–1.4× faster; the count is fixed before any model is known, so
+ * threads stay opt-in.
  */
 export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.LEPTON_WASM_THREADS?.trim();
