@@ -216,7 +216,7 @@ let wasmStarted = false;
 export interface WasmProbeOptions {
   /** XNNPACK threads; default wasmThreadCount() (LEPTON_WASM_THREADS), 1 once wasm has started here. */
   readonly threads?: number;
-  /** Seconds the threaded start may take before falling back to one thread. */
+  /** Seconds each try of a threaded start may take (two tries, then one thread). */
   readonly startSeconds?: number;
   /** Passed to prepareWasmThreads (a test breaks the pool's worker with it). */
   readonly threadsOptions?: WasmThreadsOptions;
