@@ -2,22 +2,27 @@
  * `npm run bench -- backends`: trains and runs the documents' two
  * CNNs — Seed 000 §5.2.2's binary CNN (150×150×3, batch 32) and Seed 001 §5.2's 10-class CNN on
  * Fashion-MNIST shapes (28×28×1, batch 64) — on every available tfjs backend and, in the same run,
- * the same architectures in PyTorch (bench/reference/cnn.py, Debian's python3-torch, same batch and
- * thread count). Prints img/s, the ratio to PyTorch and peak memory; appends to bench/RESULTS.md.
+ * the same architectures in PyTorch (bench/reference/cnn.py, Debian's python3-torch, same batch),
+ * at 1 and 2 threads on both sides (wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads).
+ * Prints img/s, the ratio to PyTorch at the same thread count and peak memory. Then the dense
+ * layers' three products timed alone (bench/reference/gemm.py: numpy and PyTorch on the BLAS they
+ * load; tfjs wasm), and ten threaded training processes that must each exit by themselves with a
+ * result. Appends it all to bench/RESULTS.md, with the load average before and after.
  *
  * Each measurement runs in its own process, so peak memory (max RSS) belongs to that one model,
- * backend and mode. Options: --steps N (timed steps per measurement, default per model),
- * --backends wasm,cpu · --models seed,fashion · --modes train,infer · --no-torch · --no-append ·
- * --slow (also the seed CNN on the cpu backend, which takes hours).
+ * backend, mode and thread count. Options: --steps N (timed steps per measurement, default per
+ * model), --backends wasm,cpu · --models seed,fashion · --modes train,infer · --threads 1,2 ·
+ * --repeats N (PyTorch and wasm alternate N times, default 3; medians) · --exit-runs N (default 10;
+ * 0 skips) · --no-torch · --no-append · --slow (also the seed CNN on the cpu backend, which takes hours).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { BACKEND_NAMES, type BackendName } from "../src/config";
-import { initBackend } from "../src/backends";
-import { probeCpu, probeTensorflow, probeWasm, probeWebgpu } from "../src/backends/probes";
+import { initBackend, probeOf } from "../src/backends";
+import { median } from "../src/resources/backend-comparison";
 import { binaryCnn, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
 import { BenchUsageError, positiveInteger } from "./args";
 
@@ -33,6 +38,8 @@ export interface BenchSpec {
   readonly mode: BenchMode;
   readonly batch: number;
   readonly steps: number;
+  /** wasm's XNNPACK threads (LEPTON_WASM_THREADS of the child, default 1); other backends ignore it. */
+  readonly threads?: number;
 }
 
 /** What one child process measured. */
@@ -46,6 +53,11 @@ export interface BenchResult {
 const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();
 const PYTHON = "/usr/bin/python3";
 const BATCH: Readonly<Record<BenchModel, number>> = { seed: 32, fashion: 64 };
+/** Each model's Dense layer after the convolutions: [batch, inputs, units] (src/models/cnn). */
+const DENSE: Readonly<Record<BenchModel, readonly [number, number, number]>> = { seed: [32, 36992, 512], fashion: [64, 1600, 128] };
+/** A child that has not answered by then counts as hung. */
+const CHILD_TIMEOUT_MS = 20 * 60_000;
+const EXIT_RUN_TIMEOUT_MS = 120_000;
 const DEFAULT_STEPS: Readonly<Record<BenchModel, Record<BenchMode, number>>> = { seed: { train: 2, infer: 3 }, fashion: { train: 10, infer: 20 } };
 
 function buildModel(model: BenchModel): tf.LayersModel {
@@ -89,43 +101,106 @@ export async function child(specJson: string): Promise<void> {
   process.stdout.write(`BENCH ${JSON.stringify(result)}\n`);
 }
 
-function runChild(spec: BenchSpec): BenchResult | { error: string } {
-  const script = `require("tsx/cjs/api").register(); require(${JSON.stringify(join(ROOT, "bench", "backends.ts"))}).child(process.argv[1]).catch((e) => { console.error(e && e.message || e); process.exit(1); });`;
+/** Runs `entry` of this file in a child process with `arg`, under LEPTON_WASM_THREADS=threads; returns its BENCH line. */
+function runEntry<T>(entry: "child" | "denseChild", arg: string, threads: number): T | { error: string } {
+  const script = `require("tsx/cjs/api").register(); require(${JSON.stringify(join(ROOT, "bench", "backends.ts"))}).${entry}(process.argv[1]).catch((e) => { console.error(e && e.message || e); process.exit(1); });`;
   try {
-    const out = execFileSync(process.execPath, ["-e", script, JSON.stringify(spec)], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 24 });
+    const out = execFileSync(process.execPath, ["-e", script, arg], {
+      cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 24, timeout: CHILD_TIMEOUT_MS,
+      env: { ...process.env, LEPTON_WASM_THREADS: String(threads) },
+    });
     const line = out.split("\n").find((l) => l.startsWith("BENCH "));
     if (line === undefined) return { error: "no result line" };
-    return JSON.parse(line.slice(6)) as BenchResult;
+    return JSON.parse(line.slice(6)) as T;
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? "";
+    const { stderr = "", signal } = error as { stderr?: string; signal?: string };
+    if (signal) return { error: `killed by ${signal} after ${CHILD_TIMEOUT_MS / 60_000} min without a result` };
     return { error: (stderr.trim().split("\n").pop() ?? (error as Error).message).slice(0, 160) };
   }
+}
+
+function runChild(spec: BenchSpec): BenchResult | { error: string } {
+  return runEntry<BenchResult>("child", JSON.stringify(spec), spec.threads ?? 1);
 }
 
 interface TorchResult {
   readonly img_per_s: number;
   readonly peak_rss_mb: number;
   readonly torch: string;
+  readonly blas: string;
+  readonly onednn: boolean;
 }
 
-function runTorch(model: BenchModel, mode: BenchMode, batch: number, steps: number): TorchResult | { error: string } {
+/** Runs a bench/reference script with Debian's python3 on `threads` threads; parses its last line. */
+function runPython<T>(script: string, args: readonly string[], threads: number): T | { error: string } {
   if (!existsSync(PYTHON)) return { error: `${PYTHON} not found` };
   try {
-    const out = execFileSync(PYTHON, [join(ROOT, "bench", "reference", "cnn.py"), "--model", model, "--mode", mode, "--batch", String(batch), "--steps", String(steps), "--threads", "1"], {
+    const out = execFileSync(PYTHON, [join(ROOT, "bench", "reference", script), ...args, "--threads", String(threads)], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
+      timeout: CHILD_TIMEOUT_MS,
+      // Read by OpenMP and the BLAS libraries when they load, before any set_num_threads.
+      env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
     });
-    return JSON.parse(out.trim().split("\n").pop()!) as TorchResult;
+    return JSON.parse(out.trim().split("\n").pop()!) as T;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
     return { error: stderr.trim().split("\n").pop()!.slice(0, 160) };
   }
 }
 
+function runTorch(model: BenchModel, mode: BenchMode, batch: number, steps: number, threads: number): TorchResult | { error: string } {
+  return runPython<TorchResult>("cnn.py", ["--model", model, "--mode", mode, "--batch", String(batch), "--steps", String(steps)], threads);
+}
+
+/** What gemm.py measured: one Dense layer's three products in numpy and PyTorch. */
+interface GemmResult {
+  readonly numpy_ms: number;
+  readonly torch_ms: number;
+  readonly gflop: number;
+  readonly blas_libraries: readonly string[];
+  readonly numpy: string;
+}
+
+/** What {@link denseChild} measured: the same three products on a tfjs backend. */
+export interface DenseResult {
+  readonly ms: number;
+  readonly detail: string;
+}
+
+/** The three products of one Dense training step — x·W, xᵀ·dy, dy·Wᵀ — timed on `backend` (median of 5). */
+export async function measureDense(backend: BackendName, [batch, inputs, units]: readonly [number, number, number]): Promise<DenseResult> {
+  const info = await initBackend({ force: backend, quiet: true });
+  const x = tf.randomUniform([batch, inputs], 0, 1, "float32", 1);
+  const w = tf.randomUniform([inputs, units], 0, 1, "float32", 2);
+  const times: number[] = [];
+  for (let repeat = 0; repeat < 6; repeat++) {
+    // A fresh dy each time, as in training (XNNPACK packs a new right operand at every call).
+    const dy = tf.randomUniform([batch, units], 0, 1, "float32", 3 + repeat);
+    await dy.data();
+    const start = performance.now();
+    const products = [tf.matMul(x, w), tf.matMul(x, dy, true, false), tf.matMul(dy, w, false, true)];
+    await Promise.all(products.map((p) => p.data()));
+    times.push(performance.now() - start);
+    tf.dispose([dy, ...products]);
+  }
+  tf.dispose([x, w]);
+  return { ms: median(times.slice(1)), detail: info.detail };
+}
+
+/** Child entry of the dense measurement: argv is JSON {backend, shape}. */
+export async function denseChild(specJson: string): Promise<void> {
+  const { backend, shape } = JSON.parse(specJson) as { backend: BackendName; shape: [number, number, number] };
+  process.stdout.write(`BENCH ${JSON.stringify(await measureDense(backend, shape))}\n`);
+}
+
 interface Options {
   readonly backends: readonly BackendName[];
   readonly models: readonly BenchModel[];
   readonly modes: readonly BenchMode[];
+  readonly threads: readonly number[];
+  readonly repeats: number;
+  readonly exitRuns: number;
   readonly steps: number | undefined;
   readonly torch: boolean;
   readonly append: boolean;
@@ -143,6 +218,9 @@ function parseArgs(args: readonly string[]): Options {
   let backends: BackendName[] | undefined;
   let models: BenchModel[] = ["fashion", "seed"];
   let modes: BenchMode[] = ["train", "infer"];
+  let threads = [1, 2];
+  let repeats = 3;
+  let exitRuns = 10;
   let steps: number | undefined;
   let torch = true;
   let append = true;
@@ -152,6 +230,12 @@ function parseArgs(args: readonly string[]): Options {
     if (arg === "--backends") backends = listOption(args[++i], BACKEND_NAMES, "backends");
     else if (arg === "--models") models = listOption(args[++i], ["seed", "fashion"] as const, "models");
     else if (arg === "--modes") modes = listOption(args[++i], ["train", "infer"] as const, "modes");
+    else if (arg === "--threads") threads = (args[++i] ?? "").split(",").map((t) => positiveInteger(t.trim(), "threads"));
+    else if (arg === "--repeats") repeats = positiveInteger(args[++i], "repeats");
+    else if (arg === "--exit-runs") {
+      const raw = args[++i];
+      exitRuns = raw === "0" ? 0 : positiveInteger(raw, "exit-runs");
+    }
     else if (arg === "--steps") {
       steps = positiveInteger(args[++i], "steps");
     } else if (arg === "--no-torch") torch = false;
@@ -159,16 +243,15 @@ function parseArgs(args: readonly string[]): Options {
     else if (arg === "--slow") slow = true;
     else throw new BenchUsageError(`bench backends: unknown option ${arg}`);
   }
-  return { backends: backends ?? [...BACKEND_NAMES], models, modes, steps, torch, append, slow };
+  return { backends: backends ?? [...BACKEND_NAMES], models, modes, threads, repeats, exitRuns, steps, torch, append, slow };
 }
 
 async function availableBackends(wanted: readonly BackendName[]): Promise<{ name: BackendName; available: boolean; reason: string }[]> {
   const info = await initBackend({ quiet: true }).catch(() => undefined);
   const probed = new Map((info?.probes ?? []).map((p) => [p.name, p] as const));
-  const probes = { tensorflow: probeTensorflow, webgpu: probeWebgpu, wasm: probeWasm, cpu: probeCpu };
   const out = [];
   for (const name of wanted) {
-    const result = probed.get(name) ?? (await probes[name]());
+    const result = probed.get(name) ?? (await probeOf(name)(false));
     out.push({ name, available: result.available, reason: result.reason });
   }
   return out;
@@ -177,6 +260,7 @@ async function availableBackends(wanted: readonly BackendName[]): Promise<{ name
 interface Row {
   model: BenchModel;
   mode: BenchMode;
+  threads: number;
   backend: string;
   imgPerSec?: number;
   ratio?: number;
@@ -185,59 +269,168 @@ interface Row {
 }
 
 function format(rows: readonly Row[]): string {
-  const head = "| model | mode | backend | img/s | × PyTorch | peak RSS MiB | note |\n|---|---|---|---:|---:|---:|---|";
+  const head = "| model | mode | threads | backend | img/s | × PyTorch (same threads) | peak RSS MiB | note |\n|---|---|---:|---|---:|---:|---:|---|";
   const body = rows.map((r) =>
-    `| ${r.model} | ${r.mode} | ${r.backend} | ${r.imgPerSec?.toFixed(r.imgPerSec < 10 ? 2 : 1) ?? "—"} | ${r.ratio?.toFixed(r.ratio < 0.1 ? 4 : 2) ?? "—"} | ${r.peakRssMb?.toFixed(0) ?? "—"} | ${r.note} |`);
+    `| ${r.model} | ${r.mode} | ${r.threads} | ${r.backend} | ${r.imgPerSec?.toFixed(r.imgPerSec < 10 ? 2 : 1) ?? "—"} | ${r.ratio?.toFixed(r.ratio < 0.1 ? 4 : 2) ?? "—"} | ${r.peakRssMb?.toFixed(0) ?? "—"} | ${r.note} |`);
   return [head, ...body].join("\n");
 }
 
-/** `lepton bench backends [options]`: see the file comment. */
-export async function main(args: string[]): Promise<void> {
-  const options = parseArgs(args);
-  const backends = await availableBackends(options.backends);
+/** "median of 3 runs: 768–944" (or "1 run"). */
+function spread(values: readonly number[]): string {
+  if (values.length === 1) return "1 run";
+  const digits = Math.min(...values) < 10 ? 2 : 0;
+  return `median of ${values.length} runs: ${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+}
+
+/** Backends whose speed depends on a thread count this bench sets: only wasm (the others run once, at 1). */
+const THREADED: ReadonlySet<BackendName> = new Set(["wasm"]);
+
+async function modelRows(options: Options, backends: Awaited<ReturnType<typeof availableBackends>>, torchInfo: { version?: string; blas?: string; onednn?: boolean }): Promise<Row[]> {
   const rows: Row[] = [];
-  let torchVersion = "";
+  const emit = (row: Row) => {
+    rows.push(row);
+    console.log(format([row]).split("\n")[2]);
+  };
   for (const model of options.models) {
     for (const mode of options.modes) {
       const batch = BATCH[model];
       const steps = options.steps ?? DEFAULT_STEPS[model][mode];
-      let torchSpeed: number | undefined;
-      if (options.torch) {
-        const torch = runTorch(model, mode, batch, steps);
-        if ("error" in torch) rows.push({ model, mode, backend: "PyTorch (1 thread)", note: torch.error });
-        else {
-          torchSpeed = torch.img_per_s;
-          torchVersion = torch.torch;
-          rows.push({ model, mode, backend: "PyTorch (1 thread)", imgPerSec: torch.img_per_s, ratio: 1, peakRssMb: torch.peak_rss_mb, note: `torch ${torch.torch}` });
+      for (const threads of options.threads) {
+        // PyTorch and the threaded backends run `repeats` times, alternating, so a change of load on a shared
+        // machine hits both sides of a pair; each ratio is the median of the paired ratios.
+        const torchRuns: TorchResult[] = [];
+        let torchError: string | undefined;
+        const runs = new Map<BackendName, { results: BenchResult[]; error?: string; spec: BenchSpec }>();
+        for (let repeat = 0; repeat < options.repeats; repeat++) {
+          if (options.torch) {
+            const torch = runTorch(model, mode, batch, steps, threads);
+            if ("error" in torch) torchError = torch.error;
+            else {
+              torchRuns.push(torch);
+              Object.assign(torchInfo, { version: torch.torch, blas: torch.blas, onednn: torch.onednn });
+            }
+          }
+          for (const backend of backends) {
+            if (!backend.available || (threads !== options.threads[0] && !THREADED.has(backend.name))) continue;
+            if (backend.name === "cpu" && model === "seed" && !options.slow) continue;
+            if (repeat > 0 && !THREADED.has(backend.name)) continue;
+            const spec: BenchSpec = { backend: backend.name, model, mode, batch, steps: backend.name === "cpu" ? 1 : steps, threads };
+            const entry = runs.get(backend.name) ?? { results: [], spec };
+            runs.set(backend.name, entry);
+            const result = runChild(spec);
+            if ("error" in result) entry.error = result.error;
+            else entry.results.push(result);
+          }
         }
-      }
-      for (const backend of backends) {
-        if (!backend.available) {
-          rows.push({ model, mode, backend: backend.name, note: `not available: ${backend.reason}` });
-          continue;
+        const torchSpeeds = torchRuns.map((t) => t.img_per_s);
+        if (options.torch) {
+          emit(torchRuns.length === 0
+            ? { model, mode, threads, backend: "PyTorch", note: torchError ?? "no result" }
+            : { model, mode, threads, backend: "PyTorch", imgPerSec: median(torchSpeeds), ratio: 1, peakRssMb: Math.max(...torchRuns.map((t) => t.peak_rss_mb)), note: `torch ${torchRuns[0]!.torch}; ${spread(torchSpeeds)}` });
         }
-        if (backend.name === "cpu" && model === "seed" && !options.slow) {
-          rows.push({ model, mode, backend: "cpu", note: "skipped: hours per step on the JavaScript cpu backend (--slow runs it)" });
-          continue;
+        for (const backend of backends) {
+          if (threads !== options.threads[0] && !THREADED.has(backend.name)) continue;
+          if (!backend.available) {
+            emit({ model, mode, threads, backend: backend.name, note: `not available: ${backend.reason}` });
+            continue;
+          }
+          if (backend.name === "cpu" && model === "seed" && !options.slow) {
+            emit({ model, mode, threads, backend: "cpu", note: "skipped: hours per step on the JavaScript cpu backend (--slow runs it)" });
+            continue;
+          }
+          const entry = runs.get(backend.name)!;
+          if (entry.results.length === 0) {
+            emit({ model, mode, threads, backend: backend.name, note: `failed: ${entry.error ?? "no result"}` });
+            continue;
+          }
+          const speeds = entry.results.map((r) => r.imgPerSec);
+          const paired = speeds.map((speed, i) => speed / (torchSpeeds[i] ?? median(torchSpeeds)));
+          emit({
+            model, mode, threads, backend: backend.name, imgPerSec: median(speeds), peakRssMb: Math.max(...entry.results.map((r) => r.peakRssMb)),
+            ...(torchSpeeds.length > 0 ? { ratio: median(paired) } : {}),
+            note: `${entry.results[0]!.detail}; ${entry.spec.steps} step(s) of ${batch}; ${spread(speeds)}${entry.error ? `; a run failed: ${entry.error}` : ""}`,
+          });
         }
-        const spec: BenchSpec = { backend: backend.name, model, mode, batch, steps: backend.name === "cpu" ? 1 : steps };
-        const result = runChild(spec);
-        const row: Row = "error" in result
-          ? { model, mode, backend: backend.name, note: `failed: ${result.error}` }
-          : { model, mode, backend: backend.name, imgPerSec: result.imgPerSec, peakRssMb: result.peakRssMb, note: `${result.detail}; ${spec.steps} step(s) of ${batch}` };
-        if (row.imgPerSec !== undefined && torchSpeed !== undefined) row.ratio = row.imgPerSec / torchSpeed;
-        rows.push(row);
-        console.log(format([row]).split("\n")[2]);
       }
     }
   }
+  return rows;
+}
+
+/** The dense layers' products alone: numpy and PyTorch (their BLAS) against tfjs wasm, per thread count. */
+function denseTable(options: Options): { table: string; blas: string } {
+  const lines = ["| model | Dense product [batch × inputs × units] | threads | numpy ms | PyTorch ms | tfjs wasm ms | wasm GFLOP/s | wasm × PyTorch |", "|---|---|---:|---:|---:|---:|---:|---:|"];
+  let blas = "";
+  for (const model of options.models) {
+    const shape = DENSE[model];
+    for (const threads of options.threads) {
+      const reference = options.torch ? runPython<GemmResult>("gemm.py", ["--batch", String(shape[0]), "--inputs", String(shape[1]), "--units", String(shape[2])], threads) : undefined;
+      const wasm = runEntry<DenseResult>("denseChild", JSON.stringify({ backend: "wasm", shape }), threads);
+      const gflop = (3 * 2 * shape[0] * shape[1] * shape[2]) / 1e9;
+      const ref = reference === undefined || "error" in reference ? undefined : reference;
+      if (ref) blas = `${ref.blas_libraries.join(", ") || "no BLAS library mapped"} (numpy ${ref.numpy})`;
+      const ms = "error" in wasm ? undefined : wasm.ms;
+      lines.push(`| ${model} | ${shape.join(" × ")} (x·W, xᵀ·dy, dy·Wᵀ) | ${threads} | ${ref?.numpy_ms.toFixed(1) ?? "—"} | ${ref?.torch_ms.toFixed(1) ?? "—"} | ` +
+        `${ms?.toFixed(1) ?? ("error" in wasm ? wasm.error : "—")} | ${ms ? (gflop / (ms / 1000)).toFixed(1) : "—"} | ${ms && ref ? (ref.torch_ms / ms).toFixed(2) : "—"} |`);
+    }
+  }
+  return { table: lines.join("\n"), blas };
+}
+
+/** Starts `runs` threaded training processes one after another; each must exit by itself with a result. */
+function exitCheck(runs: number, threads: number): string {
+  const spec: BenchSpec = { backend: "wasm", model: "fashion", mode: "train", batch: BATCH.fashion, steps: 3, threads };
+  const script = `require("tsx/cjs/api").register(); require(${JSON.stringify(join(ROOT, "bench", "backends.ts"))}).child(process.argv[1]).catch((e) => { console.error(e && e.message || e); process.exit(1); });`;
+  const outcomes: string[] = [];
+  let finished = 0;
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    const child = spawnSync(process.execPath, ["-e", script, JSON.stringify(spec)], {
+      cwd: ROOT, encoding: "utf8", timeout: EXIT_RUN_TIMEOUT_MS, env: { ...process.env, LEPTON_WASM_THREADS: String(threads) },
+    });
+    const seconds = ((performance.now() - start) / 1000).toFixed(1);
+    const line = child.stdout?.split("\n").find((l) => l.startsWith("BENCH "));
+    const ok = child.status === 0 && child.signal === null && line !== undefined;
+    if (ok) finished++;
+    const detail = line ? (JSON.parse(line.slice(6)) as BenchResult).detail.split(" · ")[0] : "";
+    outcomes.push(ok ? `${seconds} s (${detail})` : `FAILED after ${seconds} s: ${child.signal ? `killed by ${child.signal}` : `exit ${child.status}`} ${(child.stderr ?? "").trim().split("\n").pop() ?? ""}`);
+    console.log(`threaded run ${run + 1}/${runs}: ${outcomes.at(-1)}`);
+  }
+  return `${finished}/${runs} threaded training processes (LEPTON_WASM_THREADS=${threads}, Fashion-MNIST CNN, ${spec.steps} steps of ${spec.batch}) exited by themselves with a result, ` +
+    `each within ${EXIT_RUN_TIMEOUT_MS / 1000} s: ${outcomes.join("; ")}.`;
+}
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+
+/** `lepton bench backends [options]`: see the file comment. */
+export async function main(args: string[]): Promise<void> {
+  const options = parseArgs(args);
+  const loadBefore = load();
+  const backends = await availableBackends(options.backends);
+  const torchInfo: { version?: string; blas?: string; onednn?: boolean } = {};
+  const rows = await modelRows(options, backends, torchInfo);
   const table = format(rows);
   console.log(table);
+  const wasmAvailable = backends.some((b) => b.name === "wasm" && b.available);
+  const dense = wasmAvailable ? denseTable(options) : undefined;
+  if (dense) console.log(dense.table);
+  const threaded = Math.max(...options.threads);
+  const exits = wasmAvailable && options.exitRuns > 0 && threaded > 1 ? exitCheck(options.exitRuns, threaded) : undefined;
+  if (exits) console.log(exits);
+  const loadAfter = load();
   if (options.append) {
     const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
-    const header = `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; node ${process.versions.node}; tfjs ${tf.version.tfjs}${torchVersion ? `; PyTorch ${torchVersion}` : ""}. ` +
-      `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); one warm-up step, then the timed steps; PyTorch and tfjs on 1 thread. ` +
+    const torch = torchInfo.version
+      ? `; PyTorch ${torchInfo.version} (BLAS_INFO=${torchInfo.blas}: Linear layers on ${torchInfo.blas === "generic" ? "the system libblas" : torchInfo.blas}; convolutions on ${torchInfo.onednn ? "oneDNN" : "its own kernels"})`
+      : "";
+    const header = `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after; ` +
+      `node ${process.versions.node}; tfjs ${tf.version.tfjs}${torch}. ` +
+      `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); one warm-up step, then the timed steps; ` +
+      `PyTorch and wasm run ${options.repeats} time(s) each, alternating; img/s is the median, and each ratio the median of the paired ratios at the same thread count ` +
+      `(wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads and OMP_NUM_THREADS). ` +
       `Command: \`npm run bench -- backends${args.length ? ` ${args.join(" ")}` : ""}\`.\n\n`;
-    appendFileSync(join(ROOT, "bench", "RESULTS.md"), `${header}${table}\n`);
+    const denseText = dense ? `\n\nDense layers' products alone, median of 5 (BLAS loaded by the Python side: ${dense.blas || "not measured"}):\n\n${dense.table}` : "";
+    const exitText = exits ? `\n\nExit check: ${exits}` : "";
+    appendFileSync(join(ROOT, "bench", "RESULTS.md"), `${header}${table}${denseText}${exitText}\n`);
   }
 }

@@ -17,7 +17,7 @@ export const PROFILES = ["smoke", "test", "standard", "full"] as const;
 /** A profile name accepted by LEPTON_PROFILE. */
 export type Profile = (typeof PROFILES)[number];
 
-/** Backends the workbook knows, fastest first (see src/backends). */
+/** Backends the workbook knows, in the order selection tries them: fastest first (src/backends/registry gives each its probe). */
 export const BACKEND_NAMES = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
 /** A backend name accepted by LEPTON_BACKEND. */
 export type BackendName = (typeof BACKEND_NAMES)[number];

@@ -4,12 +4,15 @@ The same two architectures as src/models/cnn.ts, Keras semantics ('valid' 3x3 co
 max-pooling, Glorot-uniform kernels do not matter for speed), trained with Adam on random data:
   seed    Seed 000 §5.2.2: 150x150x3 -> Conv32/64/128 + pool -> Dense512 -> Dropout(0.5) -> sigmoid, BCE
   fashion Seed 001 §5.2 on Fashion-MNIST: 28x28x1 -> Conv32 + pool -> Conv64 + pool -> Dense128 -> Dense10, CE
-Prints one JSON line: {"model", "mode", "batch", "steps", "threads", "device", "img_per_s", "peak_rss_mb", "torch"}.
+Prints one JSON line: {"model", "mode", "batch", "steps", "threads", "device", "img_per_s", "peak_rss_mb", "torch", "blas",
+"onednn"}: blas is the BLAS_INFO PyTorch was built with (Linear layers' products; Debian's 1.13 says "generic", the
+system libblas), onednn whether convolutions run on oneDNN (MKL-DNN).
 --device cuda runs on the GPU in fp32 (TF32 matmuls and cuDNN TF32 convolutions switched off).
 Run with Debian's python3-torch: /usr/bin/python3 bench/reference/cnn.py --model seed --mode train
 """
 import argparse
 import json
+import re
 import resource
 import time
 
@@ -91,6 +94,8 @@ def main():
         "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu", "img_per_s": args.batch * args.steps / seconds,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "torch": torch.__version__,
+        "blas": (re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show()) or [None, "unknown"])[1],
+        "onednn": torch.backends.mkldnn.is_available(),
     }))
 
 

@@ -1,14 +1,16 @@
 /**
- * Backend selection (Seed 000 §2.4 compute resource optimisation): probes
- * once per process, fastest first — tensorflow (libtensorflow), webgpu (Dawn), wasm (XNNPACK),
- * cpu — and keeps the first that really computes and can train the documents' models.
+ * Backend selection: probes once per process, in
+ * the registry's order (./registry: tensorflow, webgpu, wasm, cpu — fastest first), and keeps the
+ * first that really computes and can train the documents' models.
  * LEPTON_BACKEND (src/config.ts) forces one; a forced backend that does not work is an error.
  */
 import * as tf from "@tensorflow/tfjs";
 import { loadConfig, type BackendName } from "../config";
-import { probeCpu, probeTensorflow, probeWasm, probeWebgpu, type ProbeResult } from "./probes";
+import type { ProbeResult } from "./probes";
+import { BACKENDS, probeOf } from "./registry";
 
 export { TRAINING_KERNELS, missingTrainingKernels, type ProbeResult } from "./probes";
+export { BACKENDS, probeOf, type BackendEntry, type BackendProbe } from "./registry";
 
 /** The backend chosen for this process. */
 export interface BackendInfo {
@@ -34,15 +36,6 @@ export interface InitBackendOptions {
   readonly quiet?: boolean;
 }
 
-/** Each probe; `forced` says the user asked for that backend by name (a software GPU adapter is then accepted). */
-const PROBES: Readonly<Record<BackendName, (forced: boolean) => Promise<ProbeResult>>> = {
-  tensorflow: probeTensorflow,
-  webgpu: probeWebgpu,
-  wasm: probeWasm,
-  cpu: probeCpu,
-};
-const ORDER: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
-
 let selection: Promise<BackendInfo> | undefined;
 let selected: BackendInfo | undefined;
 
@@ -53,13 +46,13 @@ async function select(force: BackendName | undefined): Promise<BackendInfo> {
   const probes: ProbeResult[] = [];
   let chosen: ProbeResult | undefined;
   if (force !== undefined) {
-    const result = await PROBES[force](true);
+    const result = await probeOf(force)(true);
     probes.push(result);
     if (!result.available) throw new BackendUnavailableError(`LEPTON_BACKEND=${force} is not available: ${result.reason}`);
     chosen = result;
   } else {
-    for (const name of ORDER) {
-      const result = await PROBES[name](false);
+    for (const { probe } of BACKENDS) {
+      const result = await probe(false);
       probes.push(result);
       if (result.available && result.trains === true) {
         chosen = result;

@@ -12,7 +12,9 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BackendName } from "../config";
 import { registerWasmTrainingKernels } from "./wasm-training/register";
-import { prepareWasmThreads, wasmThreadCount } from "./wasm-threads";
+import {
+  prepareWasmThreads, WASM_THREADS_START_ATTEMPTS, WASM_THREADS_START_SECONDS, wasmThreadCount, withStartDeadline, type WasmThreadsOptions,
+} from "./wasm-threads";
 import { manifestNames, missingVulkanPiece, vulkanDriverManifests } from "./vulkan";
 import { installNavigatorGpu, type DawnModule } from "./webgpu-node";
 
@@ -210,26 +212,61 @@ export async function probeWebgpu(forced = false): Promise<ProbeResult> {
 /** Whether the wasm backend was started in this process (threads are set at its first start only). */
 let wasmStarted = false;
 
+/** How {@link probeWasm} starts the backend; the defaults are what selection uses. */
+export interface WasmProbeOptions {
+  /** XNNPACK threads; default wasmThreadCount() (LEPTON_WASM_THREADS), 1 once wasm has started here. */
+  readonly threads?: number;
+  /** Seconds each try of a threaded start may take (two tries, then one thread). */
+  readonly startSeconds?: number;
+  /** Passed to prepareWasmThreads (a test breaks the pool's worker with it). */
+  readonly threadsOptions?: WasmThreadsOptions;
+}
+
+type WasmModule = typeof import("@tensorflow/tfjs-backend-wasm");
+
+/** Starts wasm on `threads` threads; a start that fails or misses its deadline leaves no pool worker behind. */
+async function activateThreaded(wasm: WasmModule, threads: number, options: WasmProbeOptions): Promise<{ ok: boolean; why: string }> {
+  const prepared = prepareWasmThreads(threads, wasm, options.threadsOptions);
+  try {
+    const start = Promise.race([activates("wasm"), prepared.failed]);
+    const activation = await withStartDeadline(start, options.startSeconds ?? WASM_THREADS_START_SECONDS, threads, prepared.progress);
+    if (!activation.ok) await prepared.abandon();
+    return activation;
+  } catch (error) {
+    await prepared.abandon();
+    return { ok: false, why: (error as Error).message };
+  } finally {
+    prepared.restore();
+  }
+}
+
+/** {@link activateThreaded}, tried up to WASM_THREADS_START_ATTEMPTS times; the reasons of the failed tries are joined. */
+async function activateThreadedWithRetry(wasm: WasmModule, threads: number, options: WasmProbeOptions): Promise<{ ok: boolean; why: string }> {
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= WASM_THREADS_START_ATTEMPTS; attempt++) {
+    const activation = await activateThreaded(wasm, threads, options);
+    if (activation.ok) return failures.length === 0 ? activation : { ok: true, why: `${activation.why} (on try ${attempt}; before: ${failures.join("; ")})` };
+    failures.push(activation.why);
+  }
+  return { ok: false, why: failures.join("; then ") };
+}
+
 /**
  * WebAssembly (XNNPACK) with our training kernels (src/backends/wasm-training) registered, on
- * wasmThreadCount() threads (src/backends/wasm-threads; LEPTON_WASM_THREADS=1 for one).
+ * wasmThreadCount() threads (src/backends/wasm-threads). A threaded start that fails or hangs
+ * falls back to one thread, and says so on stderr.
  */
-export async function probeWasm(): Promise<ProbeResult> {
+export async function probeWasm(options: WasmProbeOptions = {}): Promise<ProbeResult> {
   try {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     const distDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
     wasm.setWasmPaths(`${join(distDir)}/`);
     registerWasmTrainingKernels();
-    const threads = wasmStarted ? 1 : wasmThreadCount();
+    const threads = wasmStarted ? 1 : (options.threads ?? wasmThreadCount());
     wasmStarted = true;
-    const restore = threads > 1 ? prepareWasmThreads(threads, wasm) : () => undefined;
-    let activation: { ok: boolean; why: string };
-    try {
-      activation = await activates("wasm");
-    } finally {
-      restore();
-    }
+    let activation = threads > 1 ? await activateThreadedWithRetry(wasm, threads, options) : await activates("wasm");
     if (!activation.ok && threads > 1) {
+      console.warn(`wasm: ${threads} threads did not start (${activation.why}); training on 1 thread`);
       tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
       wasm.setThreadsCount(1);
       const single = await activates("wasm");

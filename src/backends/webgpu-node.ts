@@ -1,5 +1,5 @@
 /**
- * WebGPU in Node through Dawn (Seed 000 §2.4: use the GPU when there is one). The npm `webgpu` package exposes Dawn's `navigator.gpu`; tfjs' webgpu
+ * WebGPU in Node through Dawn (use the GPU when there is one). The npm `webgpu` package exposes Dawn's `navigator.gpu`; tfjs' webgpu
  * backend registers itself on import only when `navigator.gpu` exists, and asks for device features
  * as `['timestamp-query', ['bgra8unorm-storage']]` — a nested array a browser's WebIDL layer
  * stringifies but a native binding may reject — so the adapter is wrapped to pass a flat list.

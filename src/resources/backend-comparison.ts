@@ -1,21 +1,28 @@
 /**
- * The same small training step timed on every backend that works here (Seed 000 §2.4 "计算资源优化" — compute resource optimisation: run on the fastest compute present).
- * It takes the probes `initBackend` already ran (src/backends) and probes only the backends it did
- * not reach, times each in this process against the cpu backend measured in the same run, and puts
- * the active backend back. bench/backends.ts measures the full CNNs, one process per backend.
+ * The same small training step timed on every backend that works here, to run on the fastest compute present
+ * ("计算资源优化", compute resource optimisation). It takes the probes `initBackend` already ran and
+ * probes only the backends it did not reach, times each in this process against the cpu backend measured in the
+ * same run, and puts the active backend back. bench/backends.ts measures the full CNNs, one process per backend.
  */
 import * as tf from "@tensorflow/tfjs";
-import { BACKEND_NAMES, type BackendName } from "../config";
-import { describeBackend } from "../backends";
-import { probeCpu, probeTensorflow, probeWasm, probeWebgpu, type ProbeResult } from "../backends/probes";
-import { FASHION_MNIST_INPUT, multiClassCnn } from "../models/cnn";
+import { type BackendName } from "../config";
+import { BACKENDS, describeBackend } from "../backends";
 
-/** The step timed: a dense network on flattened 28×28 images, or a one-block CNN on 28×28×1 (Seed 000 §2.4). */
-export type ComparisonWorkload = "mlp" | "cnn";
+/**
+ * A model the caller builds (models live above this layer): `build(seed)` returns a compiled model
+ * taking `inputShape` (without the batch axis) and labels 0…9 for sparse categorical cross-entropy.
+ */
+export interface ComparisonModel {
+  readonly inputShape: readonly number[];
+  build(seed: number): tf.LayersModel;
+}
 
-/** Options of {@link compareBackends} (Seed 000 §2.4 compute resource optimisation). */
+/** The step timed: "mlp", a dense network on flattened 28×28 images, or a caller's model. */
+export type ComparisonWorkload = "mlp" | ComparisonModel;
+
+/** Options of {@link compareBackends}. */
 export interface CompareBackendsOptions {
-  /** Default "mlp" (784 → 128 relu → 10 softmax). "cnn": Conv(8, 3×3)–MaxPool → Dense(32) → 10. */
+  /** Default "mlp" (784 → 128 relu → 10 softmax). */
   readonly workload?: ComparisonWorkload;
   /** Default 64. */
   readonly batchSize?: number;
@@ -26,7 +33,7 @@ export interface CompareBackendsOptions {
   readonly seed?: number;
 }
 
-/** One backend's result (Seed 000 §2.4 compute resource optimisation). */
+/** One backend's result. */
 export interface BackendTiming {
   readonly backend: BackendName;
   readonly available: boolean;
@@ -42,8 +49,10 @@ export interface BackendTiming {
   readonly skipped?: string;
 }
 
+const MLP_INPUT = [784] as const;
+
 function buildModel(workload: ComparisonWorkload, seed: number): tf.LayersModel {
-  if (workload === "cnn") return multiClassCnn({ inputShape: FASHION_MNIST_INPUT, convFilters: [8], denseUnits: 32, seed });
+  if (workload !== "mlp") return workload.build(seed);
   const init = () => tf.initializers.glorotUniform({ seed });
   const model = tf.sequential({ layers: [
     tf.layers.dense({ inputShape: [784], units: 128, activation: "relu", kernelInitializer: init() }),
@@ -53,7 +62,8 @@ function buildModel(workload: ComparisonWorkload, seed: number): tf.LayersModel 
   return model;
 }
 
-function median(values: readonly number[]): number {
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -61,7 +71,7 @@ function median(values: readonly number[]): number {
 
 async function timeSteps(workload: ComparisonWorkload, batchSize: number, steps: number, seed: number): Promise<number> {
   const model = buildModel(workload, seed);
-  const inputShape = workload === "cnn" ? [batchSize, ...FASHION_MNIST_INPUT] : [batchSize, 784];
+  const inputShape = [batchSize, ...(workload === "mlp" ? MLP_INPUT : workload.inputShape)];
   const x = tf.randomUniform(inputShape, 0, 1, "float32", seed);
   const y = tf.tidy(() => tf.randomUniform([batchSize], 0, 10, "int32", seed + 1).toFloat());
   const times: number[] = [];
@@ -79,8 +89,6 @@ async function timeSteps(workload: ComparisonWorkload, batchSize: number, steps:
   return median(times);
 }
 
-const PROBES: Readonly<Record<BackendName, () => Promise<ProbeResult>>> = { tensorflow: probeTensorflow, webgpu: probeWebgpu, wasm: probeWasm, cpu: probeCpu };
-
 /**
  * Times one small training step on each backend the probes find working, as a ratio to the cpu
  * backend measured in the same run (Seed 000 §2.4 compute resource optimisation). Restores the
@@ -94,20 +102,20 @@ export async function compareBackends(options: CompareBackendsOptions = {}): Pro
   if (!Number.isInteger(batchSize) || batchSize < 1 || !Number.isInteger(steps) || steps < 1) {
     throw new RangeError(`compareBackends needs integer batchSize ≥ 1 and steps ≥ 1, got ${batchSize} and ${steps}`);
   }
-  const wanted = new Set<BackendName>([...(options.backends ?? BACKEND_NAMES), "cpu"]);
+  const wanted = new Set<BackendName>([...(options.backends ?? BACKENDS.map((b) => b.name)), "cpu"]);
   const original = tf.getBackend();
   const probed = new Map((describeBackend()?.probes ?? []).map((p) => [p.name, p] as const));
   const results: BackendTiming[] = [];
   try {
-    for (const name of BACKEND_NAMES.filter((n) => wanted.has(n))) {
-      const probe = probed.get(name) ?? (await PROBES[name]());
+    for (const { name, probe: run } of BACKENDS.filter((b) => wanted.has(b.name))) {
+      const probe = probed.get(name) ?? (await run(false));
       const base = { backend: name, available: probe.available, reason: probe.reason, ...(probe.device ? { device: probe.device } : {}), ...(probe.detail ? { detail: probe.detail } : {}) };
       if (!probe.available) {
         results.push(base);
         continue;
       }
-      if (workload === "cnn" && probe.trains !== true) {
-        results.push({ ...base, skipped: "cannot train a CNN (convolution gradients missing)" });
+      if (workload !== "mlp" && probe.trains !== true) {
+        results.push({ ...base, skipped: "cannot train this model (its gradient kernels are missing)" });
         continue;
       }
       await tf.setBackend(name);

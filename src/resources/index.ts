@@ -29,4 +29,4 @@ export {
   describeTensors, formatLeakReport, leakGuard, TensorLeakError, tensorBytes, trackTensors,
   type LeakGuardOptions, type LeakReport, type LeftTensor, type TrackedStep, type TrackTensorsOptions,
 } from "./release";
-export { compareBackends, type BackendTiming, type CompareBackendsOptions, type ComparisonWorkload } from "./backend-comparison";
+export { compareBackends, type BackendTiming, type CompareBackendsOptions, type ComparisonModel, type ComparisonWorkload } from "./backend-comparison";

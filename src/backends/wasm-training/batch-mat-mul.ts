@@ -1,6 +1,6 @@
 /**
- * BatchMatMul for the wasm backend with transposed operands on XNNPACK (Seed 000 §4 / §5.2.2:
- * the dense layers' gradients dX = dY·Wᵀ and dW = Xᵀ·dY). tfjs-backend-wasm sends every product
+ * BatchMatMul for the wasm backend with transposed operands on XNNPACK (the dense
+ * layers' gradients dX = dY·Wᵀ and dW = Xᵀ·dY). tfjs-backend-wasm sends every product
  * with transposeA or transposeB (and every batched one) to a scalar triple loop; only the plain
  * 2-D product runs on XNNPACK's fully-connected operator. Here the transposed operand is laid out
  * by the (fast) Transpose kernel first, so the product itself takes the XNNPACK path.

@@ -1,5 +1,5 @@
 /**
- * Shapes and paddings shared by the convolution gradient kernels (Seed 000 §5.2.2 and Seed 001 §4.1 train these convolutions).
+ * Shapes and paddings shared by the convolution gradient kernels.
  */
 import * as tf from "@tensorflow/tfjs";
 

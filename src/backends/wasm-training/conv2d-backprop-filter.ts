@@ -1,10 +1,11 @@
 /**
- * Conv2DBackpropFilter for the wasm backend (Seed 000 §5.2.2 / Seed 001 §4.1: training the
+ * Conv2DBackpropFilter for the wasm backend (training the
  * documents' CNNs), which tfjs-backend-wasm lacks. The filter gradient
  *   dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s + kh·d − pad, ow·s + kw·d − pad, ci] · dy[b,oh,ow,co]
  * is itself a convolution: x transposed to [ci, h, w, b] (batch ↔ channels) convolved with dy
  * transposed to [oh, ow, b, co] as the filter, stride d and dilation s swapped. It runs on the
- * backend's XNNPACK Conv2D, with two transposes around it.
+ * backend's XNNPACK Conv2D, with two transposes around it. (im2col patches · dy as one XNNPACK
+ * product timed slower on the CNNs' shapes, 1×–2×: XNNPACK repacks the fresh dy at every call.)
  */
 import * as tf from "@tensorflow/tfjs";
 import { compose, type ComposingBackend, type KernelComposer } from "./compose";

@@ -1,6 +1,6 @@
 /**
- * Conv2DBackpropInput for the wasm backend on XNNPACK (Seed 000 §5.2.2 / Seed 001 §4.1: the
- * gradient that flows back through each CNN layer). tfjs-backend-wasm's own kernel is a scalar
+ * Conv2DBackpropInput for the wasm backend on XNNPACK (the gradient that
+ * flows back through each CNN layer). tfjs-backend-wasm's own kernel is a scalar
  * loop; for stride 1 the input gradient is a "full" convolution of dy with the filter rotated by
  * 180° and its in/out channels swapped, which XNNPACK's Conv2D runs fast. Other strides keep the
  * backend's own kernel.

@@ -1,5 +1,5 @@
 /**
- * A correctness fix for the wasm backend's forward convolutions (Seed 000 §5.2.2 / Seed 001 §4.1):
+ * A correctness fix for the wasm backend's forward convolutions:
  * with pad 'same', tfjs-backend-wasm 4.22 hands XNNPACK its TensorFlow-SAME flag, which returns
  * zeros for some shapes (e.g. a 1×2 filter at stride 2 on an even-height input). Spelling the
  * same padding out as explicit pads, computed by tfjs' own rules, gives the right answer.

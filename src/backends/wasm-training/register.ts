@@ -1,6 +1,6 @@
 /**
- * Registers the training kernels the wasm backend lacks or runs slowly, so the documents' CNN, RNN and GAN (Seed 000 §5.2.2,
- * Seed 001 §4.1–4.3) train on XNNPACK instead of falling back to the JavaScript cpu backend.
+ * Registers the training kernels the wasm backend lacks or runs slowly, so the documents' CNN, RNN and GAN
+ * train on XNNPACK instead of falling back to the JavaScript cpu backend.
  */
 import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilterKernel } from "./conv2d-backprop-filter";

@@ -1,6 +1,6 @@
 /**
- * Sum over the leading axes for the wasm backend (Seed 000 §5.2.2 / Seed 001 §4.1: every conv and
- * dense layer's bias gradient sums dy over batch, height and width). tfjs-backend-wasm transposes
+ * Sum over the leading axes for the wasm backend (every conv and dense
+ * layer's bias gradient sums dy over batch, height and width). tfjs-backend-wasm transposes
  * the reduced axes to the end before summing — a full copy of the largest activations of the
  * network; a sum over leading axes needs no transpose: one pass over the heap, per-channel float64
  * accumulators (as tfjs' cpu backend accumulates in JavaScript numbers).

@@ -1,5 +1,5 @@
 /**
- * UnsortedSegmentSum for the wasm backend (Seed 001 §4.2: an RNN over word ids trains its
+ * UnsortedSegmentSum for the wasm backend (an RNN over word ids trains its
  * embedding through the gradient of Gather, which tfjs computes with this kernel; wasm lacks it).
  * One pass over the wasm heap: out[ids[i]] += x[i], ids outside [0, numSegments) dropped as in
  * TensorFlow.

@@ -55,4 +55,37 @@ describe("wasm threads under Node", () => {
     expect(child.status, report).toBe(0);
     expect(child.stdout.trim(), report).toBe("XNNPACK SIMD, 2 threads 24");
   }, 90_000);
+
+  // A pool worker that never reports ready left tfjs' wasm start pending forever (0 % CPU, nothing printed);
+  // one that throws crashed the process. Each must now fall back to one thread within seconds, saying so.
+  it.each([
+    ["never answers", 'require("worker_threads").parentPort.on("message", () => {});', /did not start within 3 s \(0 of 8 pool workers reported ready\); then the 2-thread/],
+    ["exits at once", "process.exit(3);", /did not start within 3 s \(0 of 8 pool workers reported ready\)/],
+    ["throws", 'throw new Error("broken worker");', /a pthread pool worker failed while starting: broken worker/],
+  ])("falls back to one thread when a pool worker %s", (_, workerSource, why) => {
+    const probes = join(__dirname, "../../../src/backends/probes.ts");
+    const script = `require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require(${JSON.stringify(probes)}).probeWasm({ threads: 2, startSeconds: 3, threadsOptions: { rewriteWorker: () => process.argv[1] } }).then(async (p) => { const y = tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 8]), 1, "same"); console.log(p.detail, (await y.data())[9]); });`;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ["-e", script, workerSource], { encoding: "utf8", timeout: 60_000 });
+    const report = `status ${child.status}, signal ${child.signal}, stdout ${JSON.stringify(child.stdout)}, stderr ${JSON.stringify(child.stderr.slice(-2000))}`;
+    expect(child.signal, report).toBeNull();
+    expect(child.status, report).toBe(0);
+    expect(child.stdout.trim(), report).toBe("XNNPACK SIMD, 1 thread 24");
+    expect(child.stderr, report).toMatch(why);
+    expect(child.stderr, report).toMatch(/wasm: 2 threads did not start .*; training on 1 thread/);
+    expect(Date.now() - started, report).toBeLessThan(45_000);
+  }, 90_000);
+
+  it("retries a start where one pool worker never reports ready (the hang seen on this machine) and keeps 2 threads", () => {
+    const probes = join(__dirname, "../../../src/backends/probes.ts");
+    // Only the first worker of the first try is broken: the module asks for the worker's source once per worker.
+    const script = `require("tsx/cjs/api").register(); let calls = 0; require(${JSON.stringify(probes)}).probeWasm({ threads: 2, startSeconds: 3, threadsOptions: { rewriteWorker: (source) => (calls++ === 0 ? 'require("worker_threads").parentPort.on("message", () => {});' : source) } }).then((p) => console.log(JSON.stringify(p)));`;
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 });
+    const report = `status ${child.status}, signal ${child.signal}, stdout ${JSON.stringify(child.stdout)}, stderr ${JSON.stringify(child.stderr.slice(-2000))}`;
+    expect(child.status, report).toBe(0);
+    const probe = JSON.parse(child.stdout.trim().split("\n").pop()!) as { detail: string; reason: string };
+    expect(probe.detail, report).toBe("XNNPACK SIMD, 2 threads");
+    expect(probe.reason, report).toMatch(/on try 2; before: the 2-thread wasm backend did not start within 3 s \(7 of 8 pool workers reported ready\)/);
+    expect(child.stderr, report).not.toMatch(/training on 1 thread/);
+  }, 90_000);
 });

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compareBackends } from "../../../src/resources/backend-comparison";
+import { multiClassCnn } from "../../../src/models/cnn";
+import { compareBackends, type ComparisonModel } from "../../../src/resources/backend-comparison";
 
 beforeAll(async () => {
   tf.enableProdMode();
@@ -22,8 +23,9 @@ describe("compareBackends", () => {
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
-  it("times the one-block CNN too", async () => {
-    const [cpu] = await compareBackends({ backends: ["cpu"], workload: "cnn", batchSize: 2, steps: 1 });
+  it("times a model the caller builds: a one-block CNN", async () => {
+    const cnn: ComparisonModel = { inputShape: [28, 28, 1], build: (seed) => multiClassCnn({ inputShape: [28, 28, 1], convFilters: [8], denseUnits: 32, seed }) };
+    const [cpu] = await compareBackends({ backends: ["cpu"], workload: cnn, batchSize: 2, steps: 1 });
     expect(cpu).toMatchObject({ backend: "cpu", available: true, speedVsCpu: 1 });
   });
 
