@@ -54,20 +54,31 @@ const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.
 const PYTHON = "/usr/bin/python3";
 const BATCH: Readonly<Record<BenchModel, number>> = { seed: 32, fashion: 64 };
 /** Each model's Dense layer after the convolutions: [batch, inputs, units] (src/models/cnn). */
-const DENSE: Readonly<Record<BenchModel, readonly [number, number, number]>> = { seed: [32, 36992, 512], fashion: [64, 1600, 128] };
+const DENSE: Readonly<Record<BenchModel, readonly [number, number, number]>> = {
+  seed: [32, 36992, 512],
+  fashion: [64, 1600, 128],
+};
 /** A child that has not answered by then counts as hung. */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
 const EXIT_RUN_TIMEOUT_MS = 120_000;
-const DEFAULT_STEPS: Readonly<Record<BenchModel, Record<BenchMode, number>>> = { seed: { train: 2, infer: 3 }, fashion: { train: 10, infer: 20 } };
+const DEFAULT_STEPS: Readonly<Record<BenchModel, Record<BenchMode, number>>> = {
+  seed: { train: 2, infer: 3 },
+  fashion: { train: 10, infer: 20 },
+};
 
 function buildModel(model: BenchModel): tf.LayersModel {
-  return model === "seed" ? binaryCnn({ seed: 1 }) : multiClassCnn({ inputShape: FASHION_MNIST_INPUT, convFilters: FASHION_MNIST_CONV_FILTERS, seed: 1 });
+  return model === "seed"
+    ? binaryCnn({ seed: 1 })
+    : multiClassCnn({ inputShape: FASHION_MNIST_INPUT, convFilters: FASHION_MNIST_CONV_FILTERS, seed: 1 });
 }
 
 function batchOf(model: BenchModel, batch: number): { x: tf.Tensor; y: tf.Tensor } {
   const shape = model === "seed" ? [batch, 150, 150, 3] : [batch, ...FASHION_MNIST_INPUT];
   const x = tf.randomUniform(shape, 0, 1, "float32", 7);
-  const y = model === "seed" ? tf.randomUniform([batch, 1], 0, 1, "float32", 8).round() : tf.randomUniform([batch, 1], 0, 10, "int32", 9).cast("float32");
+  const y =
+    model === "seed"
+      ? tf.randomUniform([batch, 1], 0, 1, "float32", 8).round()
+      : tf.randomUniform([batch, 1], 0, 10, "int32", 9).cast("float32");
   return { x, y };
 }
 
@@ -92,7 +103,11 @@ export async function measure(spec: BenchSpec): Promise<BenchResult> {
   const seconds = (performance.now() - start) / 1000;
   tf.dispose([x, y]);
   model.dispose();
-  return { imgPerSec: (spec.batch * spec.steps) / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, detail: `${info.detail} · ${info.device}` };
+  return {
+    imgPerSec: (spec.batch * spec.steps) / seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    detail: `${info.detail} · ${info.device}`,
+  };
 }
 
 /** Child entry: reads a spec from argv, prints one JSON result line. */
@@ -101,12 +116,18 @@ export async function child(specJson: string): Promise<void> {
   process.stdout.write(`BENCH ${JSON.stringify(result)}\n`);
 }
 
-/** Runs `entry` of this file in a child process with `arg`, under LEPTON_WASM_THREADS=threads; returns its BENCH line. */
+/**
+ * Runs `entry` of this file in a child process with `arg`, under LEPTON_WASM_THREADS=threads; returns its BENCH line.
+ */
 function runEntry<T>(entry: "child" | "denseChild", arg: string, threads: number): T | { error: string } {
   const script = `require("tsx/cjs/api").register(); require(${JSON.stringify(join(ROOT, "bench", "backends.ts"))}).${entry}(process.argv[1]).catch((e) => { console.error(e && e.message || e); process.exit(1); });`;
   try {
     const out = execFileSync(process.execPath, ["-e", script, arg], {
-      cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 24, timeout: CHILD_TIMEOUT_MS,
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 1 << 24,
+      timeout: CHILD_TIMEOUT_MS,
       env: { ...process.env, LEPTON_WASM_THREADS: String(threads) },
     });
     const line = out.split("\n").find((l) => l.startsWith("BENCH "));
@@ -135,13 +156,17 @@ interface TorchResult {
 function runPython<T>(script: string, args: readonly string[], threads: number): T | { error: string } {
   if (!existsSync(PYTHON)) return { error: `${PYTHON} not found` };
   try {
-    const out = execFileSync(PYTHON, [join(ROOT, "bench", "reference", script), ...args, "--threads", String(threads)], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: CHILD_TIMEOUT_MS,
-      // Read by OpenMP and the BLAS libraries when they load, before any set_num_threads.
-      env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
-    });
+    const out = execFileSync(
+      PYTHON,
+      [join(ROOT, "bench", "reference", script), ...args, "--threads", String(threads)],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: CHILD_TIMEOUT_MS,
+        // Read by OpenMP and the BLAS libraries when they load, before any set_num_threads.
+        env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
+      },
+    );
     return JSON.parse(out.trim().split("\n").pop()!) as T;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
@@ -149,8 +174,18 @@ function runPython<T>(script: string, args: readonly string[], threads: number):
   }
 }
 
-function runTorch(model: BenchModel, mode: BenchMode, batch: number, steps: number, threads: number): TorchResult | { error: string } {
-  return runPython<TorchResult>("cnn.py", ["--model", model, "--mode", mode, "--batch", String(batch), "--steps", String(steps)], threads);
+function runTorch(
+  model: BenchModel,
+  mode: BenchMode,
+  batch: number,
+  steps: number,
+  threads: number,
+): TorchResult | { error: string } {
+  return runPython<TorchResult>(
+    "cnn.py",
+    ["--model", model, "--mode", mode, "--batch", String(batch), "--steps", String(steps)],
+    threads,
+  );
 }
 
 /** What gemm.py measured: one Dense layer's three products in numpy and PyTorch. */
@@ -169,7 +204,10 @@ export interface DenseResult {
 }
 
 /** The three products of one Dense training step — x·W, xᵀ·dy, dy·Wᵀ — timed on `backend` (median of 5). */
-export async function measureDense(backend: BackendName, [batch, inputs, units]: readonly [number, number, number]): Promise<DenseResult> {
+export async function measureDense(
+  backend: BackendName,
+  [batch, inputs, units]: readonly [number, number, number],
+): Promise<DenseResult> {
   const info = await initBackend({ force: backend, quiet: true });
   const x = tf.randomUniform([batch, inputs], 0, 1, "float32", 1);
   const w = tf.randomUniform([inputs, units], 0, 1, "float32", 2);
@@ -210,7 +248,9 @@ interface Options {
 function listOption<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T[] {
   if (value === undefined) throw new BenchUsageError(`--${name} needs a value (${allowed.join(",")})`);
   const items = value.split(",").map((s) => s.trim());
-  for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new BenchUsageError(`--${name}: unknown "${item}" (one of ${allowed.join(", ")})`);
+  for (const item of items)
+    if (!(allowed as readonly string[]).includes(item))
+      throw new BenchUsageError(`--${name}: unknown "${item}" (one of ${allowed.join(", ")})`);
   return items as T[];
 }
 
@@ -230,23 +270,36 @@ function parseArgs(args: readonly string[]): Options {
     if (arg === "--backends") backends = listOption(args[++i], BACKEND_NAMES, "backends");
     else if (arg === "--models") models = listOption(args[++i], ["seed", "fashion"] as const, "models");
     else if (arg === "--modes") modes = listOption(args[++i], ["train", "infer"] as const, "modes");
-    else if (arg === "--threads") threads = (args[++i] ?? "").split(",").map((t) => positiveInteger(t.trim(), "threads"));
+    else if (arg === "--threads")
+      threads = (args[++i] ?? "").split(",").map((t) => positiveInteger(t.trim(), "threads"));
     else if (arg === "--repeats") repeats = positiveInteger(args[++i], "repeats");
     else if (arg === "--exit-runs") {
       const raw = args[++i];
       exitRuns = raw === "0" ? 0 : positiveInteger(raw, "exit-runs");
-    }
-    else if (arg === "--steps") {
+    } else if (arg === "--steps") {
       steps = positiveInteger(args[++i], "steps");
     } else if (arg === "--no-torch") torch = false;
     else if (arg === "--no-append") append = false;
     else if (arg === "--slow") slow = true;
     else throw new BenchUsageError(`bench backends: unknown option ${arg}`);
   }
-  return { backends: backends ?? [...BACKEND_NAMES], models, modes, threads, repeats, exitRuns, steps, torch, append, slow };
+  return {
+    backends: backends ?? [...BACKEND_NAMES],
+    models,
+    modes,
+    threads,
+    repeats,
+    exitRuns,
+    steps,
+    torch,
+    append,
+    slow,
+  };
 }
 
-async function availableBackends(wanted: readonly BackendName[]): Promise<{ name: BackendName; available: boolean; reason: string }[]> {
+async function availableBackends(
+  wanted: readonly BackendName[],
+): Promise<{ name: BackendName; available: boolean; reason: string }[]> {
   const info = await initBackend({ quiet: true }).catch(() => undefined);
   const probed = new Map((info?.probes ?? []).map((p) => [p.name, p] as const));
   const out = [];
@@ -269,9 +322,12 @@ interface Row {
 }
 
 function format(rows: readonly Row[]): string {
-  const head = "| model | mode | threads | backend | img/s | × PyTorch (same threads) | peak RSS MiB | note |\n|---|---|---:|---|---:|---:|---:|---|";
-  const body = rows.map((r) =>
-    `| ${r.model} | ${r.mode} | ${r.threads} | ${r.backend} | ${r.imgPerSec?.toFixed(r.imgPerSec < 10 ? 2 : 1) ?? "—"} | ${r.ratio?.toFixed(r.ratio < 0.1 ? 4 : 2) ?? "—"} | ${r.peakRssMb?.toFixed(0) ?? "—"} | ${r.note} |`);
+  const head =
+    "| model | mode | threads | backend | img/s | × PyTorch (same threads) | peak RSS MiB | note |\n|---|---|---:|---|---:|---:|---:|---|";
+  const body = rows.map(
+    (r) =>
+      `| ${r.model} | ${r.mode} | ${r.threads} | ${r.backend} | ${r.imgPerSec?.toFixed(r.imgPerSec < 10 ? 2 : 1) ?? "—"} | ${r.ratio?.toFixed(r.ratio < 0.1 ? 4 : 2) ?? "—"} | ${r.peakRssMb?.toFixed(0) ?? "—"} | ${r.note} |`,
+  );
   return [head, ...body].join("\n");
 }
 
@@ -285,7 +341,11 @@ function spread(values: readonly number[]): string {
 /** Backends whose speed depends on a thread count this bench sets: only wasm (the others run once, at 1). */
 const THREADED: ReadonlySet<BackendName> = new Set(["wasm"]);
 
-async function modelRows(options: Options, backends: Awaited<ReturnType<typeof availableBackends>>, torchInfo: { version?: string; blas?: string; onednn?: boolean }): Promise<Row[]> {
+async function modelRows(
+  options: Options,
+  backends: Awaited<ReturnType<typeof availableBackends>>,
+  torchInfo: { version?: string; blas?: string; onednn?: boolean },
+): Promise<Row[]> {
   const rows: Row[] = [];
   const emit = (row: Row) => {
     rows.push(row);
@@ -314,7 +374,14 @@ async function modelRows(options: Options, backends: Awaited<ReturnType<typeof a
             if (!backend.available || (threads !== options.threads[0] && !THREADED.has(backend.name))) continue;
             if (backend.name === "cpu" && model === "seed" && !options.slow) continue;
             if (repeat > 0 && !THREADED.has(backend.name)) continue;
-            const spec: BenchSpec = { backend: backend.name, model, mode, batch, steps: backend.name === "cpu" ? 1 : steps, threads };
+            const spec: BenchSpec = {
+              backend: backend.name,
+              model,
+              mode,
+              batch,
+              steps: backend.name === "cpu" ? 1 : steps,
+              threads,
+            };
             const entry = runs.get(backend.name) ?? { results: [], spec };
             runs.set(backend.name, entry);
             const result = runChild(spec);
@@ -324,9 +391,20 @@ async function modelRows(options: Options, backends: Awaited<ReturnType<typeof a
         }
         const torchSpeeds = torchRuns.map((t) => t.img_per_s);
         if (options.torch) {
-          emit(torchRuns.length === 0
-            ? { model, mode, threads, backend: "PyTorch", note: torchError ?? "no result" }
-            : { model, mode, threads, backend: "PyTorch", imgPerSec: median(torchSpeeds), ratio: 1, peakRssMb: Math.max(...torchRuns.map((t) => t.peak_rss_mb)), note: `torch ${torchRuns[0]!.torch}; ${spread(torchSpeeds)}` });
+          emit(
+            torchRuns.length === 0
+              ? { model, mode, threads, backend: "PyTorch", note: torchError ?? "no result" }
+              : {
+                  model,
+                  mode,
+                  threads,
+                  backend: "PyTorch",
+                  imgPerSec: median(torchSpeeds),
+                  ratio: 1,
+                  peakRssMb: Math.max(...torchRuns.map((t) => t.peak_rss_mb)),
+                  note: `torch ${torchRuns[0]!.torch}; ${spread(torchSpeeds)}`,
+                },
+          );
         }
         for (const backend of backends) {
           if (threads !== options.threads[0] && !THREADED.has(backend.name)) continue;
@@ -335,7 +413,13 @@ async function modelRows(options: Options, backends: Awaited<ReturnType<typeof a
             continue;
           }
           if (backend.name === "cpu" && model === "seed" && !options.slow) {
-            emit({ model, mode, threads, backend: "cpu", note: "skipped: hours per step on the JavaScript cpu backend (--slow runs it)" });
+            emit({
+              model,
+              mode,
+              threads,
+              backend: "cpu",
+              note: "skipped: hours per step on the JavaScript cpu backend (--slow runs it)",
+            });
             continue;
           }
           const entry = runs.get(backend.name)!;
@@ -346,7 +430,12 @@ async function modelRows(options: Options, backends: Awaited<ReturnType<typeof a
           const speeds = entry.results.map((r) => r.imgPerSec);
           const paired = speeds.map((speed, i) => speed / (torchSpeeds[i] ?? median(torchSpeeds)));
           emit({
-            model, mode, threads, backend: backend.name, imgPerSec: median(speeds), peakRssMb: Math.max(...entry.results.map((r) => r.peakRssMb)),
+            model,
+            mode,
+            threads,
+            backend: backend.name,
+            imgPerSec: median(speeds),
+            peakRssMb: Math.max(...entry.results.map((r) => r.peakRssMb)),
             ...(torchSpeeds.length > 0 ? { ratio: median(paired) } : {}),
             note: `${entry.results[0]!.detail}; ${entry.spec.steps} step(s) of ${batch}; ${spread(speeds)}${entry.error ? `; a run failed: ${entry.error}` : ""}`,
           });
@@ -359,19 +448,30 @@ async function modelRows(options: Options, backends: Awaited<ReturnType<typeof a
 
 /** The dense layers' products alone: numpy and PyTorch (their BLAS) against tfjs wasm, per thread count. */
 function denseTable(options: Options): { table: string; blas: string } {
-  const lines = ["| model | Dense product [batch × inputs × units] | threads | numpy ms | PyTorch ms | tfjs wasm ms | wasm GFLOP/s | wasm × PyTorch |", "|---|---|---:|---:|---:|---:|---:|---:|"];
+  const lines = [
+    "| model | Dense product [batch × inputs × units] | threads | numpy ms | PyTorch ms | tfjs wasm ms | wasm GFLOP/s | wasm × PyTorch |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
+  ];
   let blas = "";
   for (const model of options.models) {
     const shape = DENSE[model];
     for (const threads of options.threads) {
-      const reference = options.torch ? runPython<GemmResult>("gemm.py", ["--batch", String(shape[0]), "--inputs", String(shape[1]), "--units", String(shape[2])], threads) : undefined;
+      const reference = options.torch
+        ? runPython<GemmResult>(
+            "gemm.py",
+            ["--batch", String(shape[0]), "--inputs", String(shape[1]), "--units", String(shape[2])],
+            threads,
+          )
+        : undefined;
       const wasm = runEntry<DenseResult>("denseChild", JSON.stringify({ backend: "wasm", shape }), threads);
       const gflop = (3 * 2 * shape[0] * shape[1] * shape[2]) / 1e9;
       const ref = reference === undefined || "error" in reference ? undefined : reference;
       if (ref) blas = `${ref.blas_libraries.join(", ") || "no BLAS library mapped"} (numpy ${ref.numpy})`;
       const ms = "error" in wasm ? undefined : wasm.ms;
-      lines.push(`| ${model} | ${shape.join(" × ")} (x·W, xᵀ·dy, dy·Wᵀ) | ${threads} | ${ref?.numpy_ms.toFixed(1) ?? "—"} | ${ref?.torch_ms.toFixed(1) ?? "—"} | ` +
-        `${ms?.toFixed(1) ?? ("error" in wasm ? wasm.error : "—")} | ${ms ? (gflop / (ms / 1000)).toFixed(1) : "—"} | ${ms && ref ? (ref.torch_ms / ms).toFixed(2) : "—"} |`);
+      lines.push(
+        `| ${model} | ${shape.join(" × ")} (x·W, xᵀ·dy, dy·Wᵀ) | ${threads} | ${ref?.numpy_ms.toFixed(1) ?? "—"} | ${ref?.torch_ms.toFixed(1) ?? "—"} | ` +
+          `${ms?.toFixed(1) ?? ("error" in wasm ? wasm.error : "—")} | ${ms ? (gflop / (ms / 1000)).toFixed(1) : "—"} | ${ms && ref ? (ref.torch_ms / ms).toFixed(2) : "—"} |`,
+      );
     }
   }
   return { table: lines.join("\n"), blas };
@@ -386,21 +486,33 @@ function exitCheck(runs: number, threads: number): string {
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
     const child = spawnSync(process.execPath, ["-e", script, JSON.stringify(spec)], {
-      cwd: ROOT, encoding: "utf8", timeout: EXIT_RUN_TIMEOUT_MS, env: { ...process.env, LEPTON_WASM_THREADS: String(threads) },
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: EXIT_RUN_TIMEOUT_MS,
+      env: { ...process.env, LEPTON_WASM_THREADS: String(threads) },
     });
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
     const line = child.stdout?.split("\n").find((l) => l.startsWith("BENCH "));
     const ok = child.status === 0 && child.signal === null && line !== undefined;
     if (ok) finished++;
     const detail = line ? (JSON.parse(line.slice(6)) as BenchResult).detail.split(" · ")[0] : "";
-    outcomes.push(ok ? `${seconds} s (${detail})` : `FAILED after ${seconds} s: ${child.signal ? `killed by ${child.signal}` : `exit ${child.status}`} ${(child.stderr ?? "").trim().split("\n").pop() ?? ""}`);
+    outcomes.push(
+      ok
+        ? `${seconds} s (${detail})`
+        : `FAILED after ${seconds} s: ${child.signal ? `killed by ${child.signal}` : `exit ${child.status}`} ${(child.stderr ?? "").trim().split("\n").pop() ?? ""}`,
+    );
     console.log(`threaded run ${run + 1}/${runs}: ${outcomes.at(-1)}`);
   }
-  return `${finished}/${runs} threaded training processes (LEPTON_WASM_THREADS=${threads}, Fashion-MNIST CNN, ${spec.steps} steps of ${spec.batch}) exited by themselves with a result, ` +
-    `each within ${EXIT_RUN_TIMEOUT_MS / 1000} s: ${outcomes.join("; ")}.`;
+  return (
+    `${finished}/${runs} threaded training processes (LEPTON_WASM_THREADS=${threads}, Fashion-MNIST CNN, ${spec.steps} steps of ${spec.batch}) exited by themselves with a result, ` +
+    `each within ${EXIT_RUN_TIMEOUT_MS / 1000} s: ${outcomes.join("; ")}.`
+  );
 }
 
-const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 /** `lepton bench backends [options]`: see the file comment. */
 export async function main(args: string[]): Promise<void> {
@@ -415,7 +527,8 @@ export async function main(args: string[]): Promise<void> {
   const dense = wasmAvailable ? denseTable(options) : undefined;
   if (dense) console.log(dense.table);
   const threaded = Math.max(...options.threads);
-  const exits = wasmAvailable && options.exitRuns > 0 && threaded > 1 ? exitCheck(options.exitRuns, threaded) : undefined;
+  const exits =
+    wasmAvailable && options.exitRuns > 0 && threaded > 1 ? exitCheck(options.exitRuns, threaded) : undefined;
   if (exits) console.log(exits);
   const loadAfter = load();
   if (options.append) {
@@ -423,13 +536,16 @@ export async function main(args: string[]): Promise<void> {
     const torch = torchInfo.version
       ? `; PyTorch ${torchInfo.version} (BLAS_INFO=${torchInfo.blas}: Linear layers on ${torchInfo.blas === "generic" ? "the system libblas" : torchInfo.blas}; convolutions on ${torchInfo.onednn ? "oneDNN" : "its own kernels"})`
       : "";
-    const header = `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after; ` +
+    const header =
+      `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after; ` +
       `node ${process.versions.node}; tfjs ${tf.version.tfjs}${torch}. ` +
       `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); one warm-up step, then the timed steps; ` +
       `PyTorch and wasm run ${options.repeats} time(s) each, alternating; img/s is the median, and each ratio the median of the paired ratios at the same thread count ` +
       `(wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads and OMP_NUM_THREADS). ` +
       `Command: \`npm run bench -- backends${args.length ? ` ${args.join(" ")}` : ""}\`.\n\n`;
-    const denseText = dense ? `\n\nDense layers' products alone, median of 5 (BLAS loaded by the Python side: ${dense.blas || "not measured"}):\n\n${dense.table}` : "";
+    const denseText = dense
+      ? `\n\nDense layers' products alone, median of 5 (BLAS loaded by the Python side: ${dense.blas || "not measured"}):\n\n${dense.table}`
+      : "";
     const exitText = exits ? `\n\nExit check: ${exits}` : "";
     appendFileSync(join(ROOT, "bench", "RESULTS.md"), `${header}${table}${denseText}${exitText}\n`);
   }

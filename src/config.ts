@@ -2,6 +2,7 @@
  * The workbook's one configuration object: which profile runs, the random seed, and the backend
  * the user forces, all read from the environment.
  */
+import { LeptonError } from "./errors";
 
 /**
  * Profiles, smallest first:
@@ -17,7 +18,10 @@ export const PROFILES = ["smoke", "test", "standard", "full"] as const;
 /** A profile name accepted by LEPTON_PROFILE. */
 export type Profile = (typeof PROFILES)[number];
 
-/** Backends the workbook knows, in the order selection tries them: fastest first (src/backends/registry gives each its probe). */
+/**
+ * Backends the workbook knows, in the order selection tries them: fastest first (src/backends/registry gives each its
+ * probe).
+ */
 export const BACKEND_NAMES = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
 /** A backend name accepted by LEPTON_BACKEND. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -31,9 +35,7 @@ export interface WorkbookConfig {
 }
 
 /** Raised when an environment variable holds a value the workbook cannot use. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export class ConfigError extends LeptonError {}
 
 type Env = Readonly<Record<string, string | undefined>>;
 

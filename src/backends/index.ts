@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadConfig, type BackendName } from "../config";
 import type { ProbeResult } from "./probes";
 import { BACKENDS, probeOf } from "./registry";
+import { LeptonError } from "../errors";
 
 export { TRAINING_KERNELS, missingTrainingKernels, type ProbeResult } from "./probes";
 export { BACKENDS, probeOf, type BackendEntry, type BackendProbe } from "./registry";
@@ -24,9 +25,7 @@ export interface BackendInfo {
 }
 
 /** Raised when a forced backend cannot run; names the backend and the reason. */
-export class BackendUnavailableError extends Error {
-  override name = "BackendUnavailableError";
-}
+export class BackendUnavailableError extends LeptonError {}
 
 /** How to select the backend. */
 export interface InitBackendOptions {
@@ -48,7 +47,8 @@ async function select(force: BackendName | undefined): Promise<BackendInfo> {
   if (force !== undefined) {
     const result = await probeOf(force)(true);
     probes.push(result);
-    if (!result.available) throw new BackendUnavailableError(`LEPTON_BACKEND=${force} is not available: ${result.reason}`);
+    if (!result.available)
+      throw new BackendUnavailableError(`LEPTON_BACKEND=${force} is not available: ${result.reason}`);
     chosen = result;
   } else {
     for (const { probe } of BACKENDS) {
@@ -60,7 +60,8 @@ async function select(force: BackendName | undefined): Promise<BackendInfo> {
       }
     }
   }
-  if (chosen === undefined) throw new BackendUnavailableError(`no backend works: ${probes.map((p) => `${p.name}: ${p.reason}`).join("; ")}`);
+  if (chosen === undefined)
+    throw new BackendUnavailableError(`no backend works: ${probes.map((p) => `${p.name}: ${p.reason}`).join("; ")}`);
   await tf.setBackend(chosen.name);
   await tf.ready();
   return {

@@ -13,10 +13,16 @@ import { pathToFileURL } from "node:url";
 import type { BackendName } from "../config";
 import { registerWasmTrainingKernels } from "./wasm-training/register";
 import {
-  prepareWasmThreads, WASM_THREADS_START_ATTEMPTS, WASM_THREADS_START_SECONDS, wasmThreadCount, withStartDeadline, type WasmThreadsOptions,
+  prepareWasmThreads,
+  WASM_THREADS_START_ATTEMPTS,
+  WASM_THREADS_START_SECONDS,
+  wasmThreadCount,
+  withStartDeadline,
+  type WasmThreadsOptions,
 } from "./wasm-threads";
 import { manifestNames, missingVulkanPiece, vulkanDriverManifests } from "./vulkan";
 import { installNavigatorGpu, type DawnModule } from "./webgpu-node";
+import { LeptonError } from "../errors";
 
 /** The result of probing one backend. */
 export interface ProbeResult {
@@ -36,7 +42,12 @@ export interface ProbeResult {
  * Kernels the documents' CNN / RNN / GAN need for training beyond inference (found by training
  * each on wasm: the CNN's convolution and pooling gradients, an embedding's Gather gradient).
  */
-export const TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "UnsortedSegmentSum"] as const;
+export const TRAINING_KERNELS = [
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "MaxPoolGrad",
+  "UnsortedSegmentSum",
+] as const;
 
 const cpuModel = () => cpus()[0]?.model.trim() ?? "unknown CPU";
 
@@ -61,7 +72,9 @@ async function activates(name: BackendName): Promise<{ ok: boolean; why: string 
   try {
     if (!(await tf.setBackend(name))) return { ok: false, why: `tfjs could not initialise the ${name} backend` };
     await tf.ready();
-    return (await tinyOpRoundTrips()) ? { ok: true, why: "a tiny op ran and read back correctly" } : { ok: false, why: "a tiny op gave a wrong answer" };
+    return (await tinyOpRoundTrips())
+      ? { ok: true, why: "a tiny op ran and read back correctly" }
+      : { ok: false, why: "a tiny op gave a wrong answer" };
   } catch (error) {
     return { ok: false, why: `${(error as Error).message}` };
   }
@@ -69,7 +82,9 @@ async function activates(name: BackendName): Promise<{ ok: boolean; why: string 
 
 function trainingVerdict(name: BackendName): { trains: boolean; note: string } {
   const missing = missingTrainingKernels(name);
-  return missing.length === 0 ? { trains: true, note: "" } : { trains: false, note: `; cannot train CNNs: ${missing.join(", ")} not registered` };
+  return missing.length === 0
+    ? { trains: true, note: "" }
+    : { trains: false, note: `; cannot train CNNs: ${missing.join(", ")} not registered` };
 }
 
 /** tfjs-node-gpu, then tfjs-node: the real packages (libtensorflow), when installed. */
@@ -89,14 +104,29 @@ export async function probeTensorflow(): Promise<ProbeResult> {
     try {
       require(pkg);
     } catch (error) {
-      return { name: "tensorflow", available: false, reason: `${pkg} is installed but does not load: ${(error as Error).message}` };
+      return {
+        name: "tensorflow",
+        available: false,
+        reason: `${pkg} is installed but does not load: ${(error as Error).message}`,
+      };
     }
     const { ok, why } = await activates("tensorflow");
     if (!ok) return { name: "tensorflow", available: false, reason: `${pkg}: ${why}` };
-    return { name: "tensorflow", available: true, reason: why, device: pkg.endsWith("-gpu") ? "CUDA GPU (libtensorflow)" : cpuModel(), detail: `${pkg} ${manifest.version ?? ""}`.trim(), trains: true };
+    return {
+      name: "tensorflow",
+      available: true,
+      reason: why,
+      device: pkg.endsWith("-gpu") ? "CUDA GPU (libtensorflow)" : cpuModel(),
+      detail: `${pkg} ${manifest.version ?? ""}`.trim(),
+      trains: true,
+    };
   }
   const found = aliases.length > 0 ? ` (${aliases.join("; ")})` : "";
-  return { name: "tensorflow", available: false, reason: `libtensorflow is not installed: no real @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node${found}` };
+  return {
+    name: "tensorflow",
+    available: false,
+    reason: `libtensorflow is not installed: no real @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node${found}`,
+  };
 }
 
 /** What the adapter Dawn offers says about itself, read in a child process (see {@link describeDawnAdapter}). */
@@ -110,9 +140,7 @@ export interface DawnAdapterInfo {
 }
 
 /** Raised when the child that asks Dawn for an adapter fails; carries what it printed. */
-class AdapterQueryError extends Error {
-  override name = "AdapterQueryError";
-}
+class AdapterQueryError extends LeptonError {}
 
 // Dawn writes its Vulkan warnings straight to file descriptor 2 from native code, where Node cannot
 // catch them (a driver Dawn rejects, such as Mesa's lavapipe, says "Warning: Vulkan
@@ -144,13 +172,21 @@ process.exit(0);
 export function describeDawnAdapter(env: NodeJS.ProcessEnv = process.env): DawnAdapterInfo | null {
   const entry = pathToFileURL(require.resolve("webgpu")).href;
   const manifests = process.platform === "linux" ? vulkanDriverManifests(env) : [];
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", ADAPTER_QUERY, entry, JSON.stringify(manifests)], { env, encoding: "utf8", timeout: 30_000 });
+  const child = spawnSync(
+    process.execPath,
+    ["--input-type=module", "-e", ADAPTER_QUERY, entry, JSON.stringify(manifests)],
+    { env, encoding: "utf8", timeout: 30_000 },
+  );
   const printed = child.stdout.trim();
   if (child.status !== 0 || printed === "") {
     const said = child.stderr.trim().split("\n").at(-1) ?? "";
-    throw new AdapterQueryError(`asking Dawn for an adapter failed (${child.error?.message ?? `exit ${child.status}`}${said ? `: ${said}` : ""})`);
+    throw new AdapterQueryError(
+      `asking Dawn for an adapter failed (${child.error?.message ?? `exit ${child.status}`}${said ? `: ${said}` : ""})`,
+    );
   }
-  const adapters = (JSON.parse(printed) as DawnAdapterInfo[]).map(({ manifest, ...info }) => (manifest === undefined || manifest === null ? info : { ...info, manifest }));
+  const adapters = (JSON.parse(printed) as DawnAdapterInfo[]).map(({ manifest, ...info }) =>
+    manifest === undefined || manifest === null ? info : { ...info, manifest },
+  );
   return adapters.find((adapter) => !isSoftwareAdapter(adapter)) ?? adapters[0] ?? null;
 }
 
@@ -166,10 +202,14 @@ function loadOnlyDriverOf(adapter: DawnAdapterInfo): void {
 
 /** A CPU rasteriser posing as a GPU (SwiftShader, llvmpipe/lavapipe): correct, but slower than wasm. */
 export function isSoftwareAdapter(info: DawnAdapterInfo): boolean {
-  return info.fallback === true || /swiftshader|llvmpipe|lavapipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+  return (
+    info.fallback === true ||
+    /swiftshader|llvmpipe|lavapipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`)
+  );
 }
 
-const adapterName = (info: DawnAdapterInfo) => [info.vendor, info.architecture, info.description].filter((p) => p).join(" ") || "GPU";
+const adapterName = (info: DawnAdapterInfo) =>
+  [info.vendor, info.architecture, info.description].filter((p) => p).join(" ") || "GPU";
 
 /** Dawn warns when XDG_RUNTIME_DIR is unset; a private one for this process quiets it. */
 function ensureRuntimeDir(): void {
@@ -186,17 +226,27 @@ export async function probeWebgpu(forced = false): Promise<ProbeResult> {
   if (missing !== undefined) return { name: "webgpu", available: false, reason: missing };
   try {
     const described = describeDawnAdapter();
-    if (described === null) return { name: "webgpu", available: false, reason: `Dawn found no adapter on the Vulkan drivers ${manifestNames(vulkanDriverManifests())}` };
+    if (described === null)
+      return {
+        name: "webgpu",
+        available: false,
+        reason: `Dawn found no adapter on the Vulkan drivers ${manifestNames(vulkanDriverManifests())}`,
+      };
     const software = isSoftwareAdapter(described);
     if (software && !forced) {
-      return { name: "webgpu", available: false, reason: `the only adapter is a software one (${adapterName(described)}), which runs on the CPU slower than wasm; LEPTON_BACKEND=webgpu forces it` };
+      return {
+        name: "webgpu",
+        available: false,
+        reason: `the only adapter is a software one (${adapterName(described)}), which runs on the CPU slower than wasm; LEPTON_BACKEND=webgpu forces it`,
+      };
     }
     ensureRuntimeDir();
     loadOnlyDriverOf(described);
     const dawn = (await import("webgpu")) as unknown as DawnModule;
     const gpu = dawn.create([]);
     const adapter = await gpu.requestAdapter();
-    if (adapter === null) return { name: "webgpu", available: false, reason: "Dawn found no GPU adapter in this process" };
+    if (adapter === null)
+      return { name: "webgpu", available: false, reason: "Dawn found no GPU adapter in this process" };
     installNavigatorGpu(dawn, gpu);
     await import("@tensorflow/tfjs-backend-webgpu");
     const { ok, why } = await activates("webgpu");
@@ -225,11 +275,20 @@ export interface WasmProbeOptions {
 type WasmModule = typeof import("@tensorflow/tfjs-backend-wasm");
 
 /** Starts wasm on `threads` threads; a start that fails or misses its deadline leaves no pool worker behind. */
-async function activateThreaded(wasm: WasmModule, threads: number, options: WasmProbeOptions): Promise<{ ok: boolean; why: string }> {
+async function activateThreaded(
+  wasm: WasmModule,
+  threads: number,
+  options: WasmProbeOptions,
+): Promise<{ ok: boolean; why: string }> {
   const prepared = prepareWasmThreads(threads, wasm, options.threadsOptions);
   try {
     const start = Promise.race([activates("wasm"), prepared.failed]);
-    const activation = await withStartDeadline(start, options.startSeconds ?? WASM_THREADS_START_SECONDS, threads, prepared.progress);
+    const activation = await withStartDeadline(
+      start,
+      options.startSeconds ?? WASM_THREADS_START_SECONDS,
+      threads,
+      prepared.progress,
+    );
     if (!activation.ok) await prepared.abandon();
     return activation;
   } catch (error) {
@@ -240,12 +299,21 @@ async function activateThreaded(wasm: WasmModule, threads: number, options: Wasm
   }
 }
 
-/** {@link activateThreaded}, tried up to WASM_THREADS_START_ATTEMPTS times; the reasons of the failed tries are joined. */
-async function activateThreadedWithRetry(wasm: WasmModule, threads: number, options: WasmProbeOptions): Promise<{ ok: boolean; why: string }> {
+/**
+ * {@link activateThreaded}, tried up to WASM_THREADS_START_ATTEMPTS times; the reasons of the failed tries are joined.
+ */
+async function activateThreadedWithRetry(
+  wasm: WasmModule,
+  threads: number,
+  options: WasmProbeOptions,
+): Promise<{ ok: boolean; why: string }> {
   const failures: string[] = [];
   for (let attempt = 1; attempt <= WASM_THREADS_START_ATTEMPTS; attempt++) {
     const activation = await activateThreaded(wasm, threads, options);
-    if (activation.ok) return failures.length === 0 ? activation : { ok: true, why: `${activation.why} (on try ${attempt}; before: ${failures.join("; ")})` };
+    if (activation.ok)
+      return failures.length === 0
+        ? activation
+        : { ok: true, why: `${activation.why} (on try ${attempt}; before: ${failures.join("; ")})` };
     failures.push(activation.why);
   }
   return { ok: false, why: failures.join("; then ") };
@@ -277,7 +345,14 @@ export async function probeWasm(options: WasmProbeOptions = {}): Promise<ProbeRe
     const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
     const running = wasm.getThreadsCount();
     const { trains, note } = trainingVerdict("wasm");
-    return { name: "wasm", available: true, reason: why + note, device: cpuModel(), detail: `XNNPACK${simd ? " SIMD" : ""}, ${running > 1 ? `${running} threads` : "1 thread"}`, trains };
+    return {
+      name: "wasm",
+      available: true,
+      reason: why + note,
+      device: cpuModel(),
+      detail: `XNNPACK${simd ? " SIMD" : ""}, ${running > 1 ? `${running} threads` : "1 thread"}`,
+      trains,
+    };
   } catch (error) {
     return { name: "wasm", available: false, reason: `wasm could not start: ${(error as Error).message}` };
   }

@@ -1,6 +1,6 @@
 /**
- * What Dawn needs from the system before it can reach a GPU on Linux: the Vulkan loader (libvulkan.so.1) and at least one driver manifest (an ICD
- * JSON such as nvidia_icd.json). Each missing piece is named with what to install, so a
+ * What Dawn needs from the system before it can reach a GPU on Linux: the Vulkan loader (libvulkan.so.1) and at least
+ * one driver manifest (an ICD JSON such as nvidia_icd.json). Each missing piece is named with what to install, so a
  * container without the NVIDIA toolkit's graphics capability says so instead of "no adapter".
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -9,16 +9,28 @@ import { basename, join } from "node:path";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const LIBRARY_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/local/lib"];
+const LIBRARY_DIRS = [
+  "/usr/lib/x86_64-linux-gnu",
+  "/usr/lib/aarch64-linux-gnu",
+  "/usr/lib64",
+  "/usr/lib",
+  "/lib/x86_64-linux-gnu",
+  "/lib/aarch64-linux-gnu",
+  "/usr/local/lib",
+];
 
 const split = (list: string | undefined) => (list ?? "").split(":").filter((part) => part !== "");
 
 /** Where the loader is looked for: LD_LIBRARY_PATH first, then the usual library folders. */
 export function vulkanLoaderPath(env: Env = process.env): string | undefined {
-  return [...split(env.LD_LIBRARY_PATH), ...LIBRARY_DIRS].map((dir) => join(dir, "libvulkan.so.1")).find((path) => existsSync(path));
+  return [...split(env.LD_LIBRARY_PATH), ...LIBRARY_DIRS]
+    .map((dir) => join(dir, "libvulkan.so.1"))
+    .find((path) => existsSync(path));
 }
 
-/** The driver manifests the Vulkan loader reads: VK_DRIVER_FILES / VK_ICD_FILENAMES when set, else its search folders. */
+/**
+ * The driver manifests the Vulkan loader reads: VK_DRIVER_FILES / VK_ICD_FILENAMES when set, else its search folders.
+ */
 export function vulkanDriverManifests(env: Env = process.env): string[] {
   const chosen = split(env.VK_DRIVER_FILES ?? env.VK_ICD_FILENAMES);
   if (chosen.length > 0) return chosen.filter((path) => existsSync(path));
@@ -62,7 +74,10 @@ export const INSTALL_NVIDIA_ICD =
  * What stops Dawn before it can ask for an adapter, in one sentence naming the missing piece and
  * what to install; undefined when the loader and at least one driver manifest are there.
  */
-export function missingVulkanPiece(env: Env = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+export function missingVulkanPiece(
+  env: Env = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
   if (platform !== "linux") return undefined;
   if (vulkanLoaderPath(env) === undefined) return `no Vulkan loader (libvulkan.so.1): ${INSTALL_LOADER}`;
   if (vulkanDriverManifests(env).length === 0) {

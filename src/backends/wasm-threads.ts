@@ -14,11 +14,10 @@ import os from "node:os";
 import { join } from "node:path";
 import workerThreads from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../errors";
 
 /** Raised when tfjs-backend-wasm's threaded build no longer looks as this module expects. */
-export class WasmThreadsError extends Error {
-  override name = "WasmThreadsError";
-}
+export class WasmThreadsError extends LeptonError {}
 
 /** The tfjs-backend-wasm functions this module calls. */
 export interface WasmThreadControls {
@@ -28,7 +27,8 @@ export interface WasmThreadControls {
 const FACTORY_PREFIX = "var WasmBackendModuleThreadedSimd";
 const WORKER_LOAD = /if\(typeof e\.data\.urlOrBlob=="string"\)\{importScripts\(e\.data\.urlOrBlob\)\}else\{[^}]*\}/;
 // The Node bundle of tfjs-backend-wasm names its imports require$$0…4; the factory's source uses them.
-const BUNDLE_IMPORTS = 'var commonjsGlobal = globalThis, require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os");\n';
+const BUNDLE_IMPORTS =
+  'var commonjsGlobal = globalThis, require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os");\n';
 
 /**
  * XNNPACK threads for wasm: LEPTON_WASM_THREADS (at most 8), else 1. On 2 cores the Fashion-MNIST
@@ -41,7 +41,8 @@ export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.LEPTON_WASM_THREADS?.trim();
   if (raw !== undefined && raw !== "") {
     const threads = Number(raw);
-    if (!Number.isInteger(threads) || threads < 1) throw new WasmThreadsError(`LEPTON_WASM_THREADS must be a positive integer, got ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new WasmThreadsError(`LEPTON_WASM_THREADS must be a positive integer, got ${JSON.stringify(raw)}`);
     return Math.min(threads, 8);
   }
   return 1;
@@ -50,7 +51,8 @@ export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env): number {
 /** The worker script with its Blob-loading step replaced by an import of the factory file. */
 export function nodeWorkerSource(workerSource: string, factoryPath: string): string {
   const patched = workerSource.replace(WORKER_LOAD, `importScripts(${JSON.stringify(factoryPath)});`);
-  if (patched === workerSource) throw new WasmThreadsError("tfjs-backend-wasm's pthread worker has no recognisable module-loading step");
+  if (patched === workerSource)
+    throw new WasmThreadsError("tfjs-backend-wasm's pthread worker has no recognisable module-loading step");
   return patched;
 }
 
@@ -66,7 +68,9 @@ export interface PreparedWasmThreads {
   restore(): void;
   /** Terminates every pool worker this start created: after a start that failed or missed its deadline. */
   abandon(): Promise<void>;
-  /** Rejects when a pool worker throws before restore() (the module itself would rethrow it as an uncaught exception). */
+  /**
+   * Rejects when a pool worker throws before restore() (the module itself would rethrow it as an uncaught exception).
+   */
   readonly failed: Promise<never>;
   /** How far the pool got, in words: "3 of 8 pool workers reported ready". */
   progress(): string;
@@ -77,7 +81,11 @@ export interface PreparedWasmThreads {
  * Call right before `tf.setBackend('wasm')` and `restore()` right after it (the 8 pool workers have
  * loaded the temporary files by then).
  */
-export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, options: WasmThreadsOptions = {}): PreparedWasmThreads {
+export function prepareWasmThreads(
+  threads: number,
+  wasm: WasmThreadControls,
+  options: WasmThreadsOptions = {},
+): PreparedWasmThreads {
   const folder = mkdtempSync(join(os.tmpdir(), "lepton-wasm-threads-"));
   const factoryPath = join(folder, "factory.js");
   let workerFiles = 0;
@@ -121,17 +129,30 @@ export function prepareWasmThreads(threads: number, wasm: WasmThreadControls, op
       super(...args);
       workers.push(this);
       const on = this.on.bind(this);
-      const counting = (listener: (...values: unknown[]) => void) => (...values: unknown[]) => {
-        if ((values[0] as { cmd?: unknown } | undefined)?.cmd === "loaded") ready++;
-        return listener(...values);
-      };
+      const counting =
+        (listener: (...values: unknown[]) => void) =>
+        (...values: unknown[]) => {
+          if ((values[0] as { cmd?: unknown } | undefined)?.cmd === "loaded") ready++;
+          return listener(...values);
+        };
       // A worker can fail before the module listens to it (it listens once the wasm is compiled).
       on("error", (error: unknown) => {
-        if (starting && !abandoned) fail(new WasmThreadsError(`a pthread pool worker failed while starting: ${error instanceof Error ? error.message : String(error)}`));
+        if (starting && !abandoned)
+          fail(
+            new WasmThreadsError(
+              `a pthread pool worker failed while starting: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
       });
-      const failing = (listener: (...values: unknown[]) => void) => (...values: unknown[]) => (starting || abandoned ? undefined : listener(...values));
+      const failing =
+        (listener: (...values: unknown[]) => void) =>
+        (...values: unknown[]) =>
+          starting || abandoned ? undefined : listener(...values);
       this.on = ((event: string, listener: (...values: unknown[]) => void) =>
-        on(event, event === "error" ? failing(listener) : event === "message" ? counting(listener) : listener)) as typeof this.on;
+        on(
+          event,
+          event === "error" ? failing(listener) : event === "message" ? counting(listener) : listener,
+        )) as typeof this.on;
     }
   };
   // The module caps its pool at os.cpus().length / 2 (it assumes two hyper-threads per core).
@@ -170,11 +191,19 @@ export const WASM_THREADS_START_SECONDS = 10;
 export const WASM_THREADS_START_ATTEMPTS = 2;
 
 /** `start`, or a WasmThreadsError once `seconds` pass without it settling; `progress` says how far it got. */
-export async function withStartDeadline<T>(start: Promise<T>, seconds: number, threads: number, progress: () => string): Promise<T> {
+export async function withStartDeadline<T>(
+  start: Promise<T>,
+  seconds: number,
+  threads: number,
+  progress: () => string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new WasmThreadsError(`the ${threads}-thread wasm backend did not start within ${seconds} s (${progress()})`)),
+      () =>
+        reject(
+          new WasmThreadsError(`the ${threads}-thread wasm backend did not start within ${seconds} s (${progress()})`),
+        ),
       seconds * 1000,
     );
   });
@@ -193,7 +222,14 @@ export async function withStartDeadline<T>(start: Promise<T>, seconds: number, t
  */
 function releasePoolWorkers(): void {
   type PoolWorker = { ref(): unknown; unref(): unknown };
-  const registry = (tf.engine() as unknown as { registry: Record<string, { wasm?: { PThread?: { unusedWorkers?: PoolWorker[]; runningWorkers?: PoolWorker[] } } }> }).registry;
+  const registry = (
+    tf.engine() as unknown as {
+      registry: Record<
+        string,
+        { wasm?: { PThread?: { unusedWorkers?: PoolWorker[]; runningWorkers?: PoolWorker[] } } }
+      >;
+    }
+  ).registry;
   const pthread = registry.wasm?.wasm?.PThread;
   for (const worker of [...(pthread?.unusedWorkers ?? []), ...(pthread?.runningWorkers ?? [])]) {
     worker.ref = () => worker;

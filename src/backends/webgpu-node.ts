@@ -1,6 +1,6 @@
 /**
- * WebGPU in Node through Dawn (use the GPU when there is one). The npm `webgpu` package exposes Dawn's `navigator.gpu`; tfjs' webgpu
- * backend registers itself on import only when `navigator.gpu` exists, and asks for device features
+ * WebGPU in Node through Dawn (use the GPU when there is one). The npm `webgpu` package exposes Dawn's `navigator.gpu`;
+ * tfjs' webgpu backend registers itself on import only when `navigator.gpu` exists, and asks for device features
  * as `['timestamp-query', ['bgra8unorm-storage']]` — a nested array a browser's WebIDL layer
  * stringifies but a native binding may reject — so the adapter is wrapped to pass a flat list.
  */
@@ -35,7 +35,10 @@ export function withFlatFeatures<A extends GpuAdapterLike>(adapter: A): A {
     get(target, property, receiver) {
       if (property === "requestDevice") {
         return (descriptor: Parameters<GpuAdapterLike["requestDevice"]>[0] = {}) =>
-          target.requestDevice({ ...descriptor, ...(descriptor.requiredFeatures ? { requiredFeatures: flatFeatures(descriptor.requiredFeatures) } : {}) });
+          target.requestDevice({
+            ...descriptor,
+            ...(descriptor.requiredFeatures ? { requiredFeatures: flatFeatures(descriptor.requiredFeatures) } : {}),
+          });
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;

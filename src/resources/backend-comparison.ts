@@ -54,10 +54,12 @@ const MLP_INPUT = [784] as const;
 function buildModel(workload: ComparisonWorkload, seed: number): tf.LayersModel {
   if (workload !== "mlp") return workload.build(seed);
   const init = () => tf.initializers.glorotUniform({ seed });
-  const model = tf.sequential({ layers: [
-    tf.layers.dense({ inputShape: [784], units: 128, activation: "relu", kernelInitializer: init() }),
-    tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init() }),
-  ] });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [784], units: 128, activation: "relu", kernelInitializer: init() }),
+      tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init() }),
+    ],
+  });
   model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
   return model;
 }
@@ -69,7 +71,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function timeSteps(workload: ComparisonWorkload, batchSize: number, steps: number, seed: number): Promise<number> {
+async function timeSteps(
+  workload: ComparisonWorkload,
+  batchSize: number,
+  steps: number,
+  seed: number,
+): Promise<number> {
   const model = buildModel(workload, seed);
   const inputShape = [batchSize, ...(workload === "mlp" ? MLP_INPUT : workload.inputShape)];
   const x = tf.randomUniform(inputShape, 0, 1, "float32", seed);
@@ -109,7 +116,13 @@ export async function compareBackends(options: CompareBackendsOptions = {}): Pro
   try {
     for (const { name, probe: run } of BACKENDS.filter((b) => wanted.has(b.name))) {
       const probe = probed.get(name) ?? (await run(false));
-      const base = { backend: name, available: probe.available, reason: probe.reason, ...(probe.device ? { device: probe.device } : {}), ...(probe.detail ? { detail: probe.detail } : {}) };
+      const base = {
+        backend: name,
+        available: probe.available,
+        reason: probe.reason,
+        ...(probe.device ? { device: probe.device } : {}),
+        ...(probe.detail ? { detail: probe.detail } : {}),
+      };
       if (!probe.available) {
         results.push(base);
         continue;
@@ -130,5 +143,7 @@ export async function compareBackends(options: CompareBackendsOptions = {}): Pro
     await tf.setBackend(original);
   }
   const cpuMs = results.find((r) => r.backend === "cpu")?.msPerStep;
-  return results.map((r) => (r.msPerStep !== undefined && cpuMs !== undefined ? { ...r, speedVsCpu: cpuMs / r.msPerStep } : r));
+  return results.map((r) =>
+    r.msPerStep !== undefined && cpuMs !== undefined ? { ...r, speedVsCpu: cpuMs / r.msPerStep } : r,
+  );
 }

@@ -21,7 +21,14 @@ function transposeLastTwo(k: KernelComposer, x: tf.TensorInfo): tf.TensorInfo {
  * (XNNPACK packs its "weights" on every new tensor). `swapped` computes (op(b)ᵀ·op(a)ᵀ)ᵀ instead,
  * which for dX = dY·Wᵀ packs the small dY instead of the big weight matrix.
  */
-export function layoutCost(sizeA: number, sizeB: number, sizeOut: number, transposeA: boolean, transposeB: boolean, swapped: boolean): number {
+export function layoutCost(
+  sizeA: number,
+  sizeB: number,
+  sizeOut: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  swapped: boolean,
+): number {
   return swapped
     ? (transposeB ? 0 : sizeB) + (transposeA ? 0 : sizeA) + sizeA + sizeOut
     : (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0) + sizeB;
@@ -38,7 +45,11 @@ export function batchMatMulKernel(backendName: string, native: tf.KernelFunc): t
     const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
     if (!transposeA && !transposeB) return native(args);
     const multiply = (left: tf.TensorInfo, right: tf.TensorInfo) =>
-      native({ inputs: { a: left, b: right }, attrs: { transposeA: false, transposeB: false }, backend: args.backend }) as tf.TensorInfo;
+      native({
+        inputs: { a: left, b: right },
+        attrs: { transposeA: false, transposeB: false },
+        backend: args.backend,
+      }) as tf.TensorInfo;
     return compose(args.backend as unknown as ComposingBackend, backendName, (k) => {
       const sizeA = tf.util.sizeFromShape(a!.shape);
       const sizeB = tf.util.sizeFromShape(b!.shape);
@@ -46,7 +57,10 @@ export function batchMatMulKernel(backendName: string, native: tf.KernelFunc): t
       const rows = transposeA ? a!.shape[rank - 1]! : a!.shape[rank - 2]!;
       const cols = transposeB ? b!.shape[b!.shape.length - 2]! : b!.shape[b!.shape.length - 1]!;
       const batched = a!.shape.length > 2 || b!.shape.length > 2;
-      const swap = !batched && layoutCost(sizeA, sizeB, rows * cols, transposeA, transposeB, true) < layoutCost(sizeA, sizeB, rows * cols, transposeA, transposeB, false);
+      const swap =
+        !batched &&
+        layoutCost(sizeA, sizeB, rows * cols, transposeA, transposeB, true) <
+          layoutCost(sizeA, sizeB, rows * cols, transposeA, transposeB, false);
       if (swap) {
         const left = transposeB ? b! : transposeLastTwo(k, b!);
         const right = transposeA ? a! : transposeLastTwo(k, a!);

@@ -1,9 +1,10 @@
 /**
- * Running the wasm backend's own kernels from inside another kernel: the way tfjs-backend-wasm composes kernels (BatchMatMul
- * calls Reshape), so a training kernel is built on XNNPACK's fast paths, not on cpu fallbacks.
+ * Running the wasm backend's own kernels from inside another kernel: the way tfjs-backend-wasm composes kernels
+ * (BatchMatMul calls Reshape), so a training kernel is built on XNNPACK's fast paths, not on cpu fallbacks.
  * Every intermediate is released with the backend's reference counting.
  */
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../../errors";
 
 /** The part of tfjs' kernel backend a composed kernel needs: releasing intermediate data. */
 export interface ComposingBackend {
@@ -11,9 +12,7 @@ export interface ComposingBackend {
 }
 
 /** Raised when a kernel this module builds on is not registered for the backend. */
-export class MissingKernelError extends Error {
-  override name = "MissingKernelError";
-}
+export class MissingKernelError extends LeptonError {}
 
 /** Runs kernels of one backend and frees their intermediate outputs. */
 export class KernelComposer {
@@ -27,10 +26,12 @@ export class KernelComposer {
   /** Runs kernel `name` of this backend; the output is freed by {@link release} unless it is kept. */
   run(name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
     const kernel = tf.getKernel(name, this.backendName);
-    if (kernel === undefined) throw new MissingKernelError(`kernel ${name} is not registered for backend ${this.backendName}`);
+    if (kernel === undefined)
+      throw new MissingKernelError(`kernel ${name} is not registered for backend ${this.backendName}`);
     const result = kernel.kernelFunc({ inputs, attrs, backend: this.backend as unknown as tf.KernelBackend });
     const output = Array.isArray(result) ? result[0] : result;
-    if (output === undefined) throw new MissingKernelError(`kernel ${name} returned no output on backend ${this.backendName}`);
+    if (output === undefined)
+      throw new MissingKernelError(`kernel ${name} returned no output on backend ${this.backendName}`);
     this.intermediates.push(output);
     return output;
   }
@@ -56,7 +57,11 @@ export class KernelComposer {
 }
 
 /** Runs `body` with a composer for `backend`, returning its result and freeing the rest, even on error. */
-export function compose(backend: ComposingBackend, backendName: string, body: (k: KernelComposer) => tf.TensorInfo): tf.TensorInfo {
+export function compose(
+  backend: ComposingBackend,
+  backendName: string,
+  body: (k: KernelComposer) => tf.TensorInfo,
+): tf.TensorInfo {
   const composer = new KernelComposer(backend, backendName);
   try {
     return composer.release(body(composer));

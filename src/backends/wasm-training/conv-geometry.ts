@@ -2,11 +2,10 @@
  * Shapes and paddings shared by the convolution gradient kernels.
  */
 import * as tf from "@tensorflow/tfjs";
+import { LeptonError } from "../../errors";
 
 /** Raised when a gradient kernel is asked for a layout it does not implement. */
-export class UnsupportedConvError extends Error {
-  override name = "UnsupportedConvError";
-}
+export class UnsupportedConvError extends LeptonError {}
 
 /** Geometry of one forward 2-D convolution, NHWC, as the gradient kernels need it. */
 export interface ConvGeometry {
@@ -42,11 +41,23 @@ export function convGeometry(
   dimRoundingMode: "floor" | "round" | "ceil" | undefined,
   dataFormat: "NHWC" | "NCHW" | undefined,
 ): ConvGeometry {
-  if (dataFormat === "NCHW") throw new UnsupportedConvError("wasm training kernels support NHWC (channelsLast) only, got NCHW");
+  if (dataFormat === "NCHW")
+    throw new UnsupportedConvError("wasm training kernels support NHWC (channelsLast) only, got NCHW");
   if (inShape.length !== 4 || filterShape.length !== 4) {
-    throw new UnsupportedConvError(`conv2d gradient needs a rank-4 input and filter, got [${inShape.join(",")}] and [${filterShape.join(",")}]`);
+    throw new UnsupportedConvError(
+      `conv2d gradient needs a rank-4 input and filter, got [${inShape.join(",")}] and [${filterShape.join(",")}]`,
+    );
   }
-  const info = tf.backend_util.computeConv2DInfo(inShape as Shape4, filterShape as Shape4, strides, dilations, pad, dimRoundingMode, false, "channelsLast");
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape as Shape4,
+    filterShape as Shape4,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    false,
+    "channelsLast",
+  );
   return {
     batch: info.batchSize,
     inHeight: info.inHeight,

@@ -21,9 +21,10 @@ export function filterGradient(k: KernelComposer, x: tf.TensorInfo, dy: tf.Tenso
   const usedWidth = (g.filterWidth - 1) * g.dilationWidth + (g.outWidth - 1) * g.strideWidth + 1;
   const keepHeight = Math.min(g.inHeight, usedHeight - g.padTop);
   const keepWidth = Math.min(g.inWidth, usedWidth - g.padLeft);
-  const cropped = keepHeight < g.inHeight || keepWidth < g.inWidth
-    ? k.run("Slice", { x }, { begin: [0, 0, 0, 0], size: [g.batch, keepHeight, keepWidth, g.inChannels] })
-    : x;
+  const cropped =
+    keepHeight < g.inHeight || keepWidth < g.inWidth
+      ? k.run("Slice", { x }, { begin: [0, 0, 0, 0], size: [g.batch, keepHeight, keepWidth, g.inChannels] })
+      : x;
   const xT = k.run("Transpose", { x: cropped }, { perm: [3, 1, 2, 0] });
   const dyT = k.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
   const pad: tf.backend_util.ExplicitPadding = [
@@ -32,12 +33,16 @@ export function filterGradient(k: KernelComposer, x: tf.TensorInfo, dy: tf.Tenso
     [g.padLeft, usedWidth - g.padLeft - keepWidth],
     [0, 0],
   ];
-  const swapped = k.run("Conv2D", { x: xT, filter: dyT }, {
-    strides: [g.dilationHeight, g.dilationWidth],
-    dilations: [g.strideHeight, g.strideWidth],
-    pad,
-    dataFormat: "NHWC",
-  });
+  const swapped = k.run(
+    "Conv2D",
+    { x: xT, filter: dyT },
+    {
+      strides: [g.dilationHeight, g.dilationWidth],
+      dilations: [g.strideHeight, g.strideWidth],
+      pad,
+      dataFormat: "NHWC",
+    },
+  );
   return k.run("Transpose", { x: swapped }, { perm: [1, 2, 0, 3] });
 }
 

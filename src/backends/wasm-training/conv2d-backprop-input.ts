@@ -29,21 +29,30 @@ function fullPadding(g: ConvGeometry): { top: number; bottom: number; left: numb
  * The input gradient of a stride-1 conv2d(x, W) for upstream gradient dy, as one convolution:
  * dx = conv(pad(dy), rot180(W) with ci ↔ co). Returns an [n, h, w, ci] tensor info.
  */
-export function inputGradient(k: KernelComposer, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function inputGradient(
+  k: KernelComposer,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
   const { top, bottom, left, right } = fullPadding(g);
   const rotated = k.run("Reverse", { x: filter }, { dims: [0, 1] });
   const swapped = k.run("Transpose", { x: rotated }, { perm: [0, 1, 3, 2] });
-  return k.run("Conv2D", { x: dy, filter: swapped }, {
-    strides: [1, 1],
-    dilations: [g.dilationHeight, g.dilationWidth],
-    pad: [
-      [0, 0],
-      [top, bottom],
-      [left, right],
-      [0, 0],
-    ],
-    dataFormat: "NHWC",
-  });
+  return k.run(
+    "Conv2D",
+    { x: dy, filter: swapped },
+    {
+      strides: [1, 1],
+      dilations: [g.dilationHeight, g.dilationWidth],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: "NHWC",
+    },
+  );
 }
 
 /**
@@ -53,10 +62,13 @@ export function inputGradient(k: KernelComposer, dy: tf.TensorInfo, filter: tf.T
 export function conv2dBackpropInputKernel(backendName: string, fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { dy, filter } = args.inputs as tf.Conv2DBackpropInputInputs;
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+      args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     if (dataFormat === "NCHW") return fallback(args);
     const geometry = convGeometry(inputShape, filter!.shape, strides, 1, pad, dimRoundingMode, dataFormat);
     if (!inputGradientIsConvolution(geometry)) return fallback(args);
-    return compose(args.backend as unknown as ComposingBackend, backendName, (k) => inputGradient(k, dy!, filter!, geometry));
+    return compose(args.backend as unknown as ComposingBackend, backendName, (k) =>
+      inputGradient(k, dy!, filter!, geometry),
+    );
   };
 }

@@ -16,7 +16,11 @@ interface ConvAttrs {
 }
 
 /** The explicit NHWC padding tfjs' 'same' rule gives conv2d(x: inShape, filter: filterShape). */
-export function samePadding(inShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): tf.backend_util.ExplicitPadding {
+export function samePadding(
+  inShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: ConvAttrs,
+): tf.backend_util.ExplicitPadding {
   const info = tf.backend_util.computeConv2DInfo(
     inShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -25,7 +29,12 @@ export function samePadding(inShape: readonly number[], filterShape: readonly nu
     "same",
     attrs.dimRoundingMode,
   );
-  return [[0, 0], [info.padInfo.top, info.padInfo.bottom], [info.padInfo.left, info.padInfo.right], [0, 0]];
+  return [
+    [0, 0],
+    [info.padInfo.top, info.padInfo.bottom],
+    [info.padInfo.left, info.padInfo.right],
+    [0, 0],
+  ];
 }
 
 /** Wraps a Conv2D / FusedConv2D kernel so that pad 'same' reaches it as explicit pads. */
@@ -33,7 +42,8 @@ export function explicitSamePaddingKernel(native: tf.KernelFunc): tf.KernelFunc 
   return (args) => {
     const attrs = args.attrs as unknown as ConvAttrs & { dataFormat?: string };
     const { x, filter } = args.inputs as { x?: tf.TensorInfo; filter?: tf.TensorInfo };
-    if (attrs.pad !== "same" || x === undefined || filter === undefined || attrs.dataFormat === "NCHW") return native(args);
+    if (attrs.pad !== "same" || x === undefined || filter === undefined || attrs.dataFormat === "NCHW")
+      return native(args);
     const pad = samePadding(x.shape, filter.shape, attrs);
     return native({ ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap });
   };
@@ -45,6 +55,9 @@ export function conv2dOnFusedKernel(native: tf.KernelFunc, fused: tf.KernelFunc)
   return (args) => {
     const attrs = args.attrs as unknown as { dataFormat?: string };
     if (attrs.dataFormat === "NCHW") return native(args);
-    return fusedSame({ ...args, attrs: { ...args.attrs, dataFormat: "NHWC", activation: "linear" } as tf.NamedAttrMap });
+    return fusedSame({
+      ...args,
+      attrs: { ...args.attrs, dataFormat: "NHWC", activation: "linear" } as tf.NamedAttrMap,
+    });
   };
 }

@@ -44,7 +44,8 @@ export function routeMaxGradient(x: Float32Array, dy: Float32Array, dx: Float32A
         // Offsets of the window's pixels inside the image, row by row (the cpu backend's order).
         let count = 0;
         for (let h = Math.max(0, h0); h < Math.min(H, h0 + g.filterHeight); h++) {
-          for (let w = Math.max(0, w0); w < Math.min(W, w0 + g.filterWidth); w++) taps[count++] = ((b * H + h) * W + w) * C;
+          for (let w = Math.max(0, w0); w < Math.min(W, w0 + g.filterWidth); w++)
+            taps[count++] = ((b * H + h) * W + w) * C;
         }
         const dyBase = ((b * OH + oh) * OW + ow) * C;
         for (let c = 0; c < C; c++) {
@@ -66,7 +67,14 @@ export function routeMaxGradient(x: Float32Array, dy: Float32Array, dx: Float32A
 
 /** Whether `g` is a 2×2 pool at stride 2 whose windows start inside the image (valid, or same with no top/left pad). */
 export function isPlain2x2(g: PoolGeometry): boolean {
-  return g.filterHeight === 2 && g.filterWidth === 2 && g.strideHeight === 2 && g.strideWidth === 2 && g.padTop === 0 && g.padLeft === 0;
+  return (
+    g.filterHeight === 2 &&
+    g.filterWidth === 2 &&
+    g.strideHeight === 2 &&
+    g.strideWidth === 2 &&
+    g.padTop === 0 &&
+    g.padLeft === 0
+  );
 }
 
 /**
@@ -94,9 +102,9 @@ export function routeMaxGradient2x2(x: Float32Array, dy: Float32Array, dx: Float
           let at = -1;
           let best = Number.NEGATIVE_INFINITY;
           let value: number;
-          if ((value = x[p00 + c]!) > best) (best = value), (at = p00 + c);
-          if ((value = x[p01 + c]!) > best) (best = value), (at = p01 + c);
-          if ((value = x[p10 + c]!) > best) (best = value), (at = p10 + c);
+          if ((value = x[p00 + c]!) > best) ((best = value), (at = p00 + c));
+          if ((value = x[p01 + c]!) > best) ((best = value), (at = p01 + c));
+          if ((value = x[p10 + c]!) > best) ((best = value), (at = p10 + c));
           if (x[p11 + c]! > best) at = p11 + c;
           if (at >= 0) dx[at] = dy[dyBase + c]!;
         }
@@ -107,7 +115,14 @@ export function routeMaxGradient2x2(x: Float32Array, dy: Float32Array, dx: Float
 }
 
 /** The windows {@link routeMaxGradient2x2} leaves: those in output rows ≥ fullRows or columns ≥ fullCols. */
-function routeEdgeWindows(x: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry, fullRows: number, fullCols: number): void {
+function routeEdgeWindows(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  g: PoolGeometry,
+  fullRows: number,
+  fullCols: number,
+): void {
   const { channels: C, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = g;
   for (let b = 0; b < g.batch; b++) {
     for (let oh = 0; oh < OH; oh++) {
@@ -119,7 +134,7 @@ function routeEdgeWindows(x: Float32Array, dy: Float32Array, dx: Float32Array, g
           for (let h = 2 * oh; h < Math.min(H, 2 * oh + 2); h++) {
             for (let w = 2 * ow; w < Math.min(W, 2 * ow + 2); w++) {
               const i = ((b * H + h) * W + w) * C + c;
-              if (x[i]! > best) (best = x[i]!), (at = i);
+              if (x[i]! > best) ((best = x[i]!), (at = i));
             }
           }
           if (at >= 0) dx[at]! += dy[dyBase + c]!;
@@ -135,7 +150,14 @@ export function maxPoolGradKernel(): tf.KernelFunc {
     const { dy, input } = inputs as tf.MaxPoolGradInputs;
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
     const heap = backend as unknown as HeapBackend;
-    const info = tf.backend_util.computePool2DInfo(input!.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    const info = tf.backend_util.computePool2DInfo(
+      input!.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
     const dx = heap.makeOutput([...input!.shape], "float32");
     const dxValues = heap.typedArrayFromHeap(dx) as Float32Array;
     const geometry: PoolGeometry = {
@@ -152,7 +174,10 @@ export function maxPoolGradKernel(): tf.KernelFunc {
       padTop: info.padInfo.top,
       padLeft: info.padInfo.left,
     };
-    const [x, dyValues] = [heap.typedArrayFromHeap(input!) as Float32Array, heap.typedArrayFromHeap(dy!) as Float32Array];
+    const [x, dyValues] = [
+      heap.typedArrayFromHeap(input!) as Float32Array,
+      heap.typedArrayFromHeap(dy!) as Float32Array,
+    ];
     if (isPlain2x2(geometry)) routeMaxGradient2x2(x, dyValues, dxValues, geometry);
     else {
       dxValues.fill(0);

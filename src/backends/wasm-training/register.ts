@@ -10,37 +10,52 @@ import { conv2dOnFusedKernel, explicitSamePaddingKernel } from "./explicit-same-
 import { maxPoolGradKernel } from "./max-pool-grad";
 import { sumKernel } from "./sum-leading-axes";
 import { unsortedSegmentSumKernel } from "./unsorted-segment-sum";
+import { LeptonError } from "../../errors";
 
 const BACKEND = "wasm";
 
 /** The kernels {@link registerWasmTrainingKernels} adds or replaces on wasm. */
-export const WASM_TRAINING_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "BatchMatMul", "UnsortedSegmentSum", "Conv2D", "FusedConv2D", "Sum"] as const;
+export const WASM_TRAINING_KERNELS = [
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "MaxPoolGrad",
+  "BatchMatMul",
+  "UnsortedSegmentSum",
+  "Conv2D",
+  "FusedConv2D",
+  "Sum",
+] as const;
 
 let registered = false;
 
 /** Raised when tfjs-backend-wasm's own kernels are not loaded yet. */
-export class WasmNotLoadedError extends Error {
-  override name = "WasmNotLoadedError";
-}
+export class WasmNotLoadedError extends LeptonError {}
 
 /** Swaps wasm's kernel `name` for `build(native)`, keeping the native setup (its cwrap) and config. */
 function replace(name: string, build: (native: tf.KernelFunc) => tf.KernelFunc): void {
   const native = tf.getKernel(name, BACKEND);
-  if (native === undefined) throw new WasmNotLoadedError(`tfjs-backend-wasm's ${name} kernel is not registered: import @tensorflow/tfjs-backend-wasm first`);
+  if (native === undefined)
+    throw new WasmNotLoadedError(
+      `tfjs-backend-wasm's ${name} kernel is not registered: import @tensorflow/tfjs-backend-wasm first`,
+    );
   tf.unregisterKernel(name, BACKEND);
   tf.registerKernel({ ...native, kernelFunc: build(native.kernelFunc) });
 }
 
 /** Registers `kernelFunc` as wasm's kernel `name`, which wasm does not have. */
 function add(name: string, kernelFunc: tf.KernelFunc): void {
-  if (tf.getKernel(name, BACKEND) === undefined) tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc });
+  if (tf.getKernel(name, BACKEND) === undefined)
+    tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc });
 }
 
 /** Adds/replaces the wasm training kernels; idempotent. Call before or after the backend starts. */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   const fused = tf.getKernel(tf.FusedConv2D, BACKEND);
-  if (fused === undefined) throw new WasmNotLoadedError("tfjs-backend-wasm's FusedConv2D kernel is not registered: import @tensorflow/tfjs-backend-wasm first");
+  if (fused === undefined)
+    throw new WasmNotLoadedError(
+      "tfjs-backend-wasm's FusedConv2D kernel is not registered: import @tensorflow/tfjs-backend-wasm first",
+    );
   replace(tf.Conv2D, (native) => conv2dOnFusedKernel(native, fused.kernelFunc));
   replace(tf.FusedConv2D, explicitSamePaddingKernel);
   replace(tf.Conv2DBackpropInput, (native) => conv2dBackpropInputKernel(BACKEND, native));

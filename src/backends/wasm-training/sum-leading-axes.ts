@@ -18,7 +18,9 @@ export function sumRows(x: Float32Array, inner: number, out: Float32Array): void
 
 /** The reduced axes when they are exactly the leading ones [0, …, k−1] with k < rank, else undefined. */
 export function leadingAxes(axis: number | number[], rank: number): number | undefined {
-  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort((p, q) => p - q);
+  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort(
+    (p, q) => p - q,
+  );
   const count = axes.length;
   return count > 0 && count < rank && axes.every((a, i) => a === i) ? count : undefined;
 }
@@ -33,7 +35,11 @@ export function sumKernel(native: tf.KernelFunc): tf.KernelFunc {
     const heap = args.backend as unknown as HeapBackend;
     const kept = x!.shape.slice(count);
     const out = heap.makeOutput(keepDims ? [...x!.shape.slice(0, count).map(() => 1), ...kept] : kept, "float32");
-    sumRows(heap.typedArrayFromHeap(x!) as Float32Array, tf.util.sizeFromShape(kept), heap.typedArrayFromHeap(out) as Float32Array);
+    sumRows(
+      heap.typedArrayFromHeap(x!) as Float32Array,
+      tf.util.sizeFromShape(kept),
+      heap.typedArrayFromHeap(out) as Float32Array,
+    );
     return out;
   };
 }

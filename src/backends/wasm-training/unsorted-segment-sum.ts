@@ -8,7 +8,13 @@ import * as tf from "@tensorflow/tfjs";
 import type { HeapBackend } from "./max-pool-grad";
 
 /** Adds row i of `x` (rows of `inner` values) into row ids[i] of `out`; `out` must start at zero. */
-export function segmentSum(x: ArrayLike<number>, ids: ArrayLike<number>, inner: number, out: Float32Array | Int32Array, numSegments: number): void {
+export function segmentSum(
+  x: ArrayLike<number>,
+  ids: ArrayLike<number>,
+  inner: number,
+  out: Float32Array | Int32Array,
+  numSegments: number,
+): void {
   for (let i = 0; i < ids.length; i++) {
     const segment = ids[i]!;
     if (segment < 0 || segment >= numSegments) continue;
@@ -31,7 +37,8 @@ export function unsortedSegmentSumKernel(): tf.KernelFunc {
     const out = heap.makeOutput([numSegments, ...innerShape], dtype);
     const outValues = heap.typedArrayFromHeap(out) as Float32Array | Int32Array;
     outValues.fill(0);
-    if (count > 0) segmentSum(heap.typedArrayFromHeap(x!), heap.typedArrayFromHeap(segmentIds!), inner, outValues, numSegments);
+    if (count > 0)
+      segmentSum(heap.typedArrayFromHeap(x!), heap.typedArrayFromHeap(segmentIds!), inner, outValues, numSegments);
     return out;
   };
 }

@@ -144,17 +144,15 @@ export class KernelServer {
     content: Record<string, unknown>,
   ): Promise<void> {
     const header = { ...request.header, ...this.header(msgType) };
-    return this.outboxes
-      .get(socket)!
-      .send(
-        encodeMessage(this.signer, {
-          identities: request.identities,
-          header,
-          parent_header: request.header,
-          metadata: {},
-          content,
-        }),
-      );
+    return this.outboxes.get(socket)!.send(
+      encodeMessage(this.signer, {
+        identities: request.identities,
+        header,
+        parent_header: request.header,
+        metadata: {},
+        content,
+      }),
+    );
   }
 
   private header(msgType: string): MessageHeader {

@@ -15,7 +15,12 @@ function seq(layers: tf.layers.Layer[]): tf.Sequential {
 const L = tf.layers;
 const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }) });
 
-async function gradientsOn(backend: "wasm" | "cpu", model: tf.LayersModel, x: tf.Tensor, loss: (yHat: tf.Tensor) => tf.Scalar): Promise<Float32Array[]> {
+async function gradientsOn(
+  backend: "wasm" | "cpu",
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  loss: (yHat: tf.Tensor) => tf.Scalar,
+): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   const { value, grads } = tf.variableGrads(() => loss(model.apply(x, { training: false }) as tf.Tensor));
   const names = Object.keys(grads).sort();
@@ -24,7 +29,11 @@ async function gradientsOn(backend: "wasm" | "cpu", model: tf.LayersModel, x: tf
   return values;
 }
 
-async function expectSameGradients(model: tf.LayersModel, x: tf.Tensor, loss: (yHat: tf.Tensor) => tf.Scalar): Promise<void> {
+async function expectSameGradients(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  loss: (yHat: tf.Tensor) => tf.Scalar,
+): Promise<void> {
   const wasm = await gradientsOn("wasm", model, x, loss);
   const before = tf.memory().numTensors;
   const again = await gradientsOn("wasm", model, x, loss);
@@ -76,12 +85,30 @@ describe("training on wasm", () => {
   it("RNN (Seed 001 §4.2): embedding, SimpleRNN and LSTM — gradients match cpu", async () => {
     await tf.setBackend("wasm");
     const model = seq([
-      L.embedding({ inputDim: 20, outputDim: 4, inputLength: 6, embeddingsInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 6 }) }),
-      L.simpleRNN({ units: 5, returnSequences: true, ...init(7), recurrentInitializer: tf.initializers.glorotUniform({ seed: 8 }) }),
+      L.embedding({
+        inputDim: 20,
+        outputDim: 4,
+        inputLength: 6,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 6 }),
+      }),
+      L.simpleRNN({
+        units: 5,
+        returnSequences: true,
+        ...init(7),
+        recurrentInitializer: tf.initializers.glorotUniform({ seed: 8 }),
+      }),
       L.lstm({ units: 3, ...init(9), recurrentInitializer: tf.initializers.glorotUniform({ seed: 10 }) }),
       L.dense({ units: 1, ...init(11) }),
     ]);
-    const x = tf.tensor2d([[1, 2, 3, 4, 5, 6], [6, 6, 0, 19, 2, 2], [3, 1, 4, 1, 5, 9]], [3, 6], "int32");
+    const x = tf.tensor2d(
+      [
+        [1, 2, 3, 4, 5, 6],
+        [6, 6, 0, 19, 2, 2],
+        [3, 1, 4, 1, 5, 9],
+      ],
+      [3, 6],
+      "int32",
+    );
     const y = tf.tensor2d([[0.5], [-1], [2]]);
     await expectSameGradients(model, x, (yHat) => tf.losses.meanSquaredError(y, yHat) as tf.Scalar);
     await trainsWithoutLeak(model, x, y, "meanSquaredError");
@@ -109,8 +136,17 @@ describe("training on wasm", () => {
     const gan = seq([generator, discriminator]);
     const z = tf.randomNormal([4, 5], 0, 1, "float32", 17);
     const real = tf.ones([4, 1]);
-    await expectSameGradients(gan, z, (yHat) => tf.losses.sigmoidCrossEntropy(real, tf.log(tf.div(yHat, tf.sub(1, yHat)))) as tf.Scalar);
-    await trainsWithoutLeak(discriminator, tf.randomNormal([4, 8, 8, 1], 0, 1, "float32", 18), real, "binaryCrossentropy");
+    await expectSameGradients(
+      gan,
+      z,
+      (yHat) => tf.losses.sigmoidCrossEntropy(real, tf.log(tf.div(yHat, tf.sub(1, yHat)))) as tf.Scalar,
+    );
+    await trainsWithoutLeak(
+      discriminator,
+      tf.randomNormal([4, 8, 8, 1], 0, 1, "float32", 18),
+      real,
+      "binaryCrossentropy",
+    );
     await trainsWithoutLeak(gan, z, real, "binaryCrossentropy");
     tf.dispose([z, real]);
     gan.dispose();

@@ -49,12 +49,23 @@ function randomArray(size: number, seed: number): Float32Array {
   return Float32Array.from({ length: size }, () => next(-1000, 1000) / 500);
 }
 
-function geometryOf(xShape: number[], filterShape: number[], stride: number, dilation: number, pad: "valid" | "same"): ConvGeometry {
+function geometryOf(
+  xShape: number[],
+  filterShape: number[],
+  stride: number,
+  dilation: number,
+  pad: "valid" | "same",
+): ConvGeometry {
   return convGeometry(xShape, filterShape, stride, dilation, pad, undefined, "NHWC");
 }
 
 /** Naive filter and input gradients (float64), the definition the kernels must meet for any dilation. */
-function referenceGradients(x: Float32Array, w: Float32Array, dy: Float32Array, g: ConvGeometry): { dw: Float64Array; dx: Float64Array } {
+function referenceGradients(
+  x: Float32Array,
+  w: Float32Array,
+  dy: Float32Array,
+  g: ConvGeometry,
+): { dw: Float64Array; dx: Float64Array } {
   const dw = new Float64Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
   const dx = new Float64Array(g.batch * g.inHeight * g.inWidth * g.inChannels);
   for (let b = 0; b < g.batch; b++)
@@ -100,7 +111,11 @@ describe("wasm training kernels", () => {
       const xv = randomArray(tf.util.sizeFromShape(xShape), trial);
       const wv = randomArray(tf.util.sizeFromShape(wShape), trial + 100);
       const gradients = () => {
-        const loss = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad).square().sum();
+        const loss = (x: tf.Tensor, w: tf.Tensor) =>
+          tf
+            .conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad)
+            .square()
+            .sum();
         return tf.grads(loss)([tf.tensor4d(xv, xShape), tf.tensor4d(wv, wShape)]);
       };
       worst = Math.max(worst, await expectSameOnWasmAndCpu(gradients));
@@ -122,7 +137,10 @@ describe("wasm training kernels", () => {
       await expectSameOnWasmAndCpu(() => {
         const [x, w] = [tf.tensor4d(xv, xShape), tf.tensor4d(wv, wShape)];
         const bias = tf.linspace(-1, 1, wShape[3]);
-        return [tf.conv2d(x, w, stride, pad, "NHWC", dilation), tf.fused.conv2d({ x, filter: w, strides: stride, pad, dilations: dilation, bias, activation: "relu" })];
+        return [
+          tf.conv2d(x, w, stride, pad, "NHWC", dilation),
+          tf.fused.conv2d({ x, filter: w, strides: stride, pad, dilations: dilation, bias, activation: "relu" }),
+        ];
       });
     }
   });
@@ -167,26 +185,51 @@ describe("wasm training kernels", () => {
       const stride = 1 + (trial % 2);
       const pad = trial % 4 < 2 ? "valid" : "same";
       const shape: [number, number, number, number] = [next(1, 3), next(size, 9), next(size, 9), next(1, 4)];
-      const values = randomArray(tf.util.sizeFromShape(shape), trial + 50).map((v) => (trial % 3 === 0 ? Math.round(v * 2) : v));
+      const values = randomArray(tf.util.sizeFromShape(shape), trial + 50).map((v) =>
+        trial % 3 === 0 ? Math.round(v * 2) : v,
+      );
       const gradient = () => {
         const x = tf.relu(tf.tensor4d(values, shape));
-        const dy = tf.maxPool(x, size, stride, pad).mul(tf.range(1, 1 + tf.util.sizeFromShape(tf.maxPool(x, size, stride, pad).shape)).reshape(tf.maxPool(x, size, stride, pad).shape));
-        return tf.grad((input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, size, stride, pad).mul(dy).sum())(x);
+        const dy = tf
+          .maxPool(x, size, stride, pad)
+          .mul(
+            tf
+              .range(1, 1 + tf.util.sizeFromShape(tf.maxPool(x, size, stride, pad).shape))
+              .reshape(tf.maxPool(x, size, stride, pad).shape),
+          );
+        return tf.grad((input: tf.Tensor) =>
+          tf
+            .maxPool(input as tf.Tensor4D, size, stride, pad)
+            .mul(dy)
+            .sum(),
+        )(x);
       };
       await expectSameOnWasmAndCpu(gradient, 1e-6);
     }
   });
 
   it("MaxPoolGrad's 2×2 stride-2 path (the CNNs' pools) matches cpu: even and odd sides, valid and same, ties, −∞", async () => {
-    for (const [trial, pad] of [[0, "valid"], [1, "same"], [2, "valid"], [3, "same"]] as const) {
+    for (const [trial, pad] of [
+      [0, "valid"],
+      [1, "same"],
+      [2, "valid"],
+      [3, "same"],
+    ] as const) {
       const shape: [number, number, number, number] = [2, 6 + trial, 7 - (trial % 2), 3];
-      const values = randomArray(tf.util.sizeFromShape(shape), trial + 70).map((v, i) => (i % 11 === 0 ? -Infinity : trial < 2 ? Math.round(v) : v));
+      const values = randomArray(tf.util.sizeFromShape(shape), trial + 70).map((v, i) =>
+        i % 11 === 0 ? -Infinity : trial < 2 ? Math.round(v) : v,
+      );
       const gradient = () => {
         const raw = tf.tensor4d(values, shape);
         const x = tf.where(raw.equal(-Infinity), raw, tf.relu(raw));
         const pooled = tf.maxPool(x as tf.Tensor4D, 2, 2, pad);
         const dy = tf.range(1, 1 + pooled.size).reshape(pooled.shape);
-        const dx = tf.grad((input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, 2, 2, pad).mul(dy).sum())(x);
+        const dx = tf.grad((input: tf.Tensor) =>
+          tf
+            .maxPool(input as tf.Tensor4D, 2, 2, pad)
+            .mul(dy)
+            .sum(),
+        )(x);
         return [dx, dx.notEqual(0).sum().cast("float32")];
       };
       const [, routed] = await on("wasm", gradient);
@@ -209,7 +252,9 @@ describe("wasm training kernels", () => {
       await expectSameOnWasmAndCpu(() => {
         const [a, b] = [tf.tensor(av, aShape), tf.tensor(bv, bShape)];
         const product = tf.matMul(a, b, transposeA, transposeB);
-        const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, transposeA, transposeB).square().sum())([a, b]);
+        const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+          tf.matMul(x, y, transposeA, transposeB).square().sum(),
+        )([a, b]);
         return [product, da!, db!];
       });
     }
@@ -217,7 +262,9 @@ describe("wasm training kernels", () => {
 
   it("BatchMatMul picks the swapped layout for a small left and a big transposed right operand, same answer", async () => {
     const { layoutCost } = await import("../../../src/backends/wasm-training/batch-mat-mul");
-    expect(layoutCost(2 * 30, 40 * 30, 2 * 40, false, true, true)).toBeLessThan(layoutCost(2 * 30, 40 * 30, 2 * 40, false, true, false));
+    expect(layoutCost(2 * 30, 40 * 30, 2 * 40, false, true, true)).toBeLessThan(
+      layoutCost(2 * 30, 40 * 30, 2 * 40, false, true, false),
+    );
     const [av, bv] = [randomArray(2 * 30, 1), randomArray(40 * 30, 2)];
     await expectSameOnWasmAndCpu(() => tf.matMul(tf.tensor2d(av, [2, 30]), tf.tensor2d(bv, [40, 30]), false, true));
     await expectSameOnWasmAndCpu(() => tf.matMul(tf.tensor2d(bv, [30, 40]), tf.tensor2d(av, [30, 2]), true, false));
@@ -227,7 +274,16 @@ describe("wasm training kernels", () => {
     const values = randomArray(3 * 5 * 4 * 6, 21);
     await expectSameOnWasmAndCpu(() => {
       const x = tf.tensor4d(values, [3, 5, 4, 6]);
-      return [x.sum([0, 1, 2]), x.sum(0), x.sum([1, 0], true), x.sum([-4, -3]), x.sum([1, 2]), x.sum(3), x.sum(), x.toInt().sum(0)];
+      return [
+        x.sum([0, 1, 2]),
+        x.sum(0),
+        x.sum([1, 0], true),
+        x.sum([-4, -3]),
+        x.sum([1, 2]),
+        x.sum(3),
+        x.sum(),
+        x.toInt().sum(0),
+      ];
     }, 1e-6);
   });
 
@@ -237,7 +293,12 @@ describe("wasm training kernels", () => {
     await expectSameOnWasmAndCpu(() => [
       tf.unsortedSegmentSum(tf.tensor2d(values, [ids.length, 6]), tf.tensor1d(ids, "int32"), 5),
       tf.unsortedSegmentSum(tf.tensor1d(values.slice(0, ids.length)), tf.tensor1d(ids, "int32"), 8),
-      tf.grad((table: tf.Tensor) => tf.gather(table, tf.tensor1d([1, 1, 4, 0], "int32")).square().sum())(tf.tensor2d(values.slice(0, 30), [5, 6])),
+      tf.grad((table: tf.Tensor) =>
+        tf
+          .gather(table, tf.tensor1d([1, 1, 4, 0], "int32"))
+          .square()
+          .sum(),
+      )(tf.tensor2d(values.slice(0, 30), [5, 6])),
     ]);
   });
 
@@ -247,10 +308,14 @@ describe("wasm training kernels", () => {
     const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
     const before = tf.memory().numTensors;
     const bytesBefore = tf.memory().numBytes;
-    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same"), 2, 2, "valid").sum())([x, w]);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same"), 2, 2, "valid").sum(),
+    )([x, w]);
     tf.dispose(grads);
     // The CNNs' first layers: one input channel.
-    const firstLayer = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid").sum());
+    const firstLayer = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid").sum(),
+    );
     tf.dispose(tf.tidy(() => firstLayer([x.slice([0, 0, 0, 0], [2, 8, 8, 1]), w.slice([0, 0, 0, 0], [3, 3, 1, 4])])));
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.memory().numBytes).toBe(bytesBefore);

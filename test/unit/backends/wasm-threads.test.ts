@@ -14,7 +14,8 @@ describe("wasm threads under Node", () => {
   });
 
   it("rewrites the pthread worker to import the module factory from a file", () => {
-    const worker = 'x;if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}Factory(Module)';
+    const worker =
+      'x;if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}Factory(Module)';
     expect(nodeWorkerSource(worker, "/tmp/f.js")).toBe('x;importScripts("/tmp/f.js");Factory(Module)');
     expect(() => nodeWorkerSource("no loader here", "/tmp/f.js")).toThrow(WasmThreadsError);
   });
@@ -31,7 +32,15 @@ describe("wasm threads under Node", () => {
       await tf.setBackend(backend);
       const out = tf.tidy(() => {
         const [xt, wt] = [tf.tensor4d(x, [2, 16, 16, 8]), tf.tensor4d(w, [3, 3, 8, 16])];
-        return [tf.conv2d(xt, wt, 1, "same"), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid").square().sum())([xt, wt])];
+        return [
+          tf.conv2d(xt, wt, 1, "same"),
+          ...tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf
+              .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid")
+              .square()
+              .sum(),
+          )([xt, wt]),
+        ];
       });
       const values = await Promise.all(out.map((t) => t.data()));
       tf.dispose(out);
@@ -48,7 +57,11 @@ describe("wasm threads under Node", () => {
   it("lets a process on the threaded build exit by itself once its work is done", () => {
     const probes = join(__dirname, "../../../src/backends/probes.ts");
     const script = `require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require(${JSON.stringify(probes)}).probeWasm().then(async (p) => { const y = tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 8]), 1, "same"); console.log(p.detail, (await y.data())[9] /* an edge pixel: 6 taps × 4 channels */); }); process.once("beforeExit", () => console.error("event loop empty")); process.on("exit", (code) => console.error("exit code", code));`;
-    const child = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, LEPTON_WASM_THREADS: "2" }, encoding: "utf8", timeout: 60_000 });
+    const child = spawnSync(process.execPath, ["-e", script], {
+      env: { ...process.env, LEPTON_WASM_THREADS: "2" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     // Everything the child said goes into the failure, so an early or silent exit explains itself.
     const report = `status ${child.status}, signal ${child.signal}, stdout ${JSON.stringify(child.stdout)}, stderr ${JSON.stringify(child.stderr)}`;
     expect(child.error, report).toBeUndefined();
@@ -59,22 +72,30 @@ describe("wasm threads under Node", () => {
   // A pool worker that never reports ready left tfjs' wasm start pending forever (0 % CPU, nothing printed);
   // one that throws crashed the process. Each must now fall back to one thread within seconds, saying so.
   it.each([
-    ["never answers", 'require("worker_threads").parentPort.on("message", () => {});', /did not start within 3 s \(0 of 8 pool workers reported ready\); then the 2-thread/],
+    [
+      "never answers",
+      'require("worker_threads").parentPort.on("message", () => {});',
+      /did not start within 3 s \(0 of 8 pool workers reported ready\); then the 2-thread/,
+    ],
     ["exits at once", "process.exit(3);", /did not start within 3 s \(0 of 8 pool workers reported ready\)/],
     ["throws", 'throw new Error("broken worker");', /a pthread pool worker failed while starting: broken worker/],
-  ])("falls back to one thread when a pool worker %s", (_, workerSource, why) => {
-    const probes = join(__dirname, "../../../src/backends/probes.ts");
-    const script = `require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require(${JSON.stringify(probes)}).probeWasm({ threads: 2, startSeconds: 3, threadsOptions: { rewriteWorker: () => process.argv[1] } }).then(async (p) => { const y = tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 8]), 1, "same"); console.log(p.detail, (await y.data())[9]); });`;
-    const started = Date.now();
-    const child = spawnSync(process.execPath, ["-e", script, workerSource], { encoding: "utf8", timeout: 60_000 });
-    const report = `status ${child.status}, signal ${child.signal}, stdout ${JSON.stringify(child.stdout)}, stderr ${JSON.stringify(child.stderr.slice(-2000))}`;
-    expect(child.signal, report).toBeNull();
-    expect(child.status, report).toBe(0);
-    expect(child.stdout.trim(), report).toBe("XNNPACK SIMD, 1 thread 24");
-    expect(child.stderr, report).toMatch(why);
-    expect(child.stderr, report).toMatch(/wasm: 2 threads did not start .*; training on 1 thread/);
-    expect(Date.now() - started, report).toBeLessThan(45_000);
-  }, 90_000);
+  ])(
+    "falls back to one thread when a pool worker %s",
+    (_, workerSource, why) => {
+      const probes = join(__dirname, "../../../src/backends/probes.ts");
+      const script = `require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require(${JSON.stringify(probes)}).probeWasm({ threads: 2, startSeconds: 3, threadsOptions: { rewriteWorker: () => process.argv[1] } }).then(async (p) => { const y = tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 8]), 1, "same"); console.log(p.detail, (await y.data())[9]); });`;
+      const started = Date.now();
+      const child = spawnSync(process.execPath, ["-e", script, workerSource], { encoding: "utf8", timeout: 60_000 });
+      const report = `status ${child.status}, signal ${child.signal}, stdout ${JSON.stringify(child.stdout)}, stderr ${JSON.stringify(child.stderr.slice(-2000))}`;
+      expect(child.signal, report).toBeNull();
+      expect(child.status, report).toBe(0);
+      expect(child.stdout.trim(), report).toBe("XNNPACK SIMD, 1 thread 24");
+      expect(child.stderr, report).toMatch(why);
+      expect(child.stderr, report).toMatch(/wasm: 2 threads did not start .*; training on 1 thread/);
+      expect(Date.now() - started, report).toBeLessThan(45_000);
+    },
+    90_000,
+  );
 
   it("retries a start where one pool worker never reports ready (the hang seen on this machine) and keeps 2 threads", () => {
     const probes = join(__dirname, "../../../src/backends/probes.ts");
@@ -85,7 +106,9 @@ describe("wasm threads under Node", () => {
     expect(child.status, report).toBe(0);
     const probe = JSON.parse(child.stdout.trim().split("\n").pop()!) as { detail: string; reason: string };
     expect(probe.detail, report).toBe("XNNPACK SIMD, 2 threads");
-    expect(probe.reason, report).toMatch(/on try 2; before: the 2-thread wasm backend did not start within 3 s \(7 of 8 pool workers reported ready\)/);
+    expect(probe.reason, report).toMatch(
+      /on try 2; before: the 2-thread wasm backend did not start within 3 s \(7 of 8 pool workers reported ready\)/,
+    );
     expect(child.stderr, report).not.toMatch(/training on 1 thread/);
   }, 90_000);
 });

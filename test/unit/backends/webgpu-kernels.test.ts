@@ -14,7 +14,11 @@ import { missingVulkanPiece, vulkanDriverManifests } from "../../../src/backends
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 // SwiftShader joins the system's drivers (Mesa's give no adapter without a GPU); the probe takes a
 // hardware adapter first, and this process then loads only the driver it took.
-if (existsSync(SWIFTSHADER_ICD) && process.env.VK_ICD_FILENAMES === undefined && process.env.VK_DRIVER_FILES === undefined) {
+if (
+  existsSync(SWIFTSHADER_ICD) &&
+  process.env.VK_ICD_FILENAMES === undefined &&
+  process.env.VK_DRIVER_FILES === undefined
+) {
   process.env.VK_ICD_FILENAMES = [...vulkanDriverManifests(), SWIFTSHADER_ICD].join(":");
 }
 const whyNot = missingVulkanPiece();
@@ -26,11 +30,18 @@ describe.skipIf(whyNot !== undefined)("webgpu against cpu", () => {
   beforeAll(async () => {
     tf.enableProdMode(); // no "install our node backend" banner
     const probe = await probeWebgpu(true);
-    if (!probe.available) throw new Error(`webgpu did not start on ${process.env.VK_ICD_FILENAMES ?? "the system's Vulkan driver"}: ${probe.reason}`);
+    if (!probe.available)
+      throw new Error(
+        `webgpu did not start on ${process.env.VK_ICD_FILENAMES ?? "the system's Vulkan driver"}: ${probe.reason}`,
+      );
     await tf.setBackend("cpu");
     before = tf.memory().numTensors;
     checks = await checkBackendAgainstCpu("webgpu");
-    console.log(checks.map((c) => `${c.ok ? "ok " : "BAD"} ${c.relativeError.toExponential(2)} ≤ ${c.tolerance}  ${c.name}`).join("\n"));
+    console.log(
+      checks
+        .map((c) => `${c.ok ? "ok " : "BAD"} ${c.relativeError.toExponential(2)} ≤ ${c.tolerance}  ${c.name}`)
+        .join("\n"),
+    );
   }, 600_000);
 
   afterAll(async () => {
@@ -39,7 +50,19 @@ describe.skipIf(whyNot !== undefined)("webgpu against cpu", () => {
 
   it("covers convolutions, transposed convolutions, pooling, dense, batch norm, dropout, LSTM, GRU and Adam", () => {
     const names = checks.map((c) => c.name).join(" | ");
-    for (const kernel of ["conv2d", "conv2dTranspose", "maxPool", "avgPool", "matMul", "batch normalisation", "dropout", "LSTM", "GRU", "Adam", "CNN"]) {
+    for (const kernel of [
+      "conv2d",
+      "conv2dTranspose",
+      "maxPool",
+      "avgPool",
+      "matMul",
+      "batch normalisation",
+      "dropout",
+      "LSTM",
+      "GRU",
+      "Adam",
+      "CNN",
+    ]) {
       expect(names).toContain(kernel);
     }
   });

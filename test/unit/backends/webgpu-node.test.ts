@@ -1,7 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { probeWebgpu } from "../../../src/backends/probes";
-import { flatFeatureGpu, flatFeatures, installNavigatorGpu, withFlatFeatures, type DawnModule, type GpuAdapterLike } from "../../../src/backends/webgpu-node";
+import {
+  flatFeatureGpu,
+  flatFeatures,
+  installNavigatorGpu,
+  withFlatFeatures,
+  type DawnModule,
+  type GpuAdapterLike,
+} from "../../../src/backends/webgpu-node";
 
 function fakeAdapter(seen: unknown[]): GpuAdapterLike & { features: Set<string>; label: string } {
   return {
@@ -17,7 +24,10 @@ function fakeAdapter(seen: unknown[]): GpuAdapterLike & { features: Set<string>;
 
 describe("WebGPU on Dawn in Node", () => {
   it("flattens the nested requiredFeatures tfjs-backend-webgpu 4.22 passes", () => {
-    expect(flatFeatures(["timestamp-query", ["bgra8unorm-storage"]])).toEqual(["timestamp-query", "bgra8unorm-storage"]);
+    expect(flatFeatures(["timestamp-query", ["bgra8unorm-storage"]])).toEqual([
+      "timestamp-query",
+      "bgra8unorm-storage",
+    ]);
     expect(flatFeatures([["a", ["b"]], "a"])).toEqual(["a", "b"]);
     expect(flatFeatures(undefined)).toBeUndefined();
   });
@@ -27,8 +37,14 @@ describe("WebGPU on Dawn in Node", () => {
     const adapter = withFlatFeatures(fakeAdapter(seen));
     expect(adapter.features.has("bgra8unorm-storage")).toBe(true);
     expect(adapter.info?.description).toBe("H100");
-    await adapter.requestDevice({ requiredFeatures: ["timestamp-query", ["bgra8unorm-storage"]], requiredLimits: { maxBufferSize: 4 } });
-    expect(seen[0]).toEqual({ requiredFeatures: ["timestamp-query", "bgra8unorm-storage"], requiredLimits: { maxBufferSize: 4 } });
+    await adapter.requestDevice({
+      requiredFeatures: ["timestamp-query", ["bgra8unorm-storage"]],
+      requiredLimits: { maxBufferSize: 4 },
+    });
+    expect(seen[0]).toEqual({
+      requiredFeatures: ["timestamp-query", "bgra8unorm-storage"],
+      requiredLimits: { maxBufferSize: 4 },
+    });
     const gpu = flatFeatureGpu({ requestAdapter: async () => null });
     expect(await gpu.requestAdapter()).toBeNull();
   });

@@ -19,15 +19,31 @@ const canRun = existsSync(SWIFTSHADER_ICD) && hasVulkanLoader;
 function chooseBackend(env: Record<string, string>): { stdout: string; stderr: string } {
   const script = `require("tsx/cjs"); require("./src/backends").initBackend().then(() => process.exit(0), (e) => { console.log(String(e)); process.exit(1); });`;
   const { LEPTON_BACKEND: _drop, VK_ICD_FILENAMES: _icd, ...base } = process.env;
-  const child = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, env: { ...base, ...env }, encoding: "utf8", timeout: 120_000 });
+  const child = spawnSync(process.execPath, ["-e", script], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   return { stdout: child.stdout, stderr: child.stderr };
 }
 
 describe("software adapters", () => {
   it("are recognised by Dawn's fallback flag or their names", () => {
-    expect(isSoftwareAdapter({ vendor: "google", architecture: "swiftshader", description: "SwiftShader driver 5.0.0", fallback: true })).toBe(true);
-    expect(isSoftwareAdapter({ vendor: "mesa", architecture: "", description: "llvmpipe (LLVM 15.0.6, 256 bits)" })).toBe(true);
-    expect(isSoftwareAdapter({ vendor: "nvidia", architecture: "hopper", description: "NVIDIA H200", fallback: false })).toBe(false);
+    expect(
+      isSoftwareAdapter({
+        vendor: "google",
+        architecture: "swiftshader",
+        description: "SwiftShader driver 5.0.0",
+        fallback: true,
+      }),
+    ).toBe(true);
+    expect(
+      isSoftwareAdapter({ vendor: "mesa", architecture: "", description: "llvmpipe (LLVM 15.0.6, 256 bits)" }),
+    ).toBe(true);
+    expect(
+      isSoftwareAdapter({ vendor: "nvidia", architecture: "hopper", description: "NVIDIA H200", fallback: false }),
+    ).toBe(false);
   });
 });
 
@@ -69,25 +85,33 @@ describe.skipIf(!canRun)("the probe with SwiftShader's Vulkan driver visible", (
 
 const LAVAPIPE_ICD = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
 
-describe.skipIf(!canRun || !existsSync(LAVAPIPE_ICD))("a driver Dawn rejects (Mesa's lavapipe) beside SwiftShader", () => {
-  const bothDrivers = `${LAVAPIPE_ICD}:${SWIFTSHADER_ICD}`;
+describe.skipIf(!canRun || !existsSync(LAVAPIPE_ICD))(
+  "a driver Dawn rejects (Mesa's lavapipe) beside SwiftShader",
+  () => {
+    const bothDrivers = `${LAVAPIPE_ICD}:${SWIFTSHADER_ICD}`;
 
-  it("makes Dawn warn on stderr when it loads both drivers in one process", () => {
-    const script = `import("webgpu").then(async ({ create }) => { await create([]).requestAdapter(); process.exit(0); });`;
-    const child = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, env: { ...process.env, VK_ICD_FILENAMES: bothDrivers }, encoding: "utf8", timeout: 60_000 });
-    expect(child.stderr).toMatch(/Warning: Vulkan shaderUniform\*ArrayDynamicIndexing required/);
-  });
+    it("makes Dawn warn on stderr when it loads both drivers in one process", () => {
+      const script = `import("webgpu").then(async ({ create }) => { await create([]).requestAdapter(); process.exit(0); });`;
+      const child = spawnSync(process.execPath, ["-e", script], {
+        cwd: ROOT,
+        env: { ...process.env, VK_ICD_FILENAMES: bothDrivers },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(child.stderr).toMatch(/Warning: Vulkan shaderUniform\*ArrayDynamicIndexing required/);
+    });
 
-  it("is never loaded by the process that takes the webgpu backend, so nothing reaches stderr", () => {
-    const { stdout, stderr } = chooseBackend({ VK_ICD_FILENAMES: bothDrivers, LEPTON_BACKEND: "webgpu" });
-    expect(stdout).toMatch(/^backend: webgpu \(Dawn \(Vulkan\), software adapter\) · device: google swiftshader/);
-    expect(stderr).toBe("");
-  });
+    it("is never loaded by the process that takes the webgpu backend, so nothing reaches stderr", () => {
+      const { stdout, stderr } = chooseBackend({ VK_ICD_FILENAMES: bothDrivers, LEPTON_BACKEND: "webgpu" });
+      expect(stdout).toMatch(/^backend: webgpu \(Dawn \(Vulkan\), software adapter\) · device: google swiftshader/);
+      expect(stderr).toBe("");
+    });
 
-  it("alone, leaves no adapter and no text on stderr", () => {
-    const { stdout, stderr } = chooseBackend({ VK_ICD_FILENAMES: LAVAPIPE_ICD });
-    expect(stdout).toMatch(/^backend: wasm /);
-    expect(stdout).toMatch(/webgpu not chosen: Dawn found no adapter on the Vulkan drivers lvp_icd\.x86_64\.json/);
-    expect(stderr).toBe("");
-  });
-});
+    it("alone, leaves no adapter and no text on stderr", () => {
+      const { stdout, stderr } = chooseBackend({ VK_ICD_FILENAMES: LAVAPIPE_ICD });
+      expect(stdout).toMatch(/^backend: wasm /);
+      expect(stdout).toMatch(/webgpu not chosen: Dawn found no adapter on the Vulkan drivers lvp_icd\.x86_64\.json/);
+      expect(stderr).toBe("");
+    });
+  },
+);

@@ -24,7 +24,10 @@ describe("compareBackends", () => {
   });
 
   it("times a model the caller builds: a one-block CNN", async () => {
-    const cnn: ComparisonModel = { inputShape: [28, 28, 1], build: (seed) => multiClassCnn({ inputShape: [28, 28, 1], convFilters: [8], denseUnits: 32, seed }) };
+    const cnn: ComparisonModel = {
+      inputShape: [28, 28, 1],
+      build: (seed) => multiClassCnn({ inputShape: [28, 28, 1], convFilters: [8], denseUnits: 32, seed }),
+    };
     const [cpu] = await compareBackends({ backends: ["cpu"], workload: cnn, batchSize: 2, steps: 1 });
     expect(cpu).toMatchObject({ backend: "cpu", available: true, speedVsCpu: 1 });
   });

@@ -2,15 +2,33 @@ import { freemem } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { failOnTensorLeaks } from "../tensor-leaks";
-import { availableMemory, BatchSizeError, chooseBatchSize, estimatedStepBytes, estimateTrainingMemory, type TrainingMemoryEstimate } from "../../../src/resources/batch-size";
+import {
+  availableMemory,
+  BatchSizeError,
+  chooseBatchSize,
+  estimatedStepBytes,
+  estimateTrainingMemory,
+  type TrainingMemoryEstimate,
+} from "../../../src/resources/batch-size";
 
 failOnTensorLeaks();
 
 function tinyModel(optimizer: tf.Optimizer | string = "adam"): tf.Sequential {
-  const model = tf.sequential({ layers: [
-    tf.layers.dense({ inputShape: [8], units: 16, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-    tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-  ] });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [8],
+        units: 16,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
+      tf.layers.dense({
+        units: 3,
+        activation: "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
+    ],
+  });
   model.compile({ optimizer, loss: "sparseCategoricalCrossentropy" });
   return model;
 }
@@ -62,20 +80,33 @@ describe("estimateTrainingMemory", () => {
 
   // Tiny batches: the optimizer update is the peak; large ones: the activations. The factors were
   // calibrated on a CNN; on this narrow MLP the loss's temporaries weigh more, hence the wider band.
-  it.each([4, 2048])("is within a factor 1.5 of tf.profile's peak of a real step at batch %i (Adam, cpu backend)", async (batchSize) => {
-    const model = tinyModel();
-    const estimate = estimateTrainingMemory(model);
-    const measured = await measuredStepPeak(model, batchSize);
-    // The batch's input is allocated before the step; the estimate counts it as part of the step.
-    const predicted = estimatedStepBytes(estimate, batchSize) - estimate.stateBytes - (batchSize * 8 * 4 > estimate.updateBytes ? batchSize * 8 * 4 : 0);
-    expect(measured / predicted).toBeGreaterThan(1 / 1.5);
-    expect(measured / predicted).toBeLessThan(1.5);
-    model.dispose();
-  });
+  it.each([4, 2048])(
+    "is within a factor 1.5 of tf.profile's peak of a real step at batch %i (Adam, cpu backend)",
+    async (batchSize) => {
+      const model = tinyModel();
+      const estimate = estimateTrainingMemory(model);
+      const measured = await measuredStepPeak(model, batchSize);
+      // The batch's input is allocated before the step; the estimate counts it as part of the step.
+      const predicted =
+        estimatedStepBytes(estimate, batchSize) -
+        estimate.stateBytes -
+        (batchSize * 8 * 4 > estimate.updateBytes ? batchSize * 8 * 4 : 0);
+      expect(measured / predicted).toBeGreaterThan(1 / 1.5);
+      expect(measured / predicted).toBeLessThan(1.5);
+      model.dispose();
+    },
+  );
 });
 
 describe("chooseBatchSize", () => {
-  const estimate: TrainingMemoryEstimate = { parameters: 1000, stateBytes: 12_000, gradientBytes: 4_000, updateBytes: 56_000, bytesPerExample: 1_000, detail: "" };
+  const estimate: TrainingMemoryEstimate = {
+    parameters: 1000,
+    stateBytes: 12_000,
+    gradientBytes: 4_000,
+    updateBytes: 56_000,
+    bytesPerExample: 1_000,
+    detail: "",
+  };
 
   it("picks the largest power of two that fits the share of free memory", () => {
     // budget 0.5 × 400,000 = 200,000; (200,000 − 16,000) / 1,000 = 184 → 128
@@ -86,12 +117,17 @@ describe("chooseBatchSize", () => {
   });
 
   it("caps at maxBatchSize and says so", () => {
-    expect(chooseBatchSize({ estimate, freeBytes: 1e9, maxBatchSize: 64 })).toMatchObject({ batchSize: 64, limitedBy: "maximum" });
+    expect(chooseBatchSize({ estimate, freeBytes: 1e9, maxBatchSize: 64 })).toMatchObject({
+      batchSize: 64,
+      limitedBy: "maximum",
+    });
   });
 
   it("throws, naming the sizes, when not even the minimum fits", () => {
     expect(() => chooseBatchSize({ estimate, freeBytes: 100_000, minBatchSize: 8 })).toThrow(BatchSizeError);
-    expect(() => chooseBatchSize({ estimate, freeBytes: 100_000 })).toThrow(/even batch size 1 needs an estimated 72,000 B, over the budget of 50,000 B/);
+    expect(() => chooseBatchSize({ estimate, freeBytes: 100_000 })).toThrow(
+      /even batch size 1 needs an estimated 72,000 B, over the budget of 50,000 B/,
+    );
     expect(() => chooseBatchSize({ estimate, freeBytes: 1e6, fraction: 0 })).toThrow(/fraction/);
   });
 });

@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { energyOf, EnergyError, raplJoulesBetween, readRapl, type CpuPowerAssumption } from "../../../src/resources/energy";
+import {
+  energyOf,
+  EnergyError,
+  raplJoulesBetween,
+  readRapl,
+  type CpuPowerAssumption,
+} from "../../../src/resources/energy";
 import { ResourceMonitor } from "../../../src/resources/monitor";
 
 const ASSUMPTION: CpuPowerAssumption = { wattsPerBusyCore: 5, basis: "test figure" };
@@ -54,7 +60,10 @@ describe("readRapl", () => {
     expect(missing.zones).toBeNull();
     expect(missing.zones === null && missing.reason).toMatch(/absent does not exist/);
     const empty = mkdtempSync(join(tmpdir(), "powercap-empty-"));
-    expect(readRapl(empty)).toEqual({ zones: null, reason: `${empty} has no intel-rapl:N zone (no RAPL driver for this CPU)` });
+    expect(readRapl(empty)).toEqual({
+      zones: null,
+      reason: `${empty} has no intel-rapl:N zone (no RAPL driver for this CPU)`,
+    });
     rmSync(empty, { recursive: true });
   });
 
@@ -71,13 +80,20 @@ describe("readRapl", () => {
   it("names a counter file that holds no number", () => {
     setEnergy("intel-rapl:1", -1);
     expect(() => readRapl(root)).toThrow(EnergyError);
-    expect(() => readRapl(root)).toThrow(`${zoneFile("intel-rapl:1", "energy_uj")}: expected a non-negative integer, got "-1"`);
+    expect(() => readRapl(root)).toThrow(
+      `${zoneFile("intel-rapl:1", "energy_uj")}: expected a non-negative integer, got "-1"`,
+    );
     setEnergy("intel-rapl:1", 5_000_000);
   });
 });
 
 describe("raplJoulesBetween", () => {
-  const zone = (energyUj: number) => ({ zone: "intel-rapl:0", name: "package-0", energyUj, maxEnergyRangeUj: 10_000_000 });
+  const zone = (energyUj: number) => ({
+    zone: "intel-rapl:0",
+    name: "package-0",
+    energyUj,
+    maxEnergyRangeUj: 10_000_000,
+  });
 
   it("sums the growth of each zone and undoes one wraparound", () => {
     expect(raplJoulesBetween([zone(2_000_000)], [zone(5_500_000)])).toBeCloseTo(3.5, 9);

@@ -1,11 +1,21 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { failOnTensorLeaks } from "../tensor-leaks";
-import { BatchSizeExhaustedError, isOutOfMemoryError, MemoryBudget, MemoryBudgetExceededError, withOomBackoff, type BackoffEvent } from "../../../src/resources/oom";
+import {
+  BatchSizeExhaustedError,
+  isOutOfMemoryError,
+  MemoryBudget,
+  MemoryBudgetExceededError,
+  withOomBackoff,
+  type BackoffEvent,
+} from "../../../src/resources/oom";
 
 failOnTensorLeaks();
 
-/** A step whose memory really runs out above `threshold`: V8 cannot reserve 256 TiB (beyond x86-64 and arm64 user address space). */
+/**
+ * A step whose memory really runs out above `threshold`: V8 cannot reserve 256 TiB (beyond x86-64 and arm64 user
+ * address space).
+ */
 function stepFailingAbove(threshold: number, calls: number[]) {
   return (batchSize: number): number => {
     calls.push(batchSize);
@@ -47,11 +57,17 @@ describe("withOomBackoff", () => {
   it("halves the batch size on a real allocation failure until the step fits, reporting each back-off", async () => {
     const calls: number[] = [];
     const seen: BackoffEvent[] = [];
-    const run = await withOomBackoff(stepFailingAbove(20, calls), { initialBatchSize: 64, onBackoff: (event) => seen.push(event) });
+    const run = await withOomBackoff(stepFailingAbove(20, calls), {
+      initialBatchSize: 64,
+      onBackoff: (event) => seen.push(event),
+    });
     expect(calls).toEqual([64, 32, 16]);
     expect(run.batchSize).toBe(16);
     expect(run.result).toBe(16 * 1024);
-    expect(run.backoffs.map((b) => [b.batchSize, b.nextBatchSize])).toEqual([[64, 32], [32, 16]]);
+    expect(run.backoffs.map((b) => [b.batchSize, b.nextBatchSize])).toEqual([
+      [64, 32],
+      [32, 16],
+    ]);
     expect(run.backoffs[0]!.error).toMatch(/Array buffer allocation failed/);
     expect(seen).toEqual(run.backoffs);
   });
@@ -67,43 +83,59 @@ describe("withOomBackoff", () => {
     const calls: number[] = [];
     const failure = withOomBackoff(stepFailingAbove(2, calls), { initialBatchSize: 24, minBatchSize: 5 });
     await expect(failure).rejects.toBeInstanceOf(BatchSizeExhaustedError);
-    await expect(failure).rejects.toThrow(/out of memory even at the minimum batch size 5 \(tried 24 → 12 → 6 → 5\): Array buffer allocation failed/);
+    await expect(failure).rejects.toThrow(
+      /out of memory even at the minimum batch size 5 \(tried 24 → 12 → 6 → 5\): Array buffer allocation failed/,
+    );
     expect(calls).toEqual([24, 12, 6, 5]);
   });
 
   it("rethrows any other error untouched, at once", async () => {
     const bug = new TypeError("x is not a function");
     const calls: number[] = [];
-    const failure = withOomBackoff((batchSize) => {
-      calls.push(batchSize);
-      throw bug;
-    }, { initialBatchSize: 64 });
+    const failure = withOomBackoff(
+      (batchSize) => {
+        calls.push(batchSize);
+        throw bug;
+      },
+      { initialBatchSize: 64 },
+    );
     await expect(failure).rejects.toBe(bug);
     expect(calls).toEqual([64]);
   });
 
   it("releases the tensors a failed attempt allocated (a budget on a real training step)", async () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [4], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      ],
+    });
     model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
     const budget = new MemoryBudget(40 * 4 * 4);
     const before = tf.memory().numTensors;
-    const run = await withOomBackoff(async (batchSize) => {
-      const x = tf.ones([batchSize, 4]);
-      const y = tf.zeros([batchSize, 2]);
-      budget.check(`a batch of ${batchSize}`, batchSize * 4 * 4); // after allocating: the failed attempt leaves x and y
-      const loss = await model.trainOnBatch(x, y);
-      tf.dispose([x, y]);
-      return loss as number;
-    }, { initialBatchSize: 128 });
+    const run = await withOomBackoff(
+      async (batchSize) => {
+        const x = tf.ones([batchSize, 4]);
+        const y = tf.zeros([batchSize, 2]);
+        budget.check(`a batch of ${batchSize}`, batchSize * 4 * 4); // after allocating: the failed attempt leaves x and y
+        const loss = await model.trainOnBatch(x, y);
+        tf.dispose([x, y]);
+        return loss as number;
+      },
+      { initialBatchSize: 128 },
+    );
     expect(run.batchSize).toBe(32);
     expect(run.backoffs.map((b) => b.releasedTensors)).toEqual([2, 2]);
-    expect(run.backoffs[0]!.error).toMatch(/out of memory \(budget\): a batch of 128 needs an estimated 2,048 B, over the budget of 640 B/);
+    expect(run.backoffs[0]!.error).toMatch(
+      /out of memory \(budget\): a batch of 128 needs an estimated 2,048 B, over the budget of 640 B/,
+    );
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 
   it("refuses sizes that cannot work", async () => {
-    await expect(withOomBackoff(() => 1, { initialBatchSize: 4, minBatchSize: 8 })).rejects.toThrow(/minBatchSize ≤ initialBatchSize/);
+    await expect(withOomBackoff(() => 1, { initialBatchSize: 4, minBatchSize: 8 })).rejects.toThrow(
+      /minBatchSize ≤ initialBatchSize/,
+    );
     expect(() => new MemoryBudget(0)).toThrow(/budget/);
   });
 });

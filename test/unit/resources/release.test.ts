@@ -22,9 +22,15 @@ describe("leakGuard", () => {
     });
     expect(report.leakedTensors).toBe(3); // a, the float a + 1, and its int32 cast
     expect(report.leakedBytes).toBe(3 * 12 * 4);
-    expect(report.tensors.map((t) => `${t.dtype}[${t.shape.join(",")}]`)).toEqual(["float32[3,4]", "float32[3,4]", "int32[3,4]"]);
+    expect(report.tensors.map((t) => `${t.dtype}[${t.shape.join(",")}]`)).toEqual([
+      "float32[3,4]",
+      "float32[3,4]",
+      "int32[3,4]",
+    ]);
     expect(report.released).toBe(false);
-    expect(formatLeakReport(report)).toBe('step "leaky" left 3 tensors (144 B) allocated: float32[3,4], float32[3,4], int32[3,4]');
+    expect(formatLeakReport(report)).toBe(
+      'step "leaky" left 3 tensors (144 B) allocated: float32[3,4], float32[3,4], int32[3,4]',
+    );
     expect(tf.memory().numTensors - tensorsAtStart()).toBe(3); // reported, not released
   });
 
@@ -54,13 +60,22 @@ describe("leakGuard", () => {
   });
 
   it("throws a TensorLeakError naming the step", async () => {
-    const failure = leakGuard("augment batch 7", () => void tf.ones([8, 28, 28, 1]), { throwOnLeak: true, release: true });
+    const failure = leakGuard("augment batch 7", () => void tf.ones([8, 28, 28, 1]), {
+      throwOnLeak: true,
+      release: true,
+    });
     await expect(failure).rejects.toBeInstanceOf(TensorLeakError);
-    await expect(failure).rejects.toThrow('step "augment batch 7" left 1 tensor (25,088 B) allocated: float32[8,28,28,1] — released');
+    await expect(failure).rejects.toThrow(
+      'step "augment batch 7" left 1 tensor (25,088 B) allocated: float32[8,28,28,1] — released',
+    );
   });
 
   it("guards async steps: a real training step leaks nothing; its first call creates the optimizer's variables", async () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [3], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      ],
+    });
     model.compile({ optimizer: "adam", loss: "meanSquaredError" });
     const x = tf.ones([4, 3]);
     const y = tf.zeros([4, 2]);
@@ -76,10 +91,12 @@ describe("leakGuard", () => {
   it("leaves the tfjs scope stack as it found it, also when the step throws", async () => {
     const depth = tf.engine().state.scopeStack.length;
     const inside = tf.ones([1]);
-    await expect(trackTensors("fails", () => {
-      tf.ones([100]);
-      throw new Error("boom");
-    })).rejects.toThrow("boom");
+    await expect(
+      trackTensors("fails", () => {
+        tf.ones([100]);
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(tf.engine().state.scopeStack.length).toBe(depth);
     expect(tf.memory().numTensors - tensorsAtStart()).toBe(1); // the failing step's tensor was released
     inside.dispose();
