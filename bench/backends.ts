@@ -52,6 +52,13 @@ export interface BenchResult {
 // The repository root; an ESM bundle of the bench has no __dirname and runs from the root.
 const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();
 const PYTHON = "/usr/bin/python3";
+/**
+ * Debian's OpenBLAS (apt package libopenblas0-pthread). Debian's PyTorch is built against a generic BLAS and numpy
+ * against the libblas.so.3 alternative; without OpenBLAS that is the netlib reference BLAS, about 20× slower on a
+ * Dense layer's product, which would make PyTorch a weak reference. Where OpenBLAS is installed, the references
+ * load it through LD_LIBRARY_PATH whatever the system's alternative says.
+ */
+const OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
 const BATCH: Readonly<Record<BenchModel, number>> = { seed: 32, fashion: 64 };
 /** Each model's Dense layer after the convolutions: [batch, inputs, units] (src/models/cnn). */
 const DENSE: Readonly<Record<BenchModel, readonly [number, number, number]>> = {
@@ -150,6 +157,15 @@ interface TorchResult {
   readonly torch: string;
   readonly blas: string;
   readonly onednn: boolean;
+  readonly blas_libraries: readonly string[];
+}
+
+/** What the PyTorch runs said about themselves, for the header. */
+interface TorchInfo {
+  version?: string;
+  blas?: string;
+  onednn?: boolean;
+  libraries?: readonly string[];
 }
 
 /** Runs a bench/reference script with Debian's python3 on `threads` threads; parses its last line. */
@@ -164,7 +180,14 @@ function runPython<T>(script: string, args: readonly string[], threads: number):
         stdio: ["ignore", "pipe", "pipe"],
         timeout: CHILD_TIMEOUT_MS,
         // Read by OpenMP and the BLAS libraries when they load, before any set_num_threads.
-        env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
+        env: {
+          ...process.env,
+          OMP_NUM_THREADS: String(threads),
+          OPENBLAS_NUM_THREADS: String(threads),
+          ...(existsSync(join(OPENBLAS_DIR, "libblas.so.3"))
+            ? { LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") }
+            : {}),
+        },
       },
     );
     return JSON.parse(out.trim().split("\n").pop()!) as T;
@@ -344,7 +367,7 @@ const THREADED: ReadonlySet<BackendName> = new Set(["wasm"]);
 async function modelRows(
   options: Options,
   backends: Awaited<ReturnType<typeof availableBackends>>,
-  torchInfo: { version?: string; blas?: string; onednn?: boolean },
+  torchInfo: TorchInfo,
 ): Promise<Row[]> {
   const rows: Row[] = [];
   const emit = (row: Row) => {
@@ -367,7 +390,12 @@ async function modelRows(
             if ("error" in torch) torchError = torch.error;
             else {
               torchRuns.push(torch);
-              Object.assign(torchInfo, { version: torch.torch, blas: torch.blas, onednn: torch.onednn });
+              Object.assign(torchInfo, {
+                version: torch.torch,
+                blas: torch.blas,
+                onednn: torch.onednn,
+                libraries: torch.blas_libraries,
+              });
             }
           }
           for (const backend of backends) {
@@ -519,7 +547,7 @@ export async function main(args: string[]): Promise<void> {
   const options = parseArgs(args);
   const loadBefore = load();
   const backends = await availableBackends(options.backends);
-  const torchInfo: { version?: string; blas?: string; onednn?: boolean } = {};
+  const torchInfo: TorchInfo = {};
   const rows = await modelRows(options, backends, torchInfo);
   const table = format(rows);
   console.log(table);
@@ -534,7 +562,7 @@ export async function main(args: string[]): Promise<void> {
   if (options.append) {
     const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
     const torch = torchInfo.version
-      ? `; PyTorch ${torchInfo.version} (BLAS_INFO=${torchInfo.blas}: Linear layers on ${torchInfo.blas === "generic" ? "the system libblas" : torchInfo.blas}; convolutions on ${torchInfo.onednn ? "oneDNN" : "its own kernels"})`
+      ? `; PyTorch ${torchInfo.version} (BLAS_INFO=${torchInfo.blas}: Linear layers on ${torchInfo.libraries?.join(", ") || torchInfo.blas}; convolutions on ${torchInfo.onednn ? "oneDNN" : "its own kernels"})`
       : "";
     const header =
       `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after; ` +

@@ -5,8 +5,9 @@ max-pooling, Glorot-uniform kernels do not matter for speed), trained with Adam 
   seed    Seed 000 §5.2.2: 150x150x3 -> Conv32/64/128 + pool -> Dense512 -> Dropout(0.5) -> sigmoid, BCE
   fashion Seed 001 §5.2 on Fashion-MNIST: 28x28x1 -> Conv32 + pool -> Conv64 + pool -> Dense128 -> Dense10, CE
 Prints one JSON line: {"model", "mode", "batch", "steps", "threads", "device", "img_per_s", "peak_rss_mb", "torch", "blas",
-"onednn"}: blas is the BLAS_INFO PyTorch was built with (Linear layers' products; Debian's 1.13 says "generic", the
-system libblas), onednn whether convolutions run on oneDNN (MKL-DNN).
+"onednn", "blas_libraries"}: blas is the BLAS_INFO PyTorch was built with (Linear layers' products; Debian's 1.13 says
+"generic": whatever libblas.so.3 the loader finds), blas_libraries the BLAS actually loaded, onednn whether convolutions
+run on oneDNN (MKL-DNN).
 --device cuda runs on the GPU in fp32 (TF32 matmuls and cuDNN TF32 convolutions switched off).
 Run with Debian's python3-torch: /usr/bin/python3 bench/reference/cnn.py --model seed --mode train
 """
@@ -17,6 +18,8 @@ import resource
 import time
 
 import torch
+
+from blas import loaded_blas
 from torch import nn
 
 
@@ -96,6 +99,7 @@ def main():
         "torch": torch.__version__,
         "blas": (re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show()) or [None, "unknown"])[1],
         "onednn": torch.backends.mkldnn.is_available(),
+        "blas_libraries": loaded_blas(),
     }))
 
 

@@ -13,16 +13,7 @@ import time
 import numpy
 import torch
 
-
-def loaded_blas():
-    """The shared BLAS libraries mapped into this process (the Debian alternative actually chosen)."""
-    found = set()
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            path = line.split()[-1]
-            if any(name in path for name in ("blas", "blis", "mkl", "atlas")):
-                found.add(path)
-    return sorted(found)
+from blas import loaded_blas
 
 
 def median_ms(run, repeats):
