@@ -1,12 +1,12 @@
 /**
  * The worker-thread side of the cell compiler:
- * builds tslab's converter (typescript-bridge.ts) as soon as the kernel process starts, in
+ * builds tslab's converters (typescript-bridge.ts) as soon as the kernel process starts, in
  * parallel with the main thread binding its sockets and answering kernel_info, and then answers
  * convert / complete / inspect / is_complete requests. TypeScript never loads on the main thread,
  * so heartbeat, interrupts and kernel_info stay responsive while a cell is type-checked.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createCellCompiler, type CellCompiler } from "./typescript-bridge";
+import { createCellCompiler, type CellCompiler, type ConvertedCell } from "./typescript-bridge";
 
 /** What the main thread passes to the worker. */
 export interface CompilerWorkerData {
@@ -41,35 +41,80 @@ function answer(compiler: CellCompiler, request: CompilerRequest): unknown {
   }
 }
 
-/** How long the worker waits for a first request before warming the checker up on its own. */
-const WARM_UP_DELAY_MS = 50;
+/** How long the worker waits, after its first compiler is up, for a cell already on its way before building the full one. */
+const FIRST_CELL_WAIT_MS = 20;
 
-/** Runs in the worker: builds the compiler, reports, then serves requests until terminated. */
+/** Whether a first cell's conversion by the ES-lib compiler can stand: it found nothing to report. */
+function standsWithoutNode(request: CompilerRequest, value: unknown): boolean {
+  return request.method === "convert" && (value as ConvertedCell).diagnostics.length === 0;
+}
+
+/**
+ * Runs in the worker: builds the compiler, reports, then serves requests until terminated.
+ *
+ * The full compiler (ES lib, @types/node, the cell globals) takes most of a kernel's start to
+ * build, so an ES-lib compiler is built first, with the same options: a first cell it converts
+ * without a diagnostic runs at once (its JavaScript and declarations do not depend on Node's
+ * types). Any other request, and a cell with a diagnostic, waits for the full compiler, which
+ * reports its own diagnostics; from then on the full compiler answers everything.
+ */
 export function serveCompiler(port: NonNullable<typeof parentPort>, data: CompilerWorkerData): void {
   const post = (message: CompilerMessage) => port.postMessage(message);
-  let compiler: CellCompiler;
+  const respond = (request: CompilerRequest, compute: () => unknown) => {
+    try {
+      post({ kind: "result", id: request.id, value: compute() });
+    } catch (error) {
+      post({ kind: "error", id: request.id, message: (error as Error).stack ?? String(error) });
+    }
+  };
+  let first: CellCompiler;
   try {
-    compiler = createCellCompiler(data.projectRoot, data.modulesRoot);
+    first = createCellCompiler(data.projectRoot, data.modulesRoot, "es-lib");
   } catch (error) {
     post({ kind: "failed", message: (error as Error).message });
     return;
   }
-  post({ kind: "ready", typescriptVersion: compiler.typescriptVersion });
-  let served = false;
+  post({ kind: "ready", typescriptVersion: first.typescriptVersion });
+  let full: CellCompiler | undefined;
+  let fullServed = false;
+  const waiting: CompilerRequest[] = [];
   port.on("message", (request: CompilerRequest) => {
-    served = true;
-    try {
-      post({ kind: "result", id: request.id, value: answer(compiler, request) });
-    } catch (error) {
-      post({ kind: "error", id: request.id, message: (error as Error).stack ?? String(error) });
+    if (full !== undefined) {
+      fullServed = true;
+      return respond(request, () => answer(full!, request));
     }
+    if (request.method === "isComplete") return respond(request, () => answer(first, request));
+    if (request.method === "convert") {
+      try {
+        const value = answer(first, request);
+        if (standsWithoutNode(request, value)) return post({ kind: "result", id: request.id, value });
+      } catch {
+        // The full compiler answers, or reports the error.
+      }
+    }
+    waiting.push(request);
   });
-  // The first conversion compiles most of the checker: save the code cache after it, off the
-  // critical path. A warm-up only while no cell waits: a cell already waiting warms it itself.
-  setTimeout(() => {
-    if (!served) compiler.convert("", "const warm: number = 1;");
-    compiler.saveCodeCache();
-  }, WARM_UP_DELAY_MS);
+  // After a short wait for a first cell already sent, the full compiler is built (synchronously:
+  // requests arriving meanwhile queue up behind it and go to it). The wait starts from an
+  // immediate: a timer set right after the synchronous build would count from before it.
+  const buildFull = () => {
+    try {
+      full = createCellCompiler(data.projectRoot, data.modulesRoot, "full");
+    } catch (error) {
+      post({ kind: "failed", message: (error as Error).message });
+      return;
+    }
+    first.close();
+    fullServed = waiting.length > 0;
+    for (const request of waiting.splice(0)) respond(request, () => answer(full!, request));
+    // The first conversion by the full compiler compiles most of the checker: save TypeScript's
+    // code cache after it, off the critical path, warming it up only while no cell waits.
+    setTimeout(() => {
+      if (!fullServed) full!.convert("", "const warm: number = 1;");
+      first.saveCodeCache();
+    }, FIRST_CELL_WAIT_MS);
+  };
+  setImmediate(() => setTimeout(buildFull, FIRST_CELL_WAIT_MS));
 }
 
 if (parentPort !== null && (workerData as { lepton?: unknown } | undefined)?.lepton === "compiler") {
