@@ -89,6 +89,16 @@ export interface CellCompiler {
   inspect(prevDecl: string, source: string, position: number, detailLevel?: number, cells?: readonly string[]): string | undefined;
   /** Jupyter's is_complete verdict for a cell. */
   isComplete(source: string): Completeness;
+  /**
+   * Adds the `types` packages (@types/node, the kernel's cell globals) to the program, which starts
+   * with the ES lib alone, and rebuilds it now: the lib's files are parsed and bound once, for both.
+   * Synchronous, and most of the kernel's start.
+   */
+  addGlobalTypes(): void;
+  /** Whether addGlobalTypes() has run. */
+  hasGlobalTypes(): boolean;
+  /** Whether a cell names other files (imports, requires, triple-slash references), which its check then reads. */
+  readsOtherFiles(source: string): boolean;
   /** Saves the V8 code cache of the compiler (typescript-loader.ts); returns its file, if written. */
   saveCodeCache(): string | undefined;
   close(): void;
@@ -174,18 +184,6 @@ function packageOptions(modulesRoot: string, options: CompilerOptions): Compiler
   return { typeRoots: roots, paths: ownPackagePaths() };
 }
 
-/**
- * Which global types a compiler's cells see: `full`, the ES lib, @types/node and the kernel's cell
- * globals; `es-lib`, the ES lib alone, with the same checking options. The ES-lib program parses a
- * fraction of the files, so it is built in a fraction of the time: a cell it checks without a
- * diagnostic compiles to the same JavaScript and declarations as in the full program.
- */
-export type CellTypeScope = "full" | "es-lib";
-
-function scopeOptions(scope: CellTypeScope): CompilerOptions {
-  return scope === "es-lib" ? { types: [] } : {};
-}
-
 interface DiagnosticLike {
   readonly code: number;
   readonly messageText: unknown;
@@ -243,6 +241,32 @@ function emitCellOnly(host: WatchHost): WatchHost {
   return host;
 }
 
+interface WatchProgram {
+  getCurrentProgram(): { getProgram(): { getRootFileNames(): readonly string[] } };
+  getProgram(): unknown;
+  updateRootFileNames(files: string[]): void;
+}
+
+interface PreProcessedFile {
+  readonly importedFiles: readonly unknown[];
+  readonly referencedFiles: readonly unknown[];
+  readonly typeReferenceDirectives: readonly unknown[];
+  readonly libReferenceDirectives: readonly unknown[];
+}
+
+/**
+ * The declaration file of a `types` package, resolved as the compiler resolves `types` (typeRoots
+ * first): adding it as a root file puts the same declarations in the program as the option does.
+ */
+function globalTypesFile(ts: TypeScriptModule, name: string, projectRoot: string, options: CompilerOptions): string {
+  const resolve = ts.resolveTypeReferenceDirective as (name: string, containingFile: string, options: CompilerOptions, host: unknown) => {
+    resolvedTypeReferenceDirective?: { resolvedFileName?: string };
+  };
+  const file = resolve(name, join(projectRoot, CELL_FILE), options, ts.sys).resolvedTypeReferenceDirective?.resolvedFileName;
+  if (file === undefined) throw new KernelSetupError(`cannot find the type definitions "${name}" that cells are compiled with (tsconfig.json types, typeRoots ${JSON.stringify(options.typeRoots)})`);
+  return file;
+}
+
 /** Raised when tslab's converter cannot be set up (e.g. its internals changed). */
 export class KernelSetupError extends Error {
   override name = "KernelSetupError";
@@ -250,11 +274,12 @@ export class KernelSetupError extends Error {
 
 /**
  * Creates the cell compiler rooted at `projectRoot`, with tslab and its TypeScript resolved from
- * `modulesRoot` (the kernel's own checkout). Synchronous and slow (~2 s: TypeScript parses the
- * lib and @types/node declarations for its first program), so the kernel runs it in a worker
- * thread (worker.ts) while the main thread answers kernel_info.
+ * `modulesRoot` (the kernel's own checkout), its program holding the ES lib alone until
+ * addGlobalTypes(). Synchronous and slow (TypeScript parses the lib's declarations, then
+ * @types/node's), so the kernel runs it in a worker thread (worker.ts) while the main thread
+ * answers kernel_info.
  */
-export function createCellCompiler(projectRoot: string, modulesRoot: string = projectRoot, scope: CellTypeScope = "full"): CellCompiler {
+export function createCellCompiler(projectRoot: string, modulesRoot: string = projectRoot): CellCompiler {
   const typescript = loadTypeScript(modulesRoot);
   const converterPath = require.resolve("tslab/dist/converter.js", { paths: [modulesRoot] });
   const tslabTypeScriptPath = require.resolve("@tslab/typescript-for-tslab", { paths: [dirname(converterPath)] });
@@ -264,6 +289,11 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   const shorthandParser = real as unknown as ShorthandParser;
   const cellParser = real as unknown as CellParser;
   let lastCommonJsMap: string | undefined;
+  // The program starts with the ES lib alone; addGlobalTypes() adds the `types` packages.
+  const globalTypes = checks.types as readonly string[];
+  let programOptions: CompilerOptions = {};
+  let watch: WatchProgram | undefined;
+  let withGlobalTypes = false;
   // tslab roots its program at ts.sys.getCurrentDirectory(): the project root instead.
   // No real file or directory watchers: one firing between cells made tslab throw "Unexpected
   // pending rebuildTimer" and killed the kernel. The project's own files are polled instead, right
@@ -283,8 +313,14 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     if (key === "sys") return sys;
     if (key === "createWatchCompilerHost") {
       const create = base.createWatchCompilerHost as (files: string[], options: CompilerOptions, ...rest: unknown[]) => unknown;
-      return (files: string[], options: CompilerOptions, ...rest: unknown[]) =>
-        skipJsDocInTypeScript(emitCellOnly(create(files, { ...options, ...checks, ...packageOptions(modulesRoot, options), ...scopeOptions(scope), inlineSourceMap: true, inlineSources: false }, ...rest) as WatchHost));
+      return (files: string[], options: CompilerOptions, ...rest: unknown[]) => {
+        programOptions = { ...options, ...checks, ...packageOptions(modulesRoot, options), types: [], inlineSourceMap: true, inlineSources: false };
+        return skipJsDocInTypeScript(emitCellOnly(create(files, programOptions, ...rest) as WatchHost));
+      };
+    }
+    if (key === "createWatchProgram") {
+      const create = base.createWatchProgram as (host: unknown) => WatchProgram;
+      return (host: unknown) => (watch = create(host));
     }
     if (key === "getPreEmitDiagnostics" || key === "getPreEmitDiagnosticsOfFiles") {
       const diagnose = base[key] as (...args: unknown[]) => readonly DiagnosticLike[];
@@ -309,7 +345,7 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   require.cache[tslabTypeScriptPath] = stand;
   let converter: TslabConverter;
   // The converter binds the TypeScript it finds at its first load: a second compiler in this
-  // thread (another scope) loads it afresh.
+  // thread (as in tests) loads it afresh.
   delete require.cache[converterPath];
   try {
     const { createConverter } = require(converterPath) as { createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter };
@@ -320,9 +356,24 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     delete require.cache[tslabTypeScriptPath];
     delete require.cache[converterPath];
   }
+  if (watch === undefined) throw new KernelSetupError("tslab's converter no longer builds its program with createWatchProgram");
+  const program = watch;
   return {
     typescriptVersion: real.version,
     saveCodeCache: () => typescript.saveCache(),
+    hasGlobalTypes: () => withGlobalTypes,
+    addGlobalTypes() {
+      if (withGlobalTypes) return;
+      const files = globalTypes.map((name) => globalTypesFile(real, name, projectRoot, programOptions));
+      const roots = program.getCurrentProgram().getProgram().getRootFileNames();
+      program.updateRootFileNames([...roots, ...files]);
+      program.getProgram();
+      withGlobalTypes = true;
+    },
+    readsOtherFiles(source) {
+      const info = (real.preProcessFile as (text: string, imports: boolean, detectJs: boolean) => PreProcessedFile)(source, true, true);
+      return [info.importedFiles, info.referencedFiles, info.typeReferenceDirectives, info.libReferenceDirectives].some((list) => list.length > 0);
+    },
     convert(prevDecl, source) {
       refresh();
       lastCommonJsMap = undefined;

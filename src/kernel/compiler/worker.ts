@@ -41,22 +41,17 @@ function answer(compiler: CellCompiler, request: CompilerRequest): unknown {
   }
 }
 
-/** How long the worker waits, after its first compiler is up, for a cell already on its way before building the full one. */
+/** How long the worker waits, once its ES-lib program is up, for a cell already on its way before adding the global types. */
 const FIRST_CELL_WAIT_MS = 20;
-
-/** Whether a first cell's conversion by the ES-lib compiler can stand: it found nothing to report. */
-function standsWithoutNode(request: CompilerRequest, value: unknown): boolean {
-  return request.method === "convert" && (value as ConvertedCell).diagnostics.length === 0;
-}
 
 /**
  * Runs in the worker: builds the compiler, reports, then serves requests until terminated.
  *
- * The full compiler (ES lib, @types/node, the cell globals) takes most of a kernel's start to
- * build, so an ES-lib compiler is built first, with the same options: a first cell it converts
- * without a diagnostic runs at once (its JavaScript and declarations do not depend on Node's
- * types). Any other request, and a cell with a diagnostic, waits for the full compiler, which
- * reports its own diagnostics; from then on the full compiler answers everything.
+ * The global types (@types/node, the cell globals) take most of a kernel's start to parse, so the
+ * program is first built with the ES lib alone, with the same options: a first cell that names no
+ * other file and that it converts without a diagnostic runs at once (its JavaScript and
+ * declarations do not depend on Node's types). Any other request, and a cell with a diagnostic,
+ * waits until the global types are in, and the complete program answers it, diagnostics included.
  */
 export function serveCompiler(port: NonNullable<typeof parentPort>, data: CompilerWorkerData): void {
   const post = (message: CompilerMessage) => port.postMessage(message);
@@ -67,54 +62,62 @@ export function serveCompiler(port: NonNullable<typeof parentPort>, data: Compil
       post({ kind: "error", id: request.id, message: (error as Error).stack ?? String(error) });
     }
   };
-  let first: CellCompiler;
+  let compiler: CellCompiler;
   try {
-    first = createCellCompiler(data.projectRoot, data.modulesRoot, "es-lib");
+    compiler = createCellCompiler(data.projectRoot, data.modulesRoot);
   } catch (error) {
     post({ kind: "failed", message: (error as Error).message });
     return;
   }
-  post({ kind: "ready", typescriptVersion: first.typescriptVersion });
-  let full: CellCompiler | undefined;
-  let fullServed = false;
+  post({ kind: "ready", typescriptVersion: compiler.typescriptVersion });
+  let served = false;
   const waiting: CompilerRequest[] = [];
-  port.on("message", (request: CompilerRequest) => {
-    if (full !== undefined) {
-      fullServed = true;
-      return respond(request, () => answer(full!, request));
-    }
-    if (request.method === "isComplete") return respond(request, () => answer(first, request));
-    if (request.method === "convert") {
-      try {
-        const value = answer(first, request);
-        if (standsWithoutNode(request, value)) return post({ kind: "result", id: request.id, value });
-      } catch {
-        // The full compiler answers, or reports the error.
-      }
-    }
-    waiting.push(request);
-  });
-  // After a short wait for a first cell already sent, the full compiler is built (synchronously:
-  // requests arriving meanwhile queue up behind it and go to it). The wait starts from an
-  // immediate: a timer set right after the synchronous build would count from before it.
-  const buildFull = () => {
+  /** Converts a cell with the ES lib alone, if that can stand: the cell reads no other file and has nothing to report. */
+  const convertedWithoutGlobalTypes = (request: CompilerRequest): ConvertedCell | undefined => {
+    if (request.method !== "convert" || compiler.readsOtherFiles(request.args[1])) return undefined;
     try {
-      full = createCellCompiler(data.projectRoot, data.modulesRoot, "full");
+      const converted = compiler.convert(...request.args);
+      return converted.diagnostics.length === 0 ? converted : undefined;
+    } catch {
+      return undefined; // answered (or the error reported) with the global types
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const addGlobalTypes = () => {
+    clearTimeout(timer);
+    if (compiler.hasGlobalTypes()) return;
+    try {
+      compiler.addGlobalTypes();
     } catch (error) {
       post({ kind: "failed", message: (error as Error).message });
       return;
     }
-    first.close();
-    fullServed = waiting.length > 0;
-    for (const request of waiting.splice(0)) respond(request, () => answer(full!, request));
-    // The first conversion by the full compiler compiles most of the checker: save TypeScript's
-    // code cache after it, off the critical path, warming it up only while no cell waits.
+    served = waiting.length > 0;
+    for (const request of waiting.splice(0)) respond(request, () => answer(compiler, request));
+    // The first check with the global types compiles most of the checker: save TypeScript's code
+    // cache after it, off the critical path, warming it up only while no cell waits.
     setTimeout(() => {
-      if (!fullServed) full!.convert("", "const warm: number = 1;");
-      first.saveCodeCache();
+      if (!served) compiler.convert("", "const warm: number = 1;");
+      compiler.saveCodeCache();
     }, FIRST_CELL_WAIT_MS);
   };
-  setImmediate(() => setTimeout(buildFull, FIRST_CELL_WAIT_MS));
+  port.on("message", (request: CompilerRequest) => {
+    if (compiler.hasGlobalTypes()) {
+      served = true;
+      return respond(request, () => answer(compiler, request));
+    }
+    if (request.method === "isComplete") return respond(request, () => answer(compiler, request));
+    const converted = convertedWithoutGlobalTypes(request);
+    if (converted !== undefined) return post({ kind: "result", id: request.id, value: converted });
+    waiting.push(request);
+    addGlobalTypes();
+  });
+  // After a short wait for a first cell already sent, the global types are added (synchronously:
+  // requests arriving meanwhile queue up and get the complete program). The wait starts from an
+  // immediate: a timer set right after the synchronous build would count from before it.
+  setImmediate(() => {
+    if (!compiler.hasGlobalTypes()) timer = setTimeout(addGlobalTypes, FIRST_CELL_WAIT_MS);
+  });
 }
 
 if (parentPort !== null && (workerData as { lepton?: unknown } | undefined)?.lepton === "compiler") {
