@@ -99,11 +99,12 @@ const cell = (values: readonly number[]) => {
   return `${seconds(median)} s (${seconds(min)}–${seconds(max)})`;
 };
 
-/** Each kernel's first execute as a multiple of ipykernel's, measured in the same run (the load changes between runs, the ratio less). */
+/** Each kernel's first execute as a multiple of ipykernel's in the same run (the load varies between runs). */
 function againstIpykernel(medians: ReadonlyMap<BenchKernel, number>): string[] {
   const ipykernel = medians.get("ipykernel");
   if (ipykernel === undefined) return [];
-  const ratios = [...medians].filter(([name]) => name !== "ipykernel").map(([name, ms]) => `${name} / ipykernel = ${(ms / ipykernel).toFixed(2)}`);
+  const others = [...medians].filter(([name]) => name !== "ipykernel");
+  const ratios = others.map(([name, ms]) => `${name} / ipykernel = ${(ms / ipykernel).toFixed(2)}`);
   return ratios.length === 0 ? [] : [`First execute, median against ipykernel's: ${ratios.join(" · ")}.`, ""];
 }
 

@@ -259,12 +259,14 @@ interface PreProcessedFile {
  * first): adding it as a root file puts the same declarations in the program as the option does.
  */
 function globalTypesFile(ts: TypeScriptModule, name: string, projectRoot: string, options: CompilerOptions): string {
-  const resolve = ts.resolveTypeReferenceDirective as (name: string, containingFile: string, options: CompilerOptions, host: unknown) => {
-    resolvedTypeReferenceDirective?: { resolvedFileName?: string };
-  };
-  const file = resolve(name, join(projectRoot, CELL_FILE), options, ts.sys).resolvedTypeReferenceDirective?.resolvedFileName;
-  if (file === undefined) throw new KernelSetupError(`cannot find the type definitions "${name}" that cells are compiled with (tsconfig.json types, typeRoots ${JSON.stringify(options.typeRoots)})`);
-  return file;
+  type Resolved = { resolvedTypeReferenceDirective?: { resolvedFileName?: string } };
+  type Resolve = (name: string, from: string, options: CompilerOptions, host: unknown) => Resolved;
+  const resolve = ts.resolveTypeReferenceDirective as Resolve;
+  const resolved = resolve(name, join(projectRoot, CELL_FILE), options, ts.sys);
+  const file = resolved.resolvedTypeReferenceDirective?.resolvedFileName;
+  if (file !== undefined) return file;
+  const where = `tsconfig.json types, typeRoots ${JSON.stringify(options.typeRoots)}`;
+  throw new KernelSetupError(`cannot find the type definitions "${name}" that cells are compiled with (${where})`);
 }
 
 /** Raised when tslab's converter cannot be set up (e.g. its internals changed). */
@@ -314,7 +316,8 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     if (key === "createWatchCompilerHost") {
       const create = base.createWatchCompilerHost as (files: string[], options: CompilerOptions, ...rest: unknown[]) => unknown;
       return (files: string[], options: CompilerOptions, ...rest: unknown[]) => {
-        programOptions = { ...options, ...checks, ...packageOptions(modulesRoot, options), types: [], inlineSourceMap: true, inlineSources: false };
+        const maps = { inlineSourceMap: true, inlineSources: false };
+        programOptions = { ...options, ...checks, ...packageOptions(modulesRoot, options), types: [], ...maps };
         return skipJsDocInTypeScript(emitCellOnly(create(files, programOptions, ...rest) as WatchHost));
       };
     }
@@ -345,7 +348,7 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   require.cache[tslabTypeScriptPath] = stand;
   let converter: TslabConverter;
   // The converter binds the TypeScript it finds at its first load: a second compiler in this
-  // thread (as in tests) loads it afresh.
+  // thread loads it afresh, bound to its own.
   delete require.cache[converterPath];
   try {
     const { createConverter } = require(converterPath) as { createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter };
@@ -356,7 +359,9 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     delete require.cache[tslabTypeScriptPath];
     delete require.cache[converterPath];
   }
-  if (watch === undefined) throw new KernelSetupError("tslab's converter no longer builds its program with createWatchProgram");
+  if (watch === undefined) {
+    throw new KernelSetupError("tslab's converter no longer builds its program with createWatchProgram");
+  }
   const program = watch;
   return {
     typescriptVersion: real.version,
@@ -371,8 +376,10 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
       withGlobalTypes = true;
     },
     readsOtherFiles(source) {
-      const info = (real.preProcessFile as (text: string, imports: boolean, detectJs: boolean) => PreProcessedFile)(source, true, true);
-      return [info.importedFiles, info.referencedFiles, info.typeReferenceDirectives, info.libReferenceDirectives].some((list) => list.length > 0);
+      const preProcess = real.preProcessFile as (text: string, imports: boolean, detectJs: boolean) => PreProcessedFile;
+      const info = preProcess(source, true, true);
+      const named = [info.importedFiles, info.referencedFiles, info.typeReferenceDirectives, info.libReferenceDirectives];
+      return named.some((list) => list.length > 0);
     },
     convert(prevDecl, source) {
       refresh();

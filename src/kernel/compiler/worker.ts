@@ -41,7 +41,7 @@ function answer(compiler: CellCompiler, request: CompilerRequest): unknown {
   }
 }
 
-/** How long the worker waits, once its ES-lib program is up, for a cell already on its way before adding the global types. */
+/** How long the worker waits, once its ES-lib program is up, for a cell on its way before adding the global types. */
 const FIRST_CELL_WAIT_MS = 20;
 
 /**
@@ -72,7 +72,7 @@ export function serveCompiler(port: NonNullable<typeof parentPort>, data: Compil
   post({ kind: "ready", typescriptVersion: compiler.typescriptVersion });
   let served = false;
   const waiting: CompilerRequest[] = [];
-  /** Converts a cell with the ES lib alone, if that can stand: the cell reads no other file and has nothing to report. */
+  /** A cell converted with the ES lib alone, if that can stand: it reads no other file and has nothing to report. */
   const convertedWithoutGlobalTypes = (request: CompilerRequest): ConvertedCell | undefined => {
     if (request.method !== "convert" || compiler.readsOtherFiles(request.args[1])) return undefined;
     try {
