@@ -99,12 +99,22 @@ const cell = (values: readonly number[]) => {
   return `${seconds(median)} s (${seconds(min)}–${seconds(max)})`;
 };
 
+/** Each kernel's first execute as a multiple of ipykernel's in the same run (the load varies between runs). */
+function againstIpykernel(medians: ReadonlyMap<BenchKernel, number>): string[] {
+  const ipykernel = medians.get("ipykernel");
+  if (ipykernel === undefined) return [];
+  const others = [...medians].filter(([name]) => name !== "ipykernel");
+  const ratios = others.map(([name, ms]) => `${name} / ipykernel = ${(ms / ipykernel).toFixed(2)}`);
+  return ratios.length === 0 ? [] : [`First execute, median against ipykernel's: ${ratios.join(" · ")}.`, ""];
+}
+
 /** Runs the benchmark (see the file header for options). */
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { runs: { type: "string" }, kernels: { type: "string" }, "no-append": { type: "boolean" } } });
   const runs = Number(values.runs ?? 5);
   if (!Number.isInteger(runs) || runs < 1) throw new BenchUsageError(`--runs: expected a positive integer, got "${values.runs}"`);
   const rows: string[] = [];
+  const firstExecuteMedians = new Map<BenchKernel, number>();
   for (const name of parseKernels(values.kernels)) {
     const spec = specOf(name);
     if (typeof spec === "string") {
@@ -117,6 +127,7 @@ export async function main(args: string[]): Promise<void> {
       samples.push(sample);
       console.log(`${name} run ${run}/${runs}: ready ${seconds(sample.readyMs)} s, first execute ${seconds(sample.firstExecuteMs)} s`);
     }
+    firstExecuteMedians.set(name, summarize(samples.map((s) => s.firstExecuteMs)).median);
     const row = `| ${name} | ${runs} | ${cell(samples.map((s) => s.readyMs))} | ${cell(samples.map((s) => s.firstExecuteMs))} |`;
     rows.push(row);
   }
@@ -132,6 +143,7 @@ export async function main(args: string[]): Promise<void> {
     "|---|---|---|---|",
     ...rows,
     "",
+    ...againstIpykernel(firstExecuteMedians),
   ].join("\n");
   console.log(`\n${table}`);
   if (values["no-append"] !== true) appendFileSync(join(ROOT, "bench", "RESULTS.md"), `\n${table}`);

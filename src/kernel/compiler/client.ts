@@ -1,8 +1,8 @@
 /**
  * The main-thread side of the cell compiler:
  * starts worker.ts in a worker thread at once and forwards the kernel's requests to it.
- * Requests made before the compiler is built wait for it; a worker that fails or dies fails them
- * with a KernelSetupError naming the cause.
+ * Requests made before the compiler is built wait for it in the worker; a worker that fails or
+ * dies fails them with a KernelSetupError naming the cause.
  */
 import type { Worker } from "node:worker_threads";
 import { typeScriptWorker } from "../typescript-worker";
@@ -68,8 +68,8 @@ export class CompilerWorker implements AsyncCellCompiler {
     else request.reject(new KernelSetupError(`the compiler failed: ${message.message}`));
   }
 
+  /** Posts a request at once: the worker takes it up as soon as it has a compiler to answer with. */
   private async call<M extends Method>(method: M, args: ArgsOf<M>): Promise<unknown> {
-    await this.ready;
     if (this.failure !== undefined) throw this.failure;
     const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {

@@ -89,6 +89,16 @@ export interface CellCompiler {
   inspect(prevDecl: string, source: string, position: number, detailLevel?: number, cells?: readonly string[]): string | undefined;
   /** Jupyter's is_complete verdict for a cell. */
   isComplete(source: string): Completeness;
+  /**
+   * Adds the `types` packages (@types/node, the kernel's cell globals) to the program, which starts
+   * with the ES lib alone, and rebuilds it now: the lib's files are parsed and bound once, for both.
+   * Synchronous, and most of the kernel's start.
+   */
+  addGlobalTypes(): void;
+  /** Whether addGlobalTypes() has run. */
+  hasGlobalTypes(): boolean;
+  /** Whether a cell names other files (imports, requires, triple-slash references), which its check then reads. */
+  readsOtherFiles(source: string): boolean;
   /** Saves the V8 code cache of the compiler (typescript-loader.ts); returns its file, if written. */
   saveCodeCache(): string | undefined;
   close(): void;
@@ -231,6 +241,34 @@ function emitCellOnly(host: WatchHost): WatchHost {
   return host;
 }
 
+interface WatchProgram {
+  getCurrentProgram(): { getProgram(): { getRootFileNames(): readonly string[] } };
+  getProgram(): unknown;
+  updateRootFileNames(files: string[]): void;
+}
+
+interface PreProcessedFile {
+  readonly importedFiles: readonly unknown[];
+  readonly referencedFiles: readonly unknown[];
+  readonly typeReferenceDirectives: readonly unknown[];
+  readonly libReferenceDirectives: readonly unknown[];
+}
+
+/**
+ * The declaration file of a `types` package, resolved as the compiler resolves `types` (typeRoots
+ * first): adding it as a root file puts the same declarations in the program as the option does.
+ */
+function globalTypesFile(ts: TypeScriptModule, name: string, projectRoot: string, options: CompilerOptions): string {
+  type Resolved = { resolvedTypeReferenceDirective?: { resolvedFileName?: string } };
+  type Resolve = (name: string, from: string, options: CompilerOptions, host: unknown) => Resolved;
+  const resolve = ts.resolveTypeReferenceDirective as Resolve;
+  const resolved = resolve(name, join(projectRoot, CELL_FILE), options, ts.sys);
+  const file = resolved.resolvedTypeReferenceDirective?.resolvedFileName;
+  if (file !== undefined) return file;
+  const where = `tsconfig.json types, typeRoots ${JSON.stringify(options.typeRoots)}`;
+  throw new KernelSetupError(`cannot find the type definitions "${name}" that cells are compiled with (${where})`);
+}
+
 /** Raised when tslab's converter cannot be set up (e.g. its internals changed). */
 export class KernelSetupError extends Error {
   override name = "KernelSetupError";
@@ -238,9 +276,10 @@ export class KernelSetupError extends Error {
 
 /**
  * Creates the cell compiler rooted at `projectRoot`, with tslab and its TypeScript resolved from
- * `modulesRoot` (the kernel's own checkout). Synchronous and slow (~2 s: TypeScript parses the
- * lib and @types/node declarations for its first program), so the kernel runs it in a worker
- * thread (worker.ts) while the main thread answers kernel_info.
+ * `modulesRoot` (the kernel's own checkout), its program holding the ES lib alone until
+ * addGlobalTypes(). Synchronous and slow (TypeScript parses the lib's declarations, then
+ * @types/node's), so the kernel runs it in a worker thread (worker.ts) while the main thread
+ * answers kernel_info.
  */
 export function createCellCompiler(projectRoot: string, modulesRoot: string = projectRoot): CellCompiler {
   const typescript = loadTypeScript(modulesRoot);
@@ -252,6 +291,11 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   const shorthandParser = real as unknown as ShorthandParser;
   const cellParser = real as unknown as CellParser;
   let lastCommonJsMap: string | undefined;
+  // The program starts with the ES lib alone; addGlobalTypes() adds the `types` packages.
+  const globalTypes = checks.types as readonly string[];
+  let programOptions: CompilerOptions = {};
+  let watch: WatchProgram | undefined;
+  let withGlobalTypes = false;
   // tslab roots its program at ts.sys.getCurrentDirectory(): the project root instead.
   // No real file or directory watchers: one firing between cells made tslab throw "Unexpected
   // pending rebuildTimer" and killed the kernel. The project's own files are polled instead, right
@@ -271,8 +315,15 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     if (key === "sys") return sys;
     if (key === "createWatchCompilerHost") {
       const create = base.createWatchCompilerHost as (files: string[], options: CompilerOptions, ...rest: unknown[]) => unknown;
-      return (files: string[], options: CompilerOptions, ...rest: unknown[]) =>
-        skipJsDocInTypeScript(emitCellOnly(create(files, { ...options, ...checks, ...packageOptions(modulesRoot, options), inlineSourceMap: true, inlineSources: false }, ...rest) as WatchHost));
+      return (files: string[], options: CompilerOptions, ...rest: unknown[]) => {
+        const maps = { inlineSourceMap: true, inlineSources: false };
+        programOptions = { ...options, ...checks, ...packageOptions(modulesRoot, options), types: [], ...maps };
+        return skipJsDocInTypeScript(emitCellOnly(create(files, programOptions, ...rest) as WatchHost));
+      };
+    }
+    if (key === "createWatchProgram") {
+      const create = base.createWatchProgram as (host: unknown) => WatchProgram;
+      return (host: unknown) => (watch = create(host));
     }
     if (key === "getPreEmitDiagnostics" || key === "getPreEmitDiagnosticsOfFiles") {
       const diagnose = base[key] as (...args: unknown[]) => readonly DiagnosticLike[];
@@ -296,6 +347,9 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   stand.loaded = true;
   require.cache[tslabTypeScriptPath] = stand;
   let converter: TslabConverter;
+  // The converter binds the TypeScript it finds at its first load: a second compiler in this
+  // thread loads it afresh, bound to its own.
+  delete require.cache[converterPath];
   try {
     const { createConverter } = require(converterPath) as { createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter };
     converter = createConverter({ isJS: false, isBrowser: false });
@@ -303,10 +357,30 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     throw new KernelSetupError(`tslab's converter failed to start in ${projectRoot}: ${(error as Error).message}`);
   } finally {
     delete require.cache[tslabTypeScriptPath];
+    delete require.cache[converterPath];
   }
+  if (watch === undefined) {
+    throw new KernelSetupError("tslab's converter no longer builds its program with createWatchProgram");
+  }
+  const program = watch;
   return {
     typescriptVersion: real.version,
     saveCodeCache: () => typescript.saveCache(),
+    hasGlobalTypes: () => withGlobalTypes,
+    addGlobalTypes() {
+      if (withGlobalTypes) return;
+      const files = globalTypes.map((name) => globalTypesFile(real, name, projectRoot, programOptions));
+      const roots = program.getCurrentProgram().getProgram().getRootFileNames();
+      program.updateRootFileNames([...roots, ...files]);
+      program.getProgram();
+      withGlobalTypes = true;
+    },
+    readsOtherFiles(source) {
+      const preProcess = real.preProcessFile as (text: string, imports: boolean, detectJs: boolean) => PreProcessedFile;
+      const info = preProcess(source, true, true);
+      const named = [info.importedFiles, info.referencedFiles, info.typeReferenceDirectives, info.libReferenceDirectives];
+      return named.some((list) => list.length > 0);
+    },
     convert(prevDecl, source) {
       refresh();
       lastCommonJsMap = undefined;
