@@ -58,12 +58,20 @@ function specOf(kernel: BenchKernel): ResolvedKernelSpec | string {
     case "tslab": {
       const bin = join(ROOT, "node_modules", ".bin", "tslab");
       if (!existsSync(bin)) return `${bin} is missing`;
-      const spec = { argv: [bin, "kernel", "--config-path", "{connection_file}"], display_name: "tslab", language: "typescript" } as const;
+      const spec = {
+        argv: [bin, "kernel", "--config-path", "{connection_file}"],
+        display_name: "tslab",
+        language: "typescript",
+      } as const;
       return { name: "tslab", resourceDir: ROOT, spec };
     }
     case "ipykernel": {
       if (!ipykernelPresent()) return `${PYTHON} -m ipykernel is not installed`;
-      const spec = { argv: [PYTHON, "-m", "ipykernel_launcher", "-f", "{connection_file}"], display_name: "ipykernel", language: "python" } as const;
+      const spec = {
+        argv: [PYTHON, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name: "ipykernel",
+        language: "python",
+      } as const;
       return { name: "ipykernel", resourceDir: ROOT, spec };
     }
   }
@@ -77,7 +85,8 @@ export async function measureStartup(kernel: ResolvedKernelSpec): Promise<Startu
     const readyMs = performance.now() - started;
     const result = await client.execute("1 + 1", { timeoutMs: 60_000 });
     const firstExecuteMs = performance.now() - started;
-    if (result.reply.status !== "ok") throw new Error(`${kernel.name}: \`1 + 1\` answered ${JSON.stringify(result.reply)}`);
+    if (result.reply.status !== "ok")
+      throw new Error(`${kernel.name}: \`1 + 1\` answered ${JSON.stringify(result.reply)}`);
     return { readyMs, firstExecuteMs };
   } finally {
     await client.shutdown();
@@ -88,7 +97,8 @@ function parseKernels(list: string | undefined): BenchKernel[] {
   if (list === undefined) return [...ALL_KERNELS];
   const names = list.split(",").map((name) => name.trim());
   for (const name of names) {
-    if (!ALL_KERNELS.includes(name as BenchKernel)) throw new BenchUsageError(`--kernels: unknown kernel "${name}" (known: ${ALL_KERNELS.join(", ")})`);
+    if (!ALL_KERNELS.includes(name as BenchKernel))
+      throw new BenchUsageError(`--kernels: unknown kernel "${name}" (known: ${ALL_KERNELS.join(", ")})`);
   }
   return names as BenchKernel[];
 }
@@ -110,9 +120,13 @@ function againstIpykernel(medians: ReadonlyMap<BenchKernel, number>): string[] {
 
 /** Runs the benchmark (see the file header for options). */
 export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { runs: { type: "string" }, kernels: { type: "string" }, "no-append": { type: "boolean" } } });
+  const { values } = parseArgs({
+    args,
+    options: { runs: { type: "string" }, kernels: { type: "string" }, "no-append": { type: "boolean" } },
+  });
   const runs = Number(values.runs ?? 5);
-  if (!Number.isInteger(runs) || runs < 1) throw new BenchUsageError(`--runs: expected a positive integer, got "${values.runs}"`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new BenchUsageError(`--runs: expected a positive integer, got "${values.runs}"`);
   const rows: string[] = [];
   const firstExecuteMedians = new Map<BenchKernel, number>();
   for (const name of parseKernels(values.kernels)) {
@@ -125,14 +139,18 @@ export async function main(args: string[]): Promise<void> {
     for (let run = 1; run <= runs; run += 1) {
       const sample = await measureStartup(spec);
       samples.push(sample);
-      console.log(`${name} run ${run}/${runs}: ready ${seconds(sample.readyMs)} s, first execute ${seconds(sample.firstExecuteMs)} s`);
+      console.log(
+        `${name} run ${run}/${runs}: ready ${seconds(sample.readyMs)} s, first execute ${seconds(sample.firstExecuteMs)} s`,
+      );
     }
     firstExecuteMedians.set(name, summarize(samples.map((s) => s.firstExecuteMs)).median);
     const row = `| ${name} | ${runs} | ${cell(samples.map((s) => s.readyMs))} | ${cell(samples.map((s) => s.firstExecuteMs))} |`;
     rows.push(row);
   }
   const cpu = cpus();
-  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
   const table = [
     `## Kernel start-up — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",

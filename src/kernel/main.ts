@@ -10,11 +10,10 @@ import { relative, resolve } from "node:path";
 import { readConnectionFile, type ConnectionInfo } from "../jupyter";
 import { CELL_TYPESCRIPT, CompilerWorker, PACKAGE_ROOT } from "./compiler";
 import { exitWhenParentDies } from "./parent-watch";
+import { LeptonError } from "../errors";
 
 /** Raised when the kernel's command line or connection file is unusable. */
-export class KernelStartError extends Error {
-  override name = "KernelStartError";
-}
+export class KernelStartError extends LeptonError {}
 
 function readConnection(file: string | undefined): ConnectionInfo {
   if (file === undefined) throw new KernelStartError("usage: lepton-kernel CONNECTION_FILE");
@@ -43,7 +42,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     connection,
     projectRoot,
     typescriptVersion: packageVersion(CELL_TYPESCRIPT),
-    implementationVersion: (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version,
+    implementationVersion: (
+      JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }
+    ).version,
     compiler,
     onShutdown: (code) => process.exit(code),
   });

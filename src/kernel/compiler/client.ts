@@ -14,7 +14,13 @@ import { KernelSetupError, type CellCompletion, type ConvertedCell } from "./typ
 export interface AsyncCellCompiler {
   convert(prevDecl: string, source: string): Promise<ConvertedCell>;
   complete(prevDecl: string, source: string, position: number): Promise<CellCompletion>;
-  inspect(prevDecl: string, source: string, position: number, detailLevel: number, cells: readonly string[]): Promise<string | undefined>;
+  inspect(
+    prevDecl: string,
+    source: string,
+    position: number,
+    detailLevel: number,
+    cells: readonly string[],
+  ): Promise<string | undefined>;
   isComplete(source: string): Promise<Completeness>;
   close(): Promise<void>;
 }
@@ -47,8 +53,12 @@ export class CompilerWorker implements AsyncCellCompiler {
         else if (message.kind === "failed") this.fail(new KernelSetupError(message.message), reject);
         else this.settle(message);
       });
-      this.worker.on("error", (error) => this.fail(new KernelSetupError(`the compiler worker failed: ${error.message}`), reject));
-      this.worker.on("exit", (code) => this.fail(new KernelSetupError(`the compiler worker exited (code ${code})`), reject));
+      this.worker.on("error", (error) =>
+        this.fail(new KernelSetupError(`the compiler worker failed: ${error.message}`), reject),
+      );
+      this.worker.on("exit", (code) =>
+        this.fail(new KernelSetupError(`the compiler worker exited (code ${code})`), reject),
+      );
     });
     this.ready.catch(() => undefined);
   }
@@ -89,7 +99,13 @@ export class CompilerWorker implements AsyncCellCompiler {
   }
 
   /** Quick info at `position`, if any; with the definition's source at `detailLevel` 1. */
-  async inspect(prevDecl: string, source: string, position: number, detailLevel: number, cells: readonly string[]): Promise<string | undefined> {
+  async inspect(
+    prevDecl: string,
+    source: string,
+    position: number,
+    detailLevel: number,
+    cells: readonly string[],
+  ): Promise<string | undefined> {
     return (await this.call("inspect", [prevDecl, source, position, detailLevel, cells])) as string | undefined;
   }
 

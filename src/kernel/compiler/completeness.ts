@@ -15,7 +15,13 @@ interface ParseDiagnostic {
 
 /** The part of the TypeScript module is_complete needs. */
 export interface TypeScriptParser {
-  createSourceFile(name: string, text: string, target: number, setParents?: boolean, kind?: number): { parseDiagnostics?: ParseDiagnostic[] };
+  createSourceFile(
+    name: string,
+    text: string,
+    target: number,
+    setParents?: boolean,
+    kind?: number,
+  ): { parseDiagnostics?: ParseDiagnostic[] };
   ScriptTarget: { Latest: number };
   ScriptKind: { TS: number };
 }

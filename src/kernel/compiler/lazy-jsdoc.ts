@@ -38,7 +38,12 @@ function declarationDocs(ts: Ts, declaration: Node): string {
   const sourceFile = declaration.getSourceFile();
   let full = reparsed.get(sourceFile);
   if (full === undefined) {
-    full = ts.createSourceFile(sourceFile.fileName, sourceFile.text, { languageVersion: sourceFile.languageVersion, jsDocParsingMode: 0 }, true);
+    full = ts.createSourceFile(
+      sourceFile.fileName,
+      sourceFile.text,
+      { languageVersion: sourceFile.languageVersion, jsDocParsingMode: 0 },
+      true,
+    );
     reparsed.set(sourceFile, full);
   }
   const node = counterpart(ts, full, declaration);
@@ -51,8 +56,13 @@ function declarationDocs(ts: Ts, declaration: Node): string {
 }
 
 /** Quick info's documentation parts for a symbol: its own, else read from its declarations' files. */
-export function documentationParts(ts: Ts, symbol: Node, parsed: readonly { text: string }[] | undefined): readonly { text: string; kind: string }[] | undefined {
-  if (parsed !== undefined && parsed.some((part) => part.text !== "")) return parsed as { text: string; kind: string }[];
+export function documentationParts(
+  ts: Ts,
+  symbol: Node,
+  parsed: readonly { text: string }[] | undefined,
+): readonly { text: string; kind: string }[] | undefined {
+  if (parsed !== undefined && parsed.some((part) => part.text !== ""))
+    return parsed as { text: string; kind: string }[];
   for (const declaration of symbol?.declarations ?? []) {
     const text = declarationDocs(ts, declaration);
     if (text !== "") return [{ text, kind: "text" }];

@@ -36,6 +36,7 @@ export function expandShorthandProperties(ts: ShorthandParser, source: string): 
   };
   visit(file);
   let expanded = source;
-  for (const { at, text } of insertions.sort((a, b) => b.at - a.at)) expanded = expanded.slice(0, at) + text + expanded.slice(at);
+  for (const { at, text } of insertions.sort((a, b) => b.at - a.at))
+    expanded = expanded.slice(0, at) + text + expanded.slice(at);
   return expanded;
 }

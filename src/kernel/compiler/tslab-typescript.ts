@@ -14,6 +14,7 @@
  */
 
 import { documentationParts } from "./lazy-jsdoc";
+import { LeptonError } from "../../errors";
 
 /* The compiler's internals are untyped; this module and lazy-jsdoc.ts reach into them. */
 type Ts = Record<string | symbol, any>;
@@ -27,13 +28,14 @@ const TOP_LEVEL_AWAIT_CODE = 1308;
 const REMOVED_OPTIONS = ["noImplicitUseStrict", "disableTopLevelAwait"] as const;
 
 /** Raised when the stock compiler lacks an internal the adaptation needs. */
-export class TslabAdaptationError extends Error {
-  override name = "TslabAdaptationError";
-}
+export class TslabAdaptationError extends LeptonError {}
 
 function internal(ts: Ts, name: string): any {
   const value = ts[name];
-  if (value === undefined) throw new TslabAdaptationError(`TypeScript ${String(ts.version)} has no internal ${name}; tslab's converter cannot run on it`);
+  if (value === undefined)
+    throw new TslabAdaptationError(
+      `TypeScript ${String(ts.version)} has no internal ${name}; tslab's converter cannot run on it`,
+    );
   return value;
 }
 
@@ -41,12 +43,27 @@ function internal(ts: Ts, name: string): any {
 function topLevelAwaits(ts: Ts, sourceFile: Node): Node[] {
   const found: Node[] = [];
   const K = ts.SyntaxKind;
-  const boundaries = new Set([K.ArrowFunction, K.FunctionExpression, K.FunctionDeclaration, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor, K.ClassDeclaration, K.ClassExpression, K.ModuleDeclaration]);
+  const boundaries = new Set([
+    K.ArrowFunction,
+    K.FunctionExpression,
+    K.FunctionDeclaration,
+    K.MethodDeclaration,
+    K.Constructor,
+    K.GetAccessor,
+    K.SetAccessor,
+    K.ClassDeclaration,
+    K.ClassExpression,
+    K.ModuleDeclaration,
+  ]);
   const visit = (node: Node): void => {
     if (boundaries.has(node.kind)) return;
     if (node.kind === K.AwaitExpression) found.push(node);
     if (node.kind === K.ForOfStatement && node.awaitModifier !== undefined) found.push(node.awaitModifier);
-    if (node.kind === K.VariableDeclarationList && (ts.getCombinedNodeFlags(node) & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) found.push(node);
+    if (
+      node.kind === K.VariableDeclarationList &&
+      (ts.getCombinedNodeFlags(node) & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing
+    )
+      found.push(node);
     ts.forEachChild(node, visit);
   };
   ts.forEachChild(sourceFile, visit);
@@ -57,7 +74,14 @@ function topLevelAwaits(ts: Ts, sourceFile: Node): Node[] {
 function topLevelAwaitDiagnostics(ts: Ts, sourceFile: Node): unknown[] {
   return topLevelAwaits(ts, sourceFile).map((node) => {
     const start = node.getStart(sourceFile);
-    return { file: sourceFile, start, length: "await".length, category: ts.DiagnosticCategory.Error, code: TOP_LEVEL_AWAIT_CODE, messageText: "top-level await" };
+    return {
+      file: sourceFile,
+      start,
+      length: "await".length,
+      category: ts.DiagnosticCategory.Error,
+      code: TOP_LEVEL_AWAIT_CODE,
+      messageText: "top-level await",
+    };
   });
 }
 
@@ -65,11 +89,20 @@ function getPreEmitDiagnosticsOfFiles(ts: Ts) {
   const sortAndDeduplicate = internal(ts, "sortAndDeduplicateDiagnostics");
   const emitsDeclarations = internal(ts, "getEmitDeclarations");
   return (program: any, sourceFiles: Node[], cancellationToken?: unknown) => {
-    const diagnostics: unknown[] = [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(cancellationToken), ...program.getGlobalDiagnostics(cancellationToken)];
+    const diagnostics: unknown[] = [
+      ...program.getConfigFileParsingDiagnostics(),
+      ...program.getOptionsDiagnostics(cancellationToken),
+      ...program.getGlobalDiagnostics(cancellationToken),
+    ];
     for (const sourceFile of sourceFiles) {
-      diagnostics.push(...program.getSyntacticDiagnostics(sourceFile, cancellationToken), ...program.getSemanticDiagnostics(sourceFile, cancellationToken));
-      if (emitsDeclarations(program.getCompilerOptions())) diagnostics.push(...program.getDeclarationDiagnostics(sourceFile, cancellationToken));
-      if (String(sourceFile.fileName).endsWith(CELL_FILE_SUFFIX)) diagnostics.push(...topLevelAwaitDiagnostics(ts, sourceFile));
+      diagnostics.push(
+        ...program.getSyntacticDiagnostics(sourceFile, cancellationToken),
+        ...program.getSemanticDiagnostics(sourceFile, cancellationToken),
+      );
+      if (emitsDeclarations(program.getCompilerOptions()))
+        diagnostics.push(...program.getDeclarationDiagnostics(sourceFile, cancellationToken));
+      if (String(sourceFile.fileName).endsWith(CELL_FILE_SUFFIX))
+        diagnostics.push(...topLevelAwaitDiagnostics(ts, sourceFile));
     }
     return sortAndDeduplicate(diagnostics);
   };
@@ -103,9 +136,23 @@ function getQuickInfoAtPosition(ts: Ts) {
     if (symbol === undefined || checker.isUnknownSymbol(symbol)) {
       if (!ts.isExpressionNode(node)) return undefined;
       const type = checker.getTypeAtLocation(node);
-      return type && { kind: "", kindModifiers: "", textSpan, displayParts: typeToDisplayParts(checker, type, containerOf(node)), documentation: documentationParts(ts, type.symbol, type.symbol?.getDocumentationComment(checker)) };
+      return (
+        type && {
+          kind: "",
+          kindModifiers: "",
+          textSpan,
+          displayParts: typeToDisplayParts(checker, type, containerOf(node)),
+          documentation: documentationParts(ts, type.symbol, type.symbol?.getDocumentationComment(checker)),
+        }
+      );
     }
-    const info = symbolDisplay.getSymbolDisplayPartsDocumentationAndSymbolKind(checker, symbol, sourceFile, containerOf(node), node);
+    const info = symbolDisplay.getSymbolDisplayPartsDocumentationAndSymbolKind(
+      checker,
+      symbol,
+      sourceFile,
+      containerOf(node),
+      node,
+    );
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     return {
       kind: info.symbolKind,
@@ -130,20 +177,35 @@ export interface Definition {
 
 function definitionOf(ts: Ts, declaration: Node): Definition {
   let node = declaration;
-  if (ts.isVariableDeclaration(node) && ts.isVariableDeclarationList(node.parent) && ts.isVariableStatement(node.parent.parent)) node = node.parent.parent;
+  if (
+    ts.isVariableDeclaration(node) &&
+    ts.isVariableDeclarationList(node.parent) &&
+    ts.isVariableStatement(node.parent.parent)
+  )
+    node = node.parent.parent;
   const sourceFile = node.getSourceFile();
   const start = node.getStart(sourceFile);
-  const name = declaration.name !== undefined && ts.isIdentifier(declaration.name) ? String(declaration.name.text) : undefined;
-  return { fileName: sourceFile.fileName, line: sourceFile.getLineAndCharacterOfPosition(start).line, name, text: sourceFile.text.slice(start, node.end) };
+  const name =
+    declaration.name !== undefined && ts.isIdentifier(declaration.name) ? String(declaration.name.text) : undefined;
+  return {
+    fileName: sourceFile.fileName,
+    line: sourceFile.getLineAndCharacterOfPosition(start).line,
+    name,
+    text: sourceFile.text.slice(start, node.end),
+  };
 }
 
-/** Completion entries get a call signature only when they match what is typed, so a bare global completion stays cheap. */
+/**
+ * Completion entries get a call signature only when they match what is typed, so a bare global completion stays cheap.
+ */
 const SIGNATURES_AT_MOST = 200;
 
 /** The identifier typed up to `position`, lower-cased ("" after a dot or a space). */
 function typedPrefix(ts: Ts, sourceFile: Node, position: number): string {
   const token = ts.findPrecedingToken(position, sourceFile);
-  return token !== undefined && ts.isIdentifier(token) && token.end === position ? String(token.text).toLowerCase() : "";
+  return token !== undefined && ts.isIdentifier(token) && token.end === position
+    ? String(token.text).toLowerCase()
+    : "";
 }
 
 /** `(n: number): number` for a callable symbol, else "". */
@@ -163,14 +225,40 @@ function completions(ts: Ts): Ts {
   const stock = internal(ts, "Completions");
   return {
     ...stock,
-    getCompletionsAtPositionForTslab: (host: unknown, program: any, log: unknown, sourceFile: Node, position: number, preferences: unknown, triggerCharacter: unknown, completionKind: unknown, cancellationToken: unknown) => {
-      const info = stock.getCompletionsAtPosition(host, program, log, sourceFile, position, preferences, triggerCharacter, completionKind, cancellationToken, undefined, true);
+    getCompletionsAtPositionForTslab: (
+      host: unknown,
+      program: any,
+      log: unknown,
+      sourceFile: Node,
+      position: number,
+      preferences: unknown,
+      triggerCharacter: unknown,
+      completionKind: unknown,
+      cancellationToken: unknown,
+    ) => {
+      const info = stock.getCompletionsAtPosition(
+        host,
+        program,
+        log,
+        sourceFile,
+        position,
+        preferences,
+        triggerCharacter,
+        completionKind,
+        cancellationToken,
+        undefined,
+        true,
+      );
       if (info === undefined) return info;
       const checker = program.getTypeChecker();
       const prefix = typedPrefix(ts, sourceFile, position);
       let signed = 0;
       for (const entry of info.entries) {
-        if (entry.symbol !== undefined && signed < SIGNATURES_AT_MOST && String(entry.name).toLowerCase().includes(prefix)) {
+        if (
+          entry.symbol !== undefined &&
+          signed < SIGNATURES_AT_MOST &&
+          String(entry.name).toLowerCase().includes(prefix)
+        ) {
           signed++;
           entry.signature = callSignature(ts, checker, entry.symbol, sourceFile);
         }
@@ -195,13 +283,20 @@ export function adaptTypeScriptForTslab(ts: Ts, overrides: (key: string | symbol
     getQuickInfoAtPosition: getQuickInfoAtPosition(ts),
     Completions: completions(ts),
   };
-  const createWatchCompilerHost = ts.createWatchCompilerHost as (files: string[], options: Record<string, unknown>, ...rest: unknown[]) => unknown;
+  const createWatchCompilerHost = ts.createWatchCompilerHost as (
+    files: string[],
+    options: Record<string, unknown>,
+    ...rest: unknown[]
+  ) => unknown;
   extras.createWatchCompilerHost = (files: string[], options: Record<string, unknown>, ...rest: unknown[]) => {
     const kept = { ...options };
     for (const removed of REMOVED_OPTIONS) delete kept[removed];
     return createWatchCompilerHost(files, kept, ...rest);
   };
-  const transpileModule = ts.transpileModule as (source: string, options: { compilerOptions?: Record<string, unknown> }) => unknown;
+  const transpileModule = ts.transpileModule as (
+    source: string,
+    options: { compilerOptions?: Record<string, unknown> },
+  ) => unknown;
   extras.transpileModule = (source: string, options: { compilerOptions?: Record<string, unknown> }) => {
     const compilerOptions = { ...options.compilerOptions };
     for (const removed of REMOVED_OPTIONS) delete compilerOptions[removed];

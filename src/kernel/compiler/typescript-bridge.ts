@@ -39,6 +39,7 @@ import { ownPackagePaths } from "./own-package";
 import { expandShorthandProperties, type ShorthandParser } from "./shorthand";
 import { adaptTypeScriptForTslab, type Definition } from "./tslab-typescript";
 import { loadTypeScript } from "./typescript-loader";
+import { LeptonError } from "../../errors";
 
 /** A TypeScript diagnostic as tslab reports it (0-based line and character). */
 export interface CellDiagnostic {
@@ -61,7 +62,9 @@ export interface ConvertedCell {
   readonly commonJsMap?: string;
 }
 
-/** One completion candidate with what it is: TypeScript's kind (method, property, const …) and a callable's signature. */
+/**
+ * One completion candidate with what it is: TypeScript's kind (method, property, const …) and a callable's signature.
+ */
 export interface TypedCompletion {
   readonly text: string;
   readonly type: string;
@@ -86,7 +89,13 @@ export interface CellCompiler {
    * Quick info text at a position, or undefined when there is none; at `detailLevel` 1 (`name??`)
    * with the definition's source, a name from an earlier cell found in `cells` (their sources).
    */
-  inspect(prevDecl: string, source: string, position: number, detailLevel?: number, cells?: readonly string[]): string | undefined;
+  inspect(
+    prevDecl: string,
+    source: string,
+    position: number,
+    detailLevel?: number,
+    cells?: readonly string[],
+  ): string | undefined;
   /** Jupyter's is_complete verdict for a cell. */
   isComplete(source: string): Completeness;
   /**
@@ -108,20 +117,29 @@ interface TslabCompletion {
   readonly start: number;
   readonly end: number;
   readonly candidates: readonly string[];
-  readonly original?: { readonly entries: readonly { readonly name: string; readonly kind: string; readonly signature?: string }[] };
+  readonly original?: {
+    readonly entries: readonly { readonly name: string; readonly kind: string; readonly signature?: string }[];
+  };
 }
 
 interface TslabConverter {
   convert(prevDecl: string, src: string): Omit<ConvertedCell, "commonJsMap">;
   complete(prevDecl: string, src: string, position: number): TslabCompletion;
-  inspect(prevDecl: string, src: string, position: number): { displayParts?: { text: string }[]; documentation?: { text: string }[]; definitions?: Definition[] } | undefined;
+  inspect(
+    prevDecl: string,
+    src: string,
+    position: number,
+  ): { displayParts?: { text: string }[]; documentation?: { text: string }[]; definitions?: Definition[] } | undefined;
   close(): void;
 }
 
 type CompilerOptions = Record<string, unknown>;
 type TypeScriptModule = Record<string | symbol, unknown> & { version: string };
 
-/** The checking options of tsconfig.json that make sense for cells (unused-variable checks do not: every cell's locals look unused). */
+/**
+ * The checking options of tsconfig.json that make sense for cells (unused-variable checks do not: every cell's locals
+ * look unused).
+ */
 const CELL_CHECKS = [
   "strict",
   "noImplicitAny",
@@ -149,14 +167,14 @@ function isStringList(value: unknown): value is string[] {
 }
 
 /**
- * Reads the cell options from the project's tsconfig.json: its checking flags, its `types` (which @types packages are global) and its `lib`
- * without DOM; strict, on ES2022, by default when there is no tsconfig.json.
+ * Reads the cell options from the project's tsconfig.json: its checking flags, its `types` (which @types packages are
+ * global) and its `lib` without DOM; strict, on ES2022, by default when there is no tsconfig.json.
  */
 export function cellCheckOptions(projectRoot: string): CompilerOptions {
   let compilerOptions: CompilerOptions = {};
   try {
     const text = readFileSync(join(projectRoot, "tsconfig.json"), "utf8");
-    compilerOptions = ((JSON.parse(text) as { compilerOptions?: CompilerOptions }).compilerOptions ?? {});
+    compilerOptions = (JSON.parse(text) as { compilerOptions?: CompilerOptions }).compilerOptions ?? {};
   } catch {
     compilerOptions = {};
   }
@@ -231,7 +249,9 @@ function emitCellOnly(host: WatchHost): WatchHost {
     get: () => (builder: BuilderLike) => {
       const cellOnly = Object.create(builder) as BuilderLike;
       cellOnly.emit = (sourceFile, ...rest) =>
-        sourceFile === undefined || basename(sourceFile.fileName) === CELL_FILE ? builder.emit(sourceFile, ...rest) : { emitSkipped: true, diagnostics: [] };
+        sourceFile === undefined || basename(sourceFile.fileName) === CELL_FILE
+          ? builder.emit(sourceFile, ...rest)
+          : { emitSkipped: true, diagnostics: [] };
       afterCreate?.(cellOnly);
     },
     set: (next: WatchHost["afterProgramCreate"]) => {
@@ -270,9 +290,7 @@ function globalTypesFile(ts: TypeScriptModule, name: string, projectRoot: string
 }
 
 /** Raised when tslab's converter cannot be set up (e.g. its internals changed). */
-export class KernelSetupError extends Error {
-  override name = "KernelSetupError";
-}
+export class KernelSetupError extends LeptonError {}
 
 /**
  * Creates the cell compiler rooted at `projectRoot`, with tslab and its TypeScript resolved from
@@ -314,7 +332,11 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   const adapted = adaptTypeScriptForTslab(real, (key, base) => {
     if (key === "sys") return sys;
     if (key === "createWatchCompilerHost") {
-      const create = base.createWatchCompilerHost as (files: string[], options: CompilerOptions, ...rest: unknown[]) => unknown;
+      const create = base.createWatchCompilerHost as (
+        files: string[],
+        options: CompilerOptions,
+        ...rest: unknown[]
+      ) => unknown;
       return (files: string[], options: CompilerOptions, ...rest: unknown[]) => {
         const maps = { inlineSourceMap: true, inlineSources: false };
         programOptions = { ...options, ...checks, ...packageOptions(modulesRoot, options), types: [], ...maps };
@@ -327,10 +349,16 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     }
     if (key === "getPreEmitDiagnostics" || key === "getPreEmitDiagnosticsOfFiles") {
       const diagnose = base[key] as (...args: unknown[]) => readonly DiagnosticLike[];
-      return (...args: unknown[]) => diagnose(...args).filter((d) => d.code !== OUTSIDE_ROOT_DIR).map((d) => flattenDiagnostic(real, d));
+      return (...args: unknown[]) =>
+        diagnose(...args)
+          .filter((d) => d.code !== OUTSIDE_ROOT_DIR)
+          .map((d) => flattenDiagnostic(real, d));
     }
     if (key === "transpileModule") {
-      const transpile = base.transpileModule as (src: string, o: { compilerOptions?: CompilerOptions }) => { outputText: string; sourceMapText?: string };
+      const transpile = base.transpileModule as (
+        src: string,
+        o: { compilerOptions?: CompilerOptions },
+      ) => { outputText: string; sourceMapText?: string };
       return (src: string, o: { compilerOptions?: CompilerOptions }) => {
         const result = transpile(src, { ...o, compilerOptions: { ...o.compilerOptions, sourceMap: true } });
         lastCommonJsMap = result.sourceMapText;
@@ -351,7 +379,9 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
   // thread loads it afresh, bound to its own.
   delete require.cache[converterPath];
   try {
-    const { createConverter } = require(converterPath) as { createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter };
+    const { createConverter } = require(converterPath) as {
+      createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter;
+    };
     converter = createConverter({ isJS: false, isBrowser: false });
   } catch (error) {
     throw new KernelSetupError(`tslab's converter failed to start in ${projectRoot}: ${(error as Error).message}`);
@@ -378,7 +408,12 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
     readsOtherFiles(source) {
       const preProcess = real.preProcessFile as (text: string, imports: boolean, detectJs: boolean) => PreProcessedFile;
       const info = preProcess(source, true, true);
-      const named = [info.importedFiles, info.referencedFiles, info.typeReferenceDirectives, info.libReferenceDirectives];
+      const named = [
+        info.importedFiles,
+        info.referencedFiles,
+        info.typeReferenceDirectives,
+        info.libReferenceDirectives,
+      ];
       return named.some((list) => list.length > 0);
     },
     convert(prevDecl, source) {
@@ -392,7 +427,11 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
       const { start, end, candidates, original } = converter.complete(prevDecl, source, position);
       const entries = new Map<string, { kind: string; signature?: string }>();
       for (const entry of original?.entries ?? []) if (!entries.has(entry.name)) entries.set(entry.name, entry);
-      const typed = candidates.map((text) => ({ text, type: entries.get(text)?.kind ?? "", signature: entries.get(text)?.signature ?? "" }));
+      const typed = candidates.map((text) => ({
+        text,
+        type: entries.get(text)?.kind ?? "",
+        signature: entries.get(text)?.signature ?? "",
+      }));
       return { start, end, candidates, typed };
     },
     inspect(prevDecl, source, position, detailLevel = 0, cells = []) {
@@ -401,7 +440,8 @@ export function createCellCompiler(projectRoot: string, modulesRoot: string = pr
       if (info === undefined) return undefined;
       const signature = (info.displayParts ?? []).map((p) => p.text).join("");
       const docs = (info.documentation ?? []).map((p) => p.text).join("");
-      const definitions = detailLevel >= 1 ? definitionsText(cellParser, info.definitions ?? [], cells, projectRoot) : undefined;
+      const definitions =
+        detailLevel >= 1 ? definitionsText(cellParser, info.definitions ?? [], cells, projectRoot) : undefined;
       const text = [signature, docs, definitions ?? ""].filter((t) => t !== "").join("\n\n");
       return text === "" ? undefined : text;
     },

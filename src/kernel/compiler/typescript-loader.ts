@@ -17,7 +17,10 @@ export interface LoadedTypeScript {
   readonly exports: unknown;
   /** How the code cache was used: absent, accepted by V8, or rejected (and rewritten on save). */
   readonly cache: "none" | "used" | "rejected";
-  /** Writes the code cache (after the first program is built, so lazily compiled functions are in it); returns the file, or undefined if it cannot be written. */
+  /**
+   * Writes the code cache (after the first program is built, so lazily compiled functions are in it); returns the file,
+   * or undefined if it cannot be written.
+   */
   saveCache(): string | undefined;
 }
 
@@ -39,12 +42,17 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Loads the project's TypeScript, resolved from `modulesRoot`, through the code cache (or returns the copy already loaded). */
+/**
+ * Loads the project's TypeScript, resolved from `modulesRoot`, through the code cache (or returns the copy already
+ * loaded).
+ */
 export function loadTypeScript(modulesRoot: string): LoadedTypeScript {
   const path = require.resolve(CELL_TYPESCRIPT, { paths: [modulesRoot] });
   const loaded = require.cache[path];
   if (loaded !== undefined) return { path, exports: loaded.exports, cache: "none", saveCache: () => undefined };
-  const { version } = JSON.parse(readFileSync(join(dirname(path), "..", "package.json"), "utf8")) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(dirname(path), "..", "package.json"), "utf8")) as {
+    version: string;
+  };
   const file = cacheFile(modulesRoot, version);
   const cachedData = readCache(file);
   const internals = Module as ModuleInternals;

@@ -17,8 +17,22 @@ export interface CompilerWorkerData {
 /** A request to the worker: one method of the compiler and its arguments. */
 export type CompilerRequest =
   | { readonly id: number; readonly method: "convert"; readonly args: [prevDecl: string, source: string] }
-  | { readonly id: number; readonly method: "complete"; readonly args: [prevDecl: string, source: string, position: number] }
-  | { readonly id: number; readonly method: "inspect"; readonly args: [prevDecl: string, source: string, position: number, detailLevel: number, cells: readonly string[]] }
+  | {
+      readonly id: number;
+      readonly method: "complete";
+      readonly args: [prevDecl: string, source: string, position: number];
+    }
+  | {
+      readonly id: number;
+      readonly method: "inspect";
+      readonly args: [
+        prevDecl: string,
+        source: string,
+        position: number,
+        detailLevel: number,
+        cells: readonly string[],
+      ];
+    }
   | { readonly id: number; readonly method: "isComplete"; readonly args: [source: string] };
 
 /** What the worker posts: its start-up outcome, or the answer to a request. */

@@ -11,7 +11,10 @@ import { askKernel, resultText, type ExecuteAnswer } from "./jupyter-requests";
 const NOTEBOOKS = resolve(__dirname, "..", "..", "..", "notebooks");
 
 async function firstCells(...cells: string[]): Promise<ExecuteAnswer[]> {
-  return (await askKernel(cells.map((execute) => ({ execute })), NOTEBOOKS)) as ExecuteAnswer[];
+  return (await askKernel(
+    cells.map((execute) => ({ execute })),
+    NOTEBOOKS,
+  )) as ExecuteAnswer[];
 }
 
 describe("the first cells of a fresh kernel", () => {

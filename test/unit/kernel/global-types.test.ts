@@ -4,7 +4,11 @@
  */
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCellCompiler, type CellCompiler, type ConvertedCell } from "../../../src/kernel/compiler/typescript-bridge";
+import {
+  createCellCompiler,
+  type CellCompiler,
+  type ConvertedCell,
+} from "../../../src/kernel/compiler/typescript-bridge";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 
