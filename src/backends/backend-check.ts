@@ -103,34 +103,18 @@ export async function checkBackendAgainstCpu(backend: string): Promise<BackendCh
     }),
   );
   const pv = sized([2, 12, 12, 6]);
-  checks.push(
-    await compare(backend, "maxPool 2×2 + gradient", () => {
-      const x = tf.tensor4d(pv, [2, 12, 12, 6]);
-      return [
-        tf.maxPool(x, 2, 2, "valid"),
-        tf.grad((a: tf.Tensor) =>
-          tf
-            .maxPool(a as tf.Tensor4D, 2, 2, "valid")
-            .square()
-            .sum(),
-        )(x),
-      ];
-    }),
-  );
-  checks.push(
-    await compare(backend, "avgPool 2×2 + gradient", () => {
-      const x = tf.tensor4d(pv, [2, 12, 12, 6]);
-      return [
-        tf.avgPool(x, 2, 2, "valid"),
-        tf.grad((a: tf.Tensor) =>
-          tf
-            .avgPool(a as tf.Tensor4D, 2, 2, "valid")
-            .square()
-            .sum(),
-        )(x),
-      ];
-    }),
-  );
+  for (const [name, pool] of [
+    ["maxPool", tf.maxPool],
+    ["avgPool", tf.avgPool],
+  ] as const) {
+    checks.push(
+      await compare(backend, `${name} 2×2 + gradient`, () => {
+        const x = tf.tensor4d(pv, [2, 12, 12, 6]);
+        const pooled = (a: tf.Tensor) => pool(a as tf.Tensor4D, 2, 2, "valid");
+        return [pooled(x), tf.grad((a: tf.Tensor) => pooled(a).square().sum())(x)];
+      }),
+    );
+  }
   const [av, bv] = [sized([64, 300]), sized([300, 50])];
   checks.push(
     await compare(backend, "matMul + gradients (transposed products)", () => {

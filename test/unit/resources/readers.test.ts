@@ -1,14 +1,14 @@
 import { statfsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { nvidiaGpus } from "../../../src/resources/machine";
 import {
+  nvidiaGpus,
   parseNvidiaSmi,
   parseProcNetDev,
   queryNvidiaSmi,
   readCpuTimes,
   readDiskSpace,
   readNetworkCounters,
-} from "../../../src/resources/readers";
+} from "../../../src/resources";
 
 const PROC_NET_DEV = `Inter-|   Receive                                                |  Transmit
  face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
