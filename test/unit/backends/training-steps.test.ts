@@ -59,6 +59,19 @@ async function trainsWithoutLeak(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
   expect(Number.isFinite(Array.isArray(result) ? result[0]! : result)).toBe(true);
 }
 
+/** A model's gradients against cpu, then a training step without a leak; frees the model and its data after. */
+async function checkModel(
+  model: tf.LayersModel,
+  [x, y]: [tf.Tensor, tf.Tensor],
+  loss: (y: tf.Tensor, yHat: tf.Tensor) => tf.Tensor,
+  kerasLoss: string,
+): Promise<void> {
+  await expectSameGradients(model, x, (yHat) => loss(y, yHat) as tf.Scalar);
+  await trainsWithoutLeak(model, x, y, kerasLoss);
+  tf.dispose([x, y]);
+  model.dispose();
+}
+
 beforeAll(async () => {
   expect((await probeWasm()).trains).toBe(true);
 });
@@ -76,10 +89,7 @@ describe("training on wasm", () => {
     ]);
     const x = tf.randomUniform([4, 12, 12, 2], 0, 1, "float32", 5);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], "int32"), 3);
-    await expectSameGradients(model, x, (yHat) => tf.losses.softmaxCrossEntropy(y, yHat) as tf.Scalar);
-    await trainsWithoutLeak(model, x, y, "categoricalCrossentropy");
-    tf.dispose([x, y]);
-    model.dispose();
+    await checkModel(model, [x, y], tf.losses.softmaxCrossEntropy, "categoricalCrossentropy");
   });
 
   it("RNN (Seed 001 §4.2): embedding, SimpleRNN and LSTM — gradients match cpu", async () => {
@@ -110,10 +120,7 @@ describe("training on wasm", () => {
       "int32",
     );
     const y = tf.tensor2d([[0.5], [-1], [2]]);
-    await expectSameGradients(model, x, (yHat) => tf.losses.meanSquaredError(y, yHat) as tf.Scalar);
-    await trainsWithoutLeak(model, x, y, "meanSquaredError");
-    tf.dispose([x, y]);
-    model.dispose();
+    await checkModel(model, [x, y], tf.losses.meanSquaredError, "meanSquaredError");
   });
 
   it("GAN (Seed 001 §4.3): transposed convs (stride 1 and 2), batch norm, leaky ReLU, strided conv discriminator", async () => {
