@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../../src/backends";
+import { describe, expect, it } from "vitest";
 import {
   chronologicalSplit,
   meanAbsoluteError,
@@ -15,10 +14,9 @@ import {
   windowsIn,
   windowTensors,
 } from "../../../src/data/time-series";
+import { useChosenBackend } from "../backend-setup";
 
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-});
+useChosenBackend();
 
 function errorOf(run: () => unknown): TimeSeriesError {
   try {
