@@ -1,6 +1,7 @@
 /** The tensor-leak harness shared by the unit tests (brief: a tensor-leak check on every model path). */
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
+import { useCpuBackend } from "./backend-setup";
 
 /**
  * Runs a file's tests on the cpu backend and fails any test that leaves a tensor behind (its own
@@ -8,9 +9,7 @@ import { afterEach, beforeAll, beforeEach, expect } from "vitest";
  */
 export function failOnTensorLeaks(): () => number {
   let tensorsBefore = 0;
-  beforeAll(async () => {
-    await tf.setBackend("cpu");
-  });
+  useCpuBackend();
   beforeEach(() => {
     tensorsBefore = tf.memory().numTensors;
   });

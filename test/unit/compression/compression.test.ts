@@ -20,6 +20,7 @@ import {
   timeInference,
   toFloat16Bits,
   type PerChannelQuantization,
+  type Quantisation,
 } from "../../../src/compression";
 import { readModelArtifacts } from "../../../src/io";
 import { accuracy, labelsOf, predictClasses } from "../../../src/training";
@@ -54,6 +55,14 @@ function manifestOf(dir: string): ManifestSpec[] {
   return (
     JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as { weightsManifest: { weights: ManifestSpec[] }[] }
   ).weightsManifest.flatMap((g) => g.weights);
+}
+
+/** Saves tinyCnn(`seed`) as `quantisation` in a scratch folder `name`, and reads back the manifest it wrote. */
+async function savedTinyCnn(seed: number, name: string, quantisation: Quantisation) {
+  const model = tinyCnn(seed);
+  const dir = join(scratch, name);
+  await saveQuantisedModel(model, dir, quantisation);
+  return { model, dir, specs: manifestOf(dir) };
 }
 
 describe("float16 (Seed 000 §8.1)", () => {
@@ -162,10 +171,7 @@ describe("quantised models saved in tfjs's format and loaded back (Seed 000 §8.
   });
 
   it("writes the manifest tfjs-converter writes, which tfjs's own loadLayersModel dequantises", async () => {
-    const model = tinyCnn(5);
-    const dir = join(scratch, "converter-format");
-    await saveQuantisedModel(model, dir, "uint8");
-    const specs = manifestOf(dir);
+    const { model, dir, specs } = await savedTinyCnn(5, "converter-format", "uint8");
     for (const spec of specs)
       expect(spec.quantization).toEqual({ dtype: "uint8", scale: expect.any(Number), min: expect.any(Number) });
     const artifacts = readModelArtifacts(dir);
@@ -189,10 +195,7 @@ describe("quantised models saved in tfjs's format and loaded back (Seed 000 §8.
   });
 
   it("per channel: stored per output channel, refused by a plain tfjs loader, read by loadCompressedModel", async () => {
-    const model = tinyCnn(6);
-    const dir = join(scratch, "per-channel");
-    await saveQuantisedModel(model, dir, "uint8-per-channel");
-    const specs = manifestOf(dir);
+    const { model, dir, specs } = await savedTinyCnn(6, "per-channel", "uint8-per-channel");
     const conv = specs.find((s) => s.shape.length === 4)!;
     expect(conv.quantization!.channelAxis).toBe(3);
     expect(conv.quantization!.channelScales).toHaveLength(4);

@@ -11,7 +11,7 @@ import {
   RandomCrop,
 } from "../../../src/data/augment";
 import { ImageFileError } from "../../../src/data/errors";
-import { imageDatasetFromDirectory } from "../../../src/data/image-folder";
+import { imageDatasetFromDirectory, type ImageFolderOptions } from "../../../src/data/image-folder";
 
 const FOLDER = join(__dirname, "../../../data/fashion-mnist-png");
 const CLASSES = [
@@ -26,6 +26,15 @@ const CLASSES = [
   "t-shirt-top",
   "trouser",
 ];
+
+/** The folder read as grey images in [0, 1] with one-hot labels, at the given size, batch size and shuffle seed. */
+const greyOneHot = (options: Pick<ImageFolderOptions, "imageSize" | "batchSize" | "seed">) =>
+  imageDatasetFromDirectory(FOLDER, {
+    colorMode: "grayscale",
+    labelMode: "categorical",
+    rescale: 1 / 255,
+    ...options,
+  });
 
 describe("imageDatasetFromDirectory (Keras semantics)", () => {
   it("classes are sorted folder names; a seeded split is disjoint, covers the folder and repeats", () => {
@@ -45,14 +54,7 @@ describe("imageDatasetFromDirectory (Keras semantics)", () => {
 
   it("streams batches of decoded, resized, rescaled images with labels, no tensor left behind", async () => {
     const before = tf.memory().numTensors;
-    const data = imageDatasetFromDirectory(FOLDER, {
-      imageSize: [14, 14],
-      batchSize: 64,
-      colorMode: "grayscale",
-      labelMode: "categorical",
-      rescale: 1 / 255,
-      seed: 3,
-    });
+    const data = greyOneHot({ imageSize: [14, 14], batchSize: 64, seed: 3 });
     expect(data.numBatches).toBe(4);
     const sizes: number[] = [];
     for await (const batch of data) {
@@ -173,7 +175,8 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
   });
 
   it("random transforms stay in Keras' ranges, repeat with the seed, and augment batches without leaks", () => {
-    const gen = new ImageDataGenerator({
+    // Keras' classic augmentation settings; a second generator with the same seed must draw the same transforms
+    const kerasAugmentation = {
       rotationRange: 40,
       widthShiftRange: 0.2,
       heightShiftRange: 0.2,
@@ -181,7 +184,8 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
       zoomRange: 0.2,
       horizontalFlip: true,
       seed: 5,
-    });
+    };
+    const gen = new ImageDataGenerator(kerasAugmentation);
     const draws = Array.from({ length: 200 }, () => gen.randomTransform(150, 150));
     for (const d of draws) {
       expect(Math.abs(d.theta)).toBeLessThanOrEqual(40);
@@ -195,15 +199,7 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
     const flips = draws.filter((d) => d.flipHorizontal).length;
     expect(flips).toBeGreaterThan(60);
     expect(flips).toBeLessThan(140);
-    const again = new ImageDataGenerator({
-      rotationRange: 40,
-      widthShiftRange: 0.2,
-      heightShiftRange: 0.2,
-      shearRange: 0.2,
-      zoomRange: 0.2,
-      horizontalFlip: true,
-      seed: 5,
-    });
+    const again = new ImageDataGenerator(kerasAugmentation);
     expect(again.randomTransform(150, 150)).toEqual(draws[0]);
     const before = tf.memory().numTensors;
     const images = tf.randomUniform([3, 8, 8, 2]) as tf.Tensor4D;
@@ -240,14 +236,7 @@ describe("ImageDataGenerator (Keras apply_affine_transform semantics)", () => {
 
 describe("image folder as a tf.data.Dataset", () => {
   it("yields {xs, ys} batches for fitDataset, a fresh pass each time", async () => {
-    const data = imageDatasetFromDirectory(FOLDER, {
-      imageSize: [8, 8],
-      batchSize: 128,
-      colorMode: "grayscale",
-      labelMode: "categorical",
-      rescale: 1 / 255,
-      seed: 1,
-    });
+    const data = greyOneHot({ imageSize: [8, 8], batchSize: 128, seed: 1 });
     const dataset = data.toTfDataset();
     for (let pass = 0; pass < 2; pass++) {
       const sizes: number[] = [];

@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../../src/backends";
+import { describe, expect, it } from "vitest";
 import {
   chronologicalSplit,
   meanAbsoluteError,
@@ -15,10 +14,18 @@ import {
   windowsIn,
   windowTensors,
 } from "../../../src/data/time-series";
+import { useChosenBackend } from "../backend-setup";
 
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-});
+useChosenBackend();
+
+/** Five steps of two features: step t is [t, 10·t]. */
+const FIVE_STEPS = [
+  [1, 10],
+  [2, 20],
+  [3, 30],
+  [4, 40],
+  [5, 50],
+];
 
 function errorOf(run: () => unknown): TimeSeriesError {
   try {
@@ -155,16 +162,7 @@ describe("SeriesScaler and prepareForecastData: scaling fitted on the training r
   });
 
   it("turns windows into [n, L, F] and [n, H] tensors", () => {
-    const windows = slidingWindows(
-      [
-        [1, 10],
-        [2, 20],
-        [3, 30],
-        [4, 40],
-        [5, 50],
-      ],
-      { window: 2, horizon: 2 },
-    );
+    const windows = slidingWindows(FIVE_STEPS, { window: 2, horizon: 2 });
     const before = tf.memory().numTensors;
     const { x, y } = windowTensors(windows);
     expect(x.shape).toEqual([2, 2, 2]);
@@ -178,16 +176,7 @@ describe("SeriesScaler and prepareForecastData: scaling fitted on the training r
 
 describe("baselines and error metrics (Seed 001 §6.3)", () => {
   it("naive last value repeats the target's last observed value over the horizon", () => {
-    const windows = slidingWindows(
-      [
-        [1, 10],
-        [2, 20],
-        [3, 30],
-        [4, 40],
-        [5, 50],
-      ],
-      { window: 2, horizon: 2, target: 1 },
-    );
+    const windows = slidingWindows(FIVE_STEPS, { window: 2, horizon: 2, target: 1 });
     expect(naiveLastValue(windows)).toEqual([
       [20, 20],
       [30, 30],

@@ -40,32 +40,24 @@ describe("image(tensor)", () => {
     expect(bundle["text/plain"]).toBe("image 12×8");
   });
 
-  it("reads int32 as 0–255 and [h, w] as grey, clipping out-of-range values", async () => {
-    const bundle = await withTensor(
-      () =>
-        tf.tensor2d(
-          [
-            [0, 100],
-            [255, 300],
-          ],
-          [2, 2],
-          "int32",
-        ),
-      (t) => toMimeBundle(image(t)),
-    );
+  it.each([
+    {
+      what: "reads int32 as 0–255 and [h, w] as grey, clipping out-of-range values",
+      make: () => tf.tensor2d([0, 100, 255, 300], [2, 2], "int32"),
+      size: { width: 2, height: 2, channels: 1 },
+      pixels: [0, 100, 255, 255],
+    },
+    {
+      what: "keeps an alpha channel of [h, w, 4]",
+      make: () => tf.tensor3d([0, 0.5, 1, 0.25], [1, 1, 4]),
+      size: { width: 1, height: 1, channels: 4 },
+      pixels: [0, 128, 255, 64],
+    },
+  ])("$what", async ({ make, size, pixels }) => {
+    const bundle = await withTensor(make, (t) => toMimeBundle(image(t)));
     const png = await decode(text(bundle!, "image/png"));
-    expect(png).toMatchObject({ width: 2, height: 2, channels: 1 });
-    expect(png.pixels).toEqual([0, 100, 255, 255]);
-  });
-
-  it("keeps an alpha channel of [h, w, 4]", async () => {
-    const bundle = await withTensor(
-      () => tf.tensor3d([0, 0.5, 1, 0.25], [1, 1, 4]),
-      (t) => toMimeBundle(image(t)),
-    );
-    const png = await decode(text(bundle!, "image/png"));
-    expect(png).toMatchObject({ width: 1, height: 1, channels: 4 });
-    expect(png.pixels).toEqual([0, 128, 255, 64]);
+    expect(png).toMatchObject(size);
+    expect(png.pixels).toEqual(pixels);
   });
 
   it("rescales min…max or a given range (a GAN's tanh output in [-1, 1])", async () => {

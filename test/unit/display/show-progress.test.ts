@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   clearOutput,
   html,
@@ -12,10 +12,9 @@ import {
 } from "../../../src/display";
 import { installSink } from "../../../src/display/sink";
 import { expectWellFormed, recordingSink, text } from "./helpers";
+import { useCpuBackend } from "../backend-setup";
 
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
+useCpuBackend();
 afterEach(() => {
   installSink(undefined);
   vi.restoreAllMocks();

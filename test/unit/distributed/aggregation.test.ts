@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../../src/backends";
+import { describe, expect, it } from "vitest";
 import {
   DistributedSetupError,
   gatherBatch,
@@ -16,10 +15,9 @@ import {
 } from "../../../src/distributed";
 import { multiClassCnn } from "../../../src/models";
 import { relativeError } from "../../../src/math";
+import { useChosenBackend } from "../backend-setup";
 
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-});
+useChosenBackend();
 
 describe("Seed 001 §3.2 step 4: weighted average of gradients", () => {
   it("weights each worker by its sample count and skips workers without samples", () => {

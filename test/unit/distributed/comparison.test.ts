@@ -1,8 +1,6 @@
 /** A whole data-parallel run against its replay in one thread (one two-worker pool for the file). */
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../../src/backends";
-import { adoptOptimizer } from "../../../src/io";
+import { describe, expect, it } from "vitest";
 import {
   comparisonRows,
   runInThread,
@@ -11,36 +9,19 @@ import {
   weightGap,
   type ComparisonSetup,
 } from "../../../src/distributed";
+import { useChosenBackend } from "../backend-setup";
+import { flatWeights, tinyCnn } from "./tiny-cnn";
 
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-});
+useChosenBackend();
 
-function tinyCnn(): tf.Sequential {
-  const model = tf.sequential();
-  model.add(
-    tf.layers.conv2d({
-      filters: 2,
-      kernelSize: 3,
-      activation: "relu",
-      inputShape: [6, 6, 1],
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-    }),
-  );
-  model.add(tf.layers.flatten());
-  model.add(
-    tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-  );
-  model.compile({ optimizer: tf.train.sgd(0.3), loss: "sparseCategoricalCrossentropy" });
-  return adoptOptimizer(model); // model.dispose() then frees SGD's learning-rate scalar too
-}
+const build = () => tinyCnn(0.3);
 
 describe("Seed 001 §3.2: a data-parallel run and its single-thread replay", () => {
   it("end at the same weights, loss and accuracy, leaking no tensor in the coordinator or the workers", async () => {
     const x = tf.randomUniform([21, 6, 6, 1], 0, 1, "float32", 8);
     const y = tf.tensor1d(Array.from({ length: 21 }, (_, i) => i % 3));
     const setup: ComparisonSetup = {
-      build: tinyCnn,
+      build,
       train: sampleSetFromTensors(x, y),
       testInputs: x,
       testLabels: y,
@@ -57,10 +38,8 @@ describe("Seed 001 §3.2: a data-parallel run and its single-thread replay", () 
     // 21 samples, local batches 3 + 3: ceil(11 / 3) = 4 steps per epoch, the last with 2 + 1 samples
     expect(parallel.steps).toHaveLength(12);
     expect(parallel.steps[3]!.samples).toEqual([2, 1]);
-    const untrained = tinyCnn();
-    const start = tf.tidy(
-      () => tf.concat(untrained.trainableWeights.map((w) => w.read().flatten())).dataSync() as Float32Array,
-    );
+    const untrained = build();
+    const start = flatWeights(untrained);
     untrained.dispose();
     const moved = weightGap({ ...replay, finalWeights: start }, replay);
     expect(moved).toBeGreaterThan(1e-2); // training really changed the weights

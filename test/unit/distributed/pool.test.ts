@@ -4,8 +4,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../../src/backends";
-import { adoptOptimizer } from "../../../src/io";
 import {
   DataParallelPool,
   dataParallelStep,
@@ -15,40 +13,16 @@ import {
   type PoolShutdown,
 } from "../../../src/distributed";
 import { relativeError } from "../../../src/math";
+import { useChosenBackend } from "../backend-setup";
+import { flatWeights, TINY_CLASSES, TINY_INPUT, tinyCnn } from "./tiny-cnn";
 
-const INPUT = [6, 6, 1] as const;
+useChosenBackend();
+
 const COUNT = 10;
-const CLASSES = 3;
 let pool: DataParallelPool;
 let x: tf.Tensor4D;
 let y: tf.Tensor1D;
 
-/** A tiny CNN; `seed` fixes its weights, so two builds start equal. */
-function tinyCnn(): tf.Sequential {
-  const model = tf.sequential();
-  model.add(
-    tf.layers.conv2d({
-      filters: 2,
-      kernelSize: 3,
-      activation: "relu",
-      inputShape: [...INPUT],
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-    }),
-  );
-  model.add(tf.layers.flatten());
-  model.add(
-    tf.layers.dense({
-      units: CLASSES,
-      activation: "softmax",
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
-    }),
-  );
-  model.compile({ optimizer: tf.train.sgd(0.5), loss: "sparseCategoricalCrossentropy" });
-  return adoptOptimizer(model);
-}
-
-const flatWeights = (model: tf.LayersModel) =>
-  tf.tidy(() => tf.concat(model.trainableWeights.map((w) => w.read().flatten())).dataSync() as Float32Array);
 const allPositions = () => pool.shards.map((shard) => Int32Array.from(shard.indices, (_, i) => i));
 
 /**
@@ -66,7 +40,7 @@ function referenceGradient(
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const { value, grads } = tf.variableGrads(() => {
       const p = model.apply(xs, { training: true }) as tf.Tensor2D;
-      return tf.neg(tf.mean(tf.log(tf.sum(tf.mul(p, tf.oneHot(labels, CLASSES)), 1)))) as tf.Scalar;
+      return tf.neg(tf.mean(tf.log(tf.sum(tf.mul(p, tf.oneHot(labels, TINY_CLASSES)), 1)))) as tf.Scalar;
     }, variables);
     return {
       gradient: tf.concat(variables.map((v) => grads[v.name]!.flatten())).dataSync() as Float32Array,
@@ -76,10 +50,9 @@ function referenceGradient(
 }
 
 beforeAll(async () => {
-  await initBackend({ quiet: true });
-  x = tf.randomUniform([COUNT, ...INPUT], 0, 1, "float32", 3) as tf.Tensor4D;
+  x = tf.randomUniform([COUNT, ...TINY_INPUT], 0, 1, "float32", 3) as tf.Tensor4D;
   y = tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]);
-  pool = await DataParallelPool.start(tinyCnn(), sampleSetFromTensors(x, y), { workers: 3, seed: 11 });
+  pool = await DataParallelPool.start(tinyCnn(0.5), sampleSetFromTensors(x, y), { workers: 3, seed: 11 });
 });
 
 let shutdown: PoolShutdown | undefined;
@@ -121,7 +94,7 @@ describe("Seed 001 §3.2 on worker threads", () => {
   });
 
   it("one data-parallel step gives the weights of one single-process trainOnBatch step", async () => {
-    const single = tinyCnn();
+    const single = tinyCnn(0.5);
     single.setWeights(pool.model.getWeights());
     const before = flatWeights(single);
     await single.trainOnBatch(x, y);

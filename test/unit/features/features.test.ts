@@ -127,19 +127,10 @@ describe("CNN feature extraction", () => {
 
 describe("nearest-centroid accuracy", () => {
   it("matches a hand count", () => {
-    const train = tf.tensor2d([
-      [0, 0],
-      [0, 1],
-      [10, 10],
-      [10, 11],
-    ]);
+    // four 2-d points each, row by row: train (0,0) (0,1) (10,10) (10,11); test (1,0) (9,9) (6,6) (4,4)
+    const train = tf.tensor2d([0, 0, 0, 1, 10, 10, 10, 11], [4, 2]);
     const trainY = tf.tensor1d([0, 0, 1, 1], "int32");
-    const test = tf.tensor2d([
-      [1, 0],
-      [9, 9],
-      [6, 6],
-      [4, 4],
-    ]);
+    const test = tf.tensor2d([1, 0, 9, 9, 6, 6, 4, 4], [4, 2]);
     const testY = tf.tensor1d([0, 1, 0, 0], "int32");
     // centroids (0, 0.5) and (10, 10.5): (6,6) is nearer class 1, so 3 of 4 right
     expect(nearestCentroidAccuracy(train, trainY, test, testY, 2)).toBeCloseTo(0.75, 6);

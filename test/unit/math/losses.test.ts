@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   binaryCrossEntropy,
   binaryCrossEntropyFromLogits,
@@ -17,10 +17,9 @@ import {
   sparseCategoricalCrossEntropyFromLogits,
   tanh,
 } from "../../../src/math";
+import { useCpuBackend } from "../backend-setup";
 
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
+useCpuBackend();
 
 const read = (t: tf.Tensor): number[] => {
   const values = Array.from(t.dataSync());

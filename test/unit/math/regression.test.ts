@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   descentStability,
   gradientDescent,
@@ -13,10 +13,9 @@ import {
   standardizer,
   syntheticHousePrices,
 } from "../../../src/math";
+import { useCpuBackend } from "../backend-setup";
 
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
+useCpuBackend();
 
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
 

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   dcgan,
   denseGan,
@@ -17,10 +17,9 @@ import {
   nearestNeighbourDistances,
   sampleQuality,
 } from "../../../src/training";
+import { useCpuBackend } from "../backend-setup";
 
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
+useCpuBackend();
 
 const TINY = [8, 8, 1] as const;
 const tinyDcgan = (seed = 3) =>

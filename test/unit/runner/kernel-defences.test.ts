@@ -19,31 +19,29 @@ const HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->wh
 const row = (sl: number, local: string, state: string, inode: number) =>
   `   ${sl}: ${local} 00000000:0000 ${state} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 100 0 0 10 0`;
 
+/** Writes process 77's /proc/net table for `family` under `root`: the header, then one row a [local, state, inode]. */
+function writeTable(root: string, family: "tcp" | "tcp6", sockets: readonly (readonly [string, string, number])[]) {
+  const rows = sockets.map(([local, state, inode], sl) => row(sl, local, state, inode));
+  writeFileSync(join(root, "77", "net", family), [HEADER, ...rows].join("\n") + "\n");
+}
+
 describe("reading listening sockets from /proc", () => {
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "proc-"));
     mkdirSync(join(root, "77", "fd"), { recursive: true });
     mkdirSync(join(root, "77", "net"));
-    writeFileSync(
-      join(root, "77", "net", "tcp"),
-      [
-        HEADER,
-        row(0, "0100007F:1F90", "0A", 501),
-        row(1, "00000000:0016", "0A", 502),
-        row(2, "0100007F:1F91", "01", 503),
-        row(3, "0100007F:2328", "0A", 999),
-      ].join("\n") + "\n",
-    );
-    writeFileSync(
-      join(root, "77", "net", "tcp6"),
-      [
-        HEADER,
-        row(0, "00000000000000000000000001000000:1F92", "0A", 504),
-        row(1, "0000000000000000FFFF00000100007F:1F93", "0A", 505),
-        row(2, "000080FE00000000FF020000FE0D0000:1F94", "0A", 506),
-      ].join("\n") + "\n",
-    );
+    writeTable(root, "tcp", [
+      ["0100007F:1F90", "0A", 501],
+      ["00000000:0016", "0A", 502],
+      ["0100007F:1F91", "01", 503],
+      ["0100007F:2328", "0A", 999],
+    ]);
+    writeTable(root, "tcp6", [
+      ["00000000000000000000000001000000:1F92", "0A", 504],
+      ["0000000000000000FFFF00000100007F:1F93", "0A", 505],
+      ["000080FE00000000FF020000FE0D0000:1F94", "0A", 506],
+    ]);
     // The process holds inodes 501–504; 999 belongs to another process in the namespace.
     for (const [fd, inode] of [
       [3, 501],

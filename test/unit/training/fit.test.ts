@@ -2,32 +2,38 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../../src/backends";
-import { CheckpointError, EarlyStopping, fit } from "../../../src/training";
+import { afterAll, describe, expect, it } from "vitest";
+import { CheckpointError, EarlyStopping, fit, type FitOptions } from "../../../src/training";
 import { flatWeights, maxRelativeDifference, tinyClassifier, tinyData } from "./tiny-model";
+import { useChosenBackend } from "../backend-setup";
 
 const scratch = mkdtempSync(join(tmpdir(), "lepton-fit-"));
-beforeAll(async () => {
-  await initBackend({ quiet: true });
-});
+useChosenBackend();
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * Fits one epoch without validation first (it creates the optimiser's slots, which rightly stay), then fits with
+ * `options`, without a progress display, and fails if that run left any tensor behind.
+ */
+async function fitLeavingNoTensor(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: FitOptions) {
+  await fit(model, x, y, { ...withoutValidation(options), epochs: 1, progress: false });
+  const before = tf.memory().numTensors;
+  const result = await fit(model, x, y, { ...options, progress: false });
+  expect(tf.memory().numTensors).toBe(before);
+  return result;
+}
+
+function withoutValidation({ validationData, ...rest }: FitOptions): FitOptions {
+  return rest;
+}
 
 describe("fit (Seed 000 §5.2.2 model.fit)", () => {
   it("trains, records Keras-style history with validation, and leaks no tensor", async () => {
     const { x, y } = tinyData(64);
     const validation = tinyData(32, 99);
     const model = tinyClassifier();
-    await fit(model, x, y, { epochs: 1, batchSize: 16, seed: 1, progress: false }); // creates Adam's moments
-    const before = tf.memory().numTensors;
-    const result = await fit(model, x, y, {
-      epochs: 6,
-      batchSize: 16,
-      seed: 1,
-      progress: false,
-      validationData: [validation.x, validation.y],
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    const validationData = [validation.x, validation.y] as const;
+    const result = await fitLeavingNoTensor(model, x, y, { epochs: 6, batchSize: 16, seed: 1, validationData });
     expect(Object.keys(result.history).sort()).toEqual(["accuracy", "loss", "val_accuracy", "val_loss"]);
     expect(result.epochs).toEqual([1, 2, 3, 4, 5, 6]);
     const losses = result.history.loss!;
@@ -188,17 +194,13 @@ describe("fit on the documents' CNNs (Seed 000 §5.2.1–5.2.2)", () => {
       augmented += inputs.shape[0]!;
       return generator.augment(inputs as tf.Tensor4D);
     };
-    await fit(model, x, y, { epochs: 1, batchSize: 6, seed: 1, progress: false, augment });
-    const before = tf.memory().numTensors;
-    const result = await fit(model, x, y, {
+    const result = await fitLeavingNoTensor(model, x, y, {
       epochs: 2,
       batchSize: 6,
       seed: 1,
-      progress: false,
       augment,
       validationData: [x, y],
     });
-    expect(tf.memory().numTensors).toBe(before);
     expect(augmented).toBe(36);
     expect(result.history.val_accuracy).toHaveLength(2);
     tf.dispose([x, y]);
