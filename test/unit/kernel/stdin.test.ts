@@ -30,6 +30,8 @@ describe("stdin, through jupyter_client", () => {
     expect(observed.refused).toMatchObject({ requests: [], status: "error", ename: "StdinError" });
     expect(String(observed.refused!.evalue)).toMatch(/allow_stdin: false/);
     expect(observed.interrupted).toEqual({ prompt: "waiting", status: "error" });
+    // The cell after an interrupted prompt runs as usual (its reply shows why if it does not).
+    expect(observed.after_reply).toEqual({ status: "ok", ename: null, evalue: null });
     expect(observed.after).toBe("'ADA'");
   }, 240_000);
 });

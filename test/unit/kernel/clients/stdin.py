@@ -49,4 +49,5 @@ with lepton_kernel() as (km, kc):
     out["interrupted"] = {"prompt": waiting, "status": reply_to(kc.get_shell_msg, msg_id, 60)["content"]["status"]}
     _, reply, text = answered("name?.toUpperCase()", [])
     out["after"] = text
+    out["after_reply"] = {k: reply.get(k) for k in ("status", "ename", "evalue")}
     print(json.dumps(out))
