@@ -52,6 +52,10 @@ async function startRenderer(): Promise<Renderer | undefined> {
       headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
       timeout: RENDER_TIMEOUT_MS,
+      // SIGINT is the kernel's interrupt (Jupyter sends one before every shutdown request, and the interrupt
+      // button sends one): puppeteer's own handler would end the whole process on it. The browser still
+      // goes at exit, below and by puppeteer's exit handler.
+      handleSIGINT: false,
     });
     browser.process()?.unref();
     const page = await browser.newPage();

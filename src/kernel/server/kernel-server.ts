@@ -128,7 +128,10 @@ export class KernelServer {
   }
 
   private async serveHeartbeat(): Promise<void> {
-    for await (const frames of this.heartbeat) await this.heartbeat.send(frames);
+    for await (const frames of this.heartbeat) {
+      if (this.heartbeat.closed) break;
+      await this.heartbeat.send(frames);
+    }
   }
 
   private serve(socket: Router, handle: (message: JupyterMessage) => void | Promise<void>): Promise<void> {
@@ -466,6 +469,21 @@ export class KernelServer {
     const restart = message.content.restart === true;
     await this.send(socket, message, "shutdown_reply", { status: "ok", restart });
     await Promise.all([this.options.compiler.close(), this.stdin.close()]);
-    setTimeout(() => this.options.onShutdown(0), 20);
+    setTimeout(() => {
+      this.closeSockets();
+      this.options.onShutdown(0);
+    }, 20);
+  }
+
+  /**
+   * Closes the four channels. zeromq's context ends at process exit and aborts the process ("terminate called after
+   * throwing an instance of 'Napi::Error'") when a socket is still open then; the linger lets the replies already
+   * queued (shutdown_reply, the last status) go out first.
+   */
+  private closeSockets(): void {
+    for (const socket of [this.shell, this.control, this.iopub, this.heartbeat]) {
+      socket.linger = 1000;
+      socket.close();
+    }
   }
 }
