@@ -3,23 +3,16 @@
  * the output that carried it, so the kernel sends the library again there (front ends give the
  * cell's id in the request's metadata, as JupyterLab and nbclient do); other cells never repeat it.
  */
-import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKernel, type KernelClient } from "../../../src/runner/kernel-client";
+import { describe, expect, it } from "vitest";
+import { useNotebookKernel } from "./notebook-kernel";
 
-const ROOT = resolve(__dirname, "..", "..", "..");
-let kernel: KernelClient;
-
-beforeAll(async () => {
-  kernel = await startKernel({ kernelName: "lepton", cwd: resolve(ROOT, "notebooks") });
-}, 120_000);
-afterAll(async () => kernel?.shutdown());
+const kernel = useNotebookKernel();
 
 const FIGURE =
   'await show(figure([lineTrace([1, 2], [3, 4], "y")], { xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" } } }));';
 
 async function carriesLibrary(cellId: string, code: string): Promise<boolean> {
-  const result = await kernel.execute(code, { cellId, timeoutMs: 120_000 });
+  const result = await kernel().execute(code, { cellId, timeoutMs: 120_000 });
   expect(result.reply.status).toBe("ok");
   const html = result.iopub
     .filter((m) => m.header.msg_type === "display_data")
@@ -30,7 +23,7 @@ async function carriesLibrary(cellId: string, code: string): Promise<boolean> {
 
 describe("plotly.js in a notebook whose first figure cell runs again", () => {
   it("is sent again with that cell, and only with it", async () => {
-    await kernel.execute('import { figure, lineTrace, show } from "../src/display";', {
+    await kernel().execute('import { figure, lineTrace, show } from "../src/display";', {
       cellId: "imports",
       timeoutMs: 120_000,
     });
