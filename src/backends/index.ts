@@ -12,6 +12,8 @@ import { LeptonError } from "../errors";
 
 export { TRAINING_KERNELS, missingTrainingKernels, type ProbeResult } from "./probes";
 export { BACKENDS, probeOf, type BackendEntry, type BackendProbe } from "./registry";
+export { adam, AdamDtypeError, FusedAdamOptimizer } from "./adam";
+export { nativeKernels, nativeKernelsAbsence, useNativeKernels, NATIVE_KERNELS_PATH } from "./native-kernels";
 
 /** The backend chosen for this process. */
 export interface BackendInfo {

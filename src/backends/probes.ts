@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BackendName } from "../config";
 import { registerWasmTrainingKernels } from "./wasm-training/register";
+import { nativeKernels, nativeKernelsAbsence } from "./native-kernels";
 import {
   prepareWasmThreads,
   WASM_THREADS_START_ATTEMPTS,
@@ -344,13 +345,17 @@ export async function probeWasm(options: WasmProbeOptions = {}): Promise<ProbeRe
     if (!ok) return { name: "wasm", available: false, reason: why };
     const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
     const running = wasm.getThreadsCount();
+    const native = nativeKernels();
+    native?.setThreads(running);
+    const absence = nativeKernelsAbsence();
+    if (absence?.includes("does not load")) console.warn(`wasm: native kernels off: ${absence}`);
     const { trains, note } = trainingVerdict("wasm");
     return {
       name: "wasm",
       available: true,
       reason: why + note,
       device: cpuModel(),
-      detail: `XNNPACK${simd ? " SIMD" : ""}, ${running > 1 ? `${running} threads` : "1 thread"}`,
+      detail: `XNNPACK${simd ? " SIMD" : ""}${native ? ` + native kernels (${native.blas()})` : ""}, ${running > 1 ? `${running} threads` : "1 thread"}`,
       trains,
     };
   } catch (error) {

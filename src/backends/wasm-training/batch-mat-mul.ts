@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { compose, type ComposingBackend, type KernelComposer } from "./compose";
+import { nativeBatchMatMul } from "./native-paths";
 
 /** Swaps the last two axes of `x` with the Transpose kernel. */
 function transposeLastTwo(k: KernelComposer, x: tf.TensorInfo): tf.TensorInfo {
@@ -35,7 +36,7 @@ export function layoutCost(
 }
 
 /**
- * tfjs' BatchMatMul kernel function for `backendName`: transposed operands are materialised (or,
+ * tfjs' BatchMatMul kernel function for `backendName`: the native product where loaded; else transposed operands are materialised (or,
  * when cheaper, the product is computed swapped and its result transposed), then `native` (the
  * backend's own kernel) multiplies without transposes.
  */
@@ -43,6 +44,8 @@ export function batchMatMulKernel(backendName: string, native: tf.KernelFunc): t
   return (args) => {
     const { a, b } = args.inputs as tf.BatchMatMulInputs;
     const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+    const onNative = nativeBatchMatMul(args.backend, a!, b!, transposeA, transposeB);
+    if (onNative !== undefined) return onNative;
     if (!transposeA && !transposeB) return native(args);
     const multiply = (left: tf.TensorInfo, right: tf.TensorInfo) =>
       native({

@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { compose, type ComposingBackend, type KernelComposer } from "./compose";
 import { convGeometry, type ConvGeometry } from "./conv-geometry";
+import { nativeFilterGradient } from "./native-paths";
 
 /**
  * The filter gradient of conv2d(x, W) for upstream gradient dy, on the composer's backend,
@@ -46,12 +47,14 @@ export function filterGradient(k: KernelComposer, x: tf.TensorInfo, dy: tf.Tenso
   return k.run("Transpose", { x: swapped }, { perm: [1, 2, 0, 3] });
 }
 
-/** tfjs' Conv2DBackpropFilter kernel function for `backendName`, built on {@link filterGradient}. */
+/** tfjs' Conv2DBackpropFilter kernel function for `backendName`: the native kernel where loaded, else {@link filterGradient}. */
 export function conv2dBackpropFilterKernel(backendName: string): tf.KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const { x, dy } = inputs as tf.Conv2DBackpropFilterInputs;
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     const geometry = convGeometry(x!.shape, filterShape, strides, 1, pad, dimRoundingMode, dataFormat);
+    const native = nativeFilterGradient(backend, x!, dy!, geometry);
+    if (native !== undefined) return native;
     return compose(backend as unknown as ComposingBackend, backendName, (k) => filterGradient(k, x!, dy!, geometry));
   };
 }

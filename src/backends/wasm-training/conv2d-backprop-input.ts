@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { compose, type ComposingBackend, type KernelComposer } from "./compose";
 import { convGeometry, type ConvGeometry } from "./conv-geometry";
+import { nativeInputGradient } from "./native-paths";
 
 /** Whether {@link inputGradient} handles this geometry (stride 1; any dilation). */
 export function inputGradientIsConvolution(g: ConvGeometry): boolean {
@@ -56,8 +57,8 @@ export function inputGradient(
 }
 
 /**
- * tfjs' Conv2DBackpropInput kernel function for `backendName`: {@link inputGradient} for stride 1,
- * `fallback` (the backend's own kernel) otherwise.
+ * tfjs' Conv2DBackpropInput kernel function for `backendName`: the native kernel where loaded, else
+ * {@link inputGradient} for stride 1, else `fallback` (the backend's own kernel).
  */
 export function conv2dBackpropInputKernel(backendName: string, fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
@@ -66,6 +67,8 @@ export function conv2dBackpropInputKernel(backendName: string, fallback: tf.Kern
       args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     if (dataFormat === "NCHW") return fallback(args);
     const geometry = convGeometry(inputShape, filter!.shape, strides, 1, pad, dimRoundingMode, dataFormat);
+    const native = nativeInputGradient(args.backend, dy!, filter!, geometry);
+    if (native !== undefined) return native;
     if (!inputGradientIsConvolution(geometry)) return fallback(args);
     return compose(args.backend as unknown as ComposingBackend, backendName, (k) =>
       inputGradient(k, dy!, filter!, geometry),

@@ -9,6 +9,7 @@
  * times to keep that routing.)
  */
 import * as tf from "@tensorflow/tfjs";
+import { nativeMaxPoolGrad } from "./native-paths";
 
 /** The part of the wasm backend this kernel uses: heap views of tensors and new outputs. */
 export interface HeapBackend {
@@ -144,7 +145,7 @@ function routeEdgeWindows(
   }
 }
 
-/** tfjs' MaxPoolGrad kernel function on a heap backend (wasm), built on {@link routeMaxGradient}. */
+/** tfjs' MaxPoolGrad kernel function on a heap backend (wasm): the native kernel where loaded, else {@link routeMaxGradient}. */
 export function maxPoolGradKernel(): tf.KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const { dy, input } = inputs as tf.MaxPoolGradInputs;
@@ -158,6 +159,21 @@ export function maxPoolGradKernel(): tf.KernelFunc {
       pad,
       dimRoundingMode,
     );
+    const native = nativeMaxPoolGrad(backend, input!, dy!, [
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ]);
+    if (native !== undefined) return native;
     const dx = heap.makeOutput([...input!.shape], "float32");
     const dxValues = heap.typedArrayFromHeap(dx) as Float32Array;
     const geometry: PoolGeometry = {

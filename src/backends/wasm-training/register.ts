@@ -7,6 +7,9 @@ import { conv2dBackpropFilterKernel } from "./conv2d-backprop-filter";
 import { batchMatMulKernel } from "./batch-mat-mul";
 import { conv2dBackpropInputKernel } from "./conv2d-backprop-input";
 import { conv2dOnFusedKernel, explicitSamePaddingKernel } from "./explicit-same-padding";
+import { nativeFirstConvKernel } from "./conv2d-forward";
+import { ADAM_STEP_KERNEL, adamStepKernel } from "./adam-step";
+import { sharedCastKernel, sharedIdentityKernel } from "./shared-identity";
 import { maxPoolGradKernel } from "./max-pool-grad";
 import { sumKernel } from "./sum-leading-axes";
 import { unsortedSegmentSumKernel } from "./unsorted-segment-sum";
@@ -24,6 +27,9 @@ export const WASM_TRAINING_KERNELS = [
   "Conv2D",
   "FusedConv2D",
   "Sum",
+  "Identity",
+  "Cast",
+  ADAM_STEP_KERNEL,
 ] as const;
 
 let registered = false;
@@ -56,13 +62,16 @@ export function registerWasmTrainingKernels(): void {
     throw new WasmNotLoadedError(
       "tfjs-backend-wasm's FusedConv2D kernel is not registered: import @tensorflow/tfjs-backend-wasm first",
     );
-  replace(tf.Conv2D, (native) => conv2dOnFusedKernel(native, fused.kernelFunc));
-  replace(tf.FusedConv2D, explicitSamePaddingKernel);
+  replace(tf.Conv2D, (native) => nativeFirstConvKernel(conv2dOnFusedKernel(native, fused.kernelFunc)));
+  replace(tf.FusedConv2D, (native) => nativeFirstConvKernel(explicitSamePaddingKernel(native)));
   replace(tf.Conv2DBackpropInput, (native) => conv2dBackpropInputKernel(BACKEND, native));
   replace(tf.BatchMatMul, (native) => batchMatMulKernel(BACKEND, native));
   replace(tf.MaxPoolGrad, () => maxPoolGradKernel());
   replace(tf.Sum, sumKernel);
+  replace(tf.Identity, sharedIdentityKernel);
+  replace(tf.Cast, sharedCastKernel);
   add(tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel(BACKEND));
   add(tf.UnsortedSegmentSum, unsortedSegmentSumKernel());
+  add(ADAM_STEP_KERNEL, adamStepKernel());
   registered = true;
 }

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { HeapBackend } from "./max-pool-grad";
+import { nativeSumRows } from "./native-paths";
 
 /** Sums rows of `inner` values: out[j] = Σ_i x[i·inner + j]. */
 export function sumRows(x: Float32Array, inner: number, out: Float32Array): void {
@@ -35,11 +36,10 @@ export function sumKernel(native: tf.KernelFunc): tf.KernelFunc {
     const heap = args.backend as unknown as HeapBackend;
     const kept = x!.shape.slice(count);
     const out = heap.makeOutput(keepDims ? [...x!.shape.slice(0, count).map(() => 1), ...kept] : kept, "float32");
-    sumRows(
-      heap.typedArrayFromHeap(x!) as Float32Array,
-      tf.util.sizeFromShape(kept),
-      heap.typedArrayFromHeap(out) as Float32Array,
-    );
+    const values = heap.typedArrayFromHeap(x!) as Float32Array;
+    const sums = heap.typedArrayFromHeap(out) as Float32Array;
+    const inner = tf.util.sizeFromShape(kept);
+    if (values.length === 0 || !nativeSumRows(values, inner, sums)) sumRows(values, inner, sums);
     return out;
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nativeKernels, useNativeKernels } from "../../../src/backends/native-kernels";
 import { probeWasm } from "../../../src/backends/probes";
 import { KernelComposer } from "../../../src/backends/wasm-training/compose";
 import { filterGradient } from "../../../src/backends/wasm-training/conv2d-backprop-filter";
@@ -93,7 +94,13 @@ beforeAll(async () => {
   expect(wasm.available).toBe(true);
 });
 
-describe("wasm training kernels", () => {
+// Every check runs on the native kernels (where built) and on the XNNPACK compositions they replace.
+const PATHS = nativeKernels() === undefined ? ["XNNPACK"] : ["native kernels", "XNNPACK"];
+
+describe.each(PATHS)("wasm training kernels on %s", (path) => {
+  beforeAll(() => useNativeKernels(path === "native kernels"));
+  afterAll(() => useNativeKernels(true));
+
   it("are all registered on wasm, so the probe says wasm trains", async () => {
     for (const kernel of WASM_TRAINING_KERNELS) expect(tf.getKernel(kernel, "wasm"), kernel).toBeDefined();
     expect((await probeWasm()).trains).toBe(true);

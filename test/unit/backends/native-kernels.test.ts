@@ -1,0 +1,232 @@
+import * as tf from "@tensorflow/tfjs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adam } from "../../../src/backends/adam";
+import { nativeKernels, nativeKernelsAbsence, useNativeKernels } from "../../../src/backends/native-kernels";
+import { probeWasm } from "../../../src/backends/probes";
+import { seededRandom } from "../../../src/random";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const native = nativeKernels();
+
+function randomArray(size: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: size }, () => random.between(-2, 2));
+}
+
+/** Values of `compute()` on `backend`, as plain arrays. */
+async function on(backend: "wasm" | "cpu", compute: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const out = tf.tidy(compute);
+  const list = Array.isArray(out) ? out : [out];
+  const values = await Promise.all(list.map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose(list);
+  return values;
+}
+
+/** Largest |wasm − cpu| over the cpu values' scale. */
+async function wasmAgainstCpu(compute: () => tf.Tensor | tf.Tensor[]): Promise<number> {
+  const [wasm, cpu] = [await on("wasm", compute), await on("cpu", compute)];
+  let worst = 0;
+  wasm.forEach((values, i) => {
+    const expected = cpu[i]!;
+    expect(values.length).toBe(expected.length);
+    let scale = 1;
+    for (const v of expected) scale = Math.max(scale, Math.abs(v));
+    for (let j = 0; j < values.length; j++) worst = Math.max(worst, Math.abs(values[j]! - expected[j]!) / scale);
+  });
+  return worst;
+}
+
+beforeAll(async () => {
+  tf.enableProdMode(); // no "install our node backend" banner when cpu starts
+  expect((await probeWasm()).available).toBe(true);
+});
+
+afterAll(() => useNativeKernels(true));
+
+describe("native kernels (OpenBLAS) for the wasm backend", () => {
+  it("are built where CI runs, and say why not where they are absent", () => {
+    if (process.env.CI !== undefined) expect(native, nativeKernelsAbsence()).toBeDefined();
+    if (native === undefined) expect(nativeKernelsAbsence()).toMatch(/not built|LEPTON_NATIVE_KERNELS=0|does not load/);
+    else expect(native.blas()).toMatch(/^OpenBLAS \d/);
+  });
+
+  it.skipIf(native === undefined)(
+    "run forward convolutions with bias and relu like cpu: 4–6 channels, 3×3 and 5×5, strides 1–2, dilation 1–2, valid/same",
+    async () => {
+      const cases: [number[], number[], number, number, "valid" | "same"][] = [
+        [[2, 9, 9, 4], [3, 3, 4, 5], 1, 1, "valid"],
+        [[2, 9, 8, 4], [3, 3, 4, 5], 2, 1, "same"],
+        [[1, 11, 11, 6], [5, 5, 6, 3], 1, 2, "same"],
+        [[3, 7, 7, 8], [1, 1, 8, 4], 1, 1, "valid"],
+      ];
+      for (const [[xShape, wShape, stride, dilation, pad], seed] of cases.map((c, i) => [c, i] as const)) {
+        const x = randomArray(tf.util.sizeFromShape(xShape), seed);
+        const w = randomArray(tf.util.sizeFromShape(wShape), seed + 10);
+        const bias = randomArray(wShape[3]!, seed + 20);
+        const error = await wasmAgainstCpu(() => {
+          const input = tf.tensor4d(x, xShape as [number, number, number, number]);
+          const filter = tf.tensor4d(w, wShape as [number, number, number, number]);
+          return [
+            tf.conv2d(input, filter, stride, pad, "NHWC", dilation),
+            tf.fused.conv2d({
+              x: input,
+              filter,
+              strides: stride,
+              pad,
+              dilations: dilation,
+              bias: tf.tensor1d(bias),
+              activation: "relu",
+            }),
+          ];
+        });
+        expect(error, `${xShape} ${wShape} stride ${stride} dilation ${dilation} ${pad}`).toBeLessThan(2e-5);
+      }
+    },
+  );
+
+  it.skipIf(native === undefined)(
+    "give the filter and input gradients of cpu for strides 1–2, 3×3 and 5×5, padding included (dilated ones: wasm-kernels)",
+    async () => {
+      const cases: [number[], number[], number, number, "valid" | "same"][] = [
+        [[2, 8, 8, 4], [3, 3, 4, 6], 1, 1, "same"],
+        [[2, 9, 7, 5], [3, 3, 5, 4], 2, 1, "same"],
+        [[1, 10, 10, 3], [5, 5, 3, 2], 2, 1, "valid"],
+        [[2, 7, 7, 1], [3, 3, 1, 8], 1, 1, "valid"],
+      ];
+      for (const [[xShape, wShape, stride, dilation, pad], seed] of cases.map((c, i) => [c, i] as const)) {
+        const x = randomArray(tf.util.sizeFromShape(xShape), seed + 30);
+        const w = randomArray(tf.util.sizeFromShape(wShape), seed + 40);
+        const error = await wasmAgainstCpu(() =>
+          tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf
+              .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad, "NHWC", dilation)
+              .square()
+              .sum(),
+          )([tf.tensor(x, xShape), tf.tensor(w, wShape)]),
+        );
+        expect(error, `${xShape} ${wShape} stride ${stride} dilation ${dilation} ${pad}`).toBeLessThan(2e-5);
+      }
+    },
+  );
+
+  it.skipIf(native === undefined)(
+    "multiply like cpu with either operand transposed, batched and broadcast",
+    async () => {
+      const cases: [number[], number[], boolean, boolean][] = [
+        [[5, 7], [7, 3], false, false],
+        [[7, 5], [7, 3], true, false],
+        [[5, 7], [3, 7], false, true],
+        [[7, 5], [3, 7], true, true],
+        [[2, 4, 6], [2, 6, 3], false, false],
+        [[2, 6, 4], [1, 3, 6], true, true],
+      ];
+      for (const [[aShape, bShape, ta, tb], seed] of cases.map((c, i) => [c, i] as const)) {
+        const a = randomArray(tf.util.sizeFromShape(aShape), seed + 50);
+        const b = randomArray(tf.util.sizeFromShape(bShape), seed + 60);
+        const error = await wasmAgainstCpu(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb));
+        expect(error, `${aShape}${ta ? "ᵀ" : ""} · ${bShape}${tb ? "ᵀ" : ""}`).toBeLessThan(2e-6);
+      }
+    },
+  );
+
+  it.skipIf(native === undefined)("refuse views that do not fit the geometry, naming the argument", () => {
+    const geometry = [1, 4, 4, 2, 2, 2, 3, 3, 3, 1, 1, 1, 1, 0, 0];
+    const x = new Float32Array(32);
+    const filter = new Float32Array(54);
+    expect(() => native!.conv2d(x, filter, null, new Float32Array(11), geometry, false)).toThrow(
+      /out holds 11 values; the geometry needs 12/,
+    );
+    expect(() => native!.conv2d(x, filter, null, new Float32Array(12), geometry.slice(1), false)).toThrow(
+      /geometry must be an array of 15 integers/,
+    );
+    expect(() => native!.matMul(x, filter, new Float32Array(4), 1, 1, 2, 16, 2, false, false)).toThrow(/b holds 54/);
+    expect(() =>
+      native!.conv2dBackpropFilter(x, new Float32Array(12), new Float32Array(54), [0, ...geometry.slice(1)]),
+    ).toThrow(/must be positive/);
+  });
+
+  it.each(native === undefined ? ["one JavaScript loop"] : ["native kernels", "one JavaScript loop"])(
+    "Adam's fused update (%s) trains a CNN step for step like tfjs' Adam on cpu, moments included",
+    async (path) => {
+      useNativeKernels(path === "native kernels");
+      const xs = randomArray(2 * 8 * 8 * 3, 70);
+      const ys = Float32Array.from([1, 0]);
+      const train = async (backend: "wasm" | "cpu") => {
+        await tf.setBackend(backend);
+        const model = tf.sequential({
+          layers: [
+            tf.layers.conv2d({
+              inputShape: [8, 8, 3],
+              filters: 4,
+              kernelSize: 3,
+              activation: "relu",
+              seed: 1,
+            } as never),
+            tf.layers.flatten(),
+            tf.layers.dense({
+              units: 1,
+              activation: "sigmoid",
+              kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+            }),
+          ],
+        });
+        model.layers[0]!.setWeights([
+          tf.tensor4d(randomArray(3 * 3 * 3 * 4, 71), [3, 3, 3, 4]),
+          tf.tensor1d(randomArray(4, 72)),
+        ]);
+        const optimizer = backend === "wasm" ? adam(0.01) : tf.train.adam(0.01);
+        model.compile({ optimizer, loss: "binaryCrossentropy" });
+        const x = tf.tensor4d(xs, [2, 8, 8, 3]);
+        const y = tf.tensor2d(ys, [2, 1]);
+        const tensorsAfterFirst: number[] = [];
+        for (let step = 0; step < 3; step++) {
+          await model.trainOnBatch(x, y);
+          tensorsAfterFirst.push(tf.memory().numTensors);
+        }
+        const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+        const moments = (await optimizer.getWeights()).slice(1).map((w) => Float32Array.from(w.tensor.dataSync()));
+        tf.dispose([x, y]);
+        model.dispose();
+        optimizer.dispose();
+        return { weights, moments, tensorsAfterFirst };
+      };
+      const wasm = await train("wasm");
+      const cpu = await train("cpu");
+      expect(wasm.tensorsAfterFirst[2], "tensors after step 3 vs step 1").toBe(wasm.tensorsAfterFirst[0]);
+      expect(wasm.moments.length).toBe(cpu.moments.length);
+      for (const [name, got, want] of [
+        ["weights", wasm.weights, cpu.weights],
+        ["moments", wasm.moments, cpu.moments],
+      ] as const) {
+        got.forEach((values, i) => {
+          for (let j = 0; j < values.length; j++)
+            expect(Math.abs(values[j]! - want[i]![j]!), `${name} ${i}[${j}]`).toBeLessThan(1e-4);
+        });
+      }
+      useNativeKernels(true);
+    },
+  );
+
+  it("are switched off by LEPTON_NATIVE_KERNELS=0, and the backend's description says which path runs", () => {
+    const script =
+      'require("tsx/cjs/api").register(); require("./src/backends/probes").probeWasm().then((p) => console.log(p.detail))';
+    const off = spawnSync(process.execPath, ["-e", script], {
+      cwd: ROOT,
+      env: { ...process.env, LEPTON_NATIVE_KERNELS: "0", LEPTON_WASM_THREADS: "1" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(off.stdout.trim(), off.stderr).toBe("XNNPACK SIMD, 1 thread");
+    if (native === undefined) return;
+    const on = spawnSync(process.execPath, ["-e", script], {
+      cwd: ROOT,
+      env: { ...process.env, LEPTON_NATIVE_KERNELS: "", LEPTON_WASM_THREADS: "1" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(on.stdout.trim(), on.stderr).toMatch(/^XNNPACK SIMD \+ native kernels \(OpenBLAS [^)]+\), 1 thread$/);
+  });
+});
