@@ -4,6 +4,7 @@
  * Seed 001 §5.2 step 2 (10-class classifier, softmax, sparse categorical cross-entropy).
  */
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "../backends";
 import { adoptOptimizer } from "../io";
 import { LeptonError } from "../errors";
 
@@ -115,7 +116,7 @@ export function binaryCnn(options: BinaryCnnOptions = {}): tf.Sequential {
   model.add(tf.layers.dropout({ rate: dropout }));
   model.add(tf.layers.dense({ units: 1, activation: "sigmoid", ...initialisers(seed) }));
   model.compile({
-    optimizer: tf.train.adam(options.learningRate ?? 0.001),
+    optimizer: adam(options.learningRate ?? 0.001),
     loss: "binaryCrossentropy",
     metrics: ["accuracy"],
   });
@@ -145,7 +146,7 @@ export function multiClassCnn(options: MultiClassCnnOptions = {}): tf.Sequential
   model.add(tf.layers.dense({ units: denseUnits, activation: "relu", ...initialisers(seed) }));
   model.add(tf.layers.dense({ units: classes, activation: "softmax", ...initialisers(seed) }));
   model.compile({
-    optimizer: tf.train.adam(options.learningRate ?? 0.001),
+    optimizer: adam(options.learningRate ?? 0.001),
     loss: "sparseCategoricalCrossentropy",
     metrics: ["accuracy"],
   });

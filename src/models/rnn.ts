@@ -15,6 +15,7 @@
  * h_t = f(x_t · W_x + h_{t−1} · W_h + b), with W_x: d_x × d_h, W_h: d_h × d_h, b: d_h, and f = tanh.
  */
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "../backends";
 import { adoptOptimizer } from "../io";
 import { LeptonError } from "../errors";
 
@@ -210,7 +211,7 @@ export class ScratchRnnForecaster {
       glorot([this.units, this.horizon], 2, `${unique}_V`),
       fromInitial(tf.zeros([this.horizon]), `${unique}_c`),
     ];
-    this.optimizer = tf.train.adam(learningRate);
+    this.optimizer = adam(learningRate);
   }
 
   /** Every state of the recurrence, [batch, time, units]. */
@@ -352,6 +353,6 @@ export function recurrentForecaster(options: RecurrentForecasterOptions): tf.Seq
       ...(seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
     }),
   );
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: "meanSquaredError" });
+  model.compile({ optimizer: adam(learningRate), loss: "meanSquaredError" });
   return adoptOptimizer(model);
 }

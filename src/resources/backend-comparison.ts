@@ -6,7 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type BackendName } from "../config";
-import { BACKENDS, describeBackend } from "../backends";
+import { adam, BACKENDS, describeBackend } from "../backends";
+import { adoptOptimizer } from "../io";
 
 /**
  * A model the caller builds (models live above this layer): `build(seed)` returns a compiled model
@@ -60,8 +61,8 @@ function buildModel(workload: ComparisonWorkload, seed: number): tf.LayersModel 
       tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init() }),
     ],
   });
-  model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
-  return model;
+  model.compile({ optimizer: adam(), loss: "sparseCategoricalCrossentropy" });
+  return adoptOptimizer(model);
 }
 
 /** The median of `values` (the mean of the middle two for an even count). */

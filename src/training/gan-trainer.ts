@@ -3,6 +3,7 @@
  * real batch and a generated one (G fixed), then the generator through D (D fixed).
  */
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "../backends";
 import type { StopPoint } from "../cancellation";
 import { checkGanSize, discriminatorLoss, GanConfigError, generatorLoss, type GanPair } from "../models";
 import { epochBatches } from "./batches";
@@ -81,8 +82,8 @@ export class GanTrainer {
     if (!(beta1 >= 0 && beta1 < 1)) throw new GanConfigError(`GanTrainer: beta1 must be in [0, 1), got ${beta1}`);
     this.pair = pair;
     this.seed = options.seed;
-    this.generatorOptimizer = tf.train.adam(learningRate, beta1);
-    this.discriminatorOptimizer = tf.train.adam(learningRate, beta1);
+    this.generatorOptimizer = adam(learningRate, beta1);
+    this.discriminatorOptimizer = adam(learningRate, beta1);
   }
 
   /** Standard normal noise z, [count, latentDim]; seeded when `seed` is given. */
