@@ -21,7 +21,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { BACKEND_NAMES, type BackendName } from "../src/config";
-import { initBackend, probeOf } from "../src/backends";
+import { initBackend, nativeKernels, probeOf } from "../src/backends";
 import { median } from "../src/resources/backend-comparison";
 import { binaryCnn, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
 import { BenchUsageError, positiveInteger } from "./args";
@@ -40,6 +40,8 @@ export interface BenchSpec {
   readonly steps: number;
   /** wasm's XNNPACK threads (LEPTON_WASM_THREADS of the child, default 1); other backends ignore it. */
   readonly threads?: number;
+  /** false runs wasm without its native kernels (LEPTON_NATIVE_KERNELS=0), XNNPACK alone. */
+  readonly nativeKernels?: boolean;
 }
 
 /** What one child process measured. */
@@ -68,8 +70,10 @@ const DENSE: Readonly<Record<BenchModel, readonly [number, number, number]>> = {
 /** A child that has not answered by then counts as hung. */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
 const EXIT_RUN_TIMEOUT_MS = 120_000;
+/** Untimed steps first, on both sides: kernel setup, optimizer slots, and the heap growing to its working size. */
+const WARMUP_STEPS = 2;
 const DEFAULT_STEPS: Readonly<Record<BenchModel, Record<BenchMode, number>>> = {
-  seed: { train: 2, infer: 3 },
+  seed: { train: 3, infer: 3 },
   fashion: { train: 10, infer: 20 },
 };
 
@@ -104,7 +108,7 @@ export async function measure(spec: BenchSpec): Promise<BenchResult> {
   const info = await initBackend({ force: spec.backend, quiet: true });
   const model = buildModel(spec.model);
   const { x, y } = batchOf(spec.model, spec.batch);
-  await oneStep(model, spec.mode, x, y); // warm-up: kernel setup, optimizer slots, XNNPACK packing
+  for (let step = 0; step < WARMUP_STEPS; step++) await oneStep(model, spec.mode, x, y);
   const start = performance.now();
   for (let step = 0; step < spec.steps; step++) await oneStep(model, spec.mode, x, y);
   const seconds = (performance.now() - start) / 1000;
@@ -126,7 +130,12 @@ export async function child(specJson: string): Promise<void> {
 /**
  * Runs `entry` of this file in a child process with `arg`, under LEPTON_WASM_THREADS=threads; returns its BENCH line.
  */
-function runEntry<T>(entry: "child" | "denseChild", arg: string, threads: number): T | { error: string } {
+function runEntry<T>(
+  entry: "child" | "denseChild",
+  arg: string,
+  threads: number,
+  env: NodeJS.ProcessEnv = {},
+): T | { error: string } {
   const script = `require("tsx/cjs/api").register(); require(${JSON.stringify(join(ROOT, "bench", "backends.ts"))}).${entry}(process.argv[1]).catch((e) => { console.error(e && e.message || e); process.exit(1); });`;
   try {
     const out = execFileSync(process.execPath, ["-e", script, arg], {
@@ -135,7 +144,7 @@ function runEntry<T>(entry: "child" | "denseChild", arg: string, threads: number
       stdio: ["ignore", "pipe", "pipe"],
       maxBuffer: 1 << 24,
       timeout: CHILD_TIMEOUT_MS,
-      env: { ...process.env, LEPTON_WASM_THREADS: String(threads) },
+      env: { ...process.env, ...env, LEPTON_WASM_THREADS: String(threads) },
     });
     const line = out.split("\n").find((l) => l.startsWith("BENCH "));
     if (line === undefined) return { error: "no result line" };
@@ -148,7 +157,8 @@ function runEntry<T>(entry: "child" | "denseChild", arg: string, threads: number
 }
 
 function runChild(spec: BenchSpec): BenchResult | { error: string } {
-  return runEntry<BenchResult>("child", JSON.stringify(spec), spec.threads ?? 1);
+  const env = spec.nativeKernels === false ? { LEPTON_NATIVE_KERNELS: "0" } : {};
+  return runEntry<BenchResult>("child", JSON.stringify(spec), spec.threads ?? 1, env);
 }
 
 interface TorchResult {
@@ -206,7 +216,18 @@ function runTorch(
 ): TorchResult | { error: string } {
   return runPython<TorchResult>(
     "cnn.py",
-    ["--model", model, "--mode", mode, "--batch", String(batch), "--steps", String(steps)],
+    [
+      "--model",
+      model,
+      "--mode",
+      mode,
+      "--batch",
+      String(batch),
+      "--steps",
+      String(steps),
+      "--warmup",
+      String(WARMUP_STEPS),
+    ],
     threads,
   );
 }
@@ -361,6 +382,17 @@ function spread(values: readonly number[]): string {
   return `median of ${values.length} runs: ${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 }
 
+/**
+ * The rows a backend gets: wasm twice where its native kernels are built — as selection runs it, and XNNPACK alone
+ * (LEPTON_NATIVE_KERNELS=0) — so the table shows what the native kernels add, in the same run.
+ */
+function variantsOf(backend: BackendName): { label: string; spec: Partial<BenchSpec> }[] {
+  const rows: { label: string; spec: Partial<BenchSpec> }[] = [{ label: backend, spec: {} }];
+  if (backend === "wasm" && nativeKernels() !== undefined)
+    rows.push({ label: "wasm, XNNPACK only", spec: { nativeKernels: false } });
+  return rows;
+}
+
 /** Backends whose speed depends on a thread count this bench sets: only wasm (the others run once, at 1). */
 const THREADED: ReadonlySet<BackendName> = new Set(["wasm"]);
 
@@ -383,7 +415,7 @@ async function modelRows(
         // machine hits both sides of a pair; each ratio is the median of the paired ratios.
         const torchRuns: TorchResult[] = [];
         let torchError: string | undefined;
-        const runs = new Map<BackendName, { results: BenchResult[]; error?: string; spec: BenchSpec }>();
+        const runs = new Map<string, { results: BenchResult[]; error?: string; spec: BenchSpec }>();
         for (let repeat = 0; repeat < options.repeats; repeat++) {
           if (options.torch) {
             const torch = runTorch(model, mode, batch, steps, threads);
@@ -402,19 +434,22 @@ async function modelRows(
             if (!backend.available || (threads !== options.threads[0] && !THREADED.has(backend.name))) continue;
             if (backend.name === "cpu" && model === "seed" && !options.slow) continue;
             if (repeat > 0 && !THREADED.has(backend.name)) continue;
-            const spec: BenchSpec = {
-              backend: backend.name,
-              model,
-              mode,
-              batch,
-              steps: backend.name === "cpu" ? 1 : steps,
-              threads,
-            };
-            const entry = runs.get(backend.name) ?? { results: [], spec };
-            runs.set(backend.name, entry);
-            const result = runChild(spec);
-            if ("error" in result) entry.error = result.error;
-            else entry.results.push(result);
+            for (const variant of variantsOf(backend.name)) {
+              const spec: BenchSpec = {
+                backend: backend.name,
+                model,
+                mode,
+                batch,
+                steps: backend.name === "cpu" ? 1 : steps,
+                threads,
+                ...variant.spec,
+              };
+              const entry = runs.get(variant.label) ?? { results: [], spec };
+              runs.set(variant.label, entry);
+              const result = runChild(spec);
+              if ("error" in result) entry.error = result.error;
+              else entry.results.push(result);
+            }
           }
         }
         const torchSpeeds = torchRuns.map((t) => t.img_per_s);
@@ -450,23 +485,25 @@ async function modelRows(
             });
             continue;
           }
-          const entry = runs.get(backend.name)!;
-          if (entry.results.length === 0) {
-            emit({ model, mode, threads, backend: backend.name, note: `failed: ${entry.error ?? "no result"}` });
-            continue;
+          for (const { label } of variantsOf(backend.name)) {
+            const entry = runs.get(label)!;
+            if (entry.results.length === 0) {
+              emit({ model, mode, threads, backend: label, note: `failed: ${entry.error ?? "no result"}` });
+              continue;
+            }
+            const speeds = entry.results.map((r) => r.imgPerSec);
+            const paired = speeds.map((speed, i) => speed / (torchSpeeds[i] ?? median(torchSpeeds)));
+            emit({
+              model,
+              mode,
+              threads,
+              backend: label,
+              imgPerSec: median(speeds),
+              peakRssMb: Math.max(...entry.results.map((r) => r.peakRssMb)),
+              ...(torchSpeeds.length > 0 ? { ratio: median(paired) } : {}),
+              note: `${entry.results[0]!.detail}; ${entry.spec.steps} step(s) of ${batch}; ${spread(speeds)}${entry.error ? `; a run failed: ${entry.error}` : ""}`,
+            });
           }
-          const speeds = entry.results.map((r) => r.imgPerSec);
-          const paired = speeds.map((speed, i) => speed / (torchSpeeds[i] ?? median(torchSpeeds)));
-          emit({
-            model,
-            mode,
-            threads,
-            backend: backend.name,
-            imgPerSec: median(speeds),
-            peakRssMb: Math.max(...entry.results.map((r) => r.peakRssMb)),
-            ...(torchSpeeds.length > 0 ? { ratio: median(paired) } : {}),
-            note: `${entry.results[0]!.detail}; ${entry.spec.steps} step(s) of ${batch}; ${spread(speeds)}${entry.error ? `; a run failed: ${entry.error}` : ""}`,
-          });
         }
       }
     }
@@ -567,7 +604,7 @@ export async function main(args: string[]): Promise<void> {
     const header =
       `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after; ` +
       `node ${process.versions.node}; tfjs ${tf.version.tfjs}${torch}. ` +
-      `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); one warm-up step, then the timed steps; ` +
+      `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); ${WARMUP_STEPS} warm-up steps, then the timed steps; ` +
       `PyTorch and wasm run ${options.repeats} time(s) each, alternating; img/s is the median, and each ratio the median of the paired ratios at the same thread count ` +
       `(wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads and OMP_NUM_THREADS). ` +
       `Command: \`npm run bench -- backends${args.length ? ` ${args.join(" ")}` : ""}\`.\n\n`;

@@ -55,6 +55,7 @@ def main():
     parser.add_argument("--batch", type=int, required=True)
     parser.add_argument("--steps", type=int, required=True)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=2, help="untimed steps first, as the tfjs side runs")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -85,7 +86,8 @@ def main():
             with torch.no_grad():
                 net(x)
 
-    step()  # warm-up, as the tfjs side does
+    for _ in range(args.warmup):
+        step()
     sync()
     start = time.perf_counter()
     for _ in range(args.steps):
