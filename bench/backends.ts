@@ -156,9 +156,12 @@ function runEntry<T>(
   }
 }
 
+/** The environment a spec's variant runs under. */
+const variantEnv = (spec: BenchSpec): NodeJS.ProcessEnv =>
+  spec.nativeKernels === false ? { LEPTON_NATIVE_KERNELS: "0" } : {};
+
 function runChild(spec: BenchSpec): BenchResult | { error: string } {
-  const env = spec.nativeKernels === false ? { LEPTON_NATIVE_KERNELS: "0" } : {};
-  return runEntry<BenchResult>("child", JSON.stringify(spec), spec.threads ?? 1, env);
+  return runEntry<BenchResult>("child", JSON.stringify(spec), spec.threads ?? 1, variantEnv(spec));
 }
 
 interface TorchResult {
@@ -542,36 +545,51 @@ function denseTable(options: Options): { table: string; blas: string } {
   return { table: lines.join("\n"), blas };
 }
 
-/** Starts `runs` threaded training processes one after another; each must exit by itself with a result. */
+/**
+ * Starts `runs` threaded training processes one after another, for each wasm variant (native kernels on OpenBLAS's
+ * threads; XNNPACK alone on its worker pool, where hangs were seen); each must exit by itself with a result.
+ */
 function exitCheck(runs: number, threads: number): string {
-  const spec: BenchSpec = { backend: "wasm", model: "fashion", mode: "train", batch: BATCH.fashion, steps: 3, threads };
   const script = `require("tsx/cjs/api").register(); require(${JSON.stringify(join(ROOT, "bench", "backends.ts"))}).child(process.argv[1]).catch((e) => { console.error(e && e.message || e); process.exit(1); });`;
-  const outcomes: string[] = [];
-  let finished = 0;
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    const child = spawnSync(process.execPath, ["-e", script, JSON.stringify(spec)], {
-      cwd: ROOT,
-      encoding: "utf8",
-      timeout: EXIT_RUN_TIMEOUT_MS,
-      env: { ...process.env, LEPTON_WASM_THREADS: String(threads) },
-    });
-    const seconds = ((performance.now() - start) / 1000).toFixed(1);
-    const line = child.stdout?.split("\n").find((l) => l.startsWith("BENCH "));
-    const ok = child.status === 0 && child.signal === null && line !== undefined;
-    if (ok) finished++;
-    const detail = line ? (JSON.parse(line.slice(6)) as BenchResult).detail.split(" · ")[0] : "";
-    outcomes.push(
-      ok
-        ? `${seconds} s (${detail})`
-        : `FAILED after ${seconds} s: ${child.signal ? `killed by ${child.signal}` : `exit ${child.status}`} ${(child.stderr ?? "").trim().split("\n").pop() ?? ""}`,
+  const reports: string[] = [];
+  for (const { label, spec: variant } of variantsOf("wasm")) {
+    const spec: BenchSpec = {
+      backend: "wasm",
+      model: "fashion",
+      mode: "train",
+      batch: BATCH.fashion,
+      steps: 3,
+      threads,
+      ...variant,
+    };
+    const outcomes: string[] = [];
+    let finished = 0;
+    for (let run = 0; run < runs; run++) {
+      const start = performance.now();
+      const child = spawnSync(process.execPath, ["-e", script, JSON.stringify(spec)], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: EXIT_RUN_TIMEOUT_MS,
+        env: { ...process.env, ...variantEnv(spec), LEPTON_WASM_THREADS: String(threads) },
+      });
+      const seconds = ((performance.now() - start) / 1000).toFixed(1);
+      const line = child.stdout?.split("\n").find((l) => l.startsWith("BENCH "));
+      const ok = child.status === 0 && child.signal === null && line !== undefined;
+      if (ok) finished++;
+      const detail = line ? (JSON.parse(line.slice(6)) as BenchResult).detail.split(" · ")[0] : "";
+      outcomes.push(
+        ok
+          ? `${seconds} s (${detail})`
+          : `FAILED after ${seconds} s: ${child.signal ? `killed by ${child.signal}` : `exit ${child.status}`} ${(child.stderr ?? "").trim().split("\n").pop() ?? ""}`,
+      );
+      console.log(`threaded run ${run + 1}/${runs} (${label}): ${outcomes.at(-1)}`);
+    }
+    reports.push(
+      `- ${label}: ${finished}/${runs} threaded training processes (LEPTON_WASM_THREADS=${threads}, Fashion-MNIST CNN, ${spec.steps} steps of ${spec.batch}) exited by themselves with a result, ` +
+        `each within ${EXIT_RUN_TIMEOUT_MS / 1000} s: ${outcomes.join("; ")}.`,
     );
-    console.log(`threaded run ${run + 1}/${runs}: ${outcomes.at(-1)}`);
   }
-  return (
-    `${finished}/${runs} threaded training processes (LEPTON_WASM_THREADS=${threads}, Fashion-MNIST CNN, ${spec.steps} steps of ${spec.batch}) exited by themselves with a result, ` +
-    `each within ${EXIT_RUN_TIMEOUT_MS / 1000} s: ${outcomes.join("; ")}.`
-  );
+  return reports.join("\n");
 }
 
 const load = () =>
@@ -611,7 +629,7 @@ export async function main(args: string[]): Promise<void> {
     const denseText = dense
       ? `\n\nDense layers' products alone, median of 5 (BLAS loaded by the Python side: ${dense.blas || "not measured"}):\n\n${dense.table}`
       : "";
-    const exitText = exits ? `\n\nExit check: ${exits}` : "";
+    const exitText = exits ? `\n\nExit check:\n\n${exits}` : "";
     appendFileSync(join(ROOT, "bench", "RESULTS.md"), `${header}${table}${denseText}${exitText}\n`);
   }
 }

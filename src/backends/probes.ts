@@ -7,9 +7,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { isMainThread } from "node:worker_threads";
 import type { BackendName } from "../config";
 import { registerWasmTrainingKernels } from "./wasm-training/register";
 import { nativeKernels, nativeKernelsAbsence } from "./native-kernels";
@@ -265,7 +266,10 @@ let wasmStarted = false;
 
 /** How {@link probeWasm} starts the backend; the defaults are what selection uses. */
 export interface WasmProbeOptions {
-  /** XNNPACK threads; default wasmThreadCount() (LEPTON_WASM_THREADS), 1 once wasm has started here. */
+  /**
+   * Training threads; default wasmThreadCount() (LEPTON_WASM_THREADS). They go to the native kernels where those load,
+   * else to XNNPACK's pool, which is started at wasm's first start in a process only.
+   */
   readonly threads?: number;
   /** Seconds each try of a threaded start may take (two tries, then one thread). */
   readonly startSeconds?: number;
@@ -322,8 +326,11 @@ async function activateThreadedWithRetry(
 
 /**
  * WebAssembly (XNNPACK) with our training kernels (src/backends/wasm-training) registered, on
- * wasmThreadCount() threads (src/backends/wasm-threads). A threaded start that fails or hangs
- * falls back to one thread, and says so on stderr.
+ * wasmThreadCount() threads (src/backends/wasm-threads). Where the native kernels load, the heavy
+ * kernels are theirs and so are the threads (OpenBLAS's; by default the machine's cores): XNNPACK
+ * then stays on one thread, as both pools waiting on the same cores slowed both CNNs. Without
+ * them, XNNPACK's pool takes the threads; a threaded start that fails or hangs falls back to one
+ * thread, and says so on stderr.
  */
 export async function probeWasm(options: WasmProbeOptions = {}): Promise<ProbeResult> {
   try {
@@ -331,11 +338,14 @@ export async function probeWasm(options: WasmProbeOptions = {}): Promise<ProbeRe
     const distDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
     wasm.setWasmPaths(`${join(distDir)}/`);
     registerWasmTrainingKernels();
-    const threads = wasmStarted ? 1 : (options.threads ?? wasmThreadCount());
+    const native = nativeKernels();
+    const threads = options.threads ?? wasmThreadCount(process.env, native ? defaultNativeThreads() : 1);
+    const poolThreads = wasmStarted || native ? 1 : threads;
     wasmStarted = true;
-    let activation = threads > 1 ? await activateThreadedWithRetry(wasm, threads, options) : await activates("wasm");
-    if (!activation.ok && threads > 1) {
-      console.warn(`wasm: ${threads} threads did not start (${activation.why}); training on 1 thread`);
+    let activation =
+      poolThreads > 1 ? await activateThreadedWithRetry(wasm, poolThreads, options) : await activates("wasm");
+    if (!activation.ok && poolThreads > 1) {
+      console.warn(`wasm: ${poolThreads} threads did not start (${activation.why}); training on 1 thread`);
       tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
       wasm.setThreadsCount(1);
       const single = await activates("wasm");
@@ -345,22 +355,32 @@ export async function probeWasm(options: WasmProbeOptions = {}): Promise<ProbeRe
     if (!ok) return { name: "wasm", available: false, reason: why };
     const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
     const running = wasm.getThreadsCount();
-    const native = nativeKernels();
-    native?.setThreads(running);
+    native?.setThreads(threads);
     const absence = nativeKernelsAbsence();
     if (absence?.includes("does not load")) console.warn(`wasm: native kernels off: ${absence}`);
     const { trains, note } = trainingVerdict("wasm");
+    const xnnpack = `XNNPACK${simd ? " SIMD" : ""}, ${threadCount(running)}`;
     return {
       name: "wasm",
       available: true,
       reason: why + note,
       device: cpuModel(),
-      detail: `XNNPACK${simd ? " SIMD" : ""}${native ? ` + native kernels (${native.blas()})` : ""}, ${running > 1 ? `${running} threads` : "1 thread"}`,
+      detail: native ? `${xnnpack} + native kernels (${native.blas()}), ${threadCount(threads)}` : xnnpack,
       trains,
     };
   } catch (error) {
     return { name: "wasm", available: false, reason: `wasm could not start: ${(error as Error).message}` };
   }
+}
+
+const threadCount = (threads: number) => (threads > 1 ? `${threads} threads` : "1 thread");
+
+/**
+ * The native kernels' threads when LEPTON_WASM_THREADS is unset: the machine's cores, on the main thread. A worker
+ * thread is one of several training side by side (src/distributed), so its kernels stay on one.
+ */
+function defaultNativeThreads(): number {
+  return isMainThread ? availableParallelism() : 1;
 }
 
 /** The pure-JavaScript CPU backend: slow, always there, trains everything. */

@@ -24,6 +24,7 @@ export interface WasmThreadControls {
   setThreadsCount(threads: number): void;
 }
 
+const MAX_THREADS = 8;
 const FACTORY_PREFIX = "var WasmBackendModuleThreadedSimd";
 const WORKER_LOAD = /if\(typeof e\.data\.urlOrBlob=="string"\)\{importScripts\(e\.data\.urlOrBlob\)\}else\{[^}]*\}/;
 // The Node bundle of tfjs-backend-wasm names its imports require$$0…4; the factory's source uses them.
@@ -31,21 +32,21 @@ const BUNDLE_IMPORTS =
   'var commonjsGlobal = globalThis, require$$0 = require("fs"), require$$1 = require("path"), require$$3 = require("perf_hooks"), require$$4 = require("os");\n';
 
 /**
- * XNNPACK threads for wasm: LEPTON_WASM_THREADS (at most 8), else 1. On 2 cores the Fashion-MNIST
- * CNN, which most of the workbook trains, ran slower on 2 threads than on 1 (bench/RESULTS.md,
- * "backends — notes (2026-12-02)": its convolutions are too small for the pool's hand-offs), while
- * the 150×150 seed CNN ran 1.1–1.4× faster; the count is fixed before any model is known, so
- * threads stay opt-in.
+ * Threads for wasm training: LEPTON_WASM_THREADS (at most 8), else `fallback`. The probe passes the
+ * machine's cores as the fallback where the native kernels run (their OpenBLAS threads sped the
+ * 150×150 seed CNN up and left the 28×28 Fashion-MNIST CNN as fast as on one) and 1 where XNNPACK
+ * runs alone (its pool made the Fashion-MNIST CNN slower: its convolutions are too small for the
+ * pool's hand-offs); bench/RESULTS.md, "backends — notes (2026-12-03)".
  */
-export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env): number {
+export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env, fallback = 1): number {
   const raw = env.LEPTON_WASM_THREADS?.trim();
   if (raw !== undefined && raw !== "") {
     const threads = Number(raw);
     if (!Number.isInteger(threads) || threads < 1)
       throw new WasmThreadsError(`LEPTON_WASM_THREADS must be a positive integer, got ${JSON.stringify(raw)}`);
-    return Math.min(threads, 8);
+    return Math.min(threads, MAX_THREADS);
   }
-  return 1;
+  return Math.min(Math.max(1, Math.floor(fallback)), MAX_THREADS);
 }
 
 /** The worker script with its Blob-loading step replaced by an import of the factory file. */

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adam } from "../../../src/backends/adam";
@@ -221,12 +222,27 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
     });
     expect(off.stdout.trim(), off.stderr).toBe("XNNPACK SIMD, 1 thread");
     if (native === undefined) return;
-    const on = spawnSync(process.execPath, ["-e", script], {
-      cwd: ROOT,
-      env: { ...process.env, LEPTON_NATIVE_KERNELS: "", LEPTON_WASM_THREADS: "1" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    expect(on.stdout.trim(), on.stderr).toMatch(/^XNNPACK SIMD \+ native kernels \(OpenBLAS [^)]+\), 1 thread$/);
+    // With the native kernels the threads are OpenBLAS's (by default the machine's cores) and XNNPACK's pool stays on one.
+    const detailAndSum =
+      'require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require("./src/backends/probes").probeWasm().then(async (p) => { await tf.setBackend("wasm"); const y = tf.conv2d(tf.ones([2, 32, 32, 16]), tf.ones([3, 3, 16, 32]), 1, "same"); console.log(p.detail, (await y.data())[33 * 32]); });';
+    const described = (threads: string) =>
+      spawnSync(process.execPath, ["-e", detailAndSum], {
+        cwd: ROOT,
+        env: { ...process.env, LEPTON_NATIVE_KERNELS: "", LEPTON_WASM_THREADS: threads },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const blas = "native kernels \\(OpenBLAS [^)]+\\)";
+    const one = described("1");
+    expect(one.stdout.trim(), one.stderr).toMatch(new RegExp(`^XNNPACK SIMD, 1 thread \\+ ${blas}, 1 thread 144$`));
+    const two = described("2");
+    expect(two.stdout.trim(), two.stderr).toMatch(new RegExp(`^XNNPACK SIMD, 1 thread \\+ ${blas}, 2 threads 144$`));
+    const cores = availableParallelism();
+    const byDefault = described("");
+    expect(byDefault.stdout.trim(), byDefault.stderr).toMatch(
+      new RegExp(
+        `^XNNPACK SIMD, 1 thread \\+ ${blas}, ${cores > 1 ? `${Math.min(cores, 8)} threads` : "1 thread"} 144$`,
+      ),
+    );
   });
 });
