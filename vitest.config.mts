@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { LEPTON_PROFILE: "test" },
+    // Concurrent tests (the notebooks) run two at a time: one per core.
+    maxConcurrency: 2,
   },
 });

@@ -2,11 +2,12 @@
  * Runs every notebook in notebooks/ headless, in the test profile, through the project kernel —
  * the same path as `npm run workbook`. A failing cell fails its test with the runner's full report;
  * a figure with an axis left untitled fails it too, and so does a notebook whose closing count of
- * tensors still allocated is not zero (a cell that leaks).
+ * tensors still allocated is not zero (a cell that leaks). Two notebooks run at a time, each kernel
+ * on one training thread: a kernel spends most of its time on one core, and the machine has two.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { formatFailure, runNotebook } from "../src/runner/run-notebook";
 import { figuresWithUntitledAxes } from "./figure-axes";
 
@@ -16,17 +17,17 @@ const notebooks = readdirSync(NOTEBOOKS)
   .filter((name) => name.endsWith(".ipynb"))
   .sort();
 
-describe("notebooks run headless in the test profile", () => {
-  it("has notebooks to run", () => {
+describe("notebooks run headless in the test profile", { concurrent: true }, () => {
+  it("has notebooks to run", ({ expect }) => {
     expect(notebooks.length).toBeGreaterThan(0);
   });
 
   for (const name of notebooks) {
-    it(name, { timeout: 15 * 60_000 }, async () => {
+    it(name, { timeout: 15 * 60_000 }, async ({ expect }) => {
       const result = await runNotebook(join(NOTEBOOKS, name), {
         outPath: join(OUT, name),
         cellTimeoutMs: 10 * 60_000,
-        env: { LEPTON_PROFILE: "test" },
+        env: { LEPTON_PROFILE: "test", LEPTON_WASM_THREADS: "1" },
       });
       if (result.failure !== undefined) throw new Error(formatFailure(result.failure));
       expect(result.status).toBe("ok");
