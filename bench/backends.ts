@@ -546,7 +546,7 @@ function denseTable(options: Options): { table: string; blas: string } {
 }
 
 /**
- * Starts `runs` threaded training processes one after another, for each wasm variant (native kernels on OpenBLAS's
+ * Starts `runs` threaded training processes one after another, for each wasm variant (native kernels on their own
  * threads; XNNPACK alone on its worker pool, where hangs were seen); each must exit by itself with a result.
  */
 function exitCheck(runs: number, threads: number): string {

@@ -27,7 +27,7 @@ done
 [[ -n "$OPENBLAS_INCLUDE" ]] || skip "OpenBLAS's cblas.h is not installed"
 mkdir -p build/native
 # -march=native: the addon is built where it runs; OpenBLAS picks its own kernels at run time.
-"$CXX" -std=c++17 -O3 -march=native -fPIC -shared -Wall -Wextra \
+"$CXX" -std=c++17 -O3 -march=native -fPIC -shared -pthread -Wall -Wextra \
   -I"$NODE_INCLUDE" -I"$OPENBLAS_INCLUDE" native/cpu-kernels.cc \
   -L"$OPENBLAS_LIB" -lopenblas -Wl,-rpath,"$OPENBLAS_LIB" \
   -o build/native/cpu-kernels.node.tmp

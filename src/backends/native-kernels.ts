@@ -70,6 +70,7 @@ export interface NativeKernels {
       correction2: number,
     ],
   ): void;
+  /** Threads this JavaScript thread's later kernels split their work over, itself included. */
   setThreads(threads: number): void;
   blas(): string;
 }

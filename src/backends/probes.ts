@@ -327,7 +327,7 @@ async function activateThreadedWithRetry(
 /**
  * WebAssembly (XNNPACK) with our training kernels (src/backends/wasm-training) registered, on
  * wasmThreadCount() threads (src/backends/wasm-threads). Where the native kernels load, the heavy
- * kernels are theirs and so are the threads (OpenBLAS's; by default the machine's cores): XNNPACK
+ * kernels are theirs and so are the threads (their own pool; by default the machine's cores): XNNPACK
  * then stays on one thread, as both pools waiting on the same cores slowed both CNNs. Without
  * them, XNNPACK's pool takes the threads; a threaded start that fails or hangs falls back to one
  * thread, and says so on stderr.

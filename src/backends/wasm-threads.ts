@@ -33,8 +33,8 @@ const BUNDLE_IMPORTS =
 
 /**
  * Threads for wasm training: LEPTON_WASM_THREADS (at most 8), else `fallback`. The probe passes the
- * machine's cores as the fallback where the native kernels run (their OpenBLAS threads sped the
- * 150×150 seed CNN up and left the 28×28 Fashion-MNIST CNN as fast as on one) and 1 where XNNPACK
+ * machine's cores as the fallback where the native kernels run (splitting each kernel over 2
+ * threads sped both CNNs up) and 1 where XNNPACK
  * runs alone (its pool made the Fashion-MNIST CNN slower: its convolutions are too small for the
  * pool's hand-offs); bench/RESULTS.md, "backends — notes (2026-12-03)".
  */

@@ -211,6 +211,64 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
     },
   );
 
+  it.skipIf(native === undefined)(
+    "give the one-thread results when their work is split over 3 threads: every kernel, shares of images, rows and columns",
+    () => {
+      const kernels = native!;
+      // Large enough to be split (over a million multiply-adds each), with batches that 12 shares do not divide evenly.
+      const conv = [13, 12, 12, 8, 10, 10, 16, 3, 3, 1, 1, 1, 1, 0, 0];
+      const pool = [13, 72, 72, 16, 36, 36, 2, 2, 2, 2, 0, 0];
+      const run = () => {
+        const x = randomArray(13 * 12 * 12 * 8, 1);
+        const w = randomArray(3 * 3 * 8 * 16, 2);
+        const bias = randomArray(16, 3);
+        const dy = randomArray(13 * 10 * 10 * 16, 4);
+        const out = new Float32Array(dy.length);
+        const dw = new Float32Array(w.length);
+        const dx = new Float32Array(x.length);
+        kernels.conv2d(x, w, bias, out, conv, true);
+        kernels.conv2dBackpropFilter(x, dy, dw, conv);
+        kernels.conv2dBackpropInput(dy, w, dx, conv);
+        const px = randomArray(13 * 72 * 72 * 16, 5);
+        const pdy = randomArray(13 * 36 * 36 * 16, 6);
+        const pdx = new Float32Array(px.length);
+        kernels.maxPoolGrad(px, pdy, pdx, pool);
+        // One product split by rows (300 ≥ 200), one by columns, and a batch of 5 split by products.
+        const a = randomArray(300 * 64, 7);
+        const b = randomArray(64 * 200, 8);
+        const byRows = new Float32Array(300 * 200);
+        const byColumns = new Float32Array(200 * 300);
+        const batched = new Float32Array(5 * 300 * 200);
+        kernels.matMul(a, b, byRows, 1, 1, 300, 64, 200, false, false);
+        kernels.matMul(b, a, byColumns, 1, 1, 200, 64, 300, true, true);
+        kernels.matMul(randomArray(5 * 300 * 64, 9), b, batched, 5, 1, 300, 64, 200, false, false);
+        const rows = randomArray(40_000 * 32, 10);
+        const sums = new Float32Array(32);
+        kernels.sumRows(rows, 32, sums);
+        const n = 1 << 21;
+        const [value, m, v, g] = [11, 12, 13, 14].map((seed) => randomArray(n, seed).map(Math.abs));
+        const moved = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        kernels.adamStep(value!, m!, v!, g!, moved[0]!, moved[1]!, moved[2]!, [0.9, 0.999, 0.01, 1e-7, 0.1, 0.001]);
+        return { out, dw, dx, pdx, byRows, byColumns, batched, sums, adam: moved[0]! };
+      };
+      kernels.setThreads(1);
+      const single = run();
+      kernels.setThreads(3);
+      const split = run();
+      kernels.setThreads(1);
+      for (const [name, values] of Object.entries(split)) {
+        const expected = single[name as keyof typeof single];
+        let scale = 1;
+        for (const value of expected) scale = Math.max(scale, Math.abs(value));
+        let worst = 0;
+        for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(values[i]! - expected[i]!) / scale);
+        expect(worst, name).toBeLessThan(1e-5);
+      }
+      // The transposed product is the transpose of the first.
+      expect(split.byColumns[7 * 300 + 11]).toBeCloseTo(split.byRows[11 * 200 + 7]!, 3);
+    },
+  );
+
   it("are switched off by LEPTON_NATIVE_KERNELS=0, and the backend's description says which path runs", () => {
     const script =
       'require("tsx/cjs/api").register(); require("./src/backends/probes").probeWasm().then((p) => console.log(p.detail))';
@@ -222,7 +280,7 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
     });
     expect(off.stdout.trim(), off.stderr).toBe("XNNPACK SIMD, 1 thread");
     if (native === undefined) return;
-    // With the native kernels the threads are OpenBLAS's (by default the machine's cores) and XNNPACK's pool stays on one.
+    // With the native kernels the threads are theirs (by default the machine's cores) and XNNPACK's pool stays on one.
     const detailAndSum =
       'require("tsx/cjs/api").register(); const tf = require("@tensorflow/tfjs"); require("./src/backends/probes").probeWasm().then(async (p) => { await tf.setBackend("wasm"); const y = tf.conv2d(tf.ones([2, 32, 32, 16]), tf.ones([3, 3, 16, 32]), 1, "same"); console.log(p.detail, (await y.data())[33 * 32]); });';
     const described = (threads: string) =>
