@@ -4,7 +4,12 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adam } from "../../../src/backends/adam";
-import { nativeKernels, nativeKernelsAbsence, useNativeKernels } from "../../../src/backends/native-kernels";
+import {
+  NATIVE_KERNELS_PATH,
+  nativeKernels,
+  nativeKernelsAbsence,
+  useNativeKernels,
+} from "../../../src/backends/native-kernels";
 import { probeWasm } from "../../../src/backends/probes";
 import { seededRandom } from "../../../src/random";
 
@@ -266,6 +271,21 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
       }
       // The transposed product is the transpose of the first.
       expect(split.byColumns[7 * 300 + 11]).toBeCloseTo(split.byRows[11 * 200 + 7]!, 3);
+    },
+  );
+
+  it.skipIf(native === undefined)(
+    "start a kernel right after their thread count changes, thousands of times, without waiting forever",
+    () => {
+      // A pool worker that started running only after the first kernel had begun used to wait for the one after it,
+      // and the kernel then spun forever on its share.
+      const script = `const k = require(${JSON.stringify(NATIVE_KERNELS_PATH)});
+        const a = new Float32Array(256 * 64).fill(1), b = new Float32Array(64 * 128).fill(1), out = new Float32Array(256 * 128);
+        for (let i = 0; i < 3000; i++) { k.setThreads(1 + (i % 3)); k.matMul(a, b, out, 1, 1, 256, 64, 128, false, false); }
+        console.log("done", out[5]);`;
+      const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 });
+      expect(child.signal, "killed: a kernel never returned").toBeNull();
+      expect(child.stdout.trim(), child.stderr).toBe("done 64");
     },
   );
 
