@@ -33,10 +33,10 @@ const BUNDLE_IMPORTS =
 
 /**
  * Threads for wasm training: LEPTON_WASM_THREADS (at most 8), else `fallback`. The probe passes the
- * machine's cores as the fallback where the native kernels run (splitting each kernel over 2
- * threads sped both CNNs up) and 1 where XNNPACK
- * runs alone (its pool made the Fashion-MNIST CNN slower: its convolutions are too small for the
- * pool's hand-offs); bench/RESULTS.md, "backends — notes (2026-12-03)".
+ * machine's cores as the fallback where the native kernels run (splitting each kernel over 2 threads
+ * sped both CNNs up) and 1 where XNNPACK runs alone (its pool gave the Fashion-MNIST CNN 0.73–1.11×,
+ * and its threaded start can stall before falling back); bench/RESULTS.md, "backends — notes
+ * (2026-12-03)".
  */
 export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env, fallback = 1): number {
   const raw = env.LEPTON_WASM_THREADS?.trim();
