@@ -8,7 +8,9 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { LEPTON_PROFILE: "test" },
+    // Test files and the kernels they start share the machine's cores: each trains on one thread (tests that are about
+    // threads set their own count).
+    env: { LEPTON_PROFILE: "test", LEPTON_WASM_THREADS: "1" },
     // Concurrent tests (the notebooks) run two at a time: one per core.
     maxConcurrency: 2,
   },
