@@ -3,27 +3,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { LeptonError } from "../../errors";
+import type { NativeConvGeometry } from "../native-kernels";
 
 /** Raised when a gradient kernel is asked for a layout it does not implement. */
 export class UnsupportedConvError extends LeptonError {}
 
-/** Geometry of one forward 2-D convolution, NHWC, as the gradient kernels need it. */
-export interface ConvGeometry {
-  readonly batch: number;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly inChannels: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly outChannels: number;
-  readonly filterHeight: number;
-  readonly filterWidth: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
+/** Geometry of one forward 2-D convolution, NHWC, as the gradient kernels need it (the native kernels' and more). */
+export interface ConvGeometry extends NativeConvGeometry {
   readonly padBottom: number;
   readonly padRight: number;
 }

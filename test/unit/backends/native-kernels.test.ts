@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { on } from "./on-backend";
 import { adam } from "../../../src/backends/adam";
 import {
   NATIVE_KERNELS_PATH,
@@ -19,16 +20,6 @@ const native = nativeKernels();
 function randomArray(size: number, seed: number): Float32Array {
   const random = seededRandom(seed);
   return Float32Array.from({ length: size }, () => random.between(-2, 2));
-}
-
-/** Values of `compute()` on `backend`, as plain arrays. */
-async function on(backend: "wasm" | "cpu", compute: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const out = tf.tidy(compute);
-  const list = Array.isArray(out) ? out : [out];
-  const values = await Promise.all(list.map(async (t) => Float32Array.from(await t.data())));
-  tf.dispose(list);
-  return values;
 }
 
 /** Largest |wasm − cpu| over the cpu values' scale. */

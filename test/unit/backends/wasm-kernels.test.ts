@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { on } from "./on-backend";
 import { nativeKernels, useNativeKernels } from "../../../src/backends/native-kernels";
 import { probeWasm } from "../../../src/backends/probes";
 import { KernelComposer } from "../../../src/backends/wasm-training/compose";
@@ -13,16 +14,6 @@ import { seededRandom } from "../../../src/random";
 function rng(seed: number): (lo: number, hi: number) => number {
   const random = seededRandom(seed);
   return (lo, hi) => lo + random.int(hi - lo + 1);
-}
-
-/** Values of `compute()` on `backend`; inputs are plain arrays so each backend owns its tensors. */
-async function on(backend: "wasm" | "cpu", compute: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const out = tf.tidy(compute);
-  const list = Array.isArray(out) ? out : [out];
-  const values = await Promise.all(list.map(async (t) => Float32Array.from(await t.data())));
-  tf.dispose(list);
-  return values;
 }
 
 /** Largest |a − b| relative to the reference's scale (float32 tolerance). */
