@@ -27,9 +27,10 @@
 
 namespace {
 
-// Images per im2col chunk are chosen so one chunk's patch matrix stays near this many floats (8 MiB): large enough
-// for SGEMM to run at speed, small enough to stay in cache-friendly sizes on the 150x150 CNN.
-constexpr std::size_t kPatchBudget = std::size_t{1} << 21;
+// Images per im2col chunk are chosen so one chunk's patch matrix stays near this many floats (1 MiB): small enough that
+// SGEMM reads the patches from the core's L2 cache right after im2col wrote them (the 28x28 CNN's second convolution
+// and its two gradients ran 12-20 % faster than with 8 MiB chunks), large enough for SGEMM to run at speed.
+constexpr std::size_t kPatchBudget = std::size_t{1} << 18;
 
 struct Error {
   std::string message;
@@ -260,6 +261,152 @@ bool IsPointwise(const Conv& c) {
          c.out_h == c.in_h && c.out_w == c.in_w;
 }
 
+// Patches of at most this many values (a first layer on 1-3 channels: 9 or 27) leave SGEMM an inner dimension too
+// short to run at speed; those convolutions and their filter gradients run as register-blocked loops instead.
+constexpr int64_t kShortPatch = 32;
+
+bool IsShortPatch(const Conv& c) { return c.Patch() <= kShortPatch; }
+
+// Reads short patches: a window inside the image gathers its values at offsets computed once; one over the padding
+// takes Im2colPixel's bounds checks (the checks per tap cost more than the products of a 9-value patch).
+class ShortPatches {
+ public:
+  ShortPatches(const Conv& c, const float* x) : c_(c), x_(x) {
+    for (int64_t kh = 0; kh < c.k_h; kh++)
+      for (int64_t kw = 0; kw < c.k_w; kw++)
+        for (int64_t ci = 0; ci < c.in_c; ci++) offsets_[count_++] = (kh * c.dil_h * c.in_w + kw * c.dil_w) * c.in_c + ci;
+  }
+
+  void Read(int64_t b, int64_t oh, int64_t ow, float* patch) const {
+    const int64_t h = oh * c_.stride_h - c_.pad_t, w = ow * c_.stride_w - c_.pad_l;
+    if (h < 0 || w < 0 || h + (c_.k_h - 1) * c_.dil_h >= c_.in_h || w + (c_.k_w - 1) * c_.dil_w >= c_.in_w) {
+      Im2colPixel(c_, x_, b, oh, ow, patch);
+      return;
+    }
+    const float* base = x_ + ((b * c_.in_h + h) * c_.in_w + w) * c_.in_c;
+    for (int64_t t = 0; t < count_; t++) patch[t] = base[offsets_[t]];
+  }
+
+ private:
+  const Conv& c_;
+  const float* x_;
+  int64_t offsets_[kShortPatch] = {};
+  int64_t count_ = 0;
+};
+
+// Eight floats in one vector register (AVX; two NEON registers on ARM), for the short-patch loops, which the compiler
+// did not keep in registers when written over plain arrays.
+typedef float Floats8 __attribute__((vector_size(32)));
+
+inline Floats8 Load8(const float* p) {
+  Floats8 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void Store8(float* p, Floats8 v) { std::memcpy(p, &v, sizeof v); }
+
+// out[0..8V) = act(bias + patch · w[:, 0..8V)) for one output pixel; w rows are `stride` apart. The V accumulators
+// stay in vector registers while the patch's K values stream past.
+template <int V>
+inline void ShortPatchDot(const float* patch, int64_t k, const float* w, int64_t stride, const float* bias, bool relu,
+                          float* out) {
+  Floats8 acc[V];
+  for (int i = 0; i < V; i++) acc[i] = bias != nullptr ? Load8(bias + 8 * i) : Floats8{};
+  for (int64_t t = 0; t < k; t++) {
+    const Floats8 v = Floats8{} + patch[t];
+    const float* row = w + t * stride;
+    for (int i = 0; i < V; i++) acc[i] += v * Load8(row + 8 * i);
+  }
+  const Floats8 zero{};
+  for (int i = 0; i < V; i++) Store8(out + 8 * i, relu ? (acc[i] > zero ? acc[i] : zero) : acc[i]);
+}
+
+// One output channel: the channels left over after the runs of eight.
+inline void ShortPatchDot1(const float* patch, int64_t k, const float* w, int64_t stride, const float* bias, bool relu,
+                           float* out) {
+  float acc = bias != nullptr ? *bias : 0.f;
+  for (int64_t t = 0; t < k; t++) acc += patch[t] * w[t * stride];
+  *out = relu ? (acc > 0.f ? acc : 0.f) : acc;
+}
+
+// Conv2d for images [begin, end) of a short-patch convolution: one patch, then 32, 8 and 1 output channels at a time.
+void ShortPatchConvImages(const Conv& c, const float* x, const float* filter, const float* bias, bool relu, float* out,
+                          int64_t begin, int64_t end) {
+  float patch[kShortPatch];
+  const int64_t k = c.Patch();
+  const ShortPatches patches(c, x);
+  for (int64_t b = begin; b < end; b++) {
+    for (int64_t oh = 0; oh < c.out_h; oh++) {
+      for (int64_t ow = 0; ow < c.out_w; ow++) {
+        patches.Read(b, oh, ow, patch);
+        float* o = out + ((b * c.out_h + oh) * c.out_w + ow) * c.out_c;
+        int64_t j = 0;
+        for (; j + 32 <= c.out_c; j += 32)
+          ShortPatchDot<4>(patch, k, filter + j, c.out_c, bias != nullptr ? bias + j : nullptr, relu, o + j);
+        for (; j + 8 <= c.out_c; j += 8)
+          ShortPatchDot<1>(patch, k, filter + j, c.out_c, bias != nullptr ? bias + j : nullptr, relu, o + j);
+        for (; j < c.out_c; j++)
+          ShortPatchDot1(patch, k, filter + j, c.out_c, bias != nullptr ? bias + j : nullptr, relu, o + j);
+      }
+    }
+  }
+}
+
+// dw[t..t+T, j..j+8V) += Σ_p col[p, t..t+T) · dy[p, j..j+8V) over `pixels` rows, the T·V sums in vector registers:
+// each dy vector loaded serves T taps.
+template <int T, int V>
+inline void ShortPatchGradientColumns(const float* col, int64_t k, int64_t t, const float* dy, int64_t out_c,
+                                      int64_t pixels, float* dw) {
+  Floats8 acc[T][V] = {};
+  for (int64_t p = 0; p < pixels; p++) {
+    const float* d = dy + p * out_c;
+    const float* patch = col + p * k + t;
+    for (int i = 0; i < V; i++) {
+      const Floats8 dv = Load8(d + 8 * i);
+      for (int u = 0; u < T; u++) acc[u][i] += (Floats8{} + patch[u]) * dv;
+    }
+  }
+  for (int u = 0; u < T; u++)
+    for (int i = 0; i < V; i++) Store8(dw + u * out_c + 8 * i, Load8(dw + u * out_c + 8 * i) + acc[u][i]);
+}
+
+// One output channel's column: the channels left over after the runs of eight.
+inline void ShortPatchGradientColumn1(const float* col, int64_t k, int64_t t, const float* dy, int64_t out_c,
+                                      int64_t pixels, float* dw) {
+  float acc = 0.f;
+  for (int64_t p = 0; p < pixels; p++) acc += col[p * k + t] * dy[p * out_c];
+  *dw += acc;
+}
+
+// Adds the filter gradient of images [begin, end) of a short-patch convolution to dw, one image's patches at a time
+// (its dy stays in cache while each tap's column passes over it).
+void ShortPatchFilterGradientImages(const Conv& c, const float* x, const float* dy, float* dw, int64_t begin,
+                                    int64_t end) {
+  const int64_t k = c.Patch();
+  const int64_t pixels = c.Pixels();
+  std::vector<float> col(static_cast<std::size_t>(pixels * k));
+  const ShortPatches patches(c, x);
+  for (int64_t b = begin; b < end; b++) {
+    for (int64_t oh = 0; oh < c.out_h; oh++)
+      for (int64_t ow = 0; ow < c.out_w; ow++) patches.Read(b, oh, ow, col.data() + (oh * c.out_w + ow) * k);
+    const float* d = dy + b * pixels * c.out_c;
+    // Three taps by 32 channels (12 vector sums) at a time, then what is left.
+    int64_t j = 0;
+    for (; j + 32 <= c.out_c; j += 32) {
+      int64_t t = 0;
+      for (; t + 3 <= k; t += 3)
+        ShortPatchGradientColumns<3, 4>(col.data(), k, t, d + j, c.out_c, pixels, dw + t * c.out_c + j);
+      for (; t < k; t++) ShortPatchGradientColumns<1, 4>(col.data(), k, t, d + j, c.out_c, pixels, dw + t * c.out_c + j);
+    }
+    for (; j + 8 <= c.out_c; j += 8)
+      for (int64_t t = 0; t < k; t++)
+        ShortPatchGradientColumns<1, 1>(col.data(), k, t, d + j, c.out_c, pixels, dw + t * c.out_c + j);
+    for (; j < c.out_c; j++)
+      for (int64_t t = 0; t < k; t++) ShortPatchGradientColumn1(col.data(), k, t, d + j, c.out_c, pixels, dw + t * c.out_c + j);
+  }
+}
+
 // conv2d(x, filter, out, geometry, bias | null, relu): out = act(conv(x, filter) + bias). Shares are runs of images.
 void Conv2d(Pool& pool, const Conv& c, const float* x, const float* filter, const float* bias, bool relu, float* out) {
   const int64_t patch = c.Patch();
@@ -267,6 +414,10 @@ void Conv2d(Pool& pool, const Conv& c, const float* x, const float* filter, cons
   const int64_t shares = Shares(pool, static_cast<double>(c.batch) * pixels * patch * c.out_c, c.batch);
   pool.For(shares, [&](int64_t share) {
     const auto [begin, end] = Range(c.batch, shares, share);
+    if (IsShortPatch(c)) {
+      ShortPatchConvImages(c, x, filter, bias, relu, out, begin, end);
+      return;
+    }
     if (IsPointwise(c)) {
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (end - begin) * pixels, c.out_c, patch, 1.f,
                   x + begin * pixels * patch, patch, filter, c.out_c, 0.f, out + begin * pixels * c.out_c, c.out_c);
@@ -302,6 +453,11 @@ void FilterGradient(Pool& pool, const Conv& c, const float* x, const float* dy, 
   pool.For(shares, [&](int64_t share) {
     const auto [begin, end] = Range(c.batch, shares, share);
     float* target = share == 0 ? dw : partial.data() + (share - 1) * size;
+    if (IsShortPatch(c)) {
+      std::memset(target, 0, sizeof(float) * size);
+      ShortPatchFilterGradientImages(c, x, dy, target, begin, end);
+      return;
+    }
     if (IsPointwise(c)) {
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, patch, c.out_c, (end - begin) * pixels, 1.f,
                   x + begin * pixels * patch, patch, dy + begin * pixels * c.out_c, c.out_c, 0.f, target, c.out_c);
@@ -347,38 +503,64 @@ void InputGradient(Pool& pool, const Conv& c, const float* dy, const float* filt
   });
 }
 
+// One 2x2 window's gradient routing, on floats or on eight lanes at once: the first strict maximum of a, b, c, d (in
+// row order; NaN and -inf never win) gets grad, the other three 0; store(tap, value) writes tap 0-3. Written with
+// selects, not branches, so the eight-lane form needs none.
+template <typename T, typename Store>
+inline void Route2x2(T a, T b, T c, T d, T grad, Store store) {
+  const T lowest = T{} - INFINITY;
+  const auto a_wins = a > lowest;
+  const T best_a = a_wins ? a : lowest;
+  const auto b_wins = b > best_a;
+  const T best_b = b_wins ? b : best_a;
+  const auto c_wins = c > best_b;
+  const T best_c = c_wins ? c : best_b;
+  const auto d_wins = d > best_c;
+  const T zero{};
+  store(3, d_wins ? grad : zero);
+  store(2, c_wins && !d_wins ? grad : zero);
+  store(1, b_wins && !c_wins && !d_wins ? grad : zero);
+  store(0, a_wins && !b_wins && !c_wins && !d_wins ? grad : zero);
+}
+
+// Pool geometry: [batch, inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft].
+bool IsPlain2x2(const int64_t* g) {
+  return g[6] == 2 && g[7] == 2 && g[8] == 2 && g[9] == 2 && g[10] == 0 && g[11] == 0 && g[4] * 2 <= g[1] &&
+         g[5] * 2 <= g[2];
+}
+
 // Each dy value goes to the first maximum of its window (strictly greater wins, rows scanned in order; NaN and -inf
-// never win), as tfjs' cpu backend routes it. dx is zeroed first.
+// never win), as tfjs' cpu backend routes it; every other dx value is 0.
 void MaxPoolGradientImages(const int64_t* g, const float* x, const float* dy, float* dx, int64_t begin, int64_t end) {
   const int64_t in_h = g[1], in_w = g[2], ch = g[3], out_h = g[4], out_w = g[5], f_h = g[6], f_w = g[7],
                 s_h = g[8], s_w = g[9], pad_t = g[10], pad_l = g[11];
-  std::memset(dx + begin * in_h * in_w * ch, 0, sizeof(float) * (end - begin) * in_h * in_w * ch);
-  if (f_h == 2 && f_w == 2 && s_h == 2 && s_w == 2 && pad_t == 0 && pad_l == 0 && out_h * 2 <= in_h &&
-      out_w * 2 <= in_w) {
-    // The CNNs' 2x2 pools at stride 2, every window inside the image: four reads per window and channel.
+  if (IsPlain2x2(g)) {
+    // The CNNs' 2x2 pools at stride 2, every window inside the image: each window's four dx values are written once,
+    // the gradient or 0, from comparisons the compiler turns into vector selects; pixels no window covers are zeroed.
     const int64_t row = in_w * ch;
     for (int64_t b = begin; b < end; b++) {
+      for (int64_t h = 2 * out_h; h < in_h; h++) std::memset(dx + (b * in_h + h) * row, 0, sizeof(float) * row);
       for (int64_t oh = 0; oh < out_h; oh++) {
+        for (int64_t r = 0; r < 2 && 2 * out_w < in_w; r++)
+          std::memset(dx + ((b * in_h + 2 * oh + r) * in_w + 2 * out_w) * ch, 0, sizeof(float) * (in_w - 2 * out_w) * ch);
         for (int64_t ow = 0; ow < out_w; ow++) {
           const int64_t p00 = ((b * in_h + 2 * oh) * in_w + 2 * ow) * ch;
+          const float *x00 = x + p00, *x01 = x00 + ch, *x10 = x00 + row, *x11 = x10 + ch;
+          float *d00 = dx + p00, *d01 = d00 + ch, *d10 = d00 + row, *d11 = d10 + ch;
           const float* dyp = dy + ((b * out_h + oh) * out_w + ow) * ch;
-          for (int64_t c = 0; c < ch; c++) {
-            const int64_t taps[4] = {p00 + c, p00 + ch + c, p00 + row + c, p00 + row + ch + c};
-            int64_t at = -1;
-            float best = -INFINITY;
-            for (int t = 0; t < 4; t++) {
-              if (x[taps[t]] > best) {
-                best = x[taps[t]];
-                at = taps[t];
-              }
-            }
-            if (at >= 0) dx[at] = dyp[c];
-          }
+          int64_t c = 0;
+          for (; c + 8 <= ch; c += 8)
+            Route2x2<Floats8>(Load8(x00 + c), Load8(x01 + c), Load8(x10 + c), Load8(x11 + c), Load8(dyp + c),
+                              [&](int tap, Floats8 v) { Store8((tap == 0 ? d00 : tap == 1 ? d01 : tap == 2 ? d10 : d11) + c, v); });
+          for (; c < ch; c++)
+            Route2x2<float>(x00[c], x01[c], x10[c], x11[c], dyp[c],
+                            [&](int tap, float v) { (tap == 0 ? d00 : tap == 1 ? d01 : tap == 2 ? d10 : d11)[c] = v; });
         }
       }
     }
     return;
   }
+  std::memset(dx + begin * in_h * in_w * ch, 0, sizeof(float) * (end - begin) * in_h * in_w * ch);
   std::vector<float> best(static_cast<std::size_t>(ch));
   std::vector<int64_t> at(static_cast<std::size_t>(ch));
   for (int64_t b = begin; b < end; b++) {
@@ -415,6 +597,79 @@ void MaxPoolGradient(Pool& pool, const int64_t* g, const float* x, const float* 
   pool.For(shares, [&](int64_t share) {
     const auto [begin, end] = Range(batch, shares, share);
     MaxPoolGradientImages(g, x, dy, dx, begin, end);
+  });
+}
+
+// The element-wise kernels of a CNN's training step that pass over whole activations: a bias added to every row, a
+// product, relu and its gradient. tfjs-wasm runs each on one thread, some through a general broadcasting loop.
+enum class MapOp : int64_t { kAdd = 0, kMultiply = 1, kRelu = 2, kStep = 3, kReluGradient = 4 };
+
+// out[i] = op(a[i], b[i]) for i in [begin, end); b is null for the one-input ops.
+void MapSpan(MapOp op, const float* a, const float* b, float alpha, int64_t begin, int64_t end, float* out) {
+  const float* x = a + begin;
+  const float* y = b == nullptr ? nullptr : b + begin;
+  float* o = out + begin;
+  const int64_t n = end - begin;
+  switch (op) {
+    case MapOp::kAdd:
+      for (int64_t i = 0; i < n; i++) o[i] = x[i] + y[i];
+      break;
+    case MapOp::kMultiply:
+      for (int64_t i = 0; i < n; i++) o[i] = x[i] * y[i];
+      break;
+    case MapOp::kRelu:  // as max(0, x): NaN stays NaN
+      for (int64_t i = 0; i < n; i++) o[i] = x[i] > 0.f ? x[i] : (x[i] != x[i] ? x[i] : 0.f);
+      break;
+    case MapOp::kStep:  // 1 above 0, alpha elsewhere, NaN stays NaN
+      for (int64_t i = 0; i < n; i++) o[i] = x[i] > 0.f ? 1.f : (x[i] != x[i] ? x[i] : alpha);
+      break;
+    case MapOp::kReluGradient:  // dy · step(x), as tfjs' relu gradient: a is dy, b is x
+      for (int64_t i = 0; i < n; i++) o[i] = x[i] * (y[i] > 0.f ? 1.f : (y[i] != y[i] ? y[i] : 0.f));
+      break;
+  }
+}
+
+// out[r, i] = a[r, i] + row[i] (or · row[i]) for rows [begin, end) of `width` values: a bias over every pixel.
+void MapRows(MapOp op, const float* a, const float* row, int64_t width, int64_t begin, int64_t end, float* out) {
+  for (int64_t r = begin; r < end; r++) {
+    const float* x = a + r * width;
+    float* o = out + r * width;
+    if (op == MapOp::kAdd)
+      for (int64_t i = 0; i < width; i++) o[i] = x[i] + row[i];
+    else
+      for (int64_t i = 0; i < width; i++) o[i] = x[i] * row[i];
+  }
+}
+
+// out = the largest value of each window (NaN never wins; a window of NaN and padding alone gives -inf), as tfjs' cpu
+// backend pools. Shares are runs of images.
+void MaxPoolImages(const int64_t* g, const float* x, float* out, int64_t begin, int64_t end) {
+  const int64_t in_h = g[1], in_w = g[2], ch = g[3], out_h = g[4], out_w = g[5], f_h = g[6], f_w = g[7],
+                s_h = g[8], s_w = g[9], pad_t = g[10], pad_l = g[11];
+  for (int64_t b = begin; b < end; b++) {
+    for (int64_t oh = 0; oh < out_h; oh++) {
+      const int64_t h0 = oh * s_h - pad_t;
+      for (int64_t ow = 0; ow < out_w; ow++) {
+        const int64_t w0 = ow * s_w - pad_l;
+        float* o = out + ((b * out_h + oh) * out_w + ow) * ch;
+        for (int64_t c = 0; c < ch; c++) o[c] = -INFINITY;
+        for (int64_t h = std::max<int64_t>(0, h0); h < std::min(in_h, h0 + f_h); h++) {
+          for (int64_t w = std::max<int64_t>(0, w0); w < std::min(in_w, w0 + f_w); w++) {
+            const float* px = x + ((b * in_h + h) * in_w + w) * ch;
+            for (int64_t c = 0; c < ch; c++) o[c] = px[c] > o[c] ? px[c] : o[c];
+          }
+        }
+      }
+    }
+  }
+}
+
+void MaxPool(Pool& pool, const int64_t* g, const float* x, float* out) {
+  const int64_t batch = g[0];
+  const int64_t shares = Shares(pool, static_cast<double>(batch) * g[1] * g[2] * g[3], batch);
+  pool.For(shares, [&](int64_t share) {
+    const auto [begin, end] = Range(batch, shares, share);
+    MaxPoolImages(g, x, out, begin, end);
   });
 }
 
@@ -556,26 +811,50 @@ napi_value MatMulEntry(napi_env env, napi_callback_info info) {
   }
 }
 
+// The 12 integers of a pool geometry (see IsPlain2x2), sizes and strides positive.
+void ReadPool(napi_env env, napi_value value, int64_t (&g)[12]) {
+  bool is_array = false;
+  napi_is_array(env, value, &is_array);
+  uint32_t length = 0;
+  if (is_array) napi_get_array_length(env, value, &length);
+  if (length != 12) throw Error{"pool geometry must be an array of 12 integers"};
+  for (uint32_t i = 0; i < 12; i++) {
+    napi_value item;
+    napi_get_element(env, value, i, &item);
+    g[i] = Integer(env, item, "pool geometry");
+    if (i < 10 && g[i] < 1) throw Error{"pool sizes and strides must be positive"};
+  }
+}
+
 // maxPoolGrad(x, dy, dx, [batch, inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft])
 napi_value MaxPoolGradEntry(napi_env env, napi_callback_info info) {
   try {
     napi_value a[4];
     Args(env, info, a);
     const View x = FloatView(env, a[0], "x"), dy = FloatView(env, a[1], "dy"), dx = FloatView(env, a[2], "dx");
-    uint32_t length = 0;
-    napi_get_array_length(env, a[3], &length);
-    if (length != 12) throw Error{"pool geometry must be an array of 12 integers"};
     int64_t g[12];
-    for (uint32_t i = 0; i < 12; i++) {
-      napi_value item;
-      napi_get_element(env, a[3], i, &item);
-      g[i] = Integer(env, item, "pool geometry");
-      if (i < 10 && g[i] < 1) throw Error{"pool sizes and strides must be positive"};
-    }
+    ReadPool(env, a[3], g);
     Expect(x, g[0] * g[1] * g[2] * g[3], "x");
     Expect(dx, g[0] * g[1] * g[2] * g[3], "dx");
     Expect(dy, g[0] * g[4] * g[5] * g[3], "dy");
     MaxPoolGradient(PoolOf(env), g, x.data, dy.data, dx.data);
+    return nullptr;
+  } catch (const Error& e) {
+    return Throw(env, e);
+  }
+}
+
+// maxPool(x, out, geometry as for maxPoolGrad)
+napi_value MaxPoolEntry(napi_env env, napi_callback_info info) {
+  try {
+    napi_value a[3];
+    Args(env, info, a);
+    const View x = FloatView(env, a[0], "x"), out = FloatView(env, a[1], "out");
+    int64_t g[12];
+    ReadPool(env, a[2], g);
+    Expect(x, g[0] * g[1] * g[2] * g[3], "x");
+    Expect(out, g[0] * g[4] * g[5] * g[3], "out");
+    MaxPool(PoolOf(env), g, x.data, out.data);
     return nullptr;
   } catch (const Error& e) {
     return Throw(env, e);
@@ -609,6 +888,51 @@ napi_value SumRowsEntry(napi_env env, napi_callback_info info) {
       for (int64_t share = 0; share < shares; share++) sum += acc[share * inner + j];
       out.data[j] = static_cast<float>(sum);
     }
+    return nullptr;
+  } catch (const Error& e) {
+    return Throw(env, e);
+  }
+}
+
+// map(op, a, b | null, out, alpha): out = op(a, b) element by element (MapOp). For add and multiply b holds a's size
+// or one row of it, added to (multiplied into) every row; for the relu gradient b is x, a's size; the rest take no b.
+napi_value MapEntry(napi_env env, napi_callback_info info) {
+  try {
+    napi_value a[5];
+    Args(env, info, a);
+    const int64_t code = Integer(env, a[0], "op");
+    if (code < 0 || code > 4) throw Error{"op must be 0 (add), 1 (multiply), 2 (relu), 3 (step) or 4 (relu gradient)"};
+    const MapOp op = static_cast<MapOp>(code);
+    const View x = FloatView(env, a[1], "a"), out = FloatView(env, a[3], "out");
+    Expect(out, x.length, "out");
+    double alpha = 0;
+    if (napi_get_value_double(env, a[4], &alpha) != napi_ok) throw Error{"alpha must be a number"};
+    const bool binary = op == MapOp::kAdd || op == MapOp::kMultiply || op == MapOp::kReluGradient;
+    const float* b = nullptr;
+    int64_t width = 0;  // b's length where it is one row of a, else 0
+    if (binary) {
+      if (IsNull(env, a[2])) throw Error{"this op needs b"};
+      const View y = FloatView(env, a[2], "b");
+      if (op == MapOp::kReluGradient) Expect(y, x.length, "b");
+      if (y.length == 0 || x.length % y.length != 0) throw Error{"b must hold a's size or one row of it"};
+      b = y.data;
+      if (y.length < x.length) width = static_cast<int64_t>(y.length);
+    } else if (!IsNull(env, a[2])) {
+      throw Error{"this op takes no b"};
+    }
+    const int64_t n = static_cast<int64_t>(x.length);
+    // Shares are runs of rows where b is a row, else runs of 4096-value blocks.
+    const int64_t unit = width > 0 ? width : 4096;
+    const int64_t units = (n + unit - 1) / unit;
+    Pool& pool = PoolOf(env);
+    const int64_t shares = Shares(pool, static_cast<double>(n), units);
+    pool.For(shares, [&](int64_t share) {
+      const auto [first, last] = Range(units, shares, share);
+      if (width > 0)
+        MapRows(op, x.data, b, width, first, last, out.data);
+      else
+        MapSpan(op, x.data, b, static_cast<float>(alpha), first * unit, std::min(n, last * unit), out.data);
+    });
     return nullptr;
   } catch (const Error& e) {
     return Throw(env, e);
@@ -701,8 +1025,8 @@ NAPI_MODULE_INIT() {
   } entries[] = {
       {"conv2d", Conv2dEntry},         {"conv2dBackpropFilter", FilterGradientEntry},
       {"conv2dBackpropInput", InputGradientEntry}, {"matMul", MatMulEntry},
-      {"maxPoolGrad", MaxPoolGradEntry}, {"sumRows", SumRowsEntry},
-      {"adamStep", AdamStepEntry},     {"setThreads", SetThreadsEntry}, {"blas", BlasEntry},
+      {"maxPoolGrad", MaxPoolGradEntry}, {"maxPool", MaxPoolEntry}, {"sumRows", SumRowsEntry},
+      {"adamStep", AdamStepEntry},     {"map", MapEntry},     {"setThreads", SetThreadsEntry}, {"blas", BlasEntry},
   };
   for (const auto& entry : entries) {
     napi_value fn;

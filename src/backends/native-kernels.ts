@@ -27,6 +27,10 @@ export interface NativeConvGeometry {
   readonly padLeft: number;
 }
 
+/** The element-wise operations of the addon's map(), by the code it reads. */
+export const MapOp = { add: 0, multiply: 1, relu: 2, step: 3, reluGradient: 4 } as const;
+export type MapOp = (typeof MapOp)[keyof typeof MapOp];
+
 /** The addon's functions (native/cpu-kernels.cc); every array is a Float32Array view, written in place. */
 export interface NativeKernels {
   conv2d(
@@ -52,7 +56,10 @@ export interface NativeKernels {
     transposeB: boolean,
   ): void;
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, g: number[]): void;
+  maxPool(x: Float32Array, out: Float32Array, g: number[]): void;
   sumRows(x: Float32Array, inner: number, out: Float32Array): void;
+  /** out = op(a, b) element by element ({@link MapOp}); b is a's size or one row of it, or null for one-input ops. */
+  map(op: MapOp, a: Float32Array, b: Float32Array | null, out: Float32Array, alpha: number): void;
   adamStep(
     value: Float32Array,
     m: Float32Array,

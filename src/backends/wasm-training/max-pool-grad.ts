@@ -145,6 +145,24 @@ function routeEdgeWindows(
   }
 }
 
+/** A 2-D pool's geometry as the native kernels read it: the 12 integers of {@link PoolGeometry}, batch first. */
+export function nativePoolGeometry(info: tf.backend_util.Conv2DInfo): number[] {
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
+}
+
 /** tfjs' MaxPoolGrad kernel function on a heap backend (wasm): the native kernel where loaded, else {@link routeMaxGradient}. */
 export function maxPoolGradKernel(): tf.KernelFunc {
   return ({ inputs, attrs, backend }) => {
@@ -159,20 +177,7 @@ export function maxPoolGradKernel(): tf.KernelFunc {
       pad,
       dimRoundingMode,
     );
-    const native = nativeMaxPoolGrad(backend, input!, dy!, [
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.filterHeight,
-      info.filterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    ]);
+    const native = nativeMaxPoolGrad(backend, input!, dy!, nativePoolGeometry(info));
     if (native !== undefined) return native;
     const dx = heap.makeOutput([...input!.shape], "float32");
     const dxValues = heap.typedArrayFromHeap(dx) as Float32Array;

@@ -4,7 +4,7 @@
  * call (another layout, dtype or activation), so the caller runs its XNNPACK path instead.
  */
 import * as tf from "@tensorflow/tfjs";
-import { nativeGeometry, nativeKernels } from "../native-kernels";
+import { MapOp, nativeGeometry, nativeKernels } from "../native-kernels";
 import type { ConvGeometry } from "./conv-geometry";
 import type { HeapBackend } from "./max-pool-grad";
 
@@ -20,14 +20,7 @@ function allFloat32(...infos: (tf.TensorInfo | undefined)[]): boolean {
 }
 
 /**
- * Forward patches this short (a first layer on 1–3 channels: 9 or 27 values) leave SGEMM an inner dimension too small
- * to run at speed; XNNPACK's convolution was faster on them (28×28×1 and 150×150×3, bench/RESULTS.md).
- */
-export const SHORT_PATCH = 32;
-
-/**
- * conv2d(x, filter) + bias, then relu when asked; undefined for other activations, a bias that is not per channel,
- * or a patch of at most {@link SHORT_PATCH} values.
+ * conv2d(x, filter) + bias, then relu when asked; undefined for other activations or a bias that is not per channel.
  */
 export function nativeConv2d(
   backend: object,
@@ -40,7 +33,6 @@ export function nativeConv2d(
   const native = nativeKernels();
   if (native === undefined || !allFloat32(x, filter, bias)) return undefined;
   if (activation !== "linear" && activation !== "relu") return undefined;
-  if (g.filterHeight * g.filterWidth * g.inChannels <= SHORT_PATCH) return undefined;
   if (bias !== undefined && tf.util.sizeFromShape(bias.shape) !== g.outChannels) return undefined;
   const heap = backend as unknown as HeapBackend;
   const out = heap.makeOutput([g.batch, g.outHeight, g.outWidth, g.outChannels], "float32");
@@ -140,10 +132,71 @@ export function nativeMaxPoolGrad(
   return dx;
 }
 
+/** The largest value of each pooling window of x (NaN never wins, as tfjs' cpu backend); geometry as for MaxPoolGrad. */
+export function nativeMaxPool(
+  backend: object,
+  x: tf.TensorInfo,
+  outShape: readonly number[],
+  geometry: readonly number[],
+): tf.TensorInfo | undefined {
+  const native = nativeKernels();
+  if (native === undefined || !allFloat32(x)) return undefined;
+  const heap = backend as unknown as HeapBackend;
+  const shape = [...outShape];
+  const out = heap.makeOutput(shape, "float32");
+  if (tf.util.sizeFromShape(shape) > 0) native.maxPool(floats(heap, x), floats(heap, out), [...geometry]);
+  return out;
+}
+
 /** out[j] = Σ_i x[i·inner + j] in double precision; false where the native kernels are not loaded. */
 export function nativeSumRows(x: Float32Array, inner: number, out: Float32Array): boolean {
   const native = nativeKernels();
   if (native === undefined) return false;
   native.sumRows(x, inner, out);
   return true;
+}
+
+/** Whether `row` is one row of `full`: its shape, leading 1s aside, is [full's last dimension]. */
+function isRowOf(row: readonly number[], full: readonly number[]): boolean {
+  const kept = row.filter((size, i) => size !== 1 || i === row.length - 1);
+  return row.length <= full.length && kept.length === 1 && kept[0] === full[full.length - 1];
+}
+
+/**
+ * a + b or a · b where both are float32 and of one shape, or one is a single row of the other (a bias over every
+ * pixel); undefined for other broadcasts and dtypes.
+ */
+export function nativeAddOrMultiply(
+  backend: object,
+  op: "add" | "multiply",
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+): tf.TensorInfo | undefined {
+  const native = nativeKernels();
+  if (native === undefined || !allFloat32(a, b)) return undefined;
+  const same = a.shape.length === b.shape.length && a.shape.every((size, i) => size === b.shape[i]);
+  // Both operations commute, so a row on the left is taken as the right operand.
+  const [full, other] = same || isRowOf(b.shape, a.shape) ? [a, b] : isRowOf(a.shape, b.shape) ? [b, a] : [];
+  if (full === undefined || other === undefined) return undefined;
+  const heap = backend as unknown as HeapBackend;
+  const out = heap.makeOutput([...full.shape], "float32");
+  native.map(MapOp[op], floats(heap, full), floats(heap, other), floats(heap, out), 0);
+  return out;
+}
+
+/** relu(x), step(x) with `alpha` below zero, or the relu gradient dy · step(x), for float32 inputs. */
+export function nativeActivation(
+  backend: object,
+  op: "relu" | "step" | "reluGradient",
+  x: tf.TensorInfo,
+  alpha = 0,
+  dy?: tf.TensorInfo,
+): tf.TensorInfo | undefined {
+  const native = nativeKernels();
+  if (native === undefined || !allFloat32(x, dy)) return undefined;
+  const heap = backend as unknown as HeapBackend;
+  const out = heap.makeOutput([...x.shape], "float32");
+  if (dy === undefined) native.map(MapOp[op], floats(heap, x), null, floats(heap, out), alpha);
+  else native.map(MapOp[op], floats(heap, dy), floats(heap, x), floats(heap, out), alpha);
+  return out;
 }

@@ -11,8 +11,11 @@ import { nativeFirstConvKernel } from "./conv2d-forward";
 import { ADAM_STEP_KERNEL, adamStepKernel } from "./adam-step";
 import { sharedCastKernel, sharedIdentityKernel } from "./shared-identity";
 import { maxPoolGradKernel } from "./max-pool-grad";
+import { maxPoolKernel } from "./max-pool";
 import { sumKernel } from "./sum-leading-axes";
 import { unsortedSegmentSumKernel } from "./unsorted-segment-sum";
+import { addOrMultiplyKernel, reluKernel, stepKernel } from "./elementwise";
+import { RELU_GRADIENT_KERNEL, registerReluGradient, reluGradientKernel } from "./relu-gradient";
 import { LeptonError } from "../../errors";
 
 const BACKEND = "wasm";
@@ -22,6 +25,7 @@ export const WASM_TRAINING_KERNELS = [
   "Conv2DBackpropFilter",
   "Conv2DBackpropInput",
   "MaxPoolGrad",
+  "MaxPool",
   "BatchMatMul",
   "UnsortedSegmentSum",
   "Conv2D",
@@ -29,7 +33,12 @@ export const WASM_TRAINING_KERNELS = [
   "Sum",
   "Identity",
   "Cast",
+  "Add",
+  "Multiply",
+  "Relu",
+  "Step",
   ADAM_STEP_KERNEL,
+  RELU_GRADIENT_KERNEL,
 ] as const;
 
 let registered = false;
@@ -67,11 +76,18 @@ export function registerWasmTrainingKernels(): void {
   replace(tf.Conv2DBackpropInput, (native) => conv2dBackpropInputKernel(BACKEND, native));
   replace(tf.BatchMatMul, (native) => batchMatMulKernel(BACKEND, native));
   replace(tf.MaxPoolGrad, () => maxPoolGradKernel());
+  replace(tf.MaxPool, maxPoolKernel);
   replace(tf.Sum, sumKernel);
   replace(tf.Identity, sharedIdentityKernel);
   replace(tf.Cast, sharedCastKernel);
+  replace(tf.Add, addOrMultiplyKernel("add"));
+  replace(tf.Multiply, addOrMultiplyKernel("multiply"));
+  replace(tf.Relu, reluKernel);
+  replace(tf.Step, stepKernel);
   add(tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel(BACKEND));
   add(tf.UnsortedSegmentSum, unsortedSegmentSumKernel());
   add(ADAM_STEP_KERNEL, adamStepKernel());
+  add(RELU_GRADIENT_KERNEL, reluGradientKernel());
+  registerReluGradient();
   registered = true;
 }

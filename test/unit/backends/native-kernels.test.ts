@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { on } from "./on-backend";
 import { adam } from "../../../src/backends/adam";
 import {
+  MapOp,
   NATIVE_KERNELS_PATH,
   nativeKernels,
   nativeKernelsAbsence,
@@ -36,6 +37,21 @@ async function wasmAgainstCpu(compute: () => tf.Tensor | tf.Tensor[]): Promise<n
   return worst;
 }
 
+/** Each output of `compute` on wasm equals cpu's: NaN and ±∞ exactly, finite values within `tolerance` (relative). */
+async function expectSameValuesOnWasmAndCpu(compute: () => tf.Tensor[], tolerance: number): Promise<void> {
+  const [wasm, cpu] = [await on("wasm", compute), await on("cpu", compute)];
+  wasm.forEach((values, i) => {
+    const expected = cpu[i]!;
+    expect(values.length).toBe(expected.length);
+    for (let j = 0; j < values.length; j++) {
+      const [got, want] = [values[j]!, expected[j]!];
+      if (!Number.isFinite(want)) expect(got, `output ${i}[${j}]`).toBe(want);
+      else
+        expect(Math.abs(got - want), `output ${i}[${j}]`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(want)));
+    }
+  });
+}
+
 beforeAll(async () => {
   tf.enableProdMode(); // no "install our node backend" banner when cpu starts
   expect((await probeWasm()).available).toBe(true);
@@ -51,13 +67,17 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
   });
 
   it.skipIf(native === undefined)(
-    "run forward convolutions with bias and relu like cpu: 4–6 channels, 3×3 and 5×5, strides 1–2, dilation 1–2, valid/same",
+    "run forward convolutions with bias and relu like cpu: 1–6 channels, 3×3 and 5×5, strides 1–2, dilation 1–2, valid/same",
     async () => {
       const cases: [number[], number[], number, number, "valid" | "same"][] = [
         [[2, 9, 9, 4], [3, 3, 4, 5], 1, 1, "valid"],
         [[2, 9, 8, 4], [3, 3, 4, 5], 2, 1, "same"],
         [[1, 11, 11, 6], [5, 5, 6, 3], 1, 2, "same"],
         [[3, 7, 7, 8], [1, 1, 8, 4], 1, 1, "valid"],
+        // Short patches (at most 32 values: a first layer), whose output channels go by 32, 8 and 1.
+        [[2, 12, 11, 1], [3, 3, 1, 40], 1, 1, "same"],
+        [[2, 9, 9, 3], [3, 3, 3, 13], 2, 1, "valid"],
+        [[1, 10, 10, 2], [3, 3, 2, 33], 1, 2, "same"],
       ];
       for (const [[xShape, wShape, stride, dilation, pad], seed] of cases.map((c, i) => [c, i] as const)) {
         const x = randomArray(tf.util.sizeFromShape(xShape), seed);
@@ -92,6 +112,10 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
         [[2, 9, 7, 5], [3, 3, 5, 4], 2, 1, "same"],
         [[1, 10, 10, 3], [5, 5, 3, 2], 2, 1, "valid"],
         [[2, 7, 7, 1], [3, 3, 1, 8], 1, 1, "valid"],
+        // Short patches: taps by three and one, output channels by 32, 8 and 1.
+        [[2, 12, 12, 1], [3, 3, 1, 40], 1, 1, "same"],
+        [[2, 9, 8, 3], [3, 3, 3, 13], 2, 1, "same"],
+        [[1, 8, 8, 2], [2, 2, 2, 33], 1, 1, "valid"],
       ];
       for (const [[xShape, wShape, stride, dilation, pad], seed] of cases.map((c, i) => [c, i] as const)) {
         const x = randomArray(tf.util.sizeFromShape(xShape), seed + 30);
@@ -143,6 +167,66 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
     expect(() =>
       native!.conv2dBackpropFilter(x, new Float32Array(12), new Float32Array(54), [0, ...geometry.slice(1)]),
     ).toThrow(/must be positive/);
+  });
+
+  it.skipIf(native === undefined)(
+    "add a bias, multiply, relu, step and relu's gradient like cpu, NaN and ±0 included, and leave other broadcasts to wasm",
+    async () => {
+      const x = randomArray(2 * 5 * 4 * 6, 80);
+      const y = randomArray(x.length, 81);
+      x.set([Number.NaN, -0, 0, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY], 7);
+      const bias = randomArray(6, 82);
+      const compute = () => {
+        const a = tf.tensor4d(x, [2, 5, 4, 6]);
+        const b = tf.tensor4d(y, [2, 5, 4, 6]);
+        const row = tf.tensor1d(bias);
+        return [
+          tf.add(a, row),
+          tf.add(row.reshape([1, 1, 6]), a), // the row on the left, with leading 1s
+          tf.add(a, b),
+          tf.mul(a, b),
+          tf.mul(a, row),
+          tf.add(a, tf.tensor2d(bias.subarray(0, 4), [4, 1])), // a column: broadcast by wasm's own kernel
+          tf.relu(a),
+          tf.step(a, 0.25),
+          tf.grad((t: tf.Tensor) => tf.relu(t).mul(b).sum())(a),
+        ];
+      };
+      const before = tf.memory().numTensors;
+      await expectSameValuesOnWasmAndCpu(compute, 1e-6);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
+  it.skipIf(native === undefined)(
+    "max-pool like cpu: sizes 2–3, strides 1–2, valid and same, odd sides, NaN and −∞ in the windows",
+    async () => {
+      const cases: [number[], number, number, "valid" | "same"][] = [
+        [[2, 26, 26, 5], 2, 2, "valid"],
+        [[2, 11, 11, 9], 2, 2, "valid"],
+        [[1, 9, 8, 3], 2, 2, "same"],
+        [[2, 9, 10, 4], 3, 2, "same"],
+        [[1, 7, 7, 2], 3, 1, "valid"],
+      ];
+      for (const [[shape, size, stride, pad], seed] of cases.map((c, i) => [c, i] as const)) {
+        const values = randomArray(tf.util.sizeFromShape(shape), seed + 90).map((v, i) =>
+          i % 13 === 0 ? Number.NaN : i % 17 === 0 ? Number.NEGATIVE_INFINITY : v,
+        );
+        values.fill(Number.NaN, 0, 4 * shape[3]!); // a whole first window of NaN: −∞ as on cpu
+        await expectSameValuesOnWasmAndCpu(
+          () => [tf.maxPool(tf.tensor4d(values, shape as [number, number, number, number]), size, stride, pad)],
+          0,
+        );
+      }
+    },
+  );
+
+  it.skipIf(native === undefined)("refuse element-wise operands that do not fit, naming them", () => {
+    const a = new Float32Array(12);
+    expect(() => native!.map(MapOp.add, a, new Float32Array(5), new Float32Array(12), 0)).toThrow(/b must hold/);
+    expect(() => native!.map(MapOp.relu, a, null, new Float32Array(11), 0)).toThrow(/out holds 11 values/);
+    expect(() => native!.map(MapOp.multiply, a, null, new Float32Array(12), 0)).toThrow(/needs b/);
+    expect(() => native!.map(9 as MapOp, a, null, new Float32Array(12), 0)).toThrow(/op must be/);
   });
 
   it.each(native === undefined ? ["one JavaScript loop"] : ["native kernels", "one JavaScript loop"])(
@@ -225,10 +309,24 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
         kernels.conv2d(x, w, bias, out, conv, true);
         kernels.conv2dBackpropFilter(x, dy, dw, conv);
         kernels.conv2dBackpropInput(dy, w, dx, conv);
+        const short = [13, 30, 30, 1, 28, 28, 40, 3, 3, 1, 1, 1, 1, 0, 0];
+        const sx = randomArray(13 * 30 * 30, 15);
+        const sw = randomArray(9 * 40, 16);
+        const sdy = randomArray(13 * 28 * 28 * 40, 17);
+        const shortOut = new Float32Array(sdy.length);
+        const shortDw = new Float32Array(sw.length);
+        kernels.conv2d(sx, sw, randomArray(40, 19), shortOut, short, true);
+        kernels.conv2dBackpropFilter(sx, sdy, shortDw, short);
+        const biased = new Float32Array(sdy.length);
+        const gated = new Float32Array(sdy.length);
+        kernels.map(MapOp.add, sdy, randomArray(40, 18), biased, 0);
+        kernels.map(MapOp.reluGradient, sdy, shortOut, gated, 0);
         const px = randomArray(13 * 72 * 72 * 16, 5);
         const pdy = randomArray(13 * 36 * 36 * 16, 6);
         const pdx = new Float32Array(px.length);
         kernels.maxPoolGrad(px, pdy, pdx, pool);
+        const pooled = new Float32Array(pdy.length);
+        kernels.maxPool(px, pooled, pool);
         // One product split by rows (300 ≥ 200), one by columns, and a batch of 5 split by products.
         const a = randomArray(300 * 64, 7);
         const b = randomArray(64 * 200, 8);
@@ -245,7 +343,22 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
         const [value, m, v, g] = [11, 12, 13, 14].map((seed) => randomArray(n, seed).map(Math.abs));
         const moved = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
         kernels.adamStep(value!, m!, v!, g!, moved[0]!, moved[1]!, moved[2]!, [0.9, 0.999, 0.01, 1e-7, 0.1, 0.001]);
-        return { out, dw, dx, pdx, byRows, byColumns, batched, sums, adam: moved[0]! };
+        return {
+          out,
+          dw,
+          dx,
+          shortOut,
+          shortDw,
+          biased,
+          gated,
+          pdx,
+          pooled,
+          byRows,
+          byColumns,
+          batched,
+          sums,
+          adam: moved[0]!,
+        };
       };
       kernels.setThreads(1);
       const single = run();
