@@ -379,31 +379,37 @@ inline void ShortPatchGradientColumn1(const float* col, int64_t k, int64_t t, co
   *dw += acc;
 }
 
-// Adds the filter gradient of images [begin, end) of a short-patch convolution to dw, one image's patches at a time
-// (its dy stays in cache while each tap's column passes over it).
+// Adds the filter gradient of images [begin, end) of a short-patch convolution to dw, by blocks of kShortBlock output
+// pixels: a block's patches and dy rows stay in the L1 cache while each group of taps passes over them (a whole
+// 148x148 image's dy, 2.7 MiB, did not, and each of its nine passes went to memory).
+constexpr int64_t kShortBlock = 128;
+
 void ShortPatchFilterGradientImages(const Conv& c, const float* x, const float* dy, float* dw, int64_t begin,
                                     int64_t end) {
   const int64_t k = c.Patch();
   const int64_t pixels = c.Pixels();
-  std::vector<float> col(static_cast<std::size_t>(pixels * k));
+  float col[kShortBlock * kShortPatch];
   const ShortPatches patches(c, x);
   for (int64_t b = begin; b < end; b++) {
-    for (int64_t oh = 0; oh < c.out_h; oh++)
-      for (int64_t ow = 0; ow < c.out_w; ow++) patches.Read(b, oh, ow, col.data() + (oh * c.out_w + ow) * k);
-    const float* d = dy + b * pixels * c.out_c;
-    // Three taps by 32 channels (12 vector sums) at a time, then what is left.
-    int64_t j = 0;
-    for (; j + 32 <= c.out_c; j += 32) {
-      int64_t t = 0;
-      for (; t + 3 <= k; t += 3)
-        ShortPatchGradientColumns<3, 4>(col.data(), k, t, d + j, c.out_c, pixels, dw + t * c.out_c + j);
-      for (; t < k; t++) ShortPatchGradientColumns<1, 4>(col.data(), k, t, d + j, c.out_c, pixels, dw + t * c.out_c + j);
+    for (int64_t first = 0; first < pixels; first += kShortBlock) {
+      const int64_t count = std::min(kShortBlock, pixels - first);
+      for (int64_t p = 0; p < count; p++)
+        patches.Read(b, (first + p) / c.out_w, (first + p) % c.out_w, col + p * k);
+      const float* d = dy + (b * pixels + first) * c.out_c;
+      // Three taps by 32 channels (12 vector sums) at a time, then what is left.
+      int64_t j = 0;
+      for (; j + 32 <= c.out_c; j += 32) {
+        int64_t t = 0;
+        for (; t + 3 <= k; t += 3)
+          ShortPatchGradientColumns<3, 4>(col, k, t, d + j, c.out_c, count, dw + t * c.out_c + j);
+        for (; t < k; t++) ShortPatchGradientColumns<1, 4>(col, k, t, d + j, c.out_c, count, dw + t * c.out_c + j);
+      }
+      for (; j + 8 <= c.out_c; j += 8)
+        for (int64_t t = 0; t < k; t++)
+          ShortPatchGradientColumns<1, 1>(col, k, t, d + j, c.out_c, count, dw + t * c.out_c + j);
+      for (; j < c.out_c; j++)
+        for (int64_t t = 0; t < k; t++) ShortPatchGradientColumn1(col, k, t, d + j, c.out_c, count, dw + t * c.out_c + j);
     }
-    for (; j + 8 <= c.out_c; j += 8)
-      for (int64_t t = 0; t < k; t++)
-        ShortPatchGradientColumns<1, 1>(col.data(), k, t, d + j, c.out_c, pixels, dw + t * c.out_c + j);
-    for (; j < c.out_c; j++)
-      for (int64_t t = 0; t < k; t++) ShortPatchGradientColumn1(col.data(), k, t, d + j, c.out_c, pixels, dw + t * c.out_c + j);
   }
 }
 
