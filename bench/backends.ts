@@ -70,11 +70,15 @@ const DENSE: Readonly<Record<BenchModel, readonly [number, number, number]>> = {
 /** A child that has not answered by then counts as hung. */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
 const EXIT_RUN_TIMEOUT_MS = 120_000;
-/** Untimed steps first, on both sides: kernel setup, optimizer slots, and the heap growing to its working size. */
-const WARMUP_STEPS = 2;
+/**
+ * Untimed steps first, on both sides: kernel setup, optimizer slots, the heap growing to its working size, and V8
+ * compiling the step's JavaScript (a Fashion-MNIST training step on 2 threads took 17–30 ms over its first twelve
+ * steps and 13–15 ms in most after).
+ */
+const WARMUP_STEPS: Readonly<Record<BenchModel, number>> = { seed: 2, fashion: 12 };
 const DEFAULT_STEPS: Readonly<Record<BenchModel, Record<BenchMode, number>>> = {
   seed: { train: 3, infer: 3 },
-  fashion: { train: 10, infer: 20 },
+  fashion: { train: 40, infer: 40 },
 };
 
 function buildModel(model: BenchModel): tf.LayersModel {
@@ -108,7 +112,7 @@ export async function measure(spec: BenchSpec): Promise<BenchResult> {
   const info = await initBackend({ force: spec.backend, quiet: true });
   const model = buildModel(spec.model);
   const { x, y } = batchOf(spec.model, spec.batch);
-  for (let step = 0; step < WARMUP_STEPS; step++) await oneStep(model, spec.mode, x, y);
+  for (let step = 0; step < WARMUP_STEPS[spec.model]; step++) await oneStep(model, spec.mode, x, y);
   const start = performance.now();
   for (let step = 0; step < spec.steps; step++) await oneStep(model, spec.mode, x, y);
   const seconds = (performance.now() - start) / 1000;
@@ -229,7 +233,7 @@ function runTorch(
       "--steps",
       String(steps),
       "--warmup",
-      String(WARMUP_STEPS),
+      String(WARMUP_STEPS[model]),
     ],
     threads,
   );
@@ -624,7 +628,7 @@ export async function main(args: string[]): Promise<void> {
     const header =
       `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after; ` +
       `node ${process.versions.node}; tfjs ${tf.version.tfjs}${torch}. ` +
-      `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); ${WARMUP_STEPS} warm-up steps, then the timed steps; ` +
+      `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); ${WARMUP_STEPS.seed} and ${WARMUP_STEPS.fashion} warm-up steps, then the timed steps; ` +
       `PyTorch and wasm run ${options.repeats} time(s) each, alternating; img/s is the median, and each ratio the median of the paired ratios at the same thread count ` +
       `(wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads and OMP_NUM_THREADS). ` +
       `Command: \`npm run bench -- backends${args.length ? ` ${args.join(" ")}` : ""}\`.\n\n`;
