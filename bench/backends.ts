@@ -38,6 +38,8 @@ export interface BenchSpec {
   readonly mode: BenchMode;
   readonly batch: number;
   readonly steps: number;
+  /** Untimed steps first (default: the model's {@link WARMUP_STEPS}). */
+  readonly warmup?: number;
   /** wasm's XNNPACK threads (LEPTON_WASM_THREADS of the child, default 1); other backends ignore it. */
   readonly threads?: number;
   /** false runs wasm without its native kernels (LEPTON_NATIVE_KERNELS=0), XNNPACK alone. */
@@ -112,7 +114,7 @@ export async function measure(spec: BenchSpec): Promise<BenchResult> {
   const info = await initBackend({ force: spec.backend, quiet: true });
   const model = buildModel(spec.model);
   const { x, y } = batchOf(spec.model, spec.batch);
-  for (let step = 0; step < WARMUP_STEPS[spec.model]; step++) await oneStep(model, spec.mode, x, y);
+  for (let step = 0; step < (spec.warmup ?? WARMUP_STEPS[spec.model]); step++) await oneStep(model, spec.mode, x, y);
   const start = performance.now();
   for (let step = 0; step < spec.steps; step++) await oneStep(model, spec.mode, x, y);
   const seconds = (performance.now() - start) / 1000;
@@ -449,7 +451,8 @@ async function modelRows(
                 model,
                 mode,
                 batch,
-                steps: backend.name === "cpu" ? 1 : steps,
+                // The JavaScript cpu backend takes seconds a step: one warm-up, one timed step.
+                ...(backend.name === "cpu" ? { steps: 1, warmup: 1 } : { steps }),
                 threads,
                 ...variant.spec,
               };
@@ -628,7 +631,7 @@ export async function main(args: string[]): Promise<void> {
     const header =
       `\n## backends — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC\n\nMachine: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after; ` +
       `node ${process.versions.node}; tfjs ${tf.version.tfjs}${torch}. ` +
-      `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); ${WARMUP_STEPS.seed} and ${WARMUP_STEPS.fashion} warm-up steps, then the timed steps; ` +
+      `Batch 32 (seed CNN, 150×150×3) and 64 (Fashion-MNIST CNN, 28×28×1); ${WARMUP_STEPS.seed} (seed) and ${WARMUP_STEPS.fashion} (Fashion-MNIST) warm-up steps on both sides (1 on the cpu backend), then the timed steps; ` +
       `PyTorch and wasm run ${options.repeats} time(s) each, alternating; img/s is the median, and each ratio the median of the paired ratios at the same thread count ` +
       `(wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads and OMP_NUM_THREADS). ` +
       `Command: \`npm run bench -- backends${args.length ? ` ${args.join(" ")}` : ""}\`.\n\n`;

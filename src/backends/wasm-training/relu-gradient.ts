@@ -27,6 +27,8 @@ export function reluGradient(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
   const fused =
     dy.dtype === "float32" &&
     x.dtype === "float32" &&
+    x.size > 0 &&
+    tf.util.arraysEqual(dy.shape, x.shape) &&
     tf.getKernel(RELU_GRADIENT_KERNEL, tf.getBackend()) !== undefined &&
     nativeKernels() !== undefined;
   if (fused) return tf.engine().runKernel(RELU_GRADIENT_KERNEL, { dy, x }) as tf.Tensor;

@@ -190,6 +190,7 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
           tf.relu(a),
           tf.step(a, 0.25),
           tf.grad((t: tf.Tensor) => tf.relu(t).mul(b).sum())(a),
+          tf.grad((t: tf.Tensor) => tf.relu(t).sum())(tf.zeros([0, 3])), // empty: tfjs' own expression
         ];
       };
       const before = tf.memory().numTensors;
