@@ -256,7 +256,13 @@ export interface DenseResult {
   readonly detail: string;
 }
 
-/** The three products of one Dense training step — x·W, xᵀ·dy, dy·Wᵀ — timed on `backend` (median of 5). */
+/**
+ * Timed repeats of the Dense products on each side, after one warm-up. The 28×28 CNN's products take a few tenths of a
+ * millisecond, within the spread of a handful of repeats on a shared machine.
+ */
+const DENSE_REPEATS = 15;
+
+/** The three products of one Dense training step — x·W, xᵀ·dy, dy·Wᵀ — timed on `backend` (median of {@link DENSE_REPEATS}). */
 export async function measureDense(
   backend: BackendName,
   [batch, inputs, units]: readonly [number, number, number],
@@ -265,7 +271,7 @@ export async function measureDense(
   const x = tf.randomUniform([batch, inputs], 0, 1, "float32", 1);
   const w = tf.randomUniform([inputs, units], 0, 1, "float32", 2);
   const times: number[] = [];
-  for (let repeat = 0; repeat < 6; repeat++) {
+  for (let repeat = 0; repeat <= DENSE_REPEATS; repeat++) {
     // A fresh dy each time, as in training (XNNPACK packs a new right operand at every call).
     const dy = tf.randomUniform([batch, units], 0, 1, "float32", 3 + repeat);
     await dy.data();
@@ -536,7 +542,16 @@ function denseTable(options: Options): { table: string; blas: string } {
       const reference = options.torch
         ? runPython<GemmResult>(
             "gemm.py",
-            ["--batch", String(shape[0]), "--inputs", String(shape[1]), "--units", String(shape[2])],
+            [
+              "--batch",
+              String(shape[0]),
+              "--inputs",
+              String(shape[1]),
+              "--units",
+              String(shape[2]),
+              "--repeats",
+              String(DENSE_REPEATS),
+            ],
             threads,
           )
         : undefined;
@@ -636,7 +651,7 @@ export async function main(args: string[]): Promise<void> {
       `(wasm: LEPTON_WASM_THREADS; PyTorch: torch.set_num_threads and OMP_NUM_THREADS). ` +
       `Command: \`npm run bench -- backends${args.length ? ` ${args.join(" ")}` : ""}\`.\n\n`;
     const denseText = dense
-      ? `\n\nDense layers' products alone, median of 5 (BLAS loaded by the Python side: ${dense.blas || "not measured"}):\n\n${dense.table}`
+      ? `\n\nDense layers' products alone, median of ${DENSE_REPEATS} (BLAS loaded by the Python side: ${dense.blas || "not measured"}):\n\n${dense.table}`
       : "";
     const exitText = exits ? `\n\nExit check:\n\n${exits}` : "";
     appendFileSync(join(ROOT, "bench", "RESULTS.md"), `${header}${table}${denseText}${exitText}\n`);
