@@ -25,6 +25,7 @@ import { initBackend, nativeKernels, probeOf } from "../src/backends";
 import { median } from "../src/resources/backend-comparison";
 import { binaryCnn, FASHION_MNIST_CONV_FILTERS, FASHION_MNIST_INPUT, multiClassCnn } from "../src/models/cnn";
 import { BenchUsageError, positiveInteger } from "./args";
+import { runReference } from "./python";
 
 /** The two benchmarked architectures. */
 export type BenchModel = "seed" | "fashion";
@@ -55,7 +56,6 @@ export interface BenchResult {
 
 // The repository root; an ESM bundle of the bench has no __dirname and runs from the root.
 const ROOT = typeof __dirname === "string" ? resolve(__dirname, "..") : process.cwd();
-const PYTHON = "/usr/bin/python3";
 /**
  * Debian's OpenBLAS (apt package libopenblas0-pthread). Debian's PyTorch is built against a generic BLAS and numpy
  * against the libblas.so.3 alternative; without OpenBLAS that is the netlib reference BLAS, about 20× slower on a
@@ -77,7 +77,7 @@ const EXIT_RUN_TIMEOUT_MS = 120_000;
  * compiling the step's JavaScript (a Fashion-MNIST training step on 2 threads took 17–30 ms over its first twelve
  * steps and 13–15 ms in most after).
  */
-const WARMUP_STEPS: Readonly<Record<BenchModel, number>> = { seed: 2, fashion: 12 };
+export const WARMUP_STEPS: Readonly<Record<BenchModel, number>> = { seed: 2, fashion: 12 };
 const DEFAULT_STEPS: Readonly<Record<BenchModel, Record<BenchMode, number>>> = {
   seed: { train: 3, infer: 3 },
   fashion: { train: 40, infer: 40 },
@@ -187,33 +187,19 @@ interface TorchInfo {
   libraries?: readonly string[];
 }
 
-/** Runs a bench/reference script with Debian's python3 on `threads` threads; parses its last line. */
+/** Runs a bench/reference script on `threads` threads; parses its last line. */
 function runPython<T>(script: string, args: readonly string[], threads: number): T | { error: string } {
-  if (!existsSync(PYTHON)) return { error: `${PYTHON} not found` };
-  try {
-    const out = execFileSync(
-      PYTHON,
-      [join(ROOT, "bench", "reference", script), ...args, "--threads", String(threads)],
-      {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-        timeout: CHILD_TIMEOUT_MS,
-        // Read by OpenMP and the BLAS libraries when they load, before any set_num_threads.
-        env: {
-          ...process.env,
-          OMP_NUM_THREADS: String(threads),
-          OPENBLAS_NUM_THREADS: String(threads),
-          ...(existsSync(join(OPENBLAS_DIR, "libblas.so.3"))
-            ? { LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") }
-            : {}),
-        },
-      },
-    );
-    return JSON.parse(out.trim().split("\n").pop()!) as T;
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    return { error: stderr.trim().split("\n").pop()!.slice(0, 160) };
-  }
+  return runReference<T>(script, [...args, "--threads", String(threads)], {
+    timeoutMs: CHILD_TIMEOUT_MS,
+    // Read by OpenMP and the BLAS libraries when they load, before any set_num_threads.
+    env: {
+      OMP_NUM_THREADS: String(threads),
+      OPENBLAS_NUM_THREADS: String(threads),
+      ...(existsSync(join(OPENBLAS_DIR, "libblas.so.3"))
+        ? { LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") }
+        : {}),
+    },
+  });
 }
 
 function runTorch(

@@ -8,15 +8,15 @@
  * file (esbuild, `webgpu` kept external) with node as its only requirement: `node gpu.mjs …`. Prints a markdown report
  * (and writes it to DIR/gpu-results.md with --out); exits non-zero when a correctness check fails.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { BACKEND_NAMES, type BackendName } from "../src/config";
 import { backendLine, initBackend } from "../src/backends";
 import { checkBackendAgainstCpu } from "../src/backends/backend-check";
 import { BenchUsageError, positiveInteger } from "./args";
-import { measure, type BenchMode, type BenchModel } from "./backends";
+import { measure, WARMUP_STEPS, type BenchMode, type BenchModel } from "./backends";
+import { runReference } from "./python";
 
 interface Timing {
   readonly model: BenchModel;
@@ -32,32 +32,21 @@ function torchOnGpu(
   batch: number,
   steps: number,
 ): { imgPerSec: number; device: string } | { error: string } {
-  const script = join(process.cwd(), "bench", "reference", "cnn.py");
-  const python = ["/usr/bin/python3", "python3"].find((p) => (p.includes("/") ? existsSync(p) : true))!;
-  try {
-    const out = execFileSync(
-      python,
-      [
-        script,
-        "--model",
-        model,
-        "--mode",
-        mode,
-        "--batch",
-        String(batch),
-        "--steps",
-        String(steps),
-        "--device",
-        "cuda",
-      ],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-    );
-    const result = JSON.parse(out.trim().split("\n").pop()!) as { img_per_s: number; device: string };
-    return { imgPerSec: result.img_per_s, device: result.device };
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    return { error: stderr.trim().split("\n").pop()!.slice(0, 120) };
-  }
+  const result = runReference<{ img_per_s: number; device: string }>("cnn.py", [
+    "--model",
+    model,
+    "--mode",
+    mode,
+    "--batch",
+    String(batch),
+    "--steps",
+    String(steps),
+    "--warmup",
+    String(WARMUP_STEPS[model]),
+    "--device",
+    "cuda",
+  ]);
+  return "error" in result ? result : { imgPerSec: result.img_per_s, device: result.device };
 }
 
 interface GpuOptions {
@@ -129,7 +118,7 @@ export async function main(args: string[]): Promise<void> {
       );
     }
     say(
-      `\nPeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; ${options.steps} timed steps after one warm-up; batch 32 (seed) / 64 (Fashion-MNIST).`,
+      `\nPeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; ${options.steps} timed steps after ${WARMUP_STEPS.seed} (seed) / ${WARMUP_STEPS.fashion} (Fashion-MNIST) warm-up steps on both sides; batch 32 (seed) / 64 (Fashion-MNIST).`,
     );
   } catch (error) {
     failed = true;
