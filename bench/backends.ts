@@ -202,6 +202,22 @@ function runPython<T>(script: string, args: readonly string[], threads: number):
   });
 }
 
+/** bench/reference/cnn.py's arguments for one measurement, the warm-up as on the tfjs side. */
+export function cnnReferenceArgs(model: BenchModel, mode: BenchMode, batch: number, steps: number): string[] {
+  return [
+    "--model",
+    model,
+    "--mode",
+    mode,
+    "--batch",
+    String(batch),
+    "--steps",
+    String(steps),
+    "--warmup",
+    String(WARMUP_STEPS[model]),
+  ];
+}
+
 function runTorch(
   model: BenchModel,
   mode: BenchMode,
@@ -209,22 +225,7 @@ function runTorch(
   steps: number,
   threads: number,
 ): TorchResult | { error: string } {
-  return runPython<TorchResult>(
-    "cnn.py",
-    [
-      "--model",
-      model,
-      "--mode",
-      mode,
-      "--batch",
-      String(batch),
-      "--steps",
-      String(steps),
-      "--warmup",
-      String(WARMUP_STEPS[model]),
-    ],
-    threads,
-  );
+  return runPython<TorchResult>("cnn.py", cnnReferenceArgs(model, mode, batch, steps), threads);
 }
 
 /** What gemm.py measured: one Dense layer's three products in numpy and PyTorch. */

@@ -15,7 +15,7 @@ import { BACKEND_NAMES, type BackendName } from "../src/config";
 import { backendLine, initBackend } from "../src/backends";
 import { checkBackendAgainstCpu } from "../src/backends/backend-check";
 import { BenchUsageError, positiveInteger } from "./args";
-import { measure, WARMUP_STEPS, type BenchMode, type BenchModel } from "./backends";
+import { cnnReferenceArgs, measure, WARMUP_STEPS, type BenchMode, type BenchModel } from "./backends";
 import { runReference } from "./python";
 
 interface Timing {
@@ -33,16 +33,7 @@ function torchOnGpu(
   steps: number,
 ): { imgPerSec: number; device: string } | { error: string } {
   const result = runReference<{ img_per_s: number; device: string }>("cnn.py", [
-    "--model",
-    model,
-    "--mode",
-    mode,
-    "--batch",
-    String(batch),
-    "--steps",
-    String(steps),
-    "--warmup",
-    String(WARMUP_STEPS[model]),
+    ...cnnReferenceArgs(model, mode, batch, steps),
     "--device",
     "cuda",
   ]);
