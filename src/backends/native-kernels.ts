@@ -82,8 +82,16 @@ export interface NativeKernels {
   blas(): string;
 }
 
-/** Where `npm install` (native/build.sh) puts the addon. */
-export const NATIVE_KERNELS_PATH = join(__dirname, "..", "..", "build", "native", "cpu-kernels.node");
+/**
+ * Where `npm install` (native/build.sh) puts the addon: build/native of the checkout, or of the working directory when
+ * this module is bundled into one ES module file (which has no __dirname).
+ */
+export const NATIVE_KERNELS_PATH = join(
+  typeof __dirname === "string" ? join(__dirname, "..", "..") : process.cwd(),
+  "build",
+  "native",
+  "cpu-kernels.node",
+);
 
 type Loaded =
   | { readonly kernels: NativeKernels; readonly why?: undefined }

@@ -11,14 +11,8 @@
  * dequantises those weights itself and hands tfjs float32 ones.
  */
 import * as tf from "@tensorflow/tfjs";
-import {
-  concatWeightData,
-  fileSaveHandler,
-  modelFromArtifacts,
-  readModelArtifacts,
-  weightSpecBytes,
-  type SavedModel,
-} from "../io";
+import { concatWeightData, fileSaveHandler, modelFromArtifacts, type SavedModel } from "../io/model-files";
+import { readModelArtifacts, weightSpecBytes } from "../io/model-json";
 import { dequantisePerChannel, quantiseAffine, quantisePerChannel } from "./affine";
 import { toFloat16Array } from "./float16";
 import { LeptonError } from "../errors";

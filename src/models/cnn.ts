@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { adam } from "../backends";
-import { adoptOptimizer } from "../io";
+import { adoptOptimizer } from "../io/optimizer-ownership";
 import { LeptonError } from "../errors";
 
 /** Raised when a CNN builder gets a shape or size it cannot build. */

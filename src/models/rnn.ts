@@ -16,7 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { adam } from "../backends";
-import { adoptOptimizer } from "../io";
+import { adoptOptimizer } from "../io/optimizer-ownership";
 import { LeptonError } from "../errors";
 
 /** A tensor shape that the recurrence cannot take; the message names the argument and both sizes. */

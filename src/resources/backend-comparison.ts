@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BackendName } from "../config";
 import { adam, BACKENDS, describeBackend } from "../backends";
-import { adoptOptimizer } from "../io";
+import { adoptOptimizer } from "../io/optimizer-ownership";
 
 /**
  * A model the caller builds (models live above this layer): `build(seed)` returns a compiled model

@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { readModelArtifacts, saveModel } from "../io";
+import { saveModel } from "../io/model-files";
+import { readModelArtifacts } from "../io/model-json";
 import type { EarlyStopping, EarlyStoppingState } from "./early-stopping";
 import type { Callback, History, TrainingRun } from "./loop";
 import { NamedError } from "../errors";
