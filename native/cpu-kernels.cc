@@ -69,43 +69,49 @@ class Pool {
   // Runs task(0) .. task(tasks - 1), some on the workers, and returns when all are done.
   void For(int64_t tasks, const std::function<void(int64_t)>& task) {
     if (tasks <= 0) return;
-    if (workers_.empty() || tasks == 1) {
+    if (workers_.empty() || tasks == 1 || tasks > kMaxTasks) {
       for (int64_t t = 0; t < tasks; t++) task(t);
       return;
     }
     task_ = &task;
-    tasks_.store(tasks, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
     uint64_t generation;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       generation = Generation(state_.load()) + 1;
-      state_.store(generation << 32, std::memory_order_release);  // the new generation's next share is 0
+      state_.store(Pack(generation, tasks, 0), std::memory_order_release);
     }
     wake_.notify_all();
     Drain(generation);
     // What is left are shares the workers claimed and are running: wait for them without sleeping.
-    for (int spins = 0; done_.load(std::memory_order_acquire) != tasks; spins++)
+    for (int spins = 0; done_.load(std::memory_order_acquire) < tasks; spins++)
       if (spins > 64) std::this_thread::yield();
     task_ = nullptr;
   }
 
  private:
   static constexpr auto kSpin = std::chrono::microseconds(300);
+  static constexpr int64_t kMaxTasks = 0xffff;
 
-  // state_ holds the generation (a counter of For calls) above the index of its next unclaimed share.
+  // state_ is one word: the generation (a counter of For calls), its number of shares and the next unclaimed one.
+  // A share is claimed by advancing that word, so the count it is checked against is the same generation's: a worker
+  // still looking at a finished generation claims nothing, whatever the next For has begun to set up. (With the count
+  // kept apart, such a worker once read the next kernel's count against the old generation's index, ran a share of
+  // the next kernel before it began, and the caller then waited forever for one share too many.)
+  static uint64_t Pack(uint64_t generation, int64_t tasks, int64_t next) {
+    return generation << 32 | static_cast<uint64_t>(tasks) << 16 | static_cast<uint64_t>(next);
+  }
   static uint64_t Generation(uint64_t state) { return state >> 32; }
+  static int64_t Tasks(uint64_t state) { return static_cast<int64_t>(state >> 16 & 0xffff); }
+  static int64_t Next(uint64_t state) { return static_cast<int64_t>(state & 0xffff); }
 
-  // Claims and runs shares of `generation` until none is left or a later generation has begun. A share is claimed by
-  // advancing state_ within its generation, so a worker that arrives late claims nothing and touches no task.
+  // Claims and runs shares of `generation` until none is left or a later generation has begun.
   void Drain(uint64_t generation) {
     uint64_t state = state_.load(std::memory_order_acquire);
-    while (Generation(state) == generation) {
-      const int64_t share = static_cast<int64_t>(state & 0xffffffffu);
-      if (share >= tasks_.load(std::memory_order_relaxed)) return;
+    while (Generation(state) == generation && Next(state) < Tasks(state)) {
       if (!state_.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel, std::memory_order_acquire))
         continue;
-      (*task_)(share);
+      (*task_)(Next(state));
       done_.fetch_add(1, std::memory_order_release);
       state = state_.load(std::memory_order_acquire);
     }
@@ -131,7 +137,6 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable wake_;
   const std::function<void(int64_t)>* task_ = nullptr;
-  std::atomic<int64_t> tasks_{0};
   std::atomic<int64_t> done_{0};
   std::atomic<uint64_t> state_{0};
   std::atomic<bool> quit_{false};

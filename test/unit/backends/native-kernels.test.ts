@@ -394,6 +394,31 @@ describe("native kernels (OpenBLAS) for the wasm backend", () => {
     },
   );
 
+  it.skipIf(native === undefined)(
+    "run kernels of 2 and of 32 shares back to back on more threads than cores, no share lost or run twice",
+    () => {
+      // A worker preempted between its last share and its next look at the pool once claimed a share of the next
+      // kernel before that kernel began (the count of shares was read apart from the generation); the share then ran
+      // twice, and the caller waited forever for one more than the kernel had. Eight threads on a small machine
+      // preempt workers at every point; the old pool hung within 1,500 pairs of kernels here.
+      const script = `const k = require(${JSON.stringify(NATIVE_KERNELS_PATH)});
+        const n = 1 << 20, x = new Float32Array(n).map((_, i) => (i % 13) - 6);
+        const wide = new Float32Array(n / 2), narrow = new Float32Array(32);
+        k.setThreads(1); k.sumRows(x, n / 2, wide); k.sumRows(x, 32, narrow);
+        const [w0, n0] = [wide.slice(), narrow.slice()];
+        k.setThreads(8);
+        for (let i = 0; i < 2000; i++) {
+          k.sumRows(x, n / 2, wide); k.sumRows(x, 32, narrow);
+          if (wide[(i * 7919) % wide.length] !== w0[(i * 7919) % wide.length] || narrow[i % 32] !== n0[i % 32]) { console.log("wrong sums at", i); process.exit(1); }
+        }
+        console.log(wide.every((v, j) => v === w0[j]) && narrow.every((v, j) => v === n0[j]) ? "done" : "wrong sums");`;
+      const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 90_000 });
+      expect(child.signal, "killed: a kernel never returned").toBeNull();
+      expect(child.stdout.trim(), child.stderr).toBe("done");
+    },
+    120_000,
+  );
+
   it("are switched off by LEPTON_NATIVE_KERNELS=0, and the backend's description says which path runs", () => {
     const script =
       'require("tsx/cjs/api").register(); require("./src/backends/probes").probeWasm().then((p) => console.log(p.detail))';
