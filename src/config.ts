@@ -10,8 +10,8 @@ import { LeptonError } from "./errors";
  *   slower than wasm — a software GPU such as SwiftShader, on which CI checks the GPU code path;
  *   notebooks that name no `smoke` size run their `test` size;
  * - `test`: tiny sizes that check every cell in a few minutes on 2 CPU cores (CI and tests);
- * - `standard`: results worth reading in about 20 minutes for the whole workbook on 2 CPU cores
- *   (the default outside CI);
+ * - `standard`: results worth reading in about 8 minutes for the whole workbook on 2 CPU cores (20 without the
+ *   wasm backend's native kernels; the default outside CI);
  * - `full`: the documents' sizes — hours on a CPU, the choice on a GPU.
  */
 export const PROFILES = ["smoke", "test", "standard", "full"] as const;

@@ -1,6 +1,6 @@
 /**
  * Which profile a workbook run uses when LEPTON_PROFILE does not say: the documents' full sizes on
- * a GPU backend, `standard` (about 20 minutes for the whole workbook on 2 cores) on a CPU one,
+ * a GPU backend, `standard` (about 8 minutes for the whole workbook on 2 cores with the native kernels, 20 without) on a CPU one,
  * and `test` under CI, as src/config.ts decides.
  */
 import { backendLine, initBackend } from "../backends";
@@ -31,7 +31,7 @@ export async function chooseRunProfile(
     ? { profile: "full", why: `the documents' sizes on ${line}` }
     : {
         profile: "standard",
-        why: `about 20 minutes on 2 CPU cores; LEPTON_PROFILE=full runs the documents' sizes (hours on a CPU) — ${line}`,
+        why: `about 8 minutes on 2 CPU cores (20 without the native kernels); LEPTON_PROFILE=full runs the documents' sizes (hours on a CPU) — ${line}`,
       };
 }
 
