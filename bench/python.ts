@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 /** Debian's python3, whose packages the references import (python3-torch, python3-numpy), else python3 on PATH. */
-export const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
 // bench/reference beside this file, or under the working directory when bundled into one file.
 const REFERENCE_DIR =

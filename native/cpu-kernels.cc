@@ -284,10 +284,12 @@ bool IsPointwise(const Conv& c) {
 }
 
 // Patches of at most this many values (a first layer on 1-3 channels: 9 or 27) leave SGEMM an inner dimension too
-// short to run at speed; those convolutions and their filter gradients run as register-blocked loops instead.
+// short to run at speed once im2col has copied them; those convolutions and their filter gradients run as
+// register-blocked loops instead. A pointwise convolution needs no im2col, and SGEMM stays faster there (1x1, 8-32
+// input channels: 1.4-1.9x on the forward pass).
 constexpr int64_t kShortPatch = 32;
 
-bool IsShortPatch(const Conv& c) { return c.Patch() <= kShortPatch; }
+bool IsShortPatch(const Conv& c) { return c.Patch() <= kShortPatch && !IsPointwise(c); }
 
 // Reads short patches: a window inside the image gathers its values at offsets computed once; one over the padding
 // takes Im2colPixel's bounds checks (the checks per tap cost more than the products of a 9-value patch).

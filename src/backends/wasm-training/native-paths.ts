@@ -184,19 +184,27 @@ export function nativeAddOrMultiply(
   return out;
 }
 
-/** relu(x), step(x) with `alpha` below zero, or the relu gradient dy · step(x), for float32 inputs. */
+/** relu(x), or step(x) with `alpha` below zero, for a float32 x. */
 export function nativeActivation(
   backend: object,
-  op: "relu" | "step" | "reluGradient",
+  op: "relu" | "step",
   x: tf.TensorInfo,
   alpha = 0,
-  dy?: tf.TensorInfo,
 ): tf.TensorInfo | undefined {
   const native = nativeKernels();
-  if (native === undefined || !allFloat32(x, dy)) return undefined;
+  if (native === undefined || !allFloat32(x)) return undefined;
   const heap = backend as unknown as HeapBackend;
   const out = heap.makeOutput([...x.shape], "float32");
-  if (dy === undefined) native.map(MapOp[op], floats(heap, x), null, floats(heap, out), alpha);
-  else native.map(MapOp[op], floats(heap, dy), floats(heap, x), floats(heap, out), alpha);
+  native.map(MapOp[op], floats(heap, x), null, floats(heap, out), alpha);
+  return out;
+}
+
+/** Relu's gradient dy · step(x) in one pass, for float32 dy and x of one size. */
+export function nativeReluGradient(backend: object, dy: tf.TensorInfo, x: tf.TensorInfo): tf.TensorInfo | undefined {
+  const native = nativeKernels();
+  if (native === undefined || !allFloat32(dy, x)) return undefined;
+  const heap = backend as unknown as HeapBackend;
+  const out = heap.makeOutput([...x.shape], "float32");
+  native.map(MapOp.reluGradient, floats(heap, dy), floats(heap, x), floats(heap, out), 0);
   return out;
 }

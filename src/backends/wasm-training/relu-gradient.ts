@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeKernels } from "../native-kernels";
-import { nativeActivation } from "./native-paths";
+import { nativeReluGradient } from "./native-paths";
 
 /** The kernel's name in tfjs' registry: inputs dy and x (float32, one shape), output dy · step(x). */
 export const RELU_GRADIENT_KERNEL = "LeptonReluGradient";
@@ -16,7 +16,7 @@ export const RELU_GRADIENT_KERNEL = "LeptonReluGradient";
 export function reluGradientKernel(): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-    const out = nativeActivation(backend, "reluGradient", x, 0, dy);
+    const out = nativeReluGradient(backend, dy, x);
     if (out === undefined) throw new Error(`${RELU_GRADIENT_KERNEL} runs on the native kernels only`);
     return out;
   };
